@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/time.h"
+
+namespace hnemu {
+
+enum class ClockMode { Manual, Auto, Realtime };
+
+std::string_view clockModeName(ClockMode mode);
+Result<ClockMode> parseClockMode(std::string_view text);
+
+struct PendingTimer {
+  uint64_t id = 0;
+  TimePoint due;
+  std::string label;
+};
+
+// The emulator's only source of time. Timers fire in (due time, sequence) order and only when
+// the clock is moved (advance, advanceTo) — by the control API, by the auto-mode driver, or by the
+// realtime driver. Timer callbacks run on the thread that moves the clock, without the clock's own
+// lock held, so they may schedule further timers.
+class Clock {
+ public:
+  using Callback = std::function<void()>;
+
+  explicit Clock(TimePoint start, ClockMode mode = ClockMode::Manual);
+
+  TimePoint now() const;
+  ClockMode mode() const;
+  void setMode(ClockMode mode);
+
+  uint64_t schedule(TimePoint due, std::string label, Callback callback);
+  uint64_t scheduleAfter(Millis delay, std::string label, Callback callback);
+  bool cancel(uint64_t timer_id);
+
+  // Moves time forward and fires every timer due on the way; returns how many fired.
+  size_t advance(Millis by);
+  Result<size_t> advanceTo(TimePoint target);
+  // Jumps to the earliest pending timer and fires every timer due at that instant.
+  size_t fireNext();
+
+  std::optional<TimePoint> nextDue() const;
+  std::vector<PendingTimer> pendingTimers() const;
+  void reset(TimePoint start);
+
+ private:
+  struct Timer {
+    std::string label;
+    Callback callback;
+  };
+  using Key = std::pair<TimePoint, uint64_t>;  // (due, sequence): the deterministic order
+
+  TimePoint nowLocked() const;
+  size_t fireUntil(TimePoint target);
+
+  mutable std::mutex mutex_;
+  ClockMode mode_;
+  TimePoint virtual_now_;
+  // Realtime mode: virtual_now_ is the virtual time at realtime_base_ on the steady clock.
+  std::chrono::steady_clock::time_point realtime_base_;
+  uint64_t next_sequence_ = 1;
+  std::map<Key, Timer> timers_;
+  std::map<uint64_t, Key> keys_by_id_;
+};
+
+}  // namespace hnemu

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace hnemu {
+
+// Header names are case-insensitive on the wire; they are stored lower-cased.
+struct CaseInsensitiveLess {
+  bool operator()(const std::string& a, const std::string& b) const;
+};
+bool iequals(std::string_view a, std::string_view b);
+using Headers = std::multimap<std::string, std::string, CaseInsensitiveLess>;
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// The transport-neutral request every route sees: the server converts httplib's request into this,
+// so routes, tests and fuzz targets never need a socket.
+struct HttpRequest {
+  std::string method;
+  std::string path;          // decoded path, no query
+  std::string raw_target;    // path and query exactly as sent
+  QueryParams query;         // decoded, in order, repeated keys kept
+  Headers headers;
+  std::string body;
+  std::string scheme = "http";
+  std::string host;          // Host header as sent, used to build absolute URLs
+  std::map<std::string, std::string> path_params;  // filled in by the router
+  std::string account;  // set by a provider once it has authenticated the caller
+
+  std::optional<std::string> header(const std::string& name) const;
+  std::optional<std::string> queryValue(const std::string& name) const;
+  std::string baseUrl() const;  // scheme://host
+  // HTTP Basic credentials (user, password), if the Authorization header holds well-formed ones.
+  std::optional<std::pair<std::string, std::string>> basicCredentials() const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  Headers headers;
+  std::string body;
+
+  static HttpResponse json(int status, std::string body);
+  static HttpResponse text(int status, std::string content_type, std::string body);
+  static HttpResponse empty(int status);
+};
+
+}  // namespace hnemu

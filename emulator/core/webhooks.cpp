@@ -1,0 +1,254 @@
+#include "core/webhooks.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace hnemu {
+namespace {
+
+constexpr size_t kResponseBodyLimit = 2048;
+
+bool shouldRetry(const RetryPolicy& policy, const TransportResult& result) {
+  switch (policy.retry_on) {
+    case RetryOn::Never:
+      return false;
+    case RetryOn::ConnectionFailure:
+      return !result.connected;
+    case RetryOn::AnyFailure:
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view deliveryStateName(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::Pending:
+      return "pending";
+    case DeliveryState::Retrying:
+      return "retrying";
+    case DeliveryState::Delivered:
+      return "delivered";
+    case DeliveryState::Failed:
+      return "failed";
+  }
+  return "pending";
+}
+
+WebhookDispatcher::WebhookDispatcher(Clock& clock, std::shared_ptr<WebhookTransport> transport,
+                                     size_t log_capacity)
+    : clock_(clock), transport_(std::move(transport)), log_capacity_(std::max<size_t>(1, log_capacity)) {
+  worker_ = std::thread([this] { run(); });
+}
+
+WebhookDispatcher::~WebhookDispatcher() { stop(); }
+
+void WebhookDispatcher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      return;
+    }
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) {
+    worker_.join();
+  }
+  idle_cv_.notify_all();
+}
+
+uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
+  Delivery delivery;
+  delivery.created = clock_.now();
+  delivery.provider = webhook.provider;
+  delivery.account = webhook.account;
+  delivery.event = webhook.event;
+  delivery.resource_id = webhook.resource_id;
+  delivery.method = webhook.method;
+  delivery.url = webhook.url;
+  delivery.failover_url = webhook.failover_url;
+  delivery.content_type = webhook.content_type;
+  delivery.body = webhook.body;
+  uint64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_id_++;
+    delivery.id = id;
+    log_.push_back(std::move(delivery));
+    while (log_.size() > log_capacity_) {
+      pending_.erase(log_.front().id);
+      log_.pop_front();
+    }
+    auto pending = std::make_shared<Pending>();
+    pending->webhook = std::move(webhook);
+    const std::string url = pending->webhook.url;
+    pending_.emplace(id, std::move(pending));
+    queue_.push_back(Job{id, url, 1});
+  }
+  wake_.notify_one();
+  return id;
+}
+
+Delivery* WebhookDispatcher::findLocked(uint64_t id) {
+  // Ids are increasing and the log is ordered, so a binary search finds the entry.
+  const auto it = std::lower_bound(log_.begin(), log_.end(), id,
+                                   [](const Delivery& d, uint64_t value) { return d.id < value; });
+  return it != log_.end() && it->id == id ? &*it : nullptr;
+}
+
+void WebhookDispatcher::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (stopping_) {
+      return;
+    }
+    const Job job = queue_.front();
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    deliver(job);
+    lock.lock();
+    busy_ = false;
+    if (queue_.empty()) {
+      const auto listener = idle_listener_;
+      lock.unlock();
+      idle_cv_.notify_all();
+      if (listener) {
+        listener();
+      }
+      lock.lock();
+    }
+  }
+}
+
+void WebhookDispatcher::deliver(const Job& job) {
+  std::shared_ptr<Pending> pending;
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = pending_.find(job.delivery_id);
+    if (it == pending_.end()) {
+      return;  // cleared by a reset, or pushed out of the log
+    }
+    pending = it->second;
+    generation = generation_;
+  }
+  const Webhook& hook = pending->webhook;
+  OutgoingRequest request;
+  request.method = hook.method;
+  request.url = job.url;
+  request.body = hook.body;
+  if (!hook.content_type.empty()) {
+    request.headers.emplace("Content-Type", hook.content_type);
+  }
+  int attempt_number = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (Delivery* delivery = findLocked(job.delivery_id)) {
+      attempt_number = static_cast<int>(delivery->attempts.size()) + 1;
+    }
+  }
+  if (hook.sign) {
+    for (auto& [name, value] : hook.sign(job.url, hook.body, attempt_number)) {
+      request.headers.emplace(name, value);
+    }
+  }
+  const TransportResult result =
+      transport_->send(request, hook.policy.connect_timeout, hook.policy.read_timeout);
+
+  DeliveryAttempt attempt;
+  attempt.number = attempt_number;
+  attempt.url = job.url;
+  attempt.time = clock_.now();
+  attempt.request_headers = request.headers;
+  attempt.connected = result.connected;
+  attempt.status = result.status;
+  attempt.response_body = result.body.substr(0, kResponseBodyLimit);
+  attempt.error = result.error;
+  const bool success = result.connected && result.status >= 200 && result.status < 300;
+
+  std::optional<Job> next;
+  Millis delay{0};
+  {
+    std::lock_guard lock(mutex_);
+    if (generation != generation_) {
+      return;
+    }
+    Delivery* delivery = findLocked(job.delivery_id);
+    if (delivery == nullptr) {
+      return;
+    }
+    delivery->attempts.push_back(std::move(attempt));
+    const bool on_primary = job.url == hook.url;
+    if (success) {
+      delivery->state = DeliveryState::Delivered;
+    } else if (job.attempt_on_url < hook.policy.max_attempts && shouldRetry(hook.policy, result)) {
+      const auto& backoff = hook.policy.backoff;
+      if (!backoff.empty()) {
+        delay = backoff[std::min(static_cast<size_t>(job.attempt_on_url - 1), backoff.size() - 1)];
+      }
+      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1};
+      delivery->state = DeliveryState::Retrying;
+    } else if (on_primary && !hook.failover_url.empty()) {
+      next = Job{job.delivery_id, hook.failover_url, 1};
+      delivery->state = DeliveryState::Retrying;
+    } else {
+      delivery->state = DeliveryState::Failed;
+    }
+    if (!next) {
+      pending_.erase(job.delivery_id);
+    } else if (delay.count() == 0) {
+      queue_.push_back(*next);
+      next.reset();
+    }
+  }
+  if (next) {
+    // The retry waits on the virtual clock; when it fires, the job goes back on the queue.
+    const Job retry = *next;
+    clock_.scheduleAfter(delay, "webhook retry #" + std::to_string(retry.delivery_id),
+                         [this, retry, generation] {
+                           {
+                             std::lock_guard lock(mutex_);
+                             if (generation != generation_ || stopping_) {
+                               return;
+                             }
+                             queue_.push_back(retry);
+                           }
+                           wake_.notify_one();
+                         });
+  }
+}
+
+std::vector<Delivery> WebhookDispatcher::log() const {
+  std::lock_guard lock(mutex_);
+  return {log_.begin(), log_.end()};
+}
+
+bool WebhookDispatcher::idle() const {
+  std::lock_guard lock(mutex_);
+  return queue_.empty() && !busy_;
+}
+
+bool WebhookDispatcher::waitIdle(Millis timeout) const {
+  std::unique_lock lock(mutex_);
+  return idle_cv_.wait_for(lock, timeout,
+                           [this] { return stopping_ || (queue_.empty() && !busy_); });
+}
+
+void WebhookDispatcher::setIdleListener(std::function<void()> listener) {
+  std::lock_guard lock(mutex_);
+  idle_listener_ = std::move(listener);
+}
+
+void WebhookDispatcher::clear() {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  queue_.clear();
+  pending_.clear();
+  log_.clear();
+}
+
+}  // namespace hnemu

@@ -1,0 +1,148 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/http_types.h"
+
+namespace hnemu {
+
+struct OutgoingRequest {
+  std::string method;
+  std::string url;
+  Headers headers;
+  std::string body;
+};
+
+struct TransportResult {
+  bool connected = false;  // false: refused, unreachable or timed out before a status arrived
+  int status = 0;
+  std::string body;
+  std::string error;
+};
+
+// Sends one HTTP request. The server supplies the real one (httplib); tests supply fakes.
+class WebhookTransport {
+ public:
+  virtual ~WebhookTransport() = default;
+  virtual TransportResult send(const OutgoingRequest& request, Millis connect_timeout,
+                               Millis read_timeout) = 0;
+};
+
+enum class RetryOn { Never, ConnectionFailure, AnyFailure };
+
+struct RetryPolicy {
+  int max_attempts = 1;         // per URL
+  std::vector<Millis> backoff;  // virtual delay before attempt n+1 (last value repeats)
+  RetryOn retry_on = RetryOn::Never;
+  Millis connect_timeout{5000};
+  Millis read_timeout{15000};
+};
+
+struct Webhook {
+  std::string provider;
+  std::string account;
+  std::string event;        // e.g. "hosted_number_order.status" or a provider's event type
+  std::string resource_id;
+  std::string method = "POST";
+  std::string url;
+  std::string failover_url;  // tried after url's attempts are used up, if set
+  std::string content_type;
+  std::string body;
+  // Signs one attempt (url, body, attempt number) into headers. Run at send time, because
+  // some providers sign a wall-clock timestamp.
+  std::function<Headers(const std::string& url, const std::string& body, int attempt)> sign;
+  RetryPolicy policy;
+};
+
+struct DeliveryAttempt {
+  int number = 0;
+  std::string url;
+  TimePoint time;  // virtual
+  Headers request_headers;
+  bool connected = false;
+  int status = 0;
+  std::string response_body;
+  std::string error;
+};
+
+enum class DeliveryState { Pending, Retrying, Delivered, Failed };
+std::string_view deliveryStateName(DeliveryState state);
+
+struct Delivery {
+  uint64_t id = 0;
+  TimePoint created;
+  std::string provider;
+  std::string account;
+  std::string event;
+  std::string resource_id;
+  std::string method;
+  std::string url;
+  std::string failover_url;
+  std::string content_type;
+  std::string body;
+  DeliveryState state = DeliveryState::Pending;
+  std::vector<DeliveryAttempt> attempts;
+};
+
+// Queues webhooks and delivers them, in order, on its own thread, so that no API request ever
+// waits for a receiver. Retries wait on the virtual clock, not the wall clock.
+class WebhookDispatcher {
+ public:
+  WebhookDispatcher(Clock& clock, std::shared_ptr<WebhookTransport> transport, size_t log_capacity);
+  ~WebhookDispatcher();
+  WebhookDispatcher(const WebhookDispatcher&) = delete;
+  WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
+
+  uint64_t enqueue(Webhook webhook);
+  std::vector<Delivery> log() const;
+  bool idle() const;
+  // For tests and the auto clock: waits (bounded by a wall-clock timeout) for the queue to drain.
+  [[nodiscard]] bool waitIdle(Millis timeout) const;
+  void setIdleListener(std::function<void()> listener);
+  void clear();
+  void stop();
+
+ private:
+  struct Job {
+    uint64_t delivery_id;
+    std::string url;
+    int attempt_on_url;
+  };
+  struct Pending {
+    Webhook webhook;
+    int attempts_on_primary = 0;
+  };
+
+  void run();
+  void deliver(const Job& job);
+  Delivery* findLocked(uint64_t id);
+
+  Clock& clock_;
+  std::shared_ptr<WebhookTransport> transport_;
+  const size_t log_capacity_;
+
+  mutable std::mutex mutex_;
+  mutable std::condition_variable wake_;
+  mutable std::condition_variable idle_cv_;
+  std::deque<Job> queue_;
+  std::deque<Delivery> log_;
+  std::map<uint64_t, std::shared_ptr<Pending>> pending_;
+  uint64_t next_id_ = 1;
+  bool busy_ = false;
+  bool stopping_ = false;
+  uint64_t generation_ = 0;  // bumped by clear(): retries from before a reset are dropped
+  std::function<void()> idle_listener_;
+  std::thread worker_;
+};
+
+}  // namespace hnemu

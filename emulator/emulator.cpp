@@ -1,0 +1,267 @@
+#include "emulator.h"
+
+#include <nlohmann/json.hpp>
+
+#include "control/control_api.h"
+#include "providers/twilio/errors.h"
+#include "providers/twilio/routes.h"
+#include "providers/twilio/wire.h"
+#include "server/httplib_server.h"
+
+namespace hnemu {
+namespace {
+
+constexpr std::string_view kControlPrefix = "/__hnemu";
+constexpr size_t kServerWorkers = 64;
+// httplib refuses bodies past this itself; the providers' own, smaller limit answers in their
+// error shape below it.
+constexpr size_t kHardPayloadLimit = 64 * 1024 * 1024;
+
+HttpResponse genericNotFound(const std::string& path) {
+  nlohmann::json body = {{"error", "no route for " + path}};
+  return HttpResponse::json(404, body.dump());
+}
+
+}  // namespace
+
+Emulator::Emulator(EmulatorOptions options)
+    : options_(std::move(options)),
+      clock_(options_.start_time, options_.clock_mode),
+      ids_(options_.seed),
+      journal_(options_.journal_capacity) {
+  std::shared_ptr<WebhookTransport> transport = options_.webhook_transport;
+  if (!transport) {
+    transport = std::make_shared<HttplibWebhookTransport>();
+  }
+  webhooks_ = std::make_unique<WebhookDispatcher>(clock_, transport, options_.webhook_log_capacity);
+  webhooks_->setIdleListener([this] { wakeDriver(); });
+  ProviderContext context{clock_, ids_, *webhooks_, options_.max_body_bytes};
+  twilio_ = std::make_unique<twilio::TwilioProvider>(context);
+  twilio_->registerRoutes(router_);
+  if (options_.default_accounts) {
+    const Status added = twilio_->model().addAccount(twilio::Account{
+        std::string(kDefaultTwilioAccountSid), std::string(kDefaultTwilioAuthToken), "hnemu default", {}});
+    (void)added;  // the default credentials are well-formed by construction
+  }
+  control_ = std::make_unique<ControlApi>(*this);
+  driver_ = std::thread([this] { driveClock(); });
+}
+
+Emulator::~Emulator() {
+  stop();
+  {
+    std::lock_guard lock(driver_mutex_);
+    driver_stopping_ = true;
+  }
+  driver_cv_.notify_all();
+  if (driver_.joinable()) {
+    driver_.join();
+  }
+  webhooks_->stop();
+}
+
+Result<int> Emulator::start() {
+  if (server_) {
+    return makeError(ErrorCode::FailedPrecondition, "already started");
+  }
+  auto server = std::make_unique<HttpServer>(
+      [this](HttpRequest& request) { return handle(request); },
+      [](const std::string& path, int status) {
+        // Errors httplib raises before a route runs (an oversized body, a broken request line).
+        if (status == 413) {
+          return twilio::wire::errorResponse(twilio::errors::bodyTooLarge(kHardPayloadLimit));
+        }
+        (void)path;
+        return twilio::wire::errorResponse(
+            makeError(status >= 500 ? ErrorCode::Internal : ErrorCode::InvalidArgument,
+                      "The request could not be processed", "20001"));
+      },
+      kHardPayloadLimit, kServerWorkers);
+  auto bound = server->bind(options_.host, options_.port);
+  if (!bound.ok()) {
+    return bound.error();
+  }
+  options_.port = bound.value();
+  server->serveInBackground();
+  server_ = std::move(server);
+  return bound.value();
+}
+
+void Emulator::stop() {
+  if (server_) {
+    server_->stop();
+    server_.reset();
+  }
+}
+
+std::string Emulator::url() const {
+  return "http://" + options_.host + ":" + std::to_string(options_.port);
+}
+
+int Emulator::port() const { return options_.port; }
+
+twilio::Model& Emulator::twilioModel() { return twilio_->model(); }
+
+HttpResponse Emulator::handle(HttpRequest& request) {
+  {
+    std::lock_guard lock(driver_mutex_);
+    ++in_flight_;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  JournalEntry entry;
+  HttpResponse response = dispatch(request, entry);
+  const bool is_control = request.path.compare(0, kControlPrefix.size(), kControlPrefix) == 0;
+  if (!is_control) {
+    entry.time = clock_.now();
+    entry.method = request.method;
+    entry.path = request.path;
+    const size_t question = request.raw_target.find('?');
+    entry.query = question == std::string::npos ? "" : request.raw_target.substr(question + 1);
+    entry.status = response.status;
+    entry.account = request.account;
+    entry.request_body = request.body;
+    entry.response_body = response.body;
+    entry.duration_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    journal_.record(std::move(entry));
+  }
+  {
+    std::lock_guard lock(driver_mutex_);
+    --in_flight_;
+  }
+  driver_cv_.notify_all();
+  return response;
+}
+
+HttpResponse Emulator::dispatch(HttpRequest& request, JournalEntry& entry) {
+  if (request.path.compare(0, kControlPrefix.size(), kControlPrefix) == 0) {
+    return control_->handle(request);
+  }
+  std::lock_guard lock(state_mutex_);
+  const RouteMatch match = router_.match(request);
+  entry.provider = match.provider;
+  entry.route = match.route_template;
+  if (match.handler != nullptr) {
+    return (*match.handler)(request);
+  }
+  if (match.path_known && match.provider == "twilio") {
+    return twilio::wire::errorResponse(twilio::errors::methodNotAllowed(request.method));
+  }
+  std::string provider;
+  if (const Handler* fallback = router_.fallbackFor(request.path, &provider)) {
+    entry.provider = provider;
+    return (*fallback)(request);
+  }
+  return genericNotFound(request.path);
+}
+
+size_t Emulator::advance(Millis by) {
+  size_t fired = 0;
+  {
+    std::lock_guard lock(state_mutex_);
+    fired = clock_.advance(by);
+  }
+  wakeDriver();
+  return fired;
+}
+
+Result<size_t> Emulator::advanceTo(TimePoint target) {
+  Result<size_t> fired = size_t{0};
+  {
+    std::lock_guard lock(state_mutex_);
+    fired = clock_.advanceTo(target);
+  }
+  wakeDriver();
+  return fired;
+}
+
+size_t Emulator::fireNextTimer() {
+  size_t fired = 0;
+  {
+    std::lock_guard lock(state_mutex_);
+    fired = clock_.fireNext();
+  }
+  wakeDriver();
+  return fired;
+}
+
+void Emulator::setClockMode(ClockMode mode) {
+  clock_.setMode(mode);
+  wakeDriver();
+}
+
+TimePoint Emulator::now() const { return clock_.now(); }
+
+void Emulator::reset(std::optional<uint64_t> seed) {
+  {
+    std::lock_guard lock(state_mutex_);
+    webhooks_->clear();
+    clock_.reset(options_.start_time);
+    ids_.reseed(seed.value_or(ids_.seed()));
+    twilio_->reset();
+    journal_.clear();
+  }
+  wakeDriver();
+}
+
+nlohmann::json Emulator::state() const {
+  std::lock_guard lock(state_mutex_);
+  nlohmann::json out;
+  out["clock"] = {{"now", formatIso8601Millis(clock_.now())},
+                  {"mode", clockModeName(clock_.mode())}};
+  nlohmann::json twilio_state;
+  twilio_->dumpState(twilio_state);
+  out["twilio"] = std::move(twilio_state);
+  return out;
+}
+
+nlohmann::json Emulator::calls() const {
+  std::lock_guard lock(state_mutex_);
+  nlohmann::json out;
+  twilio_->dumpCalls(out);
+  return out;
+}
+
+bool Emulator::waitForWebhooks(Millis timeout) const { return webhooks_->waitIdle(timeout); }
+
+void Emulator::wakeDriver() {
+  { std::lock_guard lock(driver_mutex_); }
+  driver_cv_.notify_all();
+}
+
+// Moves the clock by itself in auto mode (whenever nothing is in flight, jump to the next timer)
+// and in realtime mode (fire timers as the wall clock reaches them). Manual mode leaves it alone.
+void Emulator::driveClock() {
+  std::unique_lock lock(driver_mutex_);
+  while (!driver_stopping_) {
+    const ClockMode mode = clock_.mode();
+    const auto next_due = clock_.nextDue();
+    if (mode == ClockMode::Auto && next_due && in_flight_ == 0 && webhooks_->idle()) {
+      lock.unlock();
+      {
+        std::lock_guard state(state_mutex_);
+        clock_.fireNext();
+      }
+      lock.lock();
+      continue;
+    }
+    if (mode == ClockMode::Realtime && next_due) {
+      const auto wait = *next_due - clock_.now();
+      if (wait <= Millis(0)) {
+        lock.unlock();
+        {
+          std::lock_guard state(state_mutex_);
+          clock_.advance(Millis(0));
+        }
+        lock.lock();
+        continue;
+      }
+      driver_cv_.wait_for(lock, std::min<Millis>(wait, Millis(100)));
+      continue;
+    }
+    // Bounded wait: a timer scheduled from another thread is noticed even without a wake-up.
+    driver_cv_.wait_for(lock, Millis(100));
+  }
+}
+
+}  // namespace hnemu

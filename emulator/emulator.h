@@ -1,0 +1,115 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/http_types.h"
+#include "core/ids.h"
+#include "core/journal.h"
+#include "core/router.h"
+#include "core/webhooks.h"
+
+namespace hnemu {
+
+namespace twilio {
+class TwilioProvider;
+class Model;
+}  // namespace twilio
+class ControlApi;
+class HttpServer;
+
+inline constexpr std::string_view kVersion = "0.1.0";
+inline constexpr std::string_view kDefaultTwilioAccountSid = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+inline constexpr std::string_view kDefaultTwilioAuthToken = "your_auth_token";
+
+struct EmulatorOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0: the OS picks a free port
+  uint64_t seed = 1;
+  ClockMode clock_mode = ClockMode::Manual;
+  // Virtual time at start and after every reset; fixed so runs are reproducible.
+  TimePoint start_time = TimePoint(Millis(1'767'603'600'000));  // 2026-01-05T09:00:00Z, a Monday
+  size_t max_body_bytes = 1024 * 1024;
+  size_t journal_capacity = 10'000;
+  size_t webhook_log_capacity = 10'000;
+  bool default_accounts = true;  // a Twilio account with the documented test credentials
+  std::shared_ptr<WebhookTransport> webhook_transport;  // null: real HTTP
+};
+
+// The whole emulator: one core, two transports. Tests call handle() with no socket, or start()
+// it on an ephemeral port; the `hnemu` binary does the same.
+class Emulator {
+ public:
+  explicit Emulator(EmulatorOptions options = {});
+  ~Emulator();
+  Emulator(const Emulator&) = delete;
+  Emulator& operator=(const Emulator&) = delete;
+
+  // Binds and serves on a background thread; returns the bound port.
+  Result<int> start();
+  void stop();
+  std::string url() const;
+  int port() const;
+
+  // Answers one request, exactly as the HTTP server would.
+  HttpResponse handle(HttpRequest& request);
+
+  // Clock control, with the state lock held while timers fire.
+  size_t advance(Millis by);
+  Result<size_t> advanceTo(TimePoint target);
+  size_t fireNextTimer();
+  void setClockMode(ClockMode mode);
+  TimePoint now() const;
+  const Clock& clock() const { return clock_; }
+
+  void reset(std::optional<uint64_t> seed = std::nullopt);
+  nlohmann::json state() const;
+  nlohmann::json calls() const;
+  const Journal& journal() const { return journal_; }
+  WebhookDispatcher& webhooks() { return *webhooks_; }
+  [[nodiscard]] bool waitForWebhooks(Millis timeout) const;
+  const EmulatorOptions& options() const { return options_; }
+  uint64_t seed() const { return ids_.seed(); }
+
+  // Runs f with the state lock held: the way to read or configure a provider's model.
+  template <class F>
+  auto withTwilio(F&& f) {
+    std::lock_guard lock(state_mutex_);
+    return f(twilioModel());
+  }
+
+ private:
+  friend class ControlApi;
+  twilio::Model& twilioModel();
+  void driveClock();
+  void wakeDriver();
+  HttpResponse dispatch(HttpRequest& request, JournalEntry& entry);
+
+  EmulatorOptions options_;
+  Clock clock_;
+  IdGenerator ids_;
+  Journal journal_;
+  std::unique_ptr<WebhookDispatcher> webhooks_;
+  Router router_;
+  std::unique_ptr<twilio::TwilioProvider> twilio_;
+  std::unique_ptr<ControlApi> control_;
+  std::unique_ptr<HttpServer> server_;
+
+  mutable std::mutex state_mutex_;  // guards every provider's state; timers fire under it
+
+  std::mutex driver_mutex_;
+  std::condition_variable driver_cv_;
+  int in_flight_ = 0;
+  bool driver_stopping_ = false;
+  std::thread driver_;
+};
+
+}  // namespace hnemu

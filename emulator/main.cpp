@@ -1,0 +1,129 @@
+// The `hnemu` binary: flags in, an Emulator served on a socket. The only code tests do not share.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <pthread.h>
+#include <string>
+#include <vector>
+
+#include "emulator.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(hnemu - hosted-number provider emulator (Twilio hosted SMS)
+
+Usage:
+  hnemu serve [options]     serve the provider APIs and the /__hnemu control API
+  hnemu --help | --version
+
+Options for serve:
+  --host ADDR            address to bind (default 127.0.0.1, loopback)
+  --port N               port to bind; 0 picks a free one (default 0)
+  --seed N               seed for every id and code (default 1)
+  --clock MODE           manual | auto | realtime (default manual)
+  --start TIME           virtual time at start, ISO 8601 UTC (default 2026-01-05T09:00:00Z)
+  --max-body BYTES       largest request body a provider accepts (default 1048576)
+  --no-default-account   do not create the default Twilio account
+
+Once ready it prints "hnemu listening on http://HOST:PORT". SIGINT or SIGTERM stops it.
+Default Twilio account: ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa / your_auth_token.
+)";
+
+int fail(const std::string& message) {
+  std::cerr << "hnemu: " << message << "\n(see hnemu --help)\n";
+  return 2;
+}
+
+bool parseUnsigned(const std::string& text, uint64_t& out) {
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  out = std::stoull(text);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "hnemu " << hnemu::kVersion << "\n";
+    return 0;
+  }
+  if (args[0] != "serve") {
+    return fail("unknown command '" + args[0] + "'");
+  }
+  hnemu::EmulatorOptions options;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (flag == "--help" || flag == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (flag == "--no-default-account") {
+      options.default_accounts = false;
+      continue;
+    }
+    if (i + 1 >= args.size()) {
+      return fail("flag " + flag + " needs a value");
+    }
+    const std::string& value = args[++i];
+    uint64_t number = 0;
+    if (flag == "--host") {
+      options.host = value;
+    } else if (flag == "--port") {
+      if (!parseUnsigned(value, number) || number > 65535) {
+        return fail("--port must be 0-65535");
+      }
+      options.port = static_cast<int>(number);
+    } else if (flag == "--seed") {
+      if (!parseUnsigned(value, number)) {
+        return fail("--seed must be a non-negative integer");
+      }
+      options.seed = number;
+    } else if (flag == "--clock") {
+      auto mode = hnemu::parseClockMode(value);
+      if (!mode.ok()) {
+        return fail(mode.error().message);
+      }
+      options.clock_mode = mode.value();
+    } else if (flag == "--start") {
+      auto start = hnemu::parseIso8601(value);
+      if (!start.ok()) {
+        return fail("--start: " + start.error().message);
+      }
+      options.start_time = start.value();
+    } else if (flag == "--max-body") {
+      if (!parseUnsigned(value, number) || number == 0) {
+        return fail("--max-body must be a positive number of bytes");
+      }
+      options.max_body_bytes = number;
+    } else {
+      return fail("unknown flag '" + flag + "'");
+    }
+  }
+
+  // Block the stop signals before any thread starts, then wait for them on this thread.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  hnemu::Emulator emulator(options);
+  auto port = emulator.start();
+  if (!port.ok()) {
+    std::cerr << "hnemu: " << port.error().message << "\n";
+    return 1;
+  }
+  std::cout << "hnemu listening on " << emulator.url() << std::endl;
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  std::cout << "hnemu stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
+  emulator.stop();
+  return 0;
+}

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/ids.h"
+#include "core/router.h"
+#include "core/webhooks.h"
+
+namespace hnemu {
+
+// The core services a provider is built on.
+struct ProviderContext {
+  Clock& clock;
+  IdGenerator& ids;
+  WebhookDispatcher& webhooks;
+  size_t max_body_bytes = 1024 * 1024;
+};
+
+// What every provider plugs into the core. Routes run with the emulator's state lock held;
+// timers fire under the same lock, so a provider's state needs no locking of its own.
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  virtual std::string_view name() const = 0;
+  virtual void registerRoutes(Router& router) = 0;
+  // Drops every resource and pending effect; keeps the configured world (accounts, numbers).
+  virtual void reset() = 0;
+  virtual void dumpState(nlohmann::json& out) const = 0;
+};
+
+}  // namespace hnemu

@@ -1,0 +1,1092 @@
+#include "providers/twilio/model.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "core/crypto.h"
+#include "providers/twilio/errors.h"
+
+namespace hnemu::twilio {
+namespace {
+
+template <class Enum, size_t N>
+std::optional<Enum> parseByName(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                                std::string_view text) {
+  for (const auto& [value, name] : table) {
+    if (name == text) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+template <class Enum, size_t N>
+std::string_view nameOf(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                        Enum value) {
+  for (const auto& [candidate, name] : table) {
+    if (candidate == value) {
+      return name;
+    }
+  }
+  return "unknown";
+}
+
+constexpr std::array<std::pair<OrderStatus, std::string_view>, 10> kOrderStatuses = {{
+    {OrderStatus::TwilioProcessing, "twilio-processing"},
+    {OrderStatus::Received, "received"},
+    {OrderStatus::PendingVerification, "pending-verification"},
+    {OrderStatus::Verified, "verified"},
+    {OrderStatus::PendingLoa, "pending-loa"},
+    {OrderStatus::CarrierProcessing, "carrier-processing"},
+    {OrderStatus::Testing, "testing"},
+    {OrderStatus::Completed, "completed"},
+    {OrderStatus::Failed, "failed"},
+    {OrderStatus::ActionRequired, "action-required"},
+}};
+constexpr std::array<std::pair<DocumentStatus, std::string_view>, 5> kDocumentStatuses = {{
+    {DocumentStatus::Opened, "opened"},
+    {DocumentStatus::Signing, "signing"},
+    {DocumentStatus::Signed, "signed"},
+    {DocumentStatus::Canceled, "canceled"},
+    {DocumentStatus::Failed, "failed"},
+}};
+constexpr std::array<std::pair<NumberKind, std::string_view>, 4> kNumberKinds = {{
+    {NumberKind::Landline, "landline"},
+    {NumberKind::TollFree, "toll-free"},
+    {NumberKind::Mobile, "mobile"},
+    {NumberKind::Voip, "voip"},
+}};
+constexpr std::array<std::pair<Hostability, std::string_view>, 4> kHostability = {{
+    {Hostability::Hostable, "hostable"},
+    {Hostability::AlreadyHosted, "already-hosted"},
+    {Hostability::TwilioOwned, "twilio-owned"},
+    {Hostability::CarrierCannotEnable, "carrier-cannot-enable"},
+}};
+constexpr std::array<std::pair<CalleeAction, std::string_view>, 4> kCalleeActions = {{
+    {CalleeAction::EnterCorrectCode, "enter-correct-code"},
+    {CalleeAction::EnterWrongCode, "enter-wrong-code"},
+    {CalleeAction::NoAnswer, "no-answer"},
+    {CalleeAction::Manual, "manual"},
+}};
+constexpr std::array<std::pair<Decision, std::string_view>, 3> kDecisions = {{
+    {Decision::Accept, "accept"},
+    {Decision::Reject, "reject"},
+    {Decision::Never, "never"},
+}};
+constexpr std::array<std::pair<CallOutcome, std::string_view>, 5> kCallOutcomes = {{
+    {CallOutcome::Queued, "queued"},
+    {CallOutcome::InProgress, "in-progress"},
+    {CallOutcome::Verified, "verified"},
+    {CallOutcome::WrongCode, "wrong-code"},
+    {CallOutcome::NoAnswer, "no-answer"},
+}};
+
+bool isMethod(const std::optional<std::string>& method) {
+  return !method || *method == "GET" || *method == "POST";
+}
+
+// A 'w' in an extension waits half a second before the next digit (Twilio's IVR convention).
+Millis extensionWait(const std::optional<std::string>& extension) {
+  if (!extension) {
+    return Millis(0);
+  }
+  return Millis(500 * std::count(extension->begin(), extension->end(), 'w'));
+}
+
+bool isValidExtension(std::string_view text) {
+  return !text.empty() && text.size() <= 64 &&
+         std::all_of(text.begin(), text.end(), [](char c) {
+           return std::isdigit(static_cast<unsigned char>(c)) || c == 'w' || c == '#' || c == '*';
+         });
+}
+
+}  // namespace
+
+std::string_view orderStatusName(OrderStatus status) { return nameOf(kOrderStatuses, status); }
+std::optional<OrderStatus> parseOrderStatus(std::string_view text) {
+  return parseByName(kOrderStatuses, text);
+}
+bool isTerminal(OrderStatus status) {
+  return status == OrderStatus::Completed || status == OrderStatus::Failed;
+}
+std::string_view documentStatusName(DocumentStatus status) {
+  return nameOf(kDocumentStatuses, status);
+}
+std::optional<DocumentStatus> parseDocumentStatus(std::string_view text) {
+  return parseByName(kDocumentStatuses, text);
+}
+std::string_view numberKindName(NumberKind kind) { return nameOf(kNumberKinds, kind); }
+std::optional<NumberKind> parseNumberKind(std::string_view text) {
+  return parseByName(kNumberKinds, text);
+}
+std::string_view hostabilityName(Hostability value) { return nameOf(kHostability, value); }
+std::optional<Hostability> parseHostability(std::string_view text) {
+  return parseByName(kHostability, text);
+}
+std::string_view calleeActionName(CalleeAction action) { return nameOf(kCalleeActions, action); }
+std::optional<CalleeAction> parseCalleeAction(std::string_view text) {
+  return parseByName(kCalleeActions, text);
+}
+std::string_view decisionName(Decision decision) { return nameOf(kDecisions, decision); }
+std::optional<Decision> parseDecision(std::string_view text) {
+  return parseByName(kDecisions, text);
+}
+std::string_view callOutcomeName(CallOutcome outcome) { return nameOf(kCallOutcomes, outcome); }
+
+bool isE164(std::string_view number) {
+  if (number.size() < 3 || number.size() > 16 || number[0] != '+' || number[1] == '0') {
+    return false;
+  }
+  return std::all_of(number.begin() + 1, number.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+bool isSid(std::string_view text, std::string_view prefix) {
+  return text.size() == prefix.size() + 32 && text.substr(0, prefix.size()) == prefix &&
+         std::all_of(text.begin() + static_cast<std::ptrdiff_t>(prefix.size()), text.end(),
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+NumberKind defaultKind(std::string_view e164) {
+  static constexpr std::array<std::string_view, 8> kTollFree = {"800", "833", "844", "855",
+                                                                "866", "877", "888", "822"};
+  if (e164.size() == 12 && e164.substr(0, 2) == "+1") {
+    const std::string_view area = e164.substr(2, 3);
+    if (std::find(kTollFree.begin(), kTollFree.end(), area) != kTollFree.end()) {
+      return NumberKind::TollFree;
+    }
+  }
+  return NumberKind::Landline;
+}
+
+Model::Model(Clock& clock, IdGenerator& ids) : clock_(clock), ids_(ids) {}
+
+void Model::reset() {
+  orders_.clear();
+  documents_.clear();
+  numbers_.clear();
+  calls_.clear();
+  sequence_ = 0;
+  ++epoch_;
+}
+
+void Model::schedule(Millis delay, std::string label, std::function<void()> effect) {
+  clock_.scheduleAfter(delay, "twilio: " + label, [this, epoch = epoch_, effect = std::move(effect)] {
+    if (epoch == epoch_) {
+      effect();
+    }
+  });
+}
+
+const Account* Model::authenticate(std::string_view username, std::string_view password) const {
+  for (const Account& candidate : world_.accounts) {
+    if (candidate.sid == username && crypto::secureEquals(candidate.auth_token, password)) {
+      return &candidate;
+    }
+    const auto key = candidate.api_keys.find(std::string(username));
+    if (key != candidate.api_keys.end() && crypto::secureEquals(key->second, password)) {
+      return &candidate;
+    }
+  }
+  return nullptr;
+}
+
+const Account* Model::account(std::string_view sid) const {
+  for (const Account& candidate : world_.accounts) {
+    if (candidate.sid == sid) {
+      return &candidate;
+    }
+  }
+  return nullptr;
+}
+
+Status Model::addAccount(Account new_account) {
+  if (!isSid(new_account.sid, "AC")) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "account sid must be AC followed by 32 hex digits, got '" + new_account.sid + "'");
+  }
+  if (new_account.auth_token.empty()) {
+    return makeError(ErrorCode::InvalidArgument, "auth_token must not be empty");
+  }
+  for (Account& existing : world_.accounts) {
+    if (existing.sid == new_account.sid) {
+      existing = std::move(new_account);
+      return {};
+    }
+  }
+  world_.accounts.push_back(std::move(new_account));
+  return {};
+}
+
+NumberProfile Model::profileFor(const std::string& phone_number) const {
+  const auto it = world_.numbers.find(phone_number);
+  if (it != world_.numbers.end()) {
+    return it->second;
+  }
+  NumberProfile profile;
+  profile.phone_number = phone_number;
+  return profile;
+}
+
+bool Model::numberIsBusy(const std::string& phone_number) const {
+  for (const auto& [sid, order] : orders_) {
+    if (order.phone_number == phone_number && order.status != OrderStatus::Failed) {
+      const auto number = numbers_.find(order.incoming_phone_number_sid);
+      if (number == numbers_.end() || !number->second.retired) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+void Model::setStatus(Order& order, OrderStatus status, std::string reason) {
+  order.status = status;
+  order.date_updated = clock_.now();
+  order.history.push_back(StatusChange{order.date_updated, status, std::move(reason)});
+  if (listener_) {
+    if (const Account* owner = account(order.account_sid)) {
+      listener_(order, *owner);
+    }
+  }
+}
+
+Result<Order> Model::createOrder(const Account& owner, const CreateOrderInput& input) {
+  if (input.phone_number.empty()) {
+    return errors::missingParameter("PhoneNumber");
+  }
+  if (input.flavor == Flavor::V2) {
+    if (!input.contact_phone_number) {
+      return errors::missingParameter("ContactPhoneNumber");
+    }
+    if (!input.address_sid) {
+      return errors::missingParameter("AddressSid");
+    }
+    if (!input.email) {
+      return errors::missingParameter("Email");
+    }
+  } else if (!input.sms_capability) {
+    return errors::missingParameter("SmsCapability");
+  }
+  if (!isE164(input.phone_number)) {
+    return errors::invalidPhoneNumber(input.phone_number);
+  }
+  if (input.contact_phone_number && !isE164(*input.contact_phone_number)) {
+    return errors::invalidParameter("ContactPhoneNumber", "must be a phone number in E.164 format");
+  }
+  if (input.sms_capability && !*input.sms_capability) {
+    return errors::invalidCapabilities();
+  }
+  if (input.address_sid && !isSid(*input.address_sid, "AD")) {
+    return errors::invalidAddressSid(*input.address_sid);
+  }
+  if (!isMethod(input.sms_method)) {
+    return errors::invalidMethod("SmsMethod");
+  }
+  if (!isMethod(input.sms_fallback_method)) {
+    return errors::invalidMethod("SmsFallbackMethod");
+  }
+  if (!isMethod(input.status_callback_method)) {
+    return errors::invalidMethod("StatusCallbackMethod");
+  }
+  if (input.sms_application_sid && !isSid(*input.sms_application_sid, "AP")) {
+    return errors::invalidParameter("SmsApplicationSid", "must be AP followed by 32 hex digits");
+  }
+  const size_t name_limit = input.flavor == Flavor::V2 ? 128 : 64;
+  if (input.friendly_name && input.friendly_name->size() > name_limit) {
+    return errors::invalidParameter("FriendlyName",
+                                    "must be at most " + std::to_string(name_limit) + " characters");
+  }
+  std::string verification_type = input.verification_type.value_or("phone-call");
+  if (verification_type != "phone-call" &&
+      !(input.flavor == Flavor::Preview && verification_type == "phone-bill")) {
+    return errors::invalidParameter("VerificationType", "must be phone-call");
+  }
+  if (verification_type == "phone-bill" && !input.verification_document_sid) {
+    return errors::missingParameter("VerificationDocumentSid");
+  }
+  // Eligibility pre-check: NANP only, landline or toll-free, not hosted anywhere yet.
+  if (input.phone_number.size() != 12 || input.phone_number.substr(0, 2) != "+1") {
+    return errors::unsupportedCountry(input.phone_number);
+  }
+  const NumberProfile profile = profileFor(input.phone_number);
+  const NumberKind kind = profile.kind.value_or(defaultKind(input.phone_number));
+  if (kind == NumberKind::Mobile || kind == NumberKind::Voip) {
+    return errors::notHostable(input.phone_number, std::string("is a ") +
+                                                       std::string(numberKindName(kind)) +
+                                                       " number; only landline and toll-free "
+                                                       "numbers can be hosted");
+  }
+  switch (profile.hostability) {
+    case Hostability::AlreadyHosted:
+      return errors::notHostable(input.phone_number, "is already hosted with another provider");
+    case Hostability::TwilioOwned:
+      return errors::notHostable(input.phone_number, "is already a Twilio number");
+    case Hostability::CarrierCannotEnable:
+      return errors::notHostable(input.phone_number,
+                                 "cannot be SMS-enabled by its current carrier");
+    case Hostability::Hostable:
+      break;
+  }
+  if (numberIsBusy(input.phone_number)) {
+    return errors::notHostable(input.phone_number, "already has an active Hosted Number Order");
+  }
+
+  const TimePoint now = clock_.now();
+  IncomingNumber number;
+  number.sid = ids_.sid("PN");
+  number.account_sid = owner.sid;
+  number.phone_number = input.phone_number;
+  number.friendly_name = input.friendly_name;
+  number.sms_url = input.sms_url;
+  number.sms_method = input.sms_method.value_or("POST");
+  number.sms_fallback_url = input.sms_fallback_url;
+  number.sms_fallback_method = input.sms_fallback_method.value_or("POST");
+  number.status_callback = input.status_callback_url;
+  number.status_callback_method = input.status_callback_method.value_or("POST");
+  number.sms_application_sid = input.sms_application_sid;
+  number.address_sid = input.address_sid;
+  number.capabilities = Capabilities{true, false, false, false};
+  number.date_created = now;
+  number.date_updated = now;
+  number.sequence = ++sequence_;
+
+  Order order;
+  order.sid = ids_.sid("HR");
+  order.account_sid = owner.sid;
+  order.flavor = input.flavor;
+  order.phone_number = input.phone_number;
+  order.friendly_name = input.friendly_name;
+  order.unique_name = input.unique_name;
+  order.email = input.email;
+  order.cc_emails = input.cc_emails;
+  order.address_sid = input.address_sid;
+  order.contact_title = input.contact_title;
+  order.contact_phone_number = input.contact_phone_number;
+  order.capabilities = Capabilities{true, false, false, false};
+  order.incoming_phone_number_sid = number.sid;
+  order.verification_type = verification_type;
+  order.verification_document_sid = input.verification_document_sid;
+  order.status_callback_url = input.status_callback_url;
+  order.status_callback_method = input.status_callback_method.value_or("POST");
+  order.date_created = now;
+  order.date_updated = now;
+  order.sequence = number.sequence;
+  const std::string sid = order.sid;
+  numbers_.emplace(number.sid, std::move(number));
+  Order& stored = orders_.emplace(sid, std::move(order)).first->second;
+  setStatus(stored, OrderStatus::TwilioProcessing, "created; eligibility check running");
+  schedule(world_.rules.eligibility_check, "eligibility check " + sid, [this, sid] {
+    const auto it = orders_.find(sid);
+    if (it != orders_.end() && it->second.status == OrderStatus::TwilioProcessing) {
+      setStatus(it->second, OrderStatus::Received, "eligibility check passed");
+    }
+  });
+  return stored;
+}
+
+Order* Model::findOrder(const Account& owner, std::string_view sid) {
+  const auto it = orders_.find(std::string(sid));
+  if (it == orders_.end() || it->second.account_sid != owner.sid) {
+    return nullptr;
+  }
+  return &it->second;
+}
+
+Result<Order> Model::fetchOrder(const Account& owner, std::string_view sid) const {
+  const auto it = orders_.find(std::string(sid));
+  if (it == orders_.end() || it->second.account_sid != owner.sid) {
+    return makeError(ErrorCode::NotFound, "order not found");
+  }
+  return it->second;
+}
+
+Result<Order> Model::updateOrder(const Account& owner, std::string_view sid,
+                                 const UpdateOrderInput& input) {
+  Order* order = findOrder(owner, sid);
+  if (order == nullptr) {
+    return makeError(ErrorCode::NotFound, "order not found");
+  }
+  if (order->flavor == Flavor::V2 && !input.status) {
+    return errors::missingParameter("Status");
+  }
+  std::optional<OrderStatus> target;
+  if (input.status) {
+    target = parseOrderStatus(*input.status);
+    if (!target) {
+      return errors::invalidOrderStatus("'" + *input.status + "' is not a valid status");
+    }
+  }
+  if (isTerminal(order->status)) {
+    return errors::unableToUpdateOrder(
+        "the Hosted Number Order is " + std::string(orderStatusName(order->status)) +
+        ", a terminal state; create a new instance");
+  }
+  if (input.verification_call_delay &&
+      (*input.verification_call_delay < 0 || *input.verification_call_delay > 60)) {
+    return errors::invalidParameter(
+        order->flavor == Flavor::V2 ? "VerificationCallDelay" : "CallDelay",
+        "must be between 0 and 60");
+  }
+  if (input.verification_call_extension && !isValidExtension(*input.verification_call_extension)) {
+    return errors::invalidParameter(
+        order->flavor == Flavor::V2 ? "VerificationCallExtension" : "Extension",
+        "may hold only digits, #, * and w");
+  }
+  if (input.verification_code && order->status != OrderStatus::PendingVerification) {
+    return errors::unableToVerifyCode();
+  }
+  if (input.friendly_name && input.friendly_name->size() > 64) {
+    return errors::invalidParameter("FriendlyName", "must be at most 64 characters");
+  }
+
+  bool place_call = false;
+  std::optional<OrderStatus> move_to;
+  if (target && *target != order->status) {
+    switch (*target) {
+      case OrderStatus::PendingVerification:
+        if (order->status == OrderStatus::TwilioProcessing) {
+          return errors::invalidOrderStatus(
+              "pending-verification cannot be applied while the order is twilio-processing");
+        }
+        if (order->status != OrderStatus::Received &&
+            order->status != OrderStatus::ActionRequired) {
+          return errors::invalidOrderStatus("pending-verification cannot be applied to an order "
+                                            "that is " +
+                                            std::string(orderStatusName(order->status)));
+        }
+        break;
+      case OrderStatus::PendingLoa:
+        if (order->flavor != Flavor::Preview || order->status != OrderStatus::Verified) {
+          return errors::unableToUpdateOrder("pending-loa cannot be user-initiated from " +
+                                             std::string(orderStatusName(order->status)));
+        }
+        move_to = OrderStatus::PendingLoa;
+        break;
+      default:
+        return errors::unableToUpdateOrder("'" + std::string(orderStatusName(*target)) +
+                                           "' is a status that cannot be user-initiated");
+    }
+  }
+  if (target == OrderStatus::PendingVerification) {
+    if (order->active_call_sid) {
+      return errors::invalidOrderStatus("a verification call is already in progress");
+    }
+    if (order->verification_attempts >= world_.rules.max_verification_attempts) {
+      return errors::maxVerificationAttempts();
+    }
+    place_call = true;
+  }
+
+  if (input.verification_call_delay) {
+    order->verification_call_delay = *input.verification_call_delay;
+  }
+  if (input.verification_call_extension) {
+    order->verification_call_extension = input.verification_call_extension;
+  }
+  if (input.friendly_name) {
+    order->friendly_name = input.friendly_name;
+  }
+  if (input.unique_name) {
+    order->unique_name = input.unique_name;
+  }
+  if (input.email) {
+    order->email = input.email;
+  }
+  if (input.cc_emails) {
+    order->cc_emails = *input.cc_emails;
+  }
+  if (input.verification_document_sid) {
+    order->verification_document_sid = input.verification_document_sid;
+  }
+  order->date_updated = clock_.now();
+  if (place_call) {
+    placeCall(*order);
+  } else if (move_to) {
+    setStatus(*order, *move_to, "set by the client");
+  }
+  return *order;
+}
+
+void Model::placeCall(Order& order) {
+  const NumberProfile profile = profileFor(order.phone_number);
+  VerificationCall call;
+  call.sid = ids_.sid("CA");
+  call.account_sid = order.account_sid;
+  call.order_sid = order.sid;
+  call.phone_number = order.phone_number;
+  call.extension = order.verification_call_extension;
+  call.callee = profile.callee;
+  call.expected_code = ids_.digits(world_.rules.verification_code_digits);
+  call.placed = clock_.now();
+  const Millis delay = Millis(1000 * order.verification_call_delay) +
+                       extensionWait(order.verification_call_extension);
+  call.dial_at = call.placed + delay;
+
+  order.verification_attempts += 1;
+  call.attempt = order.verification_attempts;
+  order.verification_code = call.expected_code;
+  order.verification_call_sids.push_back(call.sid);
+  order.active_call_sid = call.sid;
+  order.failure_reason.clear();
+  order.next_step = "Answer the verification call to " + order.phone_number + " and enter code " +
+                    call.expected_code;
+  const std::string call_sid = call.sid;
+  calls_.push_back(std::move(call));
+  setStatus(order, OrderStatus::PendingVerification,
+            "verification call " + call_sid + " placed (attempt " +
+                std::to_string(order.verification_attempts) + ")");
+  schedule(delay + world_.rules.call_ring, "verification call " + call_sid,
+           [this, call_sid] { answerCall(call_sid); });
+}
+
+VerificationCall* Model::findCall(std::string_view sid) {
+  for (VerificationCall& call : calls_) {
+    if (call.sid == sid) {
+      return &call;
+    }
+  }
+  return nullptr;
+}
+
+void Model::answerCall(const std::string& call_sid) {
+  VerificationCall* call = findCall(call_sid);
+  if (call == nullptr || call->outcome != CallOutcome::Queued) {
+    return;
+  }
+  switch (call->callee) {
+    case CalleeAction::EnterCorrectCode:
+      call->digits_entered = call->expected_code;
+      finishCall(*call, CallOutcome::Verified);
+      return;
+    case CalleeAction::EnterWrongCode: {
+      // A wrong code is the right one with its last digit changed.
+      std::string wrong = call->expected_code;
+      wrong.back() = wrong.back() == '9' ? '0' : static_cast<char>(wrong.back() + 1);
+      call->digits_entered = wrong;
+      finishCall(*call, CallOutcome::WrongCode);
+      return;
+    }
+    case CalleeAction::NoAnswer:
+      finishCall(*call, CallOutcome::NoAnswer);
+      return;
+    case CalleeAction::Manual:
+      call->outcome = CallOutcome::InProgress;
+      schedule(world_.rules.call_timeout, "verification call timeout " + call_sid,
+               [this, call_sid] {
+                 VerificationCall* pending = findCall(call_sid);
+                 if (pending != nullptr && pending->outcome == CallOutcome::InProgress) {
+                   finishCall(*pending, CallOutcome::NoAnswer);
+                 }
+               });
+      return;
+  }
+}
+
+Status Model::keyInDigits(std::string_view call_sid, std::optional<std::string> digits) {
+  VerificationCall* call = findCall(call_sid);
+  if (call == nullptr) {
+    return makeError(ErrorCode::NotFound, "no verification call " + std::string(call_sid));
+  }
+  if (call->outcome != CallOutcome::InProgress && call->outcome != CallOutcome::Queued) {
+    return makeError(ErrorCode::FailedPrecondition,
+                     "call " + std::string(call_sid) + " has already ended (" +
+                         std::string(callOutcomeName(call->outcome)) + ")");
+  }
+  if (!digits) {
+    finishCall(*call, CallOutcome::NoAnswer);
+    return {};
+  }
+  call->digits_entered = digits;
+  finishCall(*call, *digits == call->expected_code ? CallOutcome::Verified : CallOutcome::WrongCode);
+  return {};
+}
+
+void Model::finishCall(VerificationCall& call, CallOutcome outcome) {
+  call.outcome = outcome;
+  call.ended = clock_.now();
+  const auto it = orders_.find(call.order_sid);
+  if (it == orders_.end()) {
+    return;
+  }
+  Order& order = it->second;
+  if (order.active_call_sid != call.sid) {
+    return;
+  }
+  order.active_call_sid.reset();
+  if (outcome == CallOutcome::Verified) {
+    order.next_step = "Create an Authorization Document for this order";
+    setStatus(order, OrderStatus::Verified, "code entered on call " + call.sid);
+    return;
+  }
+  const std::string what = outcome == CallOutcome::WrongCode
+                               ? "the wrong code was entered"
+                               : "the call was not answered or no code was entered";
+  if (order.verification_attempts >= world_.rules.max_verification_attempts) {
+    enterActionRequired(order, "Verification failed after " +
+                                   std::to_string(order.verification_attempts) +
+                                   " attempts: " + what);
+    return;
+  }
+  order.failure_reason = "Verification call " + call.sid + " failed: " + what;
+  order.next_step = "Update Status to pending-verification to place another verification call";
+  order.date_updated = clock_.now();
+  // Still pending-verification: the client retries, so this status is not re-announced.
+  if (listener_) {
+    if (const Account* owner = account(order.account_sid)) {
+      listener_(order, *owner);
+    }
+  }
+}
+
+void Model::enterActionRequired(Order& order, std::string reason) {
+  order.failure_reason = reason;
+  order.next_step = "Contact hostedsms@twilio.com to remediate the order";
+  setStatus(order, OrderStatus::ActionRequired, reason);
+  const std::string sid = order.sid;
+  const Millis timeout = world_.rules.action_required_timeout;
+  schedule(timeout, "action-required timeout " + sid, [this, sid, timeout] {
+    const auto it = orders_.find(sid);
+    if (it != orders_.end() && it->second.status == OrderStatus::ActionRequired) {
+      it->second.failure_reason = "The order was in action-required for more than " +
+                                  formatDuration(timeout) + ": " + it->second.failure_reason;
+      it->second.next_step = "Create a new Hosted Number Order";
+      setStatus(it->second, OrderStatus::Failed, "action-required timeout");
+    }
+  });
+}
+
+Status Model::deleteOrder(const Account& owner, std::string_view sid) {
+  Order* order = findOrder(owner, sid);
+  if (order == nullptr) {
+    return makeError(ErrorCode::NotFound, "order not found");
+  }
+  if (order->status != OrderStatus::Received) {
+    return errors::unableToUpdateOrder("an order can only be canceled while it is received; it is " +
+                                       std::string(orderStatusName(order->status)));
+  }
+  numbers_.erase(order->incoming_phone_number_sid);
+  orders_.erase(std::string(sid));
+  return {};
+}
+
+std::vector<Order> Model::listOrders(const Account& owner, Flavor flavor,
+                                     const OrderFilter& filter) const {
+  std::vector<Order> out;
+  for (const auto& [sid, order] : orders_) {
+    if (order.account_sid != owner.sid || order.flavor != flavor) {
+      continue;
+    }
+    if ((filter.status && order.status != *filter.status) ||
+        (filter.sms_capability && order.capabilities.sms != *filter.sms_capability) ||
+        (filter.phone_number && order.phone_number != *filter.phone_number) ||
+        (filter.incoming_phone_number_sid &&
+         order.incoming_phone_number_sid != *filter.incoming_phone_number_sid) ||
+        (filter.friendly_name && order.friendly_name != filter.friendly_name) ||
+        (filter.unique_name && order.unique_name != filter.unique_name) ||
+        (filter.signing_document_sid && order.signing_document_sid != filter.signing_document_sid)) {
+      continue;
+    }
+    out.push_back(order);
+  }
+  // Newest first, as Twilio lists.
+  std::sort(out.begin(), out.end(),
+            [](const Order& a, const Order& b) { return a.sequence > b.sequence; });
+  return out;
+}
+
+Result<AuthorizationDocument> Model::createDocument(const Account& owner,
+                                                    const CreateDocumentInput& input) {
+  if (input.order_sids.empty()) {
+    return errors::invalidOrderSids("HostedNumberOrderSids must list at least one HR sid");
+  }
+  if (input.address_sid.empty()) {
+    return errors::missingParameter("AddressSid");
+  }
+  if (input.email.empty()) {
+    return errors::missingParameter("Email");
+  }
+  if (!input.contact_phone_number) {
+    return errors::missingParameter("ContactPhoneNumber");
+  }
+  if (input.flavor == Flavor::Preview && !input.contact_title) {
+    return errors::missingParameter("ContactTitle");
+  }
+  if (!isSid(input.address_sid, "AD")) {
+    return errors::invalidAddressSid(input.address_sid);
+  }
+  if (!isE164(*input.contact_phone_number)) {
+    return errors::invalidParameter("ContactPhoneNumber", "must be a phone number in E.164 format");
+  }
+  for (const std::string& sid : input.order_sids) {
+    if (!isSid(sid, "HR")) {
+      return errors::invalidOrderSids("'" + sid + "' is not a Hosted Number Order SID");
+    }
+    const Order* order = findOrder(owner, sid);
+    if (order == nullptr) {
+      return errors::invalidOrderSids(sid + " was not found");
+    }
+    if (order->status != OrderStatus::Verified && order->status != OrderStatus::PendingLoa) {
+      return errors::invalidOrderSids(sid + " is " + std::string(orderStatusName(order->status)) +
+                                      "; ownership must be verified first");
+    }
+    if (order->signing_document_sid) {
+      const auto existing = documents_.find(*order->signing_document_sid);
+      if (existing != documents_.end() && existing->second.status == DocumentStatus::Signing) {
+        return errors::invalidOrderSids(sid + " is already on Authorization Document " +
+                                        existing->first);
+      }
+    }
+  }
+  const TimePoint now = clock_.now();
+  AuthorizationDocument doc;
+  doc.sid = ids_.sid("PX");
+  doc.account_sid = owner.sid;
+  doc.flavor = input.flavor;
+  doc.address_sid = input.address_sid;
+  doc.email = input.email;
+  doc.cc_emails = input.cc_emails;
+  doc.contact_title = input.contact_title;
+  doc.contact_phone_number = input.contact_phone_number;
+  doc.status = DocumentStatus::Signing;
+  doc.order_sids = input.order_sids;
+  doc.date_created = now;
+  doc.date_updated = now;
+  doc.sequence = ++sequence_;
+  const std::string doc_sid = doc.sid;
+  documents_.emplace(doc_sid, doc);
+
+  // The signer behaves as the strictest of the numbers' owners: one refusal cancels the document.
+  Decision decision = Decision::Accept;
+  Millis after{0};
+  for (const std::string& sid : input.order_sids) {
+    Order& order = *findOrder(owner, sid);
+    order.signing_document_sid = doc_sid;
+    order.next_step = "Sign the Authorization Document sent to " + input.email;
+    if (order.status != OrderStatus::PendingLoa) {
+      setStatus(order, OrderStatus::PendingLoa, "authorization document " + doc_sid + " sent");
+    }
+    const NumberProfile profile = profileFor(order.phone_number);
+    if (profile.loa_signer == Decision::Reject ||
+        (profile.loa_signer == Decision::Never && decision != Decision::Reject)) {
+      decision = profile.loa_signer;
+    }
+    after = std::max(after, profile.loa_after);
+  }
+  if (decision != Decision::Never) {
+    const bool accept = decision == Decision::Accept;
+    schedule(after, std::string(accept ? "sign " : "decline ") + doc_sid, [this, doc_sid, accept] {
+      const auto it = documents_.find(doc_sid);
+      if (it != documents_.end() && it->second.status == DocumentStatus::Signing) {
+        documentDecided(it->second, accept);
+      }
+    });
+  }
+  return documents_.at(doc_sid);
+}
+
+void Model::documentDecided(AuthorizationDocument& doc, bool signed_ok) {
+  doc.status = signed_ok ? DocumentStatus::Signed : DocumentStatus::Canceled;
+  doc.date_updated = clock_.now();
+  for (const std::string& sid : doc.order_sids) {
+    const auto it = orders_.find(sid);
+    if (it == orders_.end() || it->second.status != OrderStatus::PendingLoa ||
+        it->second.signing_document_sid != doc.sid) {
+      continue;
+    }
+    if (signed_ok) {
+      startCarrierReview(it->second);
+    } else {
+      enterActionRequired(it->second,
+                          "The Authorization Document " + doc.sid + " was declined by the signer");
+    }
+  }
+}
+
+void Model::startCarrierReview(Order& order) {
+  order.next_step.reset();
+  setStatus(order, OrderStatus::CarrierProcessing, "authorization document signed");
+  const NumberProfile profile = profileFor(order.phone_number);
+  if (profile.carrier == Decision::Never) {
+    return;
+  }
+  const std::string sid = order.sid;
+  const bool accept = profile.carrier == Decision::Accept;
+  schedule(profile.carrier_after, std::string("carrier ") + (accept ? "accepts " : "rejects ") + sid,
+           [this, sid, accept] { carrierAnswered(sid, accept); });
+}
+
+void Model::carrierAnswered(const std::string& order_sid, bool accept) {
+  const auto it = orders_.find(order_sid);
+  if (it == orders_.end() || it->second.status != OrderStatus::CarrierProcessing) {
+    return;
+  }
+  Order& order = it->second;
+  if (!accept) {
+    order.failure_reason = "The carrier rejected the request to enable SMS on " + order.phone_number;
+    order.next_step = "Confirm the number's carrier and create a new Hosted Number Order";
+    setStatus(order, OrderStatus::Failed, "carrier rejected");
+    return;
+  }
+  setStatus(order, OrderStatus::Testing, "carrier accepted");
+  const std::string sid = order.sid;
+  schedule(world_.rules.testing, "testing " + sid, [this, sid] {
+    const auto found = orders_.find(sid);
+    if (found == orders_.end() || found->second.status != OrderStatus::Testing) {
+      return;
+    }
+    const auto number = numbers_.find(found->second.incoming_phone_number_sid);
+    if (number != numbers_.end()) {
+      number->second.capabilities.sms = true;
+      number->second.date_updated = clock_.now();
+    }
+    found->second.next_step.reset();
+    setStatus(found->second, OrderStatus::Completed, "routing tested");
+  });
+}
+
+Status Model::carrierDecides(std::string_view order_sid, bool accept) {
+  const auto it = orders_.find(std::string(order_sid));
+  if (it == orders_.end()) {
+    return makeError(ErrorCode::NotFound, "no order " + std::string(order_sid));
+  }
+  if (it->second.status != OrderStatus::CarrierProcessing) {
+    return makeError(ErrorCode::FailedPrecondition,
+                     "order " + std::string(order_sid) + " is " +
+                         std::string(orderStatusName(it->second.status)) +
+                         ", not carrier-processing");
+  }
+  carrierAnswered(it->first, accept);
+  return {};
+}
+
+Status Model::signDocument(std::string_view sid, bool accept) {
+  const auto it = documents_.find(std::string(sid));
+  if (it == documents_.end()) {
+    return makeError(ErrorCode::NotFound, "no authorization document " + std::string(sid));
+  }
+  if (it->second.status != DocumentStatus::Signing) {
+    return makeError(ErrorCode::FailedPrecondition,
+                     "authorization document " + std::string(sid) + " is " +
+                         std::string(documentStatusName(it->second.status)) + ", not signing");
+  }
+  documentDecided(it->second, accept);
+  return {};
+}
+
+AuthorizationDocument* Model::findDocument(const Account& owner, std::string_view sid) {
+  const auto it = documents_.find(std::string(sid));
+  if (it == documents_.end() || it->second.account_sid != owner.sid) {
+    return nullptr;
+  }
+  return &it->second;
+}
+
+Result<AuthorizationDocument> Model::fetchDocument(const Account& owner,
+                                                   std::string_view sid) const {
+  const auto it = documents_.find(std::string(sid));
+  if (it == documents_.end() || it->second.account_sid != owner.sid) {
+    return makeError(ErrorCode::NotFound, "document not found");
+  }
+  return it->second;
+}
+
+Result<AuthorizationDocument> Model::updateDocument(const Account& owner, std::string_view sid,
+                                                    const UpdateDocumentInput& input) {
+  AuthorizationDocument* doc = findDocument(owner, sid);
+  if (doc == nullptr) {
+    return makeError(ErrorCode::NotFound, "document not found");
+  }
+  std::optional<DocumentStatus> target;
+  if (input.status) {
+    target = parseDocumentStatus(*input.status);
+    if (!target || (*target != DocumentStatus::Opened && *target != DocumentStatus::Signing)) {
+      return errors::invalidDocumentStatus(*input.status);
+    }
+  }
+  if (doc->status != DocumentStatus::Opened) {
+    return errors::unableToUpdateDocument(documentStatusName(doc->status));
+  }
+  if (input.order_sids) {
+    for (const std::string& order_sid : *input.order_sids) {
+      if (!isSid(order_sid, "HR") || findOrder(owner, order_sid) == nullptr) {
+        return errors::invalidOrderSids("'" + order_sid + "' is not an order of this account");
+      }
+    }
+    doc->order_sids = *input.order_sids;
+  }
+  if (input.address_sid) {
+    if (!isSid(*input.address_sid, "AD")) {
+      return errors::invalidAddressSid(*input.address_sid);
+    }
+    doc->address_sid = *input.address_sid;
+  }
+  if (input.email) {
+    doc->email = *input.email;
+  }
+  if (input.cc_emails) {
+    doc->cc_emails = *input.cc_emails;
+  }
+  if (input.contact_title) {
+    doc->contact_title = input.contact_title;
+  }
+  if (input.contact_phone_number) {
+    doc->contact_phone_number = input.contact_phone_number;
+  }
+  doc->date_updated = clock_.now();
+  if (target) {
+    doc->status = *target;
+  }
+  return *doc;
+}
+
+Status Model::cancelDocument(const Account& owner, std::string_view sid) {
+  AuthorizationDocument* doc = findDocument(owner, sid);
+  if (doc == nullptr) {
+    return makeError(ErrorCode::NotFound, "document not found");
+  }
+  if (doc->status == DocumentStatus::Signed) {
+    return errors::unableToUpdateDocument("signed");
+  }
+  if (doc->status == DocumentStatus::Canceled) {
+    return {};
+  }
+  doc->status = DocumentStatus::Canceled;
+  doc->date_updated = clock_.now();
+  for (const std::string& order_sid : doc->order_sids) {
+    const auto it = orders_.find(order_sid);
+    if (it != orders_.end() && it->second.status == OrderStatus::PendingLoa &&
+        it->second.signing_document_sid == doc->sid) {
+      it->second.next_step = "Create a new Authorization Document for this order";
+      setStatus(it->second, OrderStatus::Verified, "authorization document canceled");
+    }
+  }
+  return {};
+}
+
+std::vector<AuthorizationDocument> Model::listDocuments(const Account& owner, Flavor flavor,
+                                                        std::optional<std::string> email,
+                                                        std::optional<DocumentStatus> status) const {
+  std::vector<AuthorizationDocument> out;
+  for (const auto& [sid, doc] : documents_) {
+    if (doc.account_sid == owner.sid && doc.flavor == flavor && (!email || doc.email == *email) &&
+        (!status || doc.status == *status)) {
+      out.push_back(doc);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const AuthorizationDocument& a,
+                                       const AuthorizationDocument& b) {
+    return a.sequence > b.sequence;
+  });
+  return out;
+}
+
+IncomingNumber* Model::findNumber(const Account& owner, std::string_view sid) {
+  const auto it = numbers_.find(std::string(sid));
+  if (it == numbers_.end() || it->second.account_sid != owner.sid || it->second.released) {
+    return nullptr;
+  }
+  return &it->second;
+}
+
+Result<IncomingNumber> Model::fetchNumber(const Account& owner, std::string_view sid) const {
+  const auto it = numbers_.find(std::string(sid));
+  if (it == numbers_.end() || it->second.account_sid != owner.sid || it->second.released) {
+    return makeError(ErrorCode::NotFound, "number not found");
+  }
+  return it->second;
+}
+
+Result<IncomingNumber> Model::updateNumber(const Account& owner, std::string_view sid,
+                                           const UpdateNumberInput& input) {
+  IncomingNumber* number = findNumber(owner, sid);
+  if (number == nullptr) {
+    return makeError(ErrorCode::NotFound, "number not found");
+  }
+  if (!isMethod(input.sms_method)) {
+    return errors::invalidMethod("SmsMethod");
+  }
+  if (!isMethod(input.sms_fallback_method)) {
+    return errors::invalidMethod("SmsFallbackMethod");
+  }
+  if (!isMethod(input.status_callback_method)) {
+    return errors::invalidMethod("StatusCallbackMethod");
+  }
+  if (input.friendly_name && input.friendly_name->size() > 64) {
+    return errors::invalidParameter("FriendlyName", "must be at most 64 characters");
+  }
+  auto assign = [](std::optional<std::string>& field, const std::optional<std::string>& value) {
+    if (value) {
+      field = value->empty() ? std::nullopt : value;
+    }
+  };
+  assign(number->friendly_name, input.friendly_name);
+  assign(number->sms_url, input.sms_url);
+  assign(number->sms_fallback_url, input.sms_fallback_url);
+  assign(number->status_callback, input.status_callback);
+  assign(number->sms_application_sid, input.sms_application_sid);
+  assign(number->voice_url, input.voice_url);
+  if (input.sms_method) {
+    number->sms_method = *input.sms_method;
+  }
+  if (input.sms_fallback_method) {
+    number->sms_fallback_method = *input.sms_fallback_method;
+  }
+  if (input.status_callback_method) {
+    number->status_callback_method = *input.status_callback_method;
+  }
+  number->date_updated = clock_.now();
+  return *number;
+}
+
+Status Model::releaseNumber(const Account& owner, std::string_view sid) {
+  IncomingNumber* number = findNumber(owner, sid);
+  if (number == nullptr) {
+    return makeError(ErrorCode::NotFound, "number not found");
+  }
+  number->released = true;
+  number->released_at = clock_.now();
+  number->date_updated = clock_.now();
+  // An order still in flight cannot complete without its number.
+  for (auto& [order_sid, order] : orders_) {
+    if (order.incoming_phone_number_sid == number->sid && !isTerminal(order.status)) {
+      order.failure_reason = "The incoming phone number " + number->sid + " was released";
+      order.next_step = "Create a new Hosted Number Order";
+      setStatus(order, OrderStatus::Failed, "number released");
+    }
+  }
+  const std::string number_sid = number->sid;
+  schedule(world_.rules.release_retirement, "retire " + number_sid, [this, number_sid] {
+    const auto it = numbers_.find(number_sid);
+    if (it != numbers_.end()) {
+      it->second.retired = true;
+      it->second.capabilities.sms = false;
+      it->second.date_updated = clock_.now();
+    }
+  });
+  return {};
+}
+
+std::vector<IncomingNumber> Model::listNumbers(const Account& owner,
+                                               std::optional<std::string> phone_number,
+                                               std::optional<std::string> friendly_name,
+                                               std::optional<std::string> origin) const {
+  std::vector<IncomingNumber> out;
+  if (origin && *origin != "hosted") {
+    return out;  // every number here is hosted
+  }
+  for (const auto& [sid, number] : numbers_) {
+    if (number.account_sid == owner.sid && !number.released &&
+        (!phone_number || number.phone_number == *phone_number) &&
+        (!friendly_name || number.friendly_name == friendly_name)) {
+      out.push_back(number);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const IncomingNumber& a, const IncomingNumber& b) {
+    return a.sequence > b.sequence;
+  });
+  return out;
+}
+
+}  // namespace hnemu::twilio

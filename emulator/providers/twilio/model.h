@@ -1,0 +1,370 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/ids.h"
+#include "core/result.h"
+
+// Twilio's hosted-number state and rules. No HTTP, JSON or XML types here (house rule 1).
+namespace hnemu::twilio {
+
+enum class OrderStatus {
+  TwilioProcessing,
+  Received,
+  PendingVerification,
+  Verified,
+  PendingLoa,
+  CarrierProcessing,
+  Testing,
+  Completed,
+  Failed,
+  ActionRequired,
+};
+std::string_view orderStatusName(OrderStatus status);
+std::optional<OrderStatus> parseOrderStatus(std::string_view text);
+bool isTerminal(OrderStatus status);
+
+enum class DocumentStatus { Opened, Signing, Signed, Canceled, Failed };
+std::string_view documentStatusName(DocumentStatus status);
+std::optional<DocumentStatus> parseDocumentStatus(std::string_view text);
+
+// Which API generation created a resource: it picks the response shape and URLs.
+enum class Flavor { V2, Preview };
+
+// ---- The world: who exists and how the other parties behave. Kept across reset; the scenario
+// loader will own it later. ----
+
+enum class NumberKind { Landline, TollFree, Mobile, Voip };
+std::string_view numberKindName(NumberKind kind);
+std::optional<NumberKind> parseNumberKind(std::string_view text);
+
+enum class Hostability { Hostable, AlreadyHosted, TwilioOwned, CarrierCannotEnable };
+std::string_view hostabilityName(Hostability value);
+std::optional<Hostability> parseHostability(std::string_view text);
+
+// What the person answering the verification call does.
+enum class CalleeAction { EnterCorrectCode, EnterWrongCode, NoAnswer, Manual };
+std::string_view calleeActionName(CalleeAction action);
+std::optional<CalleeAction> parseCalleeAction(std::string_view text);
+
+// How a party (LOA signer, carrier) decides. Never: waits for the control API, forever.
+enum class Decision { Accept, Reject, Never };
+std::string_view decisionName(Decision decision);
+std::optional<Decision> parseDecision(std::string_view text);
+
+struct NumberProfile {
+  std::string phone_number;
+  std::optional<NumberKind> kind;  // unset: toll-free for 8XX area codes, else landline
+  Hostability hostability = Hostability::Hostable;
+  CalleeAction callee = CalleeAction::EnterCorrectCode;
+  Decision loa_signer = Decision::Accept;
+  Millis loa_after{std::chrono::hours(1)};
+  Decision carrier = Decision::Accept;
+  Millis carrier_after{std::chrono::hours(24)};
+};
+
+struct Rules {
+  int max_verification_attempts = 3;
+  Millis action_required_timeout{std::chrono::hours(24 * 7)};
+  Millis eligibility_check{std::chrono::seconds(30)};  // twilio-processing -> received
+  Millis call_ring{std::chrono::seconds(10)};           // dial to answer
+  Millis call_timeout{std::chrono::minutes(2)};         // a Manual callee who never keys in
+  Millis testing{std::chrono::hours(1)};                // testing -> completed
+  Millis release_retirement{std::chrono::hours(24 * 3)};
+  size_t verification_code_digits = 6;
+};
+
+struct Account {
+  std::string sid;
+  std::string auth_token;
+  std::string friendly_name;
+  std::map<std::string, std::string> api_keys;  // SK... -> secret
+};
+
+struct World {
+  std::vector<Account> accounts;
+  std::map<std::string, NumberProfile> numbers;  // by E.164
+  Rules rules;
+};
+
+// ---- Resources ----
+
+struct Capabilities {
+  bool sms = true;
+  bool voice = false;
+  bool mms = false;
+  bool fax = false;
+};
+
+struct StatusChange {
+  TimePoint time;
+  OrderStatus status;
+  std::string reason;
+};
+
+struct Order {
+  std::string sid;
+  std::string account_sid;
+  Flavor flavor = Flavor::V2;
+  std::string phone_number;
+  std::optional<std::string> friendly_name;
+  std::optional<std::string> unique_name;
+  std::optional<std::string> email;
+  std::vector<std::string> cc_emails;
+  std::optional<std::string> address_sid;
+  std::optional<std::string> contact_title;
+  std::optional<std::string> contact_phone_number;
+  Capabilities capabilities;
+  OrderStatus status = OrderStatus::TwilioProcessing;
+  std::string failure_reason;
+  std::optional<std::string> next_step;
+  std::optional<std::string> signing_document_sid;
+  std::string incoming_phone_number_sid;
+  int verification_attempts = 0;
+  std::vector<std::string> verification_call_sids;
+  int verification_call_delay = 0;
+  std::optional<std::string> verification_call_extension;
+  std::optional<std::string> verification_code;
+  std::string verification_type = "phone-call";
+  std::optional<std::string> verification_document_sid;
+  std::optional<std::string> status_callback_url;
+  std::string status_callback_method = "POST";
+  TimePoint date_created;
+  TimePoint date_updated;
+  std::vector<StatusChange> history;
+  std::optional<std::string> active_call_sid;
+  uint64_t sequence = 0;  // creation order, for stable listing
+};
+
+struct AuthorizationDocument {
+  std::string sid;
+  std::string account_sid;
+  Flavor flavor = Flavor::V2;
+  std::string address_sid;
+  std::string email;
+  std::vector<std::string> cc_emails;
+  std::optional<std::string> contact_title;
+  std::optional<std::string> contact_phone_number;
+  DocumentStatus status = DocumentStatus::Signing;
+  std::vector<std::string> order_sids;
+  TimePoint date_created;
+  TimePoint date_updated;
+  uint64_t sequence = 0;
+};
+
+struct IncomingNumber {
+  std::string sid;
+  std::string account_sid;
+  std::string phone_number;
+  std::optional<std::string> friendly_name;
+  std::optional<std::string> sms_url;
+  std::string sms_method = "POST";
+  std::optional<std::string> sms_fallback_url;
+  std::string sms_fallback_method = "POST";
+  std::optional<std::string> status_callback;
+  std::string status_callback_method = "POST";
+  std::optional<std::string> sms_application_sid;
+  std::optional<std::string> address_sid;
+  std::optional<std::string> voice_url;
+  Capabilities capabilities;
+  std::string status = "in-use";
+  TimePoint date_created;
+  TimePoint date_updated;
+  bool released = false;
+  bool retired = false;
+  std::optional<TimePoint> released_at;
+  uint64_t sequence = 0;
+};
+
+enum class CallOutcome { Queued, InProgress, Verified, WrongCode, NoAnswer };
+std::string_view callOutcomeName(CallOutcome outcome);
+
+struct VerificationCall {
+  std::string sid;
+  std::string account_sid;
+  std::string order_sid;
+  std::string phone_number;
+  std::optional<std::string> extension;
+  int attempt = 0;
+  std::string expected_code;
+  std::optional<std::string> digits_entered;
+  CalleeAction callee = CalleeAction::EnterCorrectCode;
+  CallOutcome outcome = CallOutcome::Queued;
+  TimePoint placed;
+  TimePoint dial_at;
+  std::optional<TimePoint> ended;
+};
+
+// ---- Inputs ----
+
+struct CreateOrderInput {
+  Flavor flavor = Flavor::V2;
+  std::string phone_number;
+  std::optional<std::string> friendly_name;
+  std::optional<std::string> unique_name;
+  std::optional<std::string> email;
+  std::vector<std::string> cc_emails;
+  std::optional<std::string> address_sid;
+  std::optional<std::string> contact_title;
+  std::optional<std::string> contact_phone_number;
+  std::optional<bool> sms_capability;
+  std::optional<std::string> sms_url;
+  std::optional<std::string> sms_method;
+  std::optional<std::string> sms_fallback_url;
+  std::optional<std::string> sms_fallback_method;
+  std::optional<std::string> sms_application_sid;
+  std::optional<std::string> status_callback_url;
+  std::optional<std::string> status_callback_method;
+  std::optional<std::string> verification_type;
+  std::optional<std::string> verification_document_sid;
+};
+
+struct UpdateOrderInput {
+  std::optional<std::string> status;
+  std::optional<int> verification_call_delay;
+  std::optional<std::string> verification_call_extension;
+  std::optional<std::string> verification_code;
+  std::optional<std::string> friendly_name;
+  std::optional<std::string> unique_name;
+  std::optional<std::string> email;
+  std::optional<std::vector<std::string>> cc_emails;
+  std::optional<std::string> verification_type;
+  std::optional<std::string> verification_document_sid;
+};
+
+struct CreateDocumentInput {
+  Flavor flavor = Flavor::V2;
+  std::vector<std::string> order_sids;
+  std::string address_sid;
+  std::string email;
+  std::vector<std::string> cc_emails;
+  std::optional<std::string> contact_title;
+  std::optional<std::string> contact_phone_number;
+};
+
+struct UpdateDocumentInput {
+  std::optional<std::vector<std::string>> order_sids;
+  std::optional<std::string> address_sid;
+  std::optional<std::string> email;
+  std::optional<std::vector<std::string>> cc_emails;
+  std::optional<std::string> status;
+  std::optional<std::string> contact_title;
+  std::optional<std::string> contact_phone_number;
+};
+
+struct OrderFilter {
+  std::optional<OrderStatus> status;
+  std::optional<bool> sms_capability;
+  std::optional<std::string> phone_number;
+  std::optional<std::string> incoming_phone_number_sid;
+  std::optional<std::string> friendly_name;
+  std::optional<std::string> unique_name;
+  std::optional<std::string> signing_document_sid;
+};
+
+struct UpdateNumberInput {
+  std::optional<std::string> friendly_name;
+  std::optional<std::string> sms_url;
+  std::optional<std::string> sms_method;
+  std::optional<std::string> sms_fallback_url;
+  std::optional<std::string> sms_fallback_method;
+  std::optional<std::string> status_callback;
+  std::optional<std::string> status_callback_method;
+  std::optional<std::string> sms_application_sid;
+  std::optional<std::string> voice_url;
+};
+
+// Told about every status an order enters, so routes can send the status callback.
+using OrderListener = std::function<void(const Order& order, const Account& account)>;
+
+bool isE164(std::string_view number);
+bool isSid(std::string_view text, std::string_view prefix);
+NumberKind defaultKind(std::string_view e164);
+
+class Model {
+ public:
+  Model(Clock& clock, IdGenerator& ids);
+
+  World& world() { return world_; }
+  const World& world() const { return world_; }
+  void setOrderListener(OrderListener listener) { listener_ = std::move(listener); }
+  void reset();
+
+  const Account* authenticate(std::string_view username, std::string_view password) const;
+  const Account* account(std::string_view sid) const;
+  Status addAccount(Account account);
+  NumberProfile profileFor(const std::string& phone_number) const;
+
+  Result<Order> createOrder(const Account& account, const CreateOrderInput& input);
+  Result<Order> fetchOrder(const Account& account, std::string_view sid) const;
+  Result<Order> updateOrder(const Account& account, std::string_view sid,
+                            const UpdateOrderInput& input);
+  Status deleteOrder(const Account& account, std::string_view sid);
+  std::vector<Order> listOrders(const Account& account, Flavor flavor,
+                                const OrderFilter& filter) const;
+
+  Result<AuthorizationDocument> createDocument(const Account& account,
+                                               const CreateDocumentInput& input);
+  Result<AuthorizationDocument> fetchDocument(const Account& account, std::string_view sid) const;
+  Result<AuthorizationDocument> updateDocument(const Account& account, std::string_view sid,
+                                               const UpdateDocumentInput& input);
+  Status cancelDocument(const Account& account, std::string_view sid);
+  std::vector<AuthorizationDocument> listDocuments(const Account& account, Flavor flavor,
+                                                   std::optional<std::string> email,
+                                                   std::optional<DocumentStatus> status) const;
+
+  Result<IncomingNumber> fetchNumber(const Account& account, std::string_view sid) const;
+  Result<IncomingNumber> updateNumber(const Account& account, std::string_view sid,
+                                      const UpdateNumberInput& input);
+  Status releaseNumber(const Account& account, std::string_view sid);
+  std::vector<IncomingNumber> listNumbers(const Account& account,
+                                          std::optional<std::string> phone_number,
+                                          std::optional<std::string> friendly_name,
+                                          std::optional<std::string> origin) const;
+
+  // The other parties, driven by the control API.
+  Status keyInDigits(std::string_view call_sid, std::optional<std::string> digits);
+  Status signDocument(std::string_view sid, bool accept);
+  Status carrierDecides(std::string_view order_sid, bool accept);
+
+  const std::map<std::string, Order>& orders() const { return orders_; }
+  const std::map<std::string, AuthorizationDocument>& documents() const { return documents_; }
+  const std::map<std::string, IncomingNumber>& numbers() const { return numbers_; }
+  const std::vector<VerificationCall>& calls() const { return calls_; }
+
+ private:
+  Order* findOrder(const Account& account, std::string_view sid);
+  AuthorizationDocument* findDocument(const Account& account, std::string_view sid);
+  IncomingNumber* findNumber(const Account& account, std::string_view sid);
+  VerificationCall* findCall(std::string_view sid);
+
+  void setStatus(Order& order, OrderStatus status, std::string reason);
+  void placeCall(Order& order);
+  void answerCall(const std::string& call_sid);
+  void finishCall(VerificationCall& call, CallOutcome outcome);
+  void enterActionRequired(Order& order, std::string reason);
+  void documentDecided(AuthorizationDocument& doc, bool signed_ok);
+  void startCarrierReview(Order& order);
+  void carrierAnswered(const std::string& order_sid, bool accept);
+  void schedule(Millis delay, std::string label, std::function<void()> effect);
+  bool numberIsBusy(const std::string& phone_number) const;
+
+  Clock& clock_;
+  IdGenerator& ids_;
+  World world_;
+  OrderListener listener_;
+  std::map<std::string, Order> orders_;
+  std::map<std::string, AuthorizationDocument> documents_;
+  std::map<std::string, IncomingNumber> numbers_;
+  std::vector<VerificationCall> calls_;
+  uint64_t sequence_ = 0;
+  uint64_t epoch_ = 0;  // bumped by reset(): timers from before it do nothing
+};
+
+}  // namespace hnemu::twilio

@@ -1,0 +1,447 @@
+#include "providers/twilio/routes.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/crypto.h"
+#include "core/time.h"
+#include "providers/twilio/errors.h"
+#include "providers/twilio/signature.h"
+#include "providers/twilio/wire.h"
+
+namespace hnemu::twilio {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kV2Orders = "/v2/HostedNumber/Orders";
+constexpr std::string_view kV2Documents = "/v2/HostedNumber/AuthorizationDocuments";
+constexpr std::string_view kPreviewOrders = "/HostedNumbers/HostedNumberOrders";
+constexpr std::string_view kPreviewDocuments = "/HostedNumbers/AuthorizationDocuments";
+
+HttpResponse jsonResponse(int status, const json& body) {
+  return HttpResponse::json(status, body.dump());
+}
+
+// Query filters in the order Twilio echoes them into page URLs.
+QueryParams echoFilters(const HttpRequest& request, std::initializer_list<const char*> names) {
+  QueryParams out;
+  for (const char* name : names) {
+    if (const auto value = request.queryValue(name)) {
+      out.emplace_back(name, *value);
+    }
+  }
+  return out;
+}
+
+template <class T, class Encode>
+json pageItems(const std::vector<T>& all, const wire::PageRequest& page, Encode encode) {
+  json items = json::array();
+  for (size_t i = page.offset; i < all.size() && i < page.offset + page.page_size; ++i) {
+    items.push_back(encode(all[i]));
+  }
+  return items;
+}
+
+}  // namespace
+
+TwilioProvider::TwilioProvider(ProviderContext context)
+    : context_(context), model_(context.clock, context.ids) {
+  model_.setOrderListener(
+      [this](const Order& order, const Account& account) { sendStatusCallback(order, account); });
+}
+
+void TwilioProvider::reset() { model_.reset(); }
+
+HttpResponse TwilioProvider::pipeline(HttpRequest& request, const Operation& operation) const {
+  const auto credentials = request.basicCredentials();
+  const Account* account =
+      credentials ? model_.authenticate(credentials->first, credentials->second) : nullptr;
+  if (account == nullptr) {
+    HttpResponse response = wire::errorResponse(errors::authenticate());
+    response.headers.emplace("WWW-Authenticate", "Basic realm=\"Twilio API\"");
+    return response;
+  }
+  request.account = account->sid;
+  if (request.body.size() > context_.max_body_bytes) {
+    return wire::errorResponse(errors::bodyTooLarge(context_.max_body_bytes));
+  }
+  wire::FormPairs form;
+  const std::string content_type = request.header("Content-Type").value_or("");
+  // Twilio reads parameters from form bodies only; a JSON body carries none.
+  if (!request.body.empty() && (content_type.empty() || content_type.find(
+                                    "application/x-www-form-urlencoded") != std::string::npos)) {
+    auto parsed = hnemu::wire::parseForm(request.body);
+    if (!parsed.ok()) {
+      return wire::errorResponse(errors::malformedBody(parsed.error().message));
+    }
+    form = std::move(parsed).value();
+  }
+  return operation(*account, request, form);
+}
+
+void TwilioProvider::sendStatusCallback(const Order& order, const Account& account) {
+  if (!order.status_callback_url || order.status_callback_url->empty()) {
+    return;
+  }
+  const wire::FormPairs params = wire::statusCallbackParams(order);
+  Webhook hook;
+  hook.provider = "twilio";
+  hook.account = account.sid;
+  hook.event = "hosted_number_order." + std::string(orderStatusName(order.status));
+  hook.resource_id = order.sid;
+  hook.method = order.status_callback_method;
+  hook.url = *order.status_callback_url;
+  std::string signature;
+  if (hook.method == "GET") {
+    hook.url += (hook.url.find('?') == std::string::npos ? "?" : "&") + hnemu::wire::encodeForm(params);
+    signature = computeSignature(account.auth_token, hook.url, {});
+  } else {
+    hook.content_type = "application/x-www-form-urlencoded";
+    hook.body = hnemu::wire::encodeForm(params);
+    signature = computeSignature(account.auth_token, hook.url, params);
+  }
+  hook.sign = [signature](const std::string&, const std::string&, int) {
+    Headers headers;
+    headers.emplace("X-Twilio-Signature", signature);
+    headers.emplace("User-Agent", "TwilioProxy/1.1");
+    return headers;
+  };
+  // Twilio's default connection overrides: one retry, on connection failure only.
+  hook.policy.max_attempts = 2;
+  hook.policy.retry_on = RetryOn::ConnectionFailure;
+  hook.policy.connect_timeout = Millis(5000);
+  hook.policy.read_timeout = Millis(15000);
+  context_.webhooks.enqueue(std::move(hook));
+}
+
+HttpResponse TwilioProvider::createOrder(const Account& account, HttpRequest& request,
+                                         const wire::FormPairs& form, Flavor flavor) {
+  auto input = wire::decodeCreateOrder(form, flavor);
+  if (!input.ok()) {
+    return wire::errorResponse(input.error());
+  }
+  auto order = model_.createOrder(account, input.value());
+  if (!order.ok()) {
+    return wire::errorResponse(order.error());
+  }
+  return jsonResponse(201, wire::encodeOrder(order.value(), request.baseUrl()));
+}
+
+HttpResponse TwilioProvider::listOrders(const Account& account, HttpRequest& request,
+                                        Flavor flavor) {
+  auto page = wire::decodePage(request);
+  if (!page.ok()) {
+    return wire::errorResponse(page.error());
+  }
+  OrderFilter filter;
+  if (const auto status = request.queryValue("Status")) {
+    filter.status = parseOrderStatus(*status);
+    if (!filter.status) {
+      return wire::errorResponse(errors::invalidOrderStatus(
+          "Attempting to filter a list of Hosted Number Orders on a status that does not exist"));
+    }
+  }
+  if (const auto sms = request.queryValue("SmsCapability")) {
+    auto value = wire::decodeBool("SmsCapability", *sms);
+    if (!value.ok()) {
+      return wire::errorResponse(value.error());
+    }
+    filter.sms_capability = value.value();
+  }
+  filter.phone_number = request.queryValue("PhoneNumber");
+  filter.incoming_phone_number_sid = request.queryValue("IncomingPhoneNumberSid");
+  filter.friendly_name = request.queryValue("FriendlyName");
+  filter.unique_name = request.queryValue("UniqueName");
+  const auto orders = model_.listOrders(account, flavor, filter);
+  const std::string base = request.baseUrl();
+  json items = pageItems(orders, page.value(),
+                         [&](const Order& order) { return wire::encodeOrder(order, base); });
+  const QueryParams filters =
+      echoFilters(request, {"Status", "SmsCapability", "PhoneNumber", "IncomingPhoneNumberSid",
+                            "FriendlyName", "UniqueName"});
+  return jsonResponse(200, wire::pageEnvelope(base, request.path, filters, page.value(),
+                                              orders.size(), std::move(items)));
+}
+
+HttpResponse TwilioProvider::createDocument(const Account& account, HttpRequest& request,
+                                            const wire::FormPairs& form, Flavor flavor) {
+  auto input = wire::decodeCreateDocument(form, flavor);
+  if (!input.ok()) {
+    return wire::errorResponse(input.error());
+  }
+  auto doc = model_.createDocument(account, input.value());
+  if (!doc.ok()) {
+    return wire::errorResponse(doc.error());
+  }
+  return jsonResponse(201, wire::encodeDocument(doc.value(), request.baseUrl()));
+}
+
+HttpResponse TwilioProvider::listDocuments(const Account& account, HttpRequest& request,
+                                           Flavor flavor) {
+  auto page = wire::decodePage(request);
+  if (!page.ok()) {
+    return wire::errorResponse(page.error());
+  }
+  std::optional<DocumentStatus> status;
+  if (const auto text = request.queryValue("Status")) {
+    status = parseDocumentStatus(*text);
+    if (!status) {
+      return wire::errorResponse(errors::invalidDocumentStatus(*text));
+    }
+  }
+  const auto docs = model_.listDocuments(account, flavor, request.queryValue("Email"), status);
+  const std::string base = request.baseUrl();
+  json items = pageItems(docs, page.value(), [&](const AuthorizationDocument& doc) {
+    return wire::encodeDocument(doc, base);
+  });
+  return jsonResponse(200, wire::pageEnvelope(base, request.path,
+                                              echoFilters(request, {"Email", "Status"}),
+                                              page.value(), docs.size(), std::move(items)));
+}
+
+HttpResponse TwilioProvider::listDependents(const Account& account, HttpRequest& request,
+                                            Flavor flavor) {
+  const std::string& doc_sid = request.path_params.at("Sid");
+  if (!model_.fetchDocument(account, doc_sid).ok()) {
+    return wire::errorResponse(errors::notFound(request.path));
+  }
+  auto page = wire::decodePage(request);
+  if (!page.ok()) {
+    return wire::errorResponse(page.error());
+  }
+  OrderFilter filter;
+  filter.signing_document_sid = doc_sid;
+  if (const auto status = request.queryValue("Status")) {
+    filter.status = parseOrderStatus(*status);
+    if (!filter.status) {
+      return wire::errorResponse(errors::invalidOrderStatus(
+          "Attempting to filter a list of Hosted Number Orders on a status that does not exist"));
+    }
+  }
+  filter.phone_number = request.queryValue("PhoneNumber");
+  filter.incoming_phone_number_sid = request.queryValue("IncomingPhoneNumberSid");
+  filter.friendly_name = request.queryValue("FriendlyName");
+  filter.unique_name = request.queryValue("UniqueName");
+  // Dependent orders belong to the document, whichever API generation created each order.
+  std::vector<Order> orders = model_.listOrders(account, Flavor::V2, filter);
+  for (Order& order : model_.listOrders(account, Flavor::Preview, filter)) {
+    orders.push_back(std::move(order));
+  }
+  json items = pageItems(orders, page.value(), [&](const Order& order) {
+    return wire::encodeDependentOrder(order, flavor);
+  });
+  const QueryParams filters = echoFilters(
+      request, {"Status", "PhoneNumber", "IncomingPhoneNumberSid", "FriendlyName", "UniqueName"});
+  return jsonResponse(200, wire::pageEnvelope(request.baseUrl(), request.path, filters, page.value(),
+                                              orders.size(), std::move(items)));
+}
+
+HttpResponse TwilioProvider::listNumbers(const Account& account, HttpRequest& request) {
+  auto page = wire::decodePage(request);
+  if (!page.ok()) {
+    return wire::errorResponse(page.error());
+  }
+  const std::optional<std::string> origin = request.queryValue("Origin");
+  if (origin && *origin != "hosted" && *origin != "twilio") {
+    return wire::errorResponse(errors::invalidParameter("Origin", "must be twilio or hosted"));
+  }
+  const auto numbers = model_.listNumbers(account, request.queryValue("PhoneNumber"),
+                                          request.queryValue("FriendlyName"), origin);
+  json items = pageItems(numbers, page.value(), wire::encodeNumber);
+  const QueryParams filters = echoFilters(request, {"PhoneNumber", "FriendlyName", "Origin"});
+  return jsonResponse(200, wire::flatEnvelope(request.path, filters, page.value(), numbers.size(),
+                                              std::move(items), "incoming_phone_numbers"));
+}
+
+void TwilioProvider::registerRoutes(Router& router) {
+  auto route = [&](const char* method, std::string path, Operation operation) {
+    router.add(method, path, "twilio", [this, operation](HttpRequest& request) {
+      return pipeline(request, operation);
+    });
+  };
+  auto not_found = [](HttpRequest& request) {
+    return wire::errorResponse(errors::notFound(request.path));
+  };
+  // Fetch-style operations on one resource: unknown or another account's SIDs are a 404.
+  auto or_not_found = [](const HttpRequest& request, const Error& error) {
+    return error.code == ErrorCode::NotFound ? wire::errorResponse(errors::notFound(request.path))
+                                             : wire::errorResponse(error);
+  };
+
+  for (const Flavor flavor : {Flavor::V2, Flavor::Preview}) {
+    const std::string orders(flavor == Flavor::V2 ? kV2Orders : kPreviewOrders);
+    const std::string documents(flavor == Flavor::V2 ? kV2Documents : kPreviewDocuments);
+
+    route("POST", orders, [this, flavor](const Account& a, HttpRequest& r, const wire::FormPairs& f) {
+      return createOrder(a, r, f, flavor);
+    });
+    route("GET", orders, [this, flavor](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+      return listOrders(a, r, flavor);
+    });
+    route("GET", orders + "/{Sid}",
+          [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+            auto order = model_.fetchOrder(a, r.path_params.at("Sid"));
+            return order.ok() ? jsonResponse(200, wire::encodeOrder(order.value(), r.baseUrl()))
+                              : or_not_found(r, order.error());
+          });
+    route("POST", orders + "/{Sid}",
+          [this, flavor, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs& f) {
+            auto input = wire::decodeUpdateOrder(f, flavor);
+            if (!input.ok()) {
+              return wire::errorResponse(input.error());
+            }
+            auto order = model_.updateOrder(a, r.path_params.at("Sid"), input.value());
+            return order.ok() ? jsonResponse(200, wire::encodeOrder(order.value(), r.baseUrl()))
+                              : or_not_found(r, order.error());
+          });
+    route("DELETE", orders + "/{Sid}",
+          [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+            const Status status = model_.deleteOrder(a, r.path_params.at("Sid"));
+            return status.ok() ? HttpResponse::empty(204) : or_not_found(r, status.error());
+          });
+    route("POST", documents,
+          [this, flavor](const Account& a, HttpRequest& r, const wire::FormPairs& f) {
+            return createDocument(a, r, f, flavor);
+          });
+    route("GET", documents, [this, flavor](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+      return listDocuments(a, r, flavor);
+    });
+    route("GET", documents + "/{Sid}",
+          [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+            auto doc = model_.fetchDocument(a, r.path_params.at("Sid"));
+            return doc.ok() ? jsonResponse(200, wire::encodeDocument(doc.value(), r.baseUrl()))
+                            : or_not_found(r, doc.error());
+          });
+    route("DELETE", documents + "/{Sid}",
+          [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+            const Status status = model_.cancelDocument(a, r.path_params.at("Sid"));
+            return status.ok() ? HttpResponse::empty(204) : or_not_found(r, status.error());
+          });
+    route("GET", documents + "/{Sid}/DependentHostedNumberOrders",
+          [this, flavor](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+            return listDependents(a, r, flavor);
+          });
+  }
+  // Only preview documents can be edited; numbers v2 has no update.
+  route("POST", std::string(kPreviewDocuments) + "/{Sid}",
+        [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs& f) {
+          auto input = wire::decodeUpdateDocument(f);
+          if (!input.ok()) {
+            return wire::errorResponse(input.error());
+          }
+          auto doc = model_.updateDocument(a, r.path_params.at("Sid"), input.value());
+          return doc.ok() ? jsonResponse(200, wire::encodeDocument(doc.value(), r.baseUrl()))
+                          : or_not_found(r, doc.error());
+        });
+
+  // Api v2010: the account is in the path and must be the caller's own.
+  const std::string numbers = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers";
+  auto own_account = [](const Account& a, const HttpRequest& r) {
+    return r.path_params.at("AccountSid") == a.sid;
+  };
+  route("GET", numbers + ".json",
+        [this, own_account](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+          return own_account(a, r) ? listNumbers(a, r)
+                                   : wire::errorResponse(errors::notFound(r.path));
+        });
+  route("GET", numbers + "/{Sid}.json",
+        [this, own_account, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+          if (!own_account(a, r)) {
+            return wire::errorResponse(errors::notFound(r.path));
+          }
+          auto number = model_.fetchNumber(a, r.path_params.at("Sid"));
+          return number.ok() ? jsonResponse(200, wire::encodeNumber(number.value()))
+                             : or_not_found(r, number.error());
+        });
+  route("POST", numbers + "/{Sid}.json",
+        [this, own_account, or_not_found](const Account& a, HttpRequest& r,
+                                          const wire::FormPairs& f) {
+          if (!own_account(a, r)) {
+            return wire::errorResponse(errors::notFound(r.path));
+          }
+          auto number = model_.updateNumber(a, r.path_params.at("Sid"), wire::decodeUpdateNumber(f));
+          return number.ok() ? jsonResponse(200, wire::encodeNumber(number.value()))
+                             : or_not_found(r, number.error());
+        });
+  route("DELETE", numbers + "/{Sid}.json",
+        [this, own_account, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+          if (!own_account(a, r)) {
+            return wire::errorResponse(errors::notFound(r.path));
+          }
+          const Status status = model_.releaseNumber(a, r.path_params.at("Sid"));
+          return status.ok() ? HttpResponse::empty(204) : or_not_found(r, status.error());
+        });
+
+  for (const char* prefix : {"/v2/HostedNumber", "/HostedNumbers", "/2010-04-01", "/v1/HostedNumber",
+                             "/v3/HostedNumbers"}) {
+    router.addFallback(prefix, "twilio", [this, not_found](HttpRequest& request) {
+      return pipeline(request, [not_found](const Account&, HttpRequest& r, const wire::FormPairs&) {
+        return not_found(r);
+      });
+    });
+  }
+}
+
+void TwilioProvider::dumpState(json& out) const {
+  json accounts = json::array();
+  for (const Account& account : model_.world().accounts) {
+    accounts.push_back({{"sid", account.sid},
+                        {"auth_token", account.auth_token},
+                        {"friendly_name", account.friendly_name}});
+  }
+  json orders = json::array();
+  for (const auto& [sid, order] : model_.orders()) {
+    json encoded = wire::encodeOrder(order, "");
+    json history = json::array();
+    for (const StatusChange& change : order.history) {
+      history.push_back({{"time", formatIso8601Millis(change.time)},
+                         {"status", orderStatusName(change.status)},
+                         {"reason", change.reason}});
+    }
+    encoded["api"] = order.flavor == Flavor::V2 ? "v2" : "preview";
+    encoded["history"] = std::move(history);
+    orders.push_back(std::move(encoded));
+  }
+  json documents = json::array();
+  for (const auto& [sid, doc] : model_.documents()) {
+    json encoded = wire::encodeDocument(doc, "");
+    encoded["hosted_number_order_sids"] = doc.order_sids;
+    encoded["account_sid"] = doc.account_sid;
+    documents.push_back(std::move(encoded));
+  }
+  json numbers = json::array();
+  for (const auto& [sid, number] : model_.numbers()) {
+    json encoded = wire::encodeNumber(number);
+    encoded["released"] = number.released;
+    encoded["retired"] = number.retired;
+    numbers.push_back(std::move(encoded));
+  }
+  out["accounts"] = std::move(accounts);
+  out["hosted_number_orders"] = std::move(orders);
+  out["authorization_documents"] = std::move(documents);
+  out["incoming_phone_numbers"] = std::move(numbers);
+}
+
+void TwilioProvider::dumpCalls(json& out) const {
+  out = json::array();
+  for (const VerificationCall& call : model_.calls()) {
+    out.push_back({
+        {"provider", "twilio"},
+        {"call_sid", call.sid},
+        {"account_sid", call.account_sid},
+        {"hosted_number_order_sid", call.order_sid},
+        {"to", call.phone_number},
+        {"extension", call.extension ? json(*call.extension) : json(nullptr)},
+        {"attempt", call.attempt},
+        {"code", call.expected_code},
+        {"callee", calleeActionName(call.callee)},
+        {"digits_entered", call.digits_entered ? json(*call.digits_entered) : json(nullptr)},
+        {"outcome", callOutcomeName(call.outcome)},
+        {"placed_at", formatIso8601Millis(call.placed)},
+        {"dial_at", formatIso8601Millis(call.dial_at)},
+        {"ended_at", call.ended ? json(formatIso8601Millis(*call.ended)) : json(nullptr)},
+    });
+  }
+}
+
+}  // namespace hnemu::twilio

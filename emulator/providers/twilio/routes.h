@@ -1,0 +1,41 @@
+#pragma once
+
+#include "providers/provider.h"
+#include "core/wire/form.h"
+#include "providers/twilio/model.h"
+
+namespace hnemu::twilio {
+
+// Twilio's hosted-number endpoints: numbers v2, preview, and Api v2010 IncomingPhoneNumbers.
+class TwilioProvider : public Provider {
+ public:
+  explicit TwilioProvider(ProviderContext context);
+
+  std::string_view name() const override { return "twilio"; }
+  void registerRoutes(Router& router) override;
+  void reset() override;
+  void dumpState(nlohmann::json& out) const override;
+  void dumpCalls(nlohmann::json& out) const;
+
+  Model& model() { return model_; }
+  const Model& model() const { return model_; }
+
+ private:
+  using Operation = std::function<HttpResponse(const Account&, HttpRequest&, const wire::FormPairs&)>;
+  HttpResponse pipeline(HttpRequest& request, const Operation& operation) const;
+  void sendStatusCallback(const Order& order, const Account& account);
+
+  HttpResponse createOrder(const Account& account, HttpRequest& request,
+                           const wire::FormPairs& form, Flavor flavor);
+  HttpResponse listOrders(const Account& account, HttpRequest& request, Flavor flavor);
+  HttpResponse createDocument(const Account& account, HttpRequest& request,
+                              const wire::FormPairs& form, Flavor flavor);
+  HttpResponse listDocuments(const Account& account, HttpRequest& request, Flavor flavor);
+  HttpResponse listDependents(const Account& account, HttpRequest& request, Flavor flavor);
+  HttpResponse listNumbers(const Account& account, HttpRequest& request);
+
+  ProviderContext context_;
+  Model model_;
+};
+
+}  // namespace hnemu::twilio

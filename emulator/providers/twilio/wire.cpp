@@ -1,0 +1,458 @@
+#include "providers/twilio/wire.h"
+
+#include <algorithm>
+
+#include "core/time.h"
+#include "providers/twilio/errors.h"
+
+namespace hnemu::twilio::wire {
+namespace {
+
+using nlohmann::json;
+using hnemu::wire::formValue;
+using hnemu::wire::formValues;
+
+json nullable(const std::optional<std::string>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+std::optional<std::string> optionalValue(const FormPairs& form, std::string_view key) {
+  const std::string* value = formValue(form, key);
+  return value ? std::optional<std::string>(*value) : std::nullopt;
+}
+
+Result<std::optional<int>> optionalInt(const FormPairs& form, std::string_view key) {
+  const std::string* value = formValue(form, key);
+  if (value == nullptr) {
+    return std::optional<int>();
+  }
+  if (value->empty() || value->size() > 9 ||
+      !std::all_of(value->begin(), value->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return errors::invalidParameter(key, "must be an integer");
+  }
+  return std::optional<int>(std::stoi(*value));
+}
+
+Result<std::optional<bool>> optionalBool(const FormPairs& form, std::string_view key) {
+  const std::string* value = formValue(form, key);
+  if (value == nullptr) {
+    return std::optional<bool>();
+  }
+  HNEMU_ASSIGN_OR_RETURN(const bool parsed, decodeBool(key, *value));
+  return std::optional<bool>(parsed);
+}
+
+json capabilities(const Capabilities& caps, bool with_fax) {
+  json out = {{"mms", caps.mms}, {"sms", caps.sms}, {"voice", caps.voice}};
+  if (with_fax) {
+    out["fax"] = caps.fax;
+  }
+  return out;
+}
+
+std::string withQuery(const std::string& path, const QueryParams& params) {
+  std::string out = path;
+  char separator = '?';
+  for (const auto& [key, value] : params) {
+    out += separator;
+    out += hnemu::wire::percentEncode(key) + "=" + hnemu::wire::percentEncode(value);
+    separator = '&';
+  }
+  return out;
+}
+
+QueryParams pageParams(const QueryParams& filters, size_t page_size, size_t page,
+                       std::optional<size_t> offset) {
+  QueryParams params = filters;
+  params.emplace_back("PageSize", std::to_string(page_size));
+  params.emplace_back("Page", std::to_string(page));
+  if (offset) {
+    params.emplace_back("PageToken", "PT" + std::to_string(*offset));
+  }
+  return params;
+}
+
+}  // namespace
+
+int httpStatusFor(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::InvalidArgument:
+    case ErrorCode::FailedPrecondition:
+    case ErrorCode::AlreadyExists:
+      return error.provider_code == "20004" ? 405 : 400;
+    case ErrorCode::NotFound:
+      return 404;
+    case ErrorCode::Unauthenticated:
+      return 401;
+    case ErrorCode::PermissionDenied:
+      return 403;
+    case ErrorCode::ResourceExhausted:
+      return 429;
+    case ErrorCode::PayloadTooLarge:
+      return 413;
+    case ErrorCode::Internal:
+      return 500;
+  }
+  return 500;
+}
+
+HttpResponse errorResponse(const Error& error) {
+  const int status = httpStatusFor(error);
+  const std::string code = error.provider_code.empty() ? "20001" : error.provider_code;
+  json body = {{"code", std::stoi(code)},
+               {"message", error.message},
+               {"more_info", std::string(errors::kMoreInfoBase) + code},
+               {"status", status}};
+  return HttpResponse::json(status, body.dump());
+}
+
+Result<bool> decodeBool(std::string_view name, std::string_view value) {
+  if (value == "true" || value == "True") {
+    return true;
+  }
+  if (value == "false" || value == "False") {
+    return false;
+  }
+  return errors::invalidParameter(name, "must be true or false");
+}
+
+Result<CreateOrderInput> decodeCreateOrder(const FormPairs& form, Flavor flavor) {
+  CreateOrderInput input;
+  input.flavor = flavor;
+  if (const std::string* number = formValue(form, "PhoneNumber")) {
+    input.phone_number = *number;
+  }
+  input.friendly_name = optionalValue(form, "FriendlyName");
+  input.unique_name = optionalValue(form, "UniqueName");
+  input.email = optionalValue(form, "Email");
+  input.cc_emails = formValues(form, "CcEmails");
+  input.address_sid = optionalValue(form, "AddressSid");
+  input.contact_title = optionalValue(form, "ContactTitle");
+  input.contact_phone_number = optionalValue(form, "ContactPhoneNumber");
+  HNEMU_ASSIGN_OR_RETURN(input.sms_capability, optionalBool(form, "SmsCapability"));
+  input.sms_url = optionalValue(form, "SmsUrl");
+  input.sms_method = optionalValue(form, "SmsMethod");
+  input.sms_fallback_url = optionalValue(form, "SmsFallbackUrl");
+  input.sms_fallback_method = optionalValue(form, "SmsFallbackMethod");
+  input.sms_application_sid = optionalValue(form, "SmsApplicationSid");
+  input.status_callback_url = optionalValue(form, "StatusCallbackUrl");
+  input.status_callback_method = optionalValue(form, "StatusCallbackMethod");
+  if (flavor == Flavor::Preview) {
+    input.verification_type = optionalValue(form, "VerificationType");
+    input.verification_document_sid = optionalValue(form, "VerificationDocumentSid");
+  }
+  return input;
+}
+
+Result<UpdateOrderInput> decodeUpdateOrder(const FormPairs& form, Flavor flavor) {
+  UpdateOrderInput input;
+  input.status = optionalValue(form, "Status");
+  if (flavor == Flavor::V2) {
+    HNEMU_ASSIGN_OR_RETURN(input.verification_call_delay, optionalInt(form, "VerificationCallDelay"));
+    input.verification_call_extension = optionalValue(form, "VerificationCallExtension");
+    return input;
+  }
+  HNEMU_ASSIGN_OR_RETURN(input.verification_call_delay, optionalInt(form, "CallDelay"));
+  input.verification_call_extension = optionalValue(form, "Extension");
+  input.verification_code = optionalValue(form, "VerificationCode");
+  input.friendly_name = optionalValue(form, "FriendlyName");
+  input.unique_name = optionalValue(form, "UniqueName");
+  input.email = optionalValue(form, "Email");
+  if (formValue(form, "CcEmails") != nullptr) {
+    input.cc_emails = formValues(form, "CcEmails");
+  }
+  input.verification_type = optionalValue(form, "VerificationType");
+  input.verification_document_sid = optionalValue(form, "VerificationDocumentSid");
+  return input;
+}
+
+Result<CreateDocumentInput> decodeCreateDocument(const FormPairs& form, Flavor flavor) {
+  CreateDocumentInput input;
+  input.flavor = flavor;
+  input.order_sids = formValues(form, "HostedNumberOrderSids");
+  if (const std::string* address = formValue(form, "AddressSid")) {
+    input.address_sid = *address;
+  }
+  if (const std::string* email = formValue(form, "Email")) {
+    input.email = *email;
+  }
+  input.cc_emails = formValues(form, "CcEmails");
+  input.contact_title = optionalValue(form, "ContactTitle");
+  input.contact_phone_number = optionalValue(form, "ContactPhoneNumber");
+  return input;
+}
+
+Result<UpdateDocumentInput> decodeUpdateDocument(const FormPairs& form) {
+  UpdateDocumentInput input;
+  if (formValue(form, "HostedNumberOrderSids") != nullptr) {
+    input.order_sids = formValues(form, "HostedNumberOrderSids");
+  }
+  input.address_sid = optionalValue(form, "AddressSid");
+  input.email = optionalValue(form, "Email");
+  if (formValue(form, "CcEmails") != nullptr) {
+    input.cc_emails = formValues(form, "CcEmails");
+  }
+  input.status = optionalValue(form, "Status");
+  input.contact_title = optionalValue(form, "ContactTitle");
+  input.contact_phone_number = optionalValue(form, "ContactPhoneNumber");
+  return input;
+}
+
+UpdateNumberInput decodeUpdateNumber(const FormPairs& form) {
+  UpdateNumberInput input;
+  input.friendly_name = optionalValue(form, "FriendlyName");
+  input.sms_url = optionalValue(form, "SmsUrl");
+  input.sms_method = optionalValue(form, "SmsMethod");
+  input.sms_fallback_url = optionalValue(form, "SmsFallbackUrl");
+  input.sms_fallback_method = optionalValue(form, "SmsFallbackMethod");
+  input.status_callback = optionalValue(form, "StatusCallback");
+  input.status_callback_method = optionalValue(form, "StatusCallbackMethod");
+  input.sms_application_sid = optionalValue(form, "SmsApplicationSid");
+  input.voice_url = optionalValue(form, "VoiceUrl");
+  return input;
+}
+
+json encodeOrder(const Order& order, const std::string& base) {
+  json out = {
+      {"sid", order.sid},
+      {"account_sid", order.account_sid},
+      {"incoming_phone_number_sid", order.incoming_phone_number_sid},
+      {"address_sid", nullable(order.address_sid)},
+      {"signing_document_sid", nullable(order.signing_document_sid)},
+      {"phone_number", order.phone_number},
+      {"capabilities", capabilities(order.capabilities, false)},
+      {"friendly_name", nullable(order.friendly_name)},
+      {"status", orderStatusName(order.status)},
+      {"failure_reason", order.failure_reason},
+      {"date_created", formatIso8601(order.date_created)},
+      {"date_updated", formatIso8601(order.date_updated)},
+      {"email", nullable(order.email)},
+      {"cc_emails", order.cc_emails},
+      {"verification_attempts", order.verification_attempts},
+      {"verification_call_sids", order.verification_call_sids},
+      {"verification_code", nullable(order.verification_code)},
+      {"verification_type", order.verification_type},
+  };
+  if (order.flavor == Flavor::V2) {
+    out["url"] = base + "/v2/HostedNumber/Orders/" + order.sid;
+    out["contact_title"] = nullable(order.contact_title);
+    out["contact_phone_number"] = nullable(order.contact_phone_number);
+    out["bulk_hosting_request_sid"] = nullptr;
+    out["next_step"] = nullable(order.next_step);
+    out["verification_call_delay"] = order.verification_call_delay;
+    out["verification_call_extension"] = nullable(order.verification_call_extension);
+  } else {
+    out["url"] = base + "/HostedNumbers/HostedNumberOrders/" + order.sid;
+    out["unique_name"] = nullable(order.unique_name);
+    out["verification_document_sid"] = nullable(order.verification_document_sid);
+    out["extension"] = nullable(order.verification_call_extension);
+    out["call_delay"] = order.verification_call_delay;
+  }
+  return out;
+}
+
+json encodeDependentOrder(const Order& order, Flavor flavor) {
+  if (flavor == Flavor::Preview) {
+    json full = encodeOrder(order, "");
+    full.erase("url");
+    return full;
+  }
+  // v2's reduced schema: no url, no verification fields, and a 7-value status enum in which
+  // transient states read as their nearest documented neighbour.
+  OrderStatus status = order.status;
+  if (status == OrderStatus::TwilioProcessing || status == OrderStatus::PendingVerification) {
+    status = OrderStatus::Received;
+  } else if (status == OrderStatus::Testing) {
+    status = OrderStatus::CarrierProcessing;
+  }
+  return json{
+      {"sid", order.sid},
+      {"bulk_hosting_request_sid", nullptr},
+      {"next_step", nullable(order.next_step)},
+      {"account_sid", order.account_sid},
+      {"incoming_phone_number_sid", order.incoming_phone_number_sid},
+      {"address_sid", nullable(order.address_sid)},
+      {"signing_document_sid", nullable(order.signing_document_sid)},
+      {"phone_number", order.phone_number},
+      {"capabilities", capabilities(order.capabilities, false)},
+      {"friendly_name", nullable(order.friendly_name)},
+      {"status", orderStatusName(status)},
+      {"failure_reason", order.failure_reason},
+      {"date_created", formatIso8601(order.date_created)},
+      {"date_updated", formatIso8601(order.date_updated)},
+      {"email", nullable(order.email)},
+      {"cc_emails", order.cc_emails},
+      {"contact_title", nullable(order.contact_title)},
+      {"contact_phone_number", nullable(order.contact_phone_number)},
+  };
+}
+
+json encodeDocument(const AuthorizationDocument& doc, const std::string& base) {
+  const std::string url = base + (doc.flavor == Flavor::V2 ? "/v2/HostedNumber/AuthorizationDocuments/"
+                                                           : "/HostedNumbers/AuthorizationDocuments/") +
+                          doc.sid;
+  json out = {
+      {"sid", doc.sid},
+      {"address_sid", doc.address_sid},
+      {"status", documentStatusName(doc.status)},
+      {"email", doc.email},
+      {"cc_emails", doc.cc_emails},
+      {"date_created", formatIso8601(doc.date_created)},
+      {"date_updated", formatIso8601(doc.date_updated)},
+      {"url", url},
+      {"links", {{"dependent_hosted_number_orders", url + "/DependentHostedNumberOrders"}}},
+  };
+  if (doc.flavor == Flavor::Preview) {
+    out["contact_title"] = nullable(doc.contact_title);
+    out["contact_phone_number"] = nullable(doc.contact_phone_number);
+  }
+  return out;
+}
+
+json encodeNumber(const IncomingNumber& number) {
+  return json{
+      {"sid", number.sid},
+      {"account_sid", number.account_sid},
+      {"friendly_name", number.friendly_name ? *number.friendly_name : number.phone_number},
+      {"phone_number", number.phone_number},
+      {"voice_url", nullable(number.voice_url)},
+      {"voice_method", "POST"},
+      {"voice_fallback_url", nullptr},
+      {"voice_fallback_method", "POST"},
+      {"voice_caller_id_lookup", false},
+      {"date_created", formatRfc2822(number.date_created)},
+      {"date_updated", formatRfc2822(number.date_updated)},
+      {"sms_url", nullable(number.sms_url)},
+      {"sms_method", number.sms_method},
+      {"sms_fallback_url", nullable(number.sms_fallback_url)},
+      {"sms_fallback_method", number.sms_fallback_method},
+      {"address_requirements", "none"},
+      {"beta", false},
+      {"capabilities", capabilities(number.capabilities, true)},
+      {"voice_receive_mode", "voice"},
+      {"status_callback", nullable(number.status_callback)},
+      {"status_callback_method", number.status_callback_method},
+      {"api_version", "2010-04-01"},
+      {"voice_application_sid", nullptr},
+      {"sms_application_sid", nullable(number.sms_application_sid)},
+      {"origin", "hosted"},
+      {"trunk_sid", nullptr},
+      {"emergency_status", "Inactive"},
+      {"emergency_address_sid", nullptr},
+      {"emergency_address_status", "unregistered"},
+      {"address_sid", nullable(number.address_sid)},
+      {"identity_sid", nullptr},
+      {"bundle_sid", nullptr},
+      {"status", number.status},
+      {"type", "local"},
+      {"uri", "/2010-04-01/Accounts/" + number.account_sid + "/IncomingPhoneNumbers/" + number.sid +
+                  ".json"},
+      {"subresource_uris",
+       {{"assigned_add_ons", "/2010-04-01/Accounts/" + number.account_sid +
+                                 "/IncomingPhoneNumbers/" + number.sid + "/AssignedAddOns.json"}}},
+  };
+}
+
+Result<PageRequest> decodePage(const HttpRequest& request) {
+  PageRequest page;
+  auto number = [](std::string_view name, const std::string& text, size_t max) -> Result<size_t> {
+    if (text.empty() || text.size() > 9 ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return errors::invalidParameter(name, "must be a non-negative integer");
+    }
+    const size_t value = std::stoul(text);
+    if (value > max) {
+      return errors::invalidParameter(name, "must be at most " + std::to_string(max));
+    }
+    return value;
+  };
+  if (const auto size = request.queryValue("PageSize")) {
+    HNEMU_ASSIGN_OR_RETURN(page.page_size, number("PageSize", *size, 1000));
+    if (page.page_size == 0) {
+      return errors::invalidParameter("PageSize", "must be between 1 and 1000");
+    }
+  }
+  if (const auto index = request.queryValue("Page")) {
+    HNEMU_ASSIGN_OR_RETURN(page.page, number("Page", *index, 100'000'000));
+  }
+  if (const auto token = request.queryValue("PageToken")) {
+    if (token->size() < 3 || token->substr(0, 2) != "PT") {
+      return errors::invalidParameter("PageToken", "is not a token this API issued");
+    }
+    HNEMU_ASSIGN_OR_RETURN(page.offset, number("PageToken", token->substr(2), 1'000'000'000));
+  } else {
+    page.offset = page.page * page.page_size;
+  }
+  return page;
+}
+
+json pageEnvelope(const std::string& base, const std::string& path, const QueryParams& filters,
+                  const PageRequest& page, size_t total, json items, const std::string& key) {
+  const bool has_next = page.offset + page.page_size < total;
+  const std::optional<size_t> this_token =
+      page.page == 0 ? std::nullopt : std::optional<size_t>(page.offset);
+  json meta = {
+      {"first_page_url", base + withQuery(path, pageParams(filters, page.page_size, 0, std::nullopt))},
+      {"key", key},
+      {"next_page_url",
+       has_next ? json(base + withQuery(path, pageParams(filters, page.page_size, page.page + 1,
+                                                         page.offset + page.page_size)))
+                : json(nullptr)},
+      {"page", page.page},
+      {"page_size", page.page_size},
+      {"previous_page_url",
+       page.page > 0
+           ? json(base + withQuery(path, pageParams(filters, page.page_size, page.page - 1,
+                                                    page.offset >= page.page_size
+                                                        ? page.offset - page.page_size
+                                                        : 0)))
+           : json(nullptr)},
+      {"url", base + withQuery(path, pageParams(filters, page.page_size, page.page, this_token))},
+  };
+  return json{{"meta", std::move(meta)}, {key, std::move(items)}};
+}
+
+json flatEnvelope(const std::string& path, const QueryParams& filters, const PageRequest& page,
+                  size_t total, json items, const std::string& key) {
+  const bool has_next = page.offset + page.page_size < total;
+  const size_t count = items.size();
+  return json{
+      {"first_page_uri", withQuery(path, pageParams(filters, page.page_size, 0, std::nullopt))},
+      {"next_page_uri", has_next ? json(withQuery(path, pageParams(filters, page.page_size,
+                                                                   page.page + 1,
+                                                                   page.offset + page.page_size)))
+                                 : json(nullptr)},
+      {"previous_page_uri",
+       page.page > 0 ? json(withQuery(path, pageParams(filters, page.page_size, page.page - 1,
+                                                       page.offset >= page.page_size
+                                                           ? page.offset - page.page_size
+                                                           : 0)))
+                     : json(nullptr)},
+      {"page", page.page},
+      {"page_size", page.page_size},
+      {"start", page.offset},
+      {"end", count == 0 ? page.offset : page.offset + count - 1},
+      {"uri", withQuery(path, pageParams(filters, page.page_size, page.page, std::nullopt))},
+      {key, std::move(items)},
+  };
+}
+
+FormPairs statusCallbackParams(const Order& order) {
+  FormPairs params = {
+      {"AccountSid", order.account_sid},
+      {"HostedNumberOrderSid", order.sid},
+      {"IncomingPhoneNumberSid", order.incoming_phone_number_sid},
+      {"PhoneNumber", order.phone_number},
+      {"Status", std::string(orderStatusName(order.status))},
+      {"VerificationAttempts", std::to_string(order.verification_attempts)},
+  };
+  if (!order.failure_reason.empty()) {
+    params.emplace_back("FailureReason", order.failure_reason);
+  }
+  if (order.signing_document_sid) {
+    params.emplace_back("SigningDocumentSid", *order.signing_document_sid);
+  }
+  return params;
+}
+
+}  // namespace hnemu::twilio::wire

@@ -1,0 +1,154 @@
+#include "server/httplib_server.h"
+
+#include <httplib.h>
+
+#include "core/wire/form.h"
+
+namespace hnemu {
+namespace {
+
+QueryParams parseQuery(const std::string& target) {
+  QueryParams out;
+  const size_t question = target.find('?');
+  if (question == std::string::npos) {
+    return out;
+  }
+  auto pairs = wire::parseForm(std::string_view(target).substr(question + 1));
+  if (pairs.ok()) {
+    for (auto& pair : pairs.value()) {
+      out.push_back(std::move(pair));
+    }
+  }
+  return out;
+}
+
+void writeResponse(const HttpResponse& from, httplib::Response& to) {
+  to.status = from.status;
+  std::string content_type = "text/plain";
+  for (const auto& [name, value] : from.headers) {
+    if (iequals(name, "Content-Type")) {
+      content_type = value;
+    } else {
+      to.set_header(name, value);
+    }
+  }
+  if (!from.body.empty() || from.status != 204) {
+    to.set_content(from.body, content_type);
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error,
+                       size_t max_payload_bytes, size_t worker_threads)
+    : server_(std::make_unique<httplib::Server>()) {
+  // Keep-alive connections each hold a worker, so the pool is sized for many idle SDK sockets.
+  server_->new_task_queue = [worker_threads] { return new httplib::ThreadPool(worker_threads); };
+  server_->set_payload_max_length(max_payload_bytes);
+  server_->set_keep_alive_max_count(1000);
+  server_->set_keep_alive_timeout(5);
+  auto serve = [handler](const httplib::Request& in, httplib::Response& out) {
+    HttpRequest request;
+    request.method = in.method;
+    request.path = in.path;
+    request.raw_target = in.target;
+    request.query = parseQuery(in.target);
+    for (const auto& [name, value] : in.headers) {
+      request.headers.emplace(name, value);
+    }
+    request.host = in.get_header_value("Host");
+    request.body = in.body;
+    writeResponse(handler(request), out);
+  };
+  for (const char* pattern : {".*"}) {
+    server_->Get(pattern, serve);
+    server_->Post(pattern, serve);
+    server_->Put(pattern, serve);
+    server_->Delete(pattern, serve);
+    server_->Patch(pattern, serve);
+    server_->Options(pattern, serve);
+  }
+  server_->set_error_handler([render_error](const httplib::Request& in, httplib::Response& out) {
+    // Our own handlers always set a body; an empty one means httplib refused the request.
+    if (out.body.empty()) {
+      writeResponse(render_error(in.path, out.status), out);
+    }
+  });
+  server_->set_exception_handler(
+      [render_error](const httplib::Request& in, httplib::Response& out, std::exception_ptr) {
+        writeResponse(render_error(in.path, 500), out);
+      });
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+Result<int> HttpServer::bind(const std::string& host, int port) {
+  const int bound = port == 0 ? server_->bind_to_any_port(host)
+                              : (server_->bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) {
+    return makeError(ErrorCode::Internal,
+                     "cannot listen on " + host + ":" + std::to_string(port) +
+                         " (address in use, or not an address of this machine)");
+  }
+  return bound;
+}
+
+void HttpServer::serveInBackground() {
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+}
+
+void HttpServer::stop() {
+  if (server_) {
+    server_->stop();
+  }
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+TransportResult HttplibWebhookTransport::send(const OutgoingRequest& request, Millis connect_timeout,
+                                              Millis read_timeout) {
+  TransportResult result;
+  // Split scheme://host[:port] from the path; only plain http on loopback is expected here.
+  const std::string& url = request.url;
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) {
+    result.error = "not an absolute URL: " + url;
+    return result;
+  }
+  const size_t path_start = url.find('/', scheme_end + 3);
+  const std::string origin = url.substr(0, path_start);
+  const std::string target = path_start == std::string::npos ? "/" : url.substr(path_start);
+  httplib::Client client(origin);
+  if (!client.is_valid()) {
+    result.error = "unsupported URL: " + url;
+    return result;
+  }
+  client.set_connection_timeout(std::chrono::duration_cast<std::chrono::microseconds>(connect_timeout));
+  client.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(read_timeout));
+  client.set_write_timeout(std::chrono::duration_cast<std::chrono::microseconds>(read_timeout));
+  httplib::Headers headers;
+  std::string content_type;
+  for (const auto& [name, value] : request.headers) {
+    if (iequals(name, "Content-Type")) {
+      content_type = value;
+    } else {
+      headers.emplace(name, value);
+    }
+  }
+  httplib::Result response =
+      request.method == "GET"
+          ? client.Get(target, headers)
+          : client.Post(target, headers, request.body,
+                        content_type.empty() ? "application/octet-stream" : content_type);
+  if (!response) {
+    result.error = httplib::to_string(response.error());
+    return result;
+  }
+  result.connected = true;
+  result.status = response->status;
+  result.body = response->body;
+  return result;
+}
+
+}  // namespace hnemu
