@@ -39,8 +39,11 @@ Emulator::Emulator(EmulatorOptions options)
   twilio_ = std::make_unique<twilio::TwilioProvider>(context);
   twilio_->registerRoutes(router_);
   if (options_.default_accounts) {
-    const Status added = twilio_->model().addAccount(twilio::Account{
-        std::string(kDefaultTwilioAccountSid), std::string(kDefaultTwilioAuthToken), "hnemu default", {}});
+    const Status added =
+        twilio_->model().addAccount(twilio::Account{std::string(kDefaultTwilioAccountSid),
+                                                    std::string(kDefaultTwilioAuthToken),
+                                                    "hnemu default",
+                                                    {}});
     (void)added;  // the default credentials are well-formed by construction
   }
   control_ = std::make_unique<ControlApi>(*this);
@@ -122,7 +125,8 @@ HttpResponse Emulator::handle(HttpRequest& request) {
     entry.request_body = request.body;
     entry.response_body = response.body;
     entry.duration_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     journal_.record(std::move(entry));
   }
   {

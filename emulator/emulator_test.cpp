@@ -1,10 +1,12 @@
-#include <catch2/catch.hpp>
+#include "emulator.h"
+
 #include <httplib.h>
+
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "core/crypto.h"
 #include "core/wire/form.h"
-#include "emulator.h"
 
 using namespace hnemu;
 using nlohmann::json;
@@ -126,11 +128,13 @@ TEST_CASE("in-process: control API moves the clock and resets", "[emulator]") {
   REQUIRE(fetched["status"] == "received");
 
   REQUIRE(call(emulator, "POST", "/__hnemu/clock", R"({"advance":"soon"})").status == 400);
-  REQUIRE(call(emulator, "POST", "/__hnemu/clock", R"({"to":"2000-01-01T00:00:00Z"})").status == 400);
+  REQUIRE(call(emulator, "POST", "/__hnemu/clock", R"({"to":"2000-01-01T00:00:00Z"})").status ==
+          400);
   REQUIRE(call(emulator, "POST", "/__hnemu/clock", R"({"typo":1})").status == 400);
   REQUIRE(call(emulator, "POST", "/__hnemu/reset", "").status == 200);
-  REQUIRE(json::parse(call(emulator, "GET", "/__hnemu/state").body)["twilio"]["hosted_number_orders"]
-              .empty());
+  REQUIRE(
+      json::parse(call(emulator, "GET", "/__hnemu/state").body)["twilio"]["hosted_number_orders"]
+          .empty());
   REQUIRE(call(emulator, "GET", "/__hnemu/nothing").status == 404);
 }
 

@@ -1,8 +1,9 @@
 // The `hnemu` binary: flags in, an Emulator served on a socket. The only code tests do not share.
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <pthread.h>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,8 @@ int fail(const std::string& message) {
 }
 
 bool parseUnsigned(const std::string& text, uint64_t& out) {
-  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 19 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     return false;
   }
   out = std::stoull(text);
@@ -123,7 +125,8 @@ int main(int argc, char** argv) {
   std::cout << "hnemu listening on " << emulator.url() << std::endl;
   int received = 0;
   sigwait(&stop_signals, &received);
-  std::cout << "hnemu stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
+  std::cout << "hnemu stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")"
+            << std::endl;
   emulator.stop();
   return 0;
 }

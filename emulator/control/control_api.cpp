@@ -11,7 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-HttpResponse reply(int status, const json& body) { return HttpResponse::json(status, body.dump(2)); }
+HttpResponse reply(int status, const json& body) {
+  return HttpResponse::json(status, body.dump(2));
+}
 
 HttpResponse problem(int status, const std::string& message) {
   return reply(status, json{{"error", {{"status", status}, {"message", message}}}});
@@ -90,7 +92,8 @@ json headersJson(const Headers& headers) {
 }
 
 // Parses {"decision": "...", "after": "1d"} into a decision and a delay.
-Status applyDecision(const json& spec, const char* what, twilio::Decision& decision, Millis& after) {
+Status applyDecision(const json& spec, const char* what, twilio::Decision& decision,
+                     Millis& after) {
   if (spec.is_string()) {
     const auto parsed = twilio::parseDecision(spec.get<std::string>());
     if (!parsed) {
@@ -166,14 +169,17 @@ Result<twilio::NumberProfile> decodeProfile(const std::string& number, const jso
 json profileJson(const twilio::NumberProfile& profile) {
   return json{
       {"phone_number", profile.phone_number},
-      {"kind", profile.kind ? json(twilio::numberKindName(*profile.kind))
-                            : json(twilio::numberKindName(twilio::defaultKind(profile.phone_number)))},
+      {"kind", profile.kind
+                   ? json(twilio::numberKindName(*profile.kind))
+                   : json(twilio::numberKindName(twilio::defaultKind(profile.phone_number)))},
       {"hostability", twilio::hostabilityName(profile.hostability)},
       {"callee", twilio::calleeActionName(profile.callee)},
-      {"loa", {{"decision", twilio::decisionName(profile.loa_signer)},
-               {"after", formatDuration(profile.loa_after)}}},
-      {"carrier", {{"decision", twilio::decisionName(profile.carrier)},
-                   {"after", formatDuration(profile.carrier_after)}}},
+      {"loa",
+       {{"decision", twilio::decisionName(profile.loa_signer)},
+        {"after", formatDuration(profile.loa_after)}}},
+      {"carrier",
+       {{"decision", twilio::decisionName(profile.carrier)},
+        {"after", formatDuration(profile.carrier_after)}}},
   };
 }
 
@@ -434,9 +440,8 @@ void ControlApi::registerRoutes() {
     return status.ok() ? reply(200, json{{"calls", emu.calls()}}) : fromError(status.error());
   });
 
-  add("GET", "/__hnemu/twilio/accounts", [&emu](HttpRequest&) {
-    return reply(200, emu.state()["twilio"]["accounts"]);
-  });
+  add("GET", "/__hnemu/twilio/accounts",
+      [&emu](HttpRequest&) { return reply(200, emu.state()["twilio"]["accounts"]); });
 
   add("POST", "/__hnemu/twilio/accounts", [&emu](HttpRequest& request) {
     auto parsed = parseBody(request);
@@ -507,7 +512,8 @@ void ControlApi::registerRoutes() {
   });
 
   add("GET", "/__hnemu/twilio/rules", [&emu](HttpRequest&) {
-    return reply(200, emu.withTwilio([](twilio::Model& model) { return rulesJson(model.world().rules); }));
+    return reply(
+        200, emu.withTwilio([](twilio::Model& model) { return rulesJson(model.world().rules); }));
   });
 
   add("PUT", "/__hnemu/twilio/rules", [&emu](HttpRequest& request) {
@@ -539,7 +545,8 @@ void ControlApi::registerRoutes() {
     const Status status = emu.withTwilio([&](twilio::Model& model) {
       return model.signDocument(request.path_params.at("Sid"), decision.value() == "sign");
     });
-    return status.ok() ? reply(200, json{{"decision", decision.value()}}) : fromError(status.error());
+    return status.ok() ? reply(200, json{{"decision", decision.value()}})
+                       : fromError(status.error());
   });
 
   // The carrier: {"decision":"accept"} or {"decision":"reject"}.
@@ -555,7 +562,8 @@ void ControlApi::registerRoutes() {
     const Status status = emu.withTwilio([&](twilio::Model& model) {
       return model.carrierDecides(request.path_params.at("Sid"), decision.value() == "accept");
     });
-    return status.ok() ? reply(200, json{{"decision", decision.value()}}) : fromError(status.error());
+    return status.ok() ? reply(200, json{{"decision", decision.value()}})
+                       : fromError(status.error());
   });
 }
 

@@ -122,9 +122,9 @@ size_t Clock::advance(Millis by) {
 Result<size_t> Clock::advanceTo(TimePoint target) {
   const TimePoint current = now();
   if (target < current) {
-    return makeError(ErrorCode::InvalidArgument,
-                     "the clock cannot go back: it is " + formatIso8601Millis(current) +
-                         ", asked for " + formatIso8601Millis(target));
+    return makeError(ErrorCode::InvalidArgument, "the clock cannot go back: it is " +
+                                                     formatIso8601Millis(current) + ", asked for " +
+                                                     formatIso8601Millis(target));
   }
   return advance(target - current);
 }

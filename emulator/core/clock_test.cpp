@@ -1,8 +1,8 @@
+#include "core/clock.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include "core/clock.h"
 
 using namespace hnemu;
 

@@ -21,13 +21,13 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 // so routes, tests and fuzz targets never need a socket.
 struct HttpRequest {
   std::string method;
-  std::string path;          // decoded path, no query
-  std::string raw_target;    // path and query exactly as sent
-  QueryParams query;         // decoded, in order, repeated keys kept
+  std::string path;        // decoded path, no query
+  std::string raw_target;  // path and query exactly as sent
+  QueryParams query;       // decoded, in order, repeated keys kept
   Headers headers;
   std::string body;
   std::string scheme = "http";
-  std::string host;          // Host header as sent, used to build absolute URLs
+  std::string host;  // Host header as sent, used to build absolute URLs
   std::map<std::string, std::string> path_params;  // filled in by the router
   std::string account;  // set by a provider once it has authenticated the caller
 

@@ -1,8 +1,8 @@
+#include "core/ids.h"
+
 #include <catch2/catch.hpp>
 #include <regex>
 #include <set>
-
-#include "core/ids.h"
 
 using namespace hnemu;
 
@@ -23,7 +23,8 @@ TEST_CASE("id shapes", "[ids]") {
   IdGenerator ids(7);
   REQUIRE(std::regex_match(ids.sid("PX"), std::regex("PX[0-9a-f]{32}")));
   REQUIRE(std::regex_match(
-      ids.uuid(), std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
+      ids.uuid(),
+      std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
   REQUIRE(std::regex_match(ids.digits(6), std::regex("[0-9]{6}")));
 }
 

@@ -19,7 +19,7 @@ struct JournalEntry {
   int status = 0;
   std::string provider;
   std::string account;
-  std::string route;  // the matched path template, empty when unmatched
+  std::string route;          // the matched path template, empty when unmatched
   std::string request_body;   // truncated to a few KiB
   std::string response_body;  // truncated likewise
   double duration_ms = 0;     // wall time spent answering; informational only

@@ -33,7 +33,7 @@ inline Error makeError(ErrorCode code, std::string message, std::string provider
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design, like StatusOr
+  Result(T value) : value_(std::move(value)) {}      // NOLINT: implicit by design, like StatusOr
   Result(Error error) : value_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(value_); }
@@ -64,9 +64,9 @@ class [[nodiscard]] Status {
 #define HNEMU_CONCAT_INNER(a, b) a##b
 #define HNEMU_CONCAT(a, b) HNEMU_CONCAT_INNER(a, b)
 
-#define HNEMU_RETURN_IF_ERROR(expr)                    \
+#define HNEMU_RETURN_IF_ERROR(expr)                       \
   if (auto hnemu_status_ = (expr); !hnemu_status_.ok()) { \
-    return hnemu_status_.error();                      \
+    return hnemu_status_.error();                         \
   }
 
 #define HNEMU_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "core/router.h"
+
+#include <catch2/catch.hpp>
 
 using namespace hnemu;
 
@@ -19,13 +19,15 @@ TEST_CASE("path templates bind parameters, with prefixes and suffixes", "[router
 TEST_CASE("literals are case-sensitive unless asked", "[router]") {
   std::map<std::string, std::string> params;
   REQUIRE_FALSE(PathTemplate::compile("/api/importTnOrders").match("/api/importtnorders", params));
-  REQUIRE(PathTemplate::compile("/api/importTnOrders", {true}).match("/api/importtnorders", params));
+  REQUIRE(
+      PathTemplate::compile("/api/importTnOrders", {true}).match("/api/importtnorders", params));
 }
 
 TEST_CASE("router: method, 405 and fallbacks", "[router]") {
   Router router;
-  router.add("GET", "/v2/HostedNumber/Orders/{Sid}", "twilio",
-             [](HttpRequest& r) { return HttpResponse::text(200, "text/plain", r.path_params["Sid"]); });
+  router.add("GET", "/v2/HostedNumber/Orders/{Sid}", "twilio", [](HttpRequest& r) {
+    return HttpResponse::text(200, "text/plain", r.path_params["Sid"]);
+  });
   router.addFallback("/v2/HostedNumber", "twilio",
                      [](HttpRequest&) { return HttpResponse::text(404, "text/plain", "twilio"); });
   router.addFallback("/v2/", "other",

@@ -86,18 +86,20 @@ Result<TimePoint> parseIso8601(std::string_view text) {
     }
   }
   if (!(pos + 1 == s.size() && s[pos] == 'Z') && s.substr(pos) != "+00:00") {
-    return makeError(ErrorCode::InvalidArgument, "expected a UTC time ending in Z, got '" + s + "'");
+    return makeError(ErrorCode::InvalidArgument,
+                     "expected a UTC time ending in Z, got '" + s + "'");
   }
-  const int64_t days = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days =
+      daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t total = ((days * 24 + hour) * 60 + minute) * 60 + second;
   return TimePoint(Millis(total * 1000 + millis));
 }
 
 Result<Millis> parseDuration(std::string_view text) {
   auto invalid = [&] {
-    return makeError(ErrorCode::InvalidArgument,
-                     "expected a duration such as 7d, 36h, 90m, 15s or 250ms, got '" +
-                         std::string(text) + "'");
+    return makeError(
+        ErrorCode::InvalidArgument,
+        "expected a duration such as 7d, 36h, 90m, 15s or 250ms, got '" + std::string(text) + "'");
   };
   if (text.empty()) {
     return invalid();

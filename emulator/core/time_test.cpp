@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "core/time.h"
+
+#include <catch2/catch.hpp>
 
 using namespace hnemu;
 

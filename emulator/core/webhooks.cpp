@@ -38,7 +38,9 @@ std::string_view deliveryStateName(DeliveryState state) {
 
 WebhookDispatcher::WebhookDispatcher(Clock& clock, std::shared_ptr<WebhookTransport> transport,
                                      size_t log_capacity)
-    : clock_(clock), transport_(std::move(transport)), log_capacity_(std::max<size_t>(1, log_capacity)) {
+    : clock_(clock),
+      transport_(std::move(transport)),
+      log_capacity_(std::max<size_t>(1, log_capacity)) {
   worker_ = std::thread([this] { run(); });
 }
 

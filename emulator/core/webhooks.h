@@ -51,7 +51,7 @@ struct RetryPolicy {
 struct Webhook {
   std::string provider;
   std::string account;
-  std::string event;        // e.g. "hosted_number_order.status" or a provider's event type
+  std::string event;  // e.g. "hosted_number_order.status" or a provider's event type
   std::string resource_id;
   std::string method = "POST";
   std::string url;

@@ -1,8 +1,8 @@
+#include "core/webhooks.h"
+
 #include <catch2/catch.hpp>
 #include <mutex>
 #include <vector>
-
-#include "core/webhooks.h"
 
 using namespace hnemu;
 

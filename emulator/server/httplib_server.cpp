@@ -39,8 +39,8 @@ void writeResponse(const HttpResponse& from, httplib::Response& to) {
 
 }  // namespace
 
-HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error,
-                       size_t max_payload_bytes, size_t worker_threads)
+HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, size_t max_payload_bytes,
+                       size_t worker_threads)
     : server_(std::make_unique<httplib::Server>()) {
   // Keep-alive connections each hold a worker, so the pool is sized for many idle SDK sockets.
   server_->new_task_queue = [worker_threads] { return new httplib::ThreadPool(worker_threads); };
@@ -83,8 +83,8 @@ HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error,
 HttpServer::~HttpServer() { stop(); }
 
 Result<int> HttpServer::bind(const std::string& host, int port) {
-  const int bound = port == 0 ? server_->bind_to_any_port(host)
-                              : (server_->bind_to_port(host, port) ? port : -1);
+  const int bound =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {
     return makeError(ErrorCode::Internal,
                      "cannot listen on " + host + ":" + std::to_string(port) +
@@ -106,8 +106,8 @@ void HttpServer::stop() {
   }
 }
 
-TransportResult HttplibWebhookTransport::send(const OutgoingRequest& request, Millis connect_timeout,
-                                              Millis read_timeout) {
+TransportResult HttplibWebhookTransport::send(const OutgoingRequest& request,
+                                              Millis connect_timeout, Millis read_timeout) {
   TransportResult result;
   // Split scheme://host[:port] from the path; only plain http on loopback is expected here.
   const std::string& url = request.url;
@@ -124,7 +124,8 @@ TransportResult HttplibWebhookTransport::send(const OutgoingRequest& request, Mi
     result.error = "unsupported URL: " + url;
     return result;
   }
-  client.set_connection_timeout(std::chrono::duration_cast<std::chrono::microseconds>(connect_timeout));
+  client.set_connection_timeout(
+      std::chrono::duration_cast<std::chrono::microseconds>(connect_timeout));
   client.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(read_timeout));
   client.set_write_timeout(std::chrono::duration_cast<std::chrono::microseconds>(read_timeout));
   httplib::Headers headers;

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "core/wire/form.h"
+
+#include <catch2/catch.hpp>
 
 using namespace hnemu::wire;
 
@@ -35,7 +35,7 @@ TEST_CASE("form decoding", "[form]") {
     REQUIRE_FALSE(parseForm("A=%zz").ok());
     REQUIRE_FALSE(parseForm("A=%FF%FE").ok());
     REQUIRE_FALSE(parseForm("A=%C0%AF").ok());  // overlong
-    REQUIRE(parseForm("A=%E2%9C%93").ok());      // a check mark
+    REQUIRE(parseForm("A=%E2%9C%93").ok());     // a check mark
   }
 }
 

@@ -14,7 +14,8 @@ inline constexpr std::string_view kMoreInfoBase = "https://www.twilio.com/docs/e
 
 inline Error missingParameter(std::string_view name) {
   return makeError(ErrorCode::InvalidArgument,
-                   "Missing required parameter " + std::string(name) + " in the post body", "20001");
+                   "Missing required parameter " + std::string(name) + " in the post body",
+                   "20001");
 }
 inline Error invalidParameter(std::string_view name, std::string_view why) {
   return makeError(ErrorCode::InvalidArgument,
@@ -26,16 +27,19 @@ inline Error malformedBody(std::string_view why) {
 }
 inline Error bodyTooLarge(size_t limit) {
   return makeError(ErrorCode::PayloadTooLarge,
-                   "Request body exceeds the limit of " + std::to_string(limit) + " bytes", "20001");
+                   "Request body exceeds the limit of " + std::to_string(limit) + " bytes",
+                   "20001");
 }
-inline Error authenticate() { return makeError(ErrorCode::Unauthenticated, "Authenticate", "20003"); }
+inline Error authenticate() {
+  return makeError(ErrorCode::Unauthenticated, "Authenticate", "20003");
+}
 inline Error notFound(std::string_view path) {
   return makeError(ErrorCode::NotFound,
                    "The requested resource " + std::string(path) + " was not found", "20404");
 }
 inline Error methodNotAllowed(std::string_view method) {
-  return makeError(ErrorCode::FailedPrecondition,
-                   "Method not allowed: " + std::string(method), "20004");
+  return makeError(ErrorCode::FailedPrecondition, "Method not allowed: " + std::string(method),
+                   "20004");
 }
 inline Error invalidPhoneNumber(std::string_view number) {
   return makeError(ErrorCode::InvalidArgument,
@@ -71,8 +75,8 @@ inline Error unableToUpdateDocument(std::string_view status) {
                    "22107");
 }
 inline Error invalidAddressSid(std::string_view sid) {
-  return makeError(ErrorCode::InvalidArgument,
-                   "Invalid Address SID: '" + std::string(sid) + "'", "22109");
+  return makeError(ErrorCode::InvalidArgument, "Invalid Address SID: '" + std::string(sid) + "'",
+                   "22109");
 }
 inline Error notHostable(std::string_view number, std::string_view why) {
   return makeError(ErrorCode::FailedPrecondition,
@@ -94,8 +98,8 @@ inline Error unableToVerifyCode() {
                    "22114");
 }
 inline Error invalidCapabilities() {
-  return makeError(ErrorCode::InvalidArgument,
-                   "Invalid Capabilities: SmsCapability must be true", "22119");
+  return makeError(ErrorCode::InvalidArgument, "Invalid Capabilities: SmsCapability must be true",
+                   "22119");
 }
 inline Error invalidDocumentStatus(std::string_view status) {
   return makeError(ErrorCode::InvalidArgument,

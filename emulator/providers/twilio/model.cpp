@@ -22,8 +22,7 @@ std::optional<Enum> parseByName(const std::array<std::pair<Enum, std::string_vie
 }
 
 template <class Enum, size_t N>
-std::string_view nameOf(const std::array<std::pair<Enum, std::string_view>, N>& table,
-                        Enum value) {
+std::string_view nameOf(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
   for (const auto& [candidate, name] : table) {
     if (candidate == value) {
       return name;
@@ -95,10 +94,9 @@ Millis extensionWait(const std::optional<std::string>& extension) {
 }
 
 bool isValidExtension(std::string_view text) {
-  return !text.empty() && text.size() <= 64 &&
-         std::all_of(text.begin(), text.end(), [](char c) {
-           return std::isdigit(static_cast<unsigned char>(c)) || c == 'w' || c == '#' || c == '*';
-         });
+  return !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == 'w' || c == '#' || c == '*';
+  });
 }
 
 }  // namespace
@@ -172,11 +170,12 @@ void Model::reset() {
 }
 
 void Model::schedule(Millis delay, std::string label, std::function<void()> effect) {
-  clock_.scheduleAfter(delay, "twilio: " + label, [this, epoch = epoch_, effect = std::move(effect)] {
-    if (epoch == epoch_) {
-      effect();
-    }
-  });
+  clock_.scheduleAfter(delay, "twilio: " + label,
+                       [this, epoch = epoch_, effect = std::move(effect)] {
+                         if (epoch == epoch_) {
+                           effect();
+                         }
+                       });
 }
 
 const Account* Model::authenticate(std::string_view username, std::string_view password) const {
@@ -203,8 +202,9 @@ const Account* Model::account(std::string_view sid) const {
 
 Status Model::addAccount(Account new_account) {
   if (!isSid(new_account.sid, "AC")) {
-    return makeError(ErrorCode::InvalidArgument,
-                     "account sid must be AC followed by 32 hex digits, got '" + new_account.sid + "'");
+    return makeError(
+        ErrorCode::InvalidArgument,
+        "account sid must be AC followed by 32 hex digits, got '" + new_account.sid + "'");
   }
   if (new_account.auth_token.empty()) {
     return makeError(ErrorCode::InvalidArgument, "auth_token must not be empty");
@@ -295,8 +295,8 @@ Result<Order> Model::createOrder(const Account& owner, const CreateOrderInput& i
   }
   const size_t name_limit = input.flavor == Flavor::V2 ? 128 : 64;
   if (input.friendly_name && input.friendly_name->size() > name_limit) {
-    return errors::invalidParameter("FriendlyName",
-                                    "must be at most " + std::to_string(name_limit) + " characters");
+    return errors::invalidParameter(
+        "FriendlyName", "must be at most " + std::to_string(name_limit) + " characters");
   }
   std::string verification_type = input.verification_type.value_or("phone-call");
   if (verification_type != "phone-call" &&
@@ -419,9 +419,9 @@ Result<Order> Model::updateOrder(const Account& owner, std::string_view sid,
     }
   }
   if (isTerminal(order->status)) {
-    return errors::unableToUpdateOrder(
-        "the Hosted Number Order is " + std::string(orderStatusName(order->status)) +
-        ", a terminal state; create a new instance");
+    return errors::unableToUpdateOrder("the Hosted Number Order is " +
+                                       std::string(orderStatusName(order->status)) +
+                                       ", a terminal state; create a new instance");
   }
   if (input.verification_call_delay &&
       (*input.verification_call_delay < 0 || *input.verification_call_delay > 60)) {
@@ -452,9 +452,10 @@ Result<Order> Model::updateOrder(const Account& owner, std::string_view sid,
         }
         if (order->status != OrderStatus::Received &&
             order->status != OrderStatus::ActionRequired) {
-          return errors::invalidOrderStatus("pending-verification cannot be applied to an order "
-                                            "that is " +
-                                            std::string(orderStatusName(order->status)));
+          return errors::invalidOrderStatus(
+              "pending-verification cannot be applied to an order "
+              "that is " +
+              std::string(orderStatusName(order->status)));
         }
         break;
       case OrderStatus::PendingLoa:
@@ -599,7 +600,8 @@ Status Model::keyInDigits(std::string_view call_sid, std::optional<std::string> 
     return {};
   }
   call->digits_entered = digits;
-  finishCall(*call, *digits == call->expected_code ? CallOutcome::Verified : CallOutcome::WrongCode);
+  finishCall(*call,
+             *digits == call->expected_code ? CallOutcome::Verified : CallOutcome::WrongCode);
   return {};
 }
 
@@ -663,8 +665,9 @@ Status Model::deleteOrder(const Account& owner, std::string_view sid) {
     return makeError(ErrorCode::NotFound, "order not found");
   }
   if (order->status != OrderStatus::Received) {
-    return errors::unableToUpdateOrder("an order can only be canceled while it is received; it is " +
-                                       std::string(orderStatusName(order->status)));
+    return errors::unableToUpdateOrder(
+        "an order can only be canceled while it is received; it is " +
+        std::string(orderStatusName(order->status)));
   }
   numbers_.erase(order->incoming_phone_number_sid);
   orders_.erase(std::string(sid));
@@ -685,7 +688,8 @@ std::vector<Order> Model::listOrders(const Account& owner, Flavor flavor,
          order.incoming_phone_number_sid != *filter.incoming_phone_number_sid) ||
         (filter.friendly_name && order.friendly_name != filter.friendly_name) ||
         (filter.unique_name && order.unique_name != filter.unique_name) ||
-        (filter.signing_document_sid && order.signing_document_sid != filter.signing_document_sid)) {
+        (filter.signing_document_sid &&
+         order.signing_document_sid != filter.signing_document_sid)) {
       continue;
     }
     out.push_back(order);
@@ -813,7 +817,8 @@ void Model::startCarrierReview(Order& order) {
   }
   const std::string sid = order.sid;
   const bool accept = profile.carrier == Decision::Accept;
-  schedule(profile.carrier_after, std::string("carrier ") + (accept ? "accepts " : "rejects ") + sid,
+  schedule(profile.carrier_after,
+           std::string("carrier ") + (accept ? "accepts " : "rejects ") + sid,
            [this, sid, accept] { carrierAnswered(sid, accept); });
 }
 
@@ -824,7 +829,8 @@ void Model::carrierAnswered(const std::string& order_sid, bool accept) {
   }
   Order& order = it->second;
   if (!accept) {
-    order.failure_reason = "The carrier rejected the request to enable SMS on " + order.phone_number;
+    order.failure_reason =
+        "The carrier rejected the request to enable SMS on " + order.phone_number;
     order.next_step = "Confirm the number's carrier and create a new Hosted Number Order";
     setStatus(order, OrderStatus::Failed, "carrier rejected");
     return;
@@ -965,9 +971,9 @@ Status Model::cancelDocument(const Account& owner, std::string_view sid) {
   return {};
 }
 
-std::vector<AuthorizationDocument> Model::listDocuments(const Account& owner, Flavor flavor,
-                                                        std::optional<std::string> email,
-                                                        std::optional<DocumentStatus> status) const {
+std::vector<AuthorizationDocument> Model::listDocuments(
+    const Account& owner, Flavor flavor, std::optional<std::string> email,
+    std::optional<DocumentStatus> status) const {
   std::vector<AuthorizationDocument> out;
   for (const auto& [sid, doc] : documents_) {
     if (doc.account_sid == owner.sid && doc.flavor == flavor && (!email || doc.email == *email) &&
@@ -975,10 +981,10 @@ std::vector<AuthorizationDocument> Model::listDocuments(const Account& owner, Fl
       out.push_back(doc);
     }
   }
-  std::sort(out.begin(), out.end(), [](const AuthorizationDocument& a,
-                                       const AuthorizationDocument& b) {
-    return a.sequence > b.sequence;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const AuthorizationDocument& a, const AuthorizationDocument& b) {
+              return a.sequence > b.sequence;
+            });
   return out;
 }
 

@@ -73,9 +73,9 @@ struct Rules {
   int max_verification_attempts = 3;
   Millis action_required_timeout{std::chrono::hours(24 * 7)};
   Millis eligibility_check{std::chrono::seconds(30)};  // twilio-processing -> received
-  Millis call_ring{std::chrono::seconds(10)};           // dial to answer
-  Millis call_timeout{std::chrono::minutes(2)};         // a Manual callee who never keys in
-  Millis testing{std::chrono::hours(1)};                // testing -> completed
+  Millis call_ring{std::chrono::seconds(10)};          // dial to answer
+  Millis call_timeout{std::chrono::minutes(2)};        // a Manual callee who never keys in
+  Millis testing{std::chrono::hours(1)};               // testing -> completed
   Millis release_retirement{std::chrono::hours(24 * 3)};
   size_t verification_code_digits = 6;
 };

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "providers/twilio/model.h"
+
+#include <catch2/catch.hpp>
 
 using namespace hnemu;
 using namespace hnemu::twilio;
@@ -172,9 +172,10 @@ TEST_CASE("a manual callee keys in digits through the control API", "[twilio][mo
   f.clock.advance(seconds(10));
   const VerificationCall call = f.model.calls()[0];
   REQUIRE(call.outcome == CallOutcome::InProgress);
-  REQUIRE(f.model.keyInDigits(call.sid, std::string("000000") == call.expected_code
-                                            ? std::string("111111")
-                                            : std::string("000000"))
+  REQUIRE(f.model
+              .keyInDigits(call.sid, std::string("000000") == call.expected_code
+                                         ? std::string("111111")
+                                         : std::string("000000"))
               .ok());
   REQUIRE(f.status(order.sid) == OrderStatus::PendingVerification);
   REQUIRE(f.model.orders().at(order.sid).failure_reason.find("wrong code") != std::string::npos);

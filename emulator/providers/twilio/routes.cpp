@@ -68,8 +68,9 @@ HttpResponse TwilioProvider::pipeline(HttpRequest& request, const Operation& ope
   wire::FormPairs form;
   const std::string content_type = request.header("Content-Type").value_or("");
   // Twilio reads parameters from form bodies only; a JSON body carries none.
-  if (!request.body.empty() && (content_type.empty() || content_type.find(
-                                    "application/x-www-form-urlencoded") != std::string::npos)) {
+  if (!request.body.empty() &&
+      (content_type.empty() ||
+       content_type.find("application/x-www-form-urlencoded") != std::string::npos)) {
     auto parsed = hnemu::wire::parseForm(request.body);
     if (!parsed.ok()) {
       return wire::errorResponse(errors::malformedBody(parsed.error().message));
@@ -93,7 +94,8 @@ void TwilioProvider::sendStatusCallback(const Order& order, const Account& accou
   hook.url = *order.status_callback_url;
   std::string signature;
   if (hook.method == "GET") {
-    hook.url += (hook.url.find('?') == std::string::npos ? "?" : "&") + hnemu::wire::encodeForm(params);
+    hook.url +=
+        (hook.url.find('?') == std::string::npos ? "?" : "&") + hnemu::wire::encodeForm(params);
     signature = computeSignature(account.auth_token, hook.url, {});
   } else {
     hook.content_type = "application/x-www-form-urlencoded";
@@ -194,9 +196,9 @@ HttpResponse TwilioProvider::listDocuments(const Account& account, HttpRequest& 
   json items = pageItems(docs, page.value(), [&](const AuthorizationDocument& doc) {
     return wire::encodeDocument(doc, base);
   });
-  return jsonResponse(200, wire::pageEnvelope(base, request.path,
-                                              echoFilters(request, {"Email", "Status"}),
-                                              page.value(), docs.size(), std::move(items)));
+  return jsonResponse(
+      200, wire::pageEnvelope(base, request.path, echoFilters(request, {"Email", "Status"}),
+                              page.value(), docs.size(), std::move(items)));
 }
 
 HttpResponse TwilioProvider::listDependents(const Account& account, HttpRequest& request,
@@ -232,8 +234,8 @@ HttpResponse TwilioProvider::listDependents(const Account& account, HttpRequest&
   });
   const QueryParams filters = echoFilters(
       request, {"Status", "PhoneNumber", "IncomingPhoneNumberSid", "FriendlyName", "UniqueName"});
-  return jsonResponse(200, wire::pageEnvelope(request.baseUrl(), request.path, filters, page.value(),
-                                              orders.size(), std::move(items)));
+  return jsonResponse(200, wire::pageEnvelope(request.baseUrl(), request.path, filters,
+                                              page.value(), orders.size(), std::move(items)));
 }
 
 HttpResponse TwilioProvider::listNumbers(const Account& account, HttpRequest& request) {
@@ -255,9 +257,8 @@ HttpResponse TwilioProvider::listNumbers(const Account& account, HttpRequest& re
 
 void TwilioProvider::registerRoutes(Router& router) {
   auto route = [&](const char* method, std::string path, Operation operation) {
-    router.add(method, path, "twilio", [this, operation](HttpRequest& request) {
-      return pipeline(request, operation);
-    });
+    router.add(method, path, "twilio",
+               [this, operation](HttpRequest& request) { return pipeline(request, operation); });
   };
   auto not_found = [](HttpRequest& request) {
     return wire::errorResponse(errors::notFound(request.path));
@@ -272,9 +273,10 @@ void TwilioProvider::registerRoutes(Router& router) {
     const std::string orders(flavor == Flavor::V2 ? kV2Orders : kPreviewOrders);
     const std::string documents(flavor == Flavor::V2 ? kV2Documents : kPreviewDocuments);
 
-    route("POST", orders, [this, flavor](const Account& a, HttpRequest& r, const wire::FormPairs& f) {
-      return createOrder(a, r, f, flavor);
-    });
+    route("POST", orders,
+          [this, flavor](const Account& a, HttpRequest& r, const wire::FormPairs& f) {
+            return createOrder(a, r, f, flavor);
+          });
     route("GET", orders, [this, flavor](const Account& a, HttpRequest& r, const wire::FormPairs&) {
       return listOrders(a, r, flavor);
     });
@@ -303,9 +305,10 @@ void TwilioProvider::registerRoutes(Router& router) {
           [this, flavor](const Account& a, HttpRequest& r, const wire::FormPairs& f) {
             return createDocument(a, r, f, flavor);
           });
-    route("GET", documents, [this, flavor](const Account& a, HttpRequest& r, const wire::FormPairs&) {
-      return listDocuments(a, r, flavor);
-    });
+    route("GET", documents,
+          [this, flavor](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+            return listDocuments(a, r, flavor);
+          });
     route("GET", documents + "/{Sid}",
           [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
             auto doc = model_.fetchDocument(a, r.path_params.at("Sid"));
@@ -344,36 +347,39 @@ void TwilioProvider::registerRoutes(Router& router) {
           return own_account(a, r) ? listNumbers(a, r)
                                    : wire::errorResponse(errors::notFound(r.path));
         });
-  route("GET", numbers + "/{Sid}.json",
-        [this, own_account, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
-          if (!own_account(a, r)) {
-            return wire::errorResponse(errors::notFound(r.path));
-          }
-          auto number = model_.fetchNumber(a, r.path_params.at("Sid"));
-          return number.ok() ? jsonResponse(200, wire::encodeNumber(number.value()))
-                             : or_not_found(r, number.error());
-        });
+  route(
+      "GET", numbers + "/{Sid}.json",
+      [this, own_account, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+        if (!own_account(a, r)) {
+          return wire::errorResponse(errors::notFound(r.path));
+        }
+        auto number = model_.fetchNumber(a, r.path_params.at("Sid"));
+        return number.ok() ? jsonResponse(200, wire::encodeNumber(number.value()))
+                           : or_not_found(r, number.error());
+      });
   route("POST", numbers + "/{Sid}.json",
         [this, own_account, or_not_found](const Account& a, HttpRequest& r,
                                           const wire::FormPairs& f) {
           if (!own_account(a, r)) {
             return wire::errorResponse(errors::notFound(r.path));
           }
-          auto number = model_.updateNumber(a, r.path_params.at("Sid"), wire::decodeUpdateNumber(f));
+          auto number =
+              model_.updateNumber(a, r.path_params.at("Sid"), wire::decodeUpdateNumber(f));
           return number.ok() ? jsonResponse(200, wire::encodeNumber(number.value()))
                              : or_not_found(r, number.error());
         });
-  route("DELETE", numbers + "/{Sid}.json",
-        [this, own_account, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
-          if (!own_account(a, r)) {
-            return wire::errorResponse(errors::notFound(r.path));
-          }
-          const Status status = model_.releaseNumber(a, r.path_params.at("Sid"));
-          return status.ok() ? HttpResponse::empty(204) : or_not_found(r, status.error());
-        });
+  route(
+      "DELETE", numbers + "/{Sid}.json",
+      [this, own_account, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+        if (!own_account(a, r)) {
+          return wire::errorResponse(errors::notFound(r.path));
+        }
+        const Status status = model_.releaseNumber(a, r.path_params.at("Sid"));
+        return status.ok() ? HttpResponse::empty(204) : or_not_found(r, status.error());
+      });
 
-  for (const char* prefix : {"/v2/HostedNumber", "/HostedNumbers", "/2010-04-01", "/v1/HostedNumber",
-                             "/v3/HostedNumbers"}) {
+  for (const char* prefix : {"/v2/HostedNumber", "/HostedNumbers", "/2010-04-01",
+                             "/v1/HostedNumber", "/v3/HostedNumbers"}) {
     router.addFallback(prefix, "twilio", [this, not_found](HttpRequest& request) {
       return pipeline(request, [not_found](const Account&, HttpRequest& r, const wire::FormPairs&) {
         return not_found(r);

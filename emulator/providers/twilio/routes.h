@@ -1,7 +1,7 @@
 #pragma once
 
-#include "providers/provider.h"
 #include "core/wire/form.h"
+#include "providers/provider.h"
 #include "providers/twilio/model.h"
 
 namespace hnemu::twilio {
@@ -21,7 +21,8 @@ class TwilioProvider : public Provider {
   const Model& model() const { return model_; }
 
  private:
-  using Operation = std::function<HttpResponse(const Account&, HttpRequest&, const wire::FormPairs&)>;
+  using Operation =
+      std::function<HttpResponse(const Account&, HttpRequest&, const wire::FormPairs&)>;
   HttpResponse pipeline(HttpRequest& request, const Operation& operation) const;
   void sendStatusCallback(const Order& order, const Account& account);
 

@@ -8,9 +8,9 @@
 namespace hnemu::twilio::wire {
 namespace {
 
-using nlohmann::json;
 using hnemu::wire::formValue;
 using hnemu::wire::formValues;
+using nlohmann::json;
 
 json nullable(const std::optional<std::string>& value) {
   return value ? json(*value) : json(nullptr);
@@ -148,7 +148,8 @@ Result<UpdateOrderInput> decodeUpdateOrder(const FormPairs& form, Flavor flavor)
   UpdateOrderInput input;
   input.status = optionalValue(form, "Status");
   if (flavor == Flavor::V2) {
-    HNEMU_ASSIGN_OR_RETURN(input.verification_call_delay, optionalInt(form, "VerificationCallDelay"));
+    HNEMU_ASSIGN_OR_RETURN(input.verification_call_delay,
+                           optionalInt(form, "VerificationCallDelay"));
     input.verification_call_extension = optionalValue(form, "VerificationCallExtension");
     return input;
   }
@@ -288,8 +289,9 @@ json encodeDependentOrder(const Order& order, Flavor flavor) {
 }
 
 json encodeDocument(const AuthorizationDocument& doc, const std::string& base) {
-  const std::string url = base + (doc.flavor == Flavor::V2 ? "/v2/HostedNumber/AuthorizationDocuments/"
-                                                           : "/HostedNumbers/AuthorizationDocuments/") +
+  const std::string url = base +
+                          (doc.flavor == Flavor::V2 ? "/v2/HostedNumber/AuthorizationDocuments/"
+                                                    : "/HostedNumbers/AuthorizationDocuments/") +
                           doc.sid;
   json out = {
       {"sid", doc.sid},
@@ -392,7 +394,8 @@ json pageEnvelope(const std::string& base, const std::string& path, const QueryP
   const std::optional<size_t> this_token =
       page.page == 0 ? std::nullopt : std::optional<size_t>(page.offset);
   json meta = {
-      {"first_page_url", base + withQuery(path, pageParams(filters, page.page_size, 0, std::nullopt))},
+      {"first_page_url",
+       base + withQuery(path, pageParams(filters, page.page_size, 0, std::nullopt))},
       {"key", key},
       {"next_page_url",
        has_next ? json(base + withQuery(path, pageParams(filters, page.page_size, page.page + 1,
@@ -418,10 +421,10 @@ json flatEnvelope(const std::string& path, const QueryParams& filters, const Pag
   const size_t count = items.size();
   return json{
       {"first_page_uri", withQuery(path, pageParams(filters, page.page_size, 0, std::nullopt))},
-      {"next_page_uri", has_next ? json(withQuery(path, pageParams(filters, page.page_size,
-                                                                   page.page + 1,
-                                                                   page.offset + page.page_size)))
-                                 : json(nullptr)},
+      {"next_page_uri",
+       has_next ? json(withQuery(path, pageParams(filters, page.page_size, page.page + 1,
+                                                  page.offset + page.page_size)))
+                : json(nullptr)},
       {"previous_page_uri",
        page.page > 0 ? json(withQuery(path, pageParams(filters, page.page_size, page.page - 1,
                                                        page.offset >= page.page_size

@@ -9,7 +9,8 @@
 #include "core/wire/form.h"
 #include "providers/twilio/model.h"
 
-// Twilio's wire formats: form-encoded requests in, JSON out, {code,message,more_info,status} errors.
+// Twilio's wire formats: form-encoded requests in, JSON out, {code,message,more_info,status}
+// errors.
 namespace hnemu::twilio::wire {
 
 using hnemu::wire::FormPairs;

@@ -1,9 +1,10 @@
+#include "providers/twilio/wire.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "providers/twilio/errors.h"
 #include "providers/twilio/signature.h"
-#include "providers/twilio/wire.h"
 
 using namespace hnemu;
 using namespace hnemu::twilio;
@@ -11,13 +12,19 @@ using nlohmann::json;
 
 TEST_CASE("X-Twilio-Signature matches Twilio's published vectors", "[twilio][signature]") {
   const std::vector<std::pair<std::string, std::string>> docs_params = {
-      {"CallSid", "CA1234567890ABCDE"}, {"Caller", "+12349013030"}, {"Digits", "1234"},
-      {"From", "+12349013030"},         {"To", "+18005551212"}};
+      {"CallSid", "CA1234567890ABCDE"},
+      {"Caller", "+12349013030"},
+      {"Digits", "1234"},
+      {"From", "+12349013030"},
+      {"To", "+18005551212"}};
   REQUIRE(computeSignature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", docs_params) ==
           "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
   const std::vector<std::pair<std::string, std::string>> node_params = {
-      {"CallSid", "CA1234567890ABCDE"}, {"Caller", "+14158675309"}, {"Digits", "1234"},
-      {"From", "+14158675309"},         {"To", "+18005551212"}};
+      {"CallSid", "CA1234567890ABCDE"},
+      {"Caller", "+14158675309"},
+      {"Digits", "1234"},
+      {"From", "+14158675309"},
+      {"To", "+18005551212"}};
   REQUIRE(computeSignature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", node_params) ==
           "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
   REQUIRE(computeSignature("12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2",
@@ -31,13 +38,15 @@ TEST_CASE("X-Twilio-Signature matches Twilio's published vectors", "[twilio][sig
 }
 
 TEST_CASE("error envelope is exactly code, message, more_info, status", "[twilio][wire]") {
-  const HttpResponse response = twilio::wire::errorResponse(errors::notFound("/v2/HostedNumber/Orders/HR0"));
+  const HttpResponse response =
+      twilio::wire::errorResponse(errors::notFound("/v2/HostedNumber/Orders/HR0"));
   REQUIRE(response.status == 404);
   const json body = json::parse(response.body);
-  REQUIRE(body == json{{"code", 20404},
-                       {"message", "The requested resource /v2/HostedNumber/Orders/HR0 was not found"},
-                       {"more_info", "https://www.twilio.com/docs/errors/20404"},
-                       {"status", 404}});
+  REQUIRE(body ==
+          json{{"code", 20404},
+               {"message", "The requested resource /v2/HostedNumber/Orders/HR0 was not found"},
+               {"more_info", "https://www.twilio.com/docs/errors/20404"},
+               {"status", 404}});
   REQUIRE(twilio::wire::errorResponse(errors::authenticate()).status == 401);
   REQUIRE(twilio::wire::errorResponse(errors::maxVerificationAttempts()).status == 400);
   REQUIRE(twilio::wire::errorResponse(errors::bodyTooLarge(10)).status == 413);
@@ -52,13 +61,31 @@ TEST_CASE("order encoding has every field of the v2 and preview schemas", "[twil
   order.status = OrderStatus::Received;
   order.date_created = order.date_updated = TimePoint(Millis(1'490'731'599'000));
   const json v2 = twilio::wire::encodeOrder(order, "http://127.0.0.1:9");
-  for (const char* key :
-       {"account_sid", "address_sid", "capabilities", "cc_emails", "date_created", "date_updated",
-        "email", "failure_reason", "friendly_name", "incoming_phone_number_sid", "phone_number",
-        "bulk_hosting_request_sid", "next_step", "sid", "signing_document_sid", "status", "url",
-        "contact_title", "contact_phone_number", "verification_attempts", "verification_call_sids",
-        "verification_code", "verification_type", "verification_call_delay",
-        "verification_call_extension"}) {
+  for (const char* key : {"account_sid",
+                          "address_sid",
+                          "capabilities",
+                          "cc_emails",
+                          "date_created",
+                          "date_updated",
+                          "email",
+                          "failure_reason",
+                          "friendly_name",
+                          "incoming_phone_number_sid",
+                          "phone_number",
+                          "bulk_hosting_request_sid",
+                          "next_step",
+                          "sid",
+                          "signing_document_sid",
+                          "status",
+                          "url",
+                          "contact_title",
+                          "contact_phone_number",
+                          "verification_attempts",
+                          "verification_call_sids",
+                          "verification_code",
+                          "verification_type",
+                          "verification_call_delay",
+                          "verification_call_extension"}) {
     INFO(key);
     REQUIRE(v2.contains(key));
   }
@@ -79,11 +106,13 @@ TEST_CASE("order encoding has every field of the v2 and preview schemas", "[twil
 TEST_CASE("page envelope: absolute next_page_url with filters echoed", "[twilio][wire]") {
   twilio::wire::PageRequest page;
   page.page_size = 2;
-  const json envelope = twilio::wire::pageEnvelope("http://127.0.0.1:9", "/v2/HostedNumber/Orders",
-                                           {{"Status", "received"}}, page, 3, json::array());
+  const json envelope =
+      twilio::wire::pageEnvelope("http://127.0.0.1:9", "/v2/HostedNumber/Orders",
+                                 {{"Status", "received"}}, page, 3, json::array());
   REQUIRE(envelope["meta"]["key"] == "items");
-  REQUIRE(envelope["meta"]["next_page_url"] ==
-          "http://127.0.0.1:9/v2/HostedNumber/Orders?Status=received&PageSize=2&Page=1&PageToken=PT2");
+  REQUIRE(
+      envelope["meta"]["next_page_url"] ==
+      "http://127.0.0.1:9/v2/HostedNumber/Orders?Status=received&PageSize=2&Page=1&PageToken=PT2");
   REQUIRE(envelope["meta"]["previous_page_url"].is_null());
   page.page = 1;
   page.offset = 2;
@@ -92,9 +121,9 @@ TEST_CASE("page envelope: absolute next_page_url with filters echoed", "[twilio]
 }
 
 TEST_CASE("decoding inputs", "[twilio][wire]") {
-  const auto form = hnemu::wire::parseForm(
-      "PhoneNumber=%2B14153608311&SmsCapability=maybe");
-  REQUIRE(twilio::wire::decodeCreateOrder(form.value(), Flavor::Preview).error().provider_code == "20001");
+  const auto form = hnemu::wire::parseForm("PhoneNumber=%2B14153608311&SmsCapability=maybe");
+  REQUIRE(twilio::wire::decodeCreateOrder(form.value(), Flavor::Preview).error().provider_code ==
+          "20001");
   const auto update = hnemu::wire::parseForm("Status=pending-verification&VerificationCallDelay=x");
   REQUIRE_FALSE(twilio::wire::decodeUpdateOrder(update.value(), Flavor::V2).ok());
   const auto preview = hnemu::wire::parseForm("CallDelay=15&Extension=1234");

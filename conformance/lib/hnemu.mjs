@@ -1,0 +1,105 @@
+// Helpers shared by the SDK end-to-end tests: start `hnemu serve`, talk to its control API,
+// and receive webhooks on loopback.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { once } from 'node:events';
+
+export async function startHnemu(binary, args = []) {
+  const child = spawn(binary, ['serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`hnemu did not start: ${output}`)), 10000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = output.match(/hnemu listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`hnemu exited with ${code}: ${output}`)));
+  });
+  const control = async (method, path, body) => {
+    const response = await fetch(`${url}/__hnemu${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await response.json();
+    if (!response.ok) {
+      throw new Error(`${method} /__hnemu${path} -> ${response.status} ${JSON.stringify(json)}`);
+    }
+    return json;
+  };
+  const stop = async () => {
+    if (child.exitCode !== null) return child.exitCode;
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    return code;
+  };
+  return {
+    url,
+    child,
+    control,
+    stop,
+    advance: (duration) => control('POST', '/clock', { advance: duration }),
+    // Webhooks go out on hnemu's own thread: wait (bounded) until none is pending or retrying.
+    async settledWebhooks(expectedCount, timeoutMs = 10000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { deliveries } = await control('GET', '/webhooks');
+        const open = deliveries.filter((d) => d.state === 'pending' || d.state === 'retrying');
+        if (open.length === 0 && (expectedCount === undefined || deliveries.length >= expectedCount)) {
+          return deliveries;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`webhooks did not settle: ${JSON.stringify(deliveries.slice(-3))}`);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}
+
+// A webhook receiver on 127.0.0.1:0 that records every request with its raw body.
+export async function startReceiver(answer = () => 200) {
+  const received = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const record = { method: req.method, path: req.url, headers: req.headers, body };
+      received.push(record);
+      res.statusCode = answer(record);
+      res.end('ok');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  return {
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    received,
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+// Runs named steps in order, printing one line each, and a closing count.
+export async function runSteps(steps) {
+  let passed = 0;
+  let failed = 0;
+  for (const [name, step] of steps) {
+    try {
+      await step();
+      passed += 1;
+      console.log(`ok - ${name}`);
+    } catch (error) {
+      failed += 1;
+      console.log(`not ok - ${name}\n  ${(error && error.stack) || error}`);
+      break;  // later steps build on earlier ones
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0;
+}
