@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/control_api.h"
+#include "control/world.h"
 #include "providers/twilio/errors.h"
 #include "providers/twilio/routes.h"
 #include "providers/twilio/wire.h"
@@ -206,6 +207,26 @@ void Emulator::reset(std::optional<uint64_t> seed) {
     journal_.clear();
   }
   wakeDriver();
+}
+
+void Emulator::loadWorld(const WorldFile& world) {
+  {
+    std::lock_guard lock(state_mutex_);
+    if (world.start) {
+      options_.start_time = *world.start;
+    }
+    if (world.twilio) {
+      twilio::World& current = twilio_->model().world();
+      std::vector<twilio::Account> accounts =
+          world.twilio_accounts_given ? world.twilio->accounts : current.accounts;
+      current = *world.twilio;
+      current.accounts = std::move(accounts);
+    }
+  }
+  reset(world.seed);
+  if (world.clock) {
+    setClockMode(*world.clock);
+  }
 }
 
 nlohmann::json Emulator::state() const {

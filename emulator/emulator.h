@@ -24,6 +24,7 @@ class TwilioProvider;
 class Model;
 }  // namespace twilio
 class ControlApi;
+struct WorldFile;
 class HttpServer;
 
 inline constexpr std::string_view kVersion = "0.1.0";
@@ -71,6 +72,8 @@ class Emulator {
   const Clock& clock() const { return clock_; }
 
   void reset(std::optional<uint64_t> seed = std::nullopt);
+  // Replaces the world (seed, clock, start time, accounts, number profiles, rules), then resets.
+  void loadWorld(const WorldFile& world);
   nlohmann::json state() const;
   nlohmann::json calls() const;
   const Journal& journal() const { return journal_; }

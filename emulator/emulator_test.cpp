@@ -183,3 +183,24 @@ TEST_CASE("over HTTP: ephemeral port, keep-alive, oversized body", "[emulator][h
   REQUIRE(json::parse(huge->body)["code"] == 20001);
   emulator.stop();
 }
+
+TEST_CASE("in-process: PUT /__hnemu/scenario loads a world and resets", "[emulator]") {
+  Emulator emulator;
+  call(emulator, "POST", "/v2/HostedNumber/Orders", kCreate);
+  const HttpResponse loaded = call(emulator, "PUT", "/__hnemu/scenario", R"(
+seed: 9
+twilio:
+  numbers:
+    "+14153608311": {kind: voip}
+)");
+  REQUIRE(loaded.status == 200);
+  REQUIRE(emulator.seed() == 9);
+  // The earlier order is gone, the default account stays, and the number is now VoIP.
+  const HttpResponse refused = call(emulator, "POST", "/v2/HostedNumber/Orders", kCreate);
+  REQUIRE(refused.status == 400);
+  REQUIRE(json::parse(refused.body)["code"] == 22110);
+  const HttpResponse bad = call(emulator, "PUT", "/__hnemu/scenario", "twilio:\n  numbrs: {}\n");
+  REQUIRE(bad.status == 400);
+  REQUIRE(json::parse(bad.body)["error"]["message"].get<std::string>().rfind(
+              "request body:2:3: twilio.numbrs: unknown key", 0) == 0);
+}

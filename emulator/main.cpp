@@ -3,10 +3,14 @@
 
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "control/world.h"
 #include "emulator.h"
 
 namespace {
@@ -24,6 +28,8 @@ Options for serve:
   --clock MODE           manual | auto | realtime (default manual)
   --start TIME           virtual time at start, ISO 8601 UTC (default 2026-01-05T09:00:00Z)
   --max-body BYTES       largest request body a provider accepts (default 1048576)
+  --scenario FILE        load a world file (YAML): seed, clock, start, and per provider
+                         accounts, number profiles and rules; flags given after it win
   --no-default-account   do not create the default Twilio account
 
 Once ready it prints "hnemu listening on http://HOST:PORT". SIGINT or SIGTERM stops it.
@@ -60,6 +66,7 @@ int main(int argc, char** argv) {
     return fail("unknown command '" + args[0] + "'");
   }
   hnemu::EmulatorOptions options;
+  std::optional<hnemu::WorldFile> world;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& flag = args[i];
     if (flag == "--help" || flag == "-h") {
@@ -99,6 +106,28 @@ int main(int argc, char** argv) {
         return fail("--start: " + start.error().message);
       }
       options.start_time = start.value();
+    } else if (flag == "--scenario") {
+      std::ifstream file(value);
+      if (!file) {
+        return fail("cannot read scenario file '" + value + "'");
+      }
+      std::stringstream text;
+      text << file.rdbuf();
+      auto parsed = hnemu::parseWorldFile(text.str(), value);
+      if (!parsed.ok()) {
+        return fail(parsed.error().message);
+      }
+      world = parsed.value();
+      // The file's settings apply now, so that flags after --scenario override them.
+      if (world->seed) {
+        options.seed = *world->seed;
+      }
+      if (world->clock) {
+        options.clock_mode = *world->clock;
+      }
+      if (world->start) {
+        options.start_time = *world->start;
+      }
     } else if (flag == "--max-body") {
       if (!parseUnsigned(value, number) || number == 0) {
         return fail("--max-body must be a positive number of bytes");
@@ -117,6 +146,12 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   hnemu::Emulator emulator(options);
+  if (world) {
+    world->seed = options.seed;
+    world->clock = options.clock_mode;
+    world->start = options.start_time;
+    emulator.loadWorld(*world);
+  }
   auto port = emulator.start();
   if (!port.ok()) {
     std::cerr << "hnemu: " << port.error().message << "\n";

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "control/world.h"
 #include "core/time.h"
 #include "emulator.h"
 #include "providers/twilio/model.h"
@@ -42,35 +43,6 @@ Result<json> parseBody(const HttpRequest& request) {
   return body;
 }
 
-Result<std::string> stringField(const json& body, const char* name, bool required) {
-  const auto it = body.find(name);
-  if (it == body.end() || it->is_null()) {
-    if (required) {
-      return makeError(ErrorCode::InvalidArgument, std::string("'") + name + "' is required");
-    }
-    return std::string();
-  }
-  if (!it->is_string()) {
-    return makeError(ErrorCode::InvalidArgument, std::string("'") + name + "' must be a string");
-  }
-  return it->get<std::string>();
-}
-
-Status rejectUnknownKeys(const json& body, std::initializer_list<const char*> known) {
-  for (const auto& [key, value] : body.items()) {
-    if (std::find_if(known.begin(), known.end(), [&](const char* k) { return key == k; }) ==
-        known.end()) {
-      std::string list;
-      for (const char* k : known) {
-        list += (list.empty() ? "" : ", ") + std::string(k);
-      }
-      return makeError(ErrorCode::InvalidArgument,
-                       "unknown key '" + key + "'; expected one of: " + list);
-    }
-  }
-  return {};
-}
-
 json clockJson(const Emulator& emulator) {
   json timers = json::array();
   for (const PendingTimer& timer : emulator.clock().pendingTimers()) {
@@ -89,136 +61,6 @@ json headersJson(const Headers& headers) {
     out[name] = value;
   }
   return out;
-}
-
-// Parses {"decision": "...", "after": "1d"} into a decision and a delay.
-Status applyDecision(const json& spec, const char* what, twilio::Decision& decision,
-                     Millis& after) {
-  if (spec.is_string()) {
-    const auto parsed = twilio::parseDecision(spec.get<std::string>());
-    if (!parsed) {
-      return makeError(ErrorCode::InvalidArgument,
-                       std::string(what) + " must be accept, reject or never");
-    }
-    decision = *parsed;
-    return {};
-  }
-  if (!spec.is_object()) {
-    return makeError(ErrorCode::InvalidArgument,
-                     std::string(what) + " must be a decision or {decision, after}");
-  }
-  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(spec, {"decision", "after"}));
-  if (spec.contains("decision")) {
-    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(spec, "decision", true));
-    const auto parsed = twilio::parseDecision(text);
-    if (!parsed) {
-      return makeError(ErrorCode::InvalidArgument,
-                       std::string(what) + ".decision must be accept, reject or never");
-    }
-    decision = *parsed;
-  }
-  if (spec.contains("after")) {
-    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(spec, "after", true));
-    HNEMU_ASSIGN_OR_RETURN(after, parseDuration(text));
-  }
-  return {};
-}
-
-Result<twilio::NumberProfile> decodeProfile(const std::string& number, const json& body,
-                                            twilio::NumberProfile profile) {
-  HNEMU_RETURN_IF_ERROR(
-      rejectUnknownKeys(body, {"kind", "hostability", "callee", "loa", "carrier"}));
-  profile.phone_number = number;
-  if (body.contains("kind")) {
-    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, "kind", true));
-    profile.kind = twilio::parseNumberKind(text);
-    if (!profile.kind) {
-      return makeError(ErrorCode::InvalidArgument,
-                       "kind must be landline, toll-free, mobile or voip");
-    }
-  }
-  if (body.contains("hostability")) {
-    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, "hostability", true));
-    const auto parsed = twilio::parseHostability(text);
-    if (!parsed) {
-      return makeError(ErrorCode::InvalidArgument,
-                       "hostability must be hostable, already-hosted, twilio-owned or "
-                       "carrier-cannot-enable");
-    }
-    profile.hostability = *parsed;
-  }
-  if (body.contains("callee")) {
-    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, "callee", true));
-    const auto parsed = twilio::parseCalleeAction(text);
-    if (!parsed) {
-      return makeError(ErrorCode::InvalidArgument,
-                       "callee must be enter-correct-code, enter-wrong-code, no-answer or manual");
-    }
-    profile.callee = *parsed;
-  }
-  if (body.contains("loa")) {
-    HNEMU_RETURN_IF_ERROR(applyDecision(body["loa"], "loa", profile.loa_signer, profile.loa_after));
-  }
-  if (body.contains("carrier")) {
-    HNEMU_RETURN_IF_ERROR(
-        applyDecision(body["carrier"], "carrier", profile.carrier, profile.carrier_after));
-  }
-  return profile;
-}
-
-json profileJson(const twilio::NumberProfile& profile) {
-  return json{
-      {"phone_number", profile.phone_number},
-      {"kind", profile.kind
-                   ? json(twilio::numberKindName(*profile.kind))
-                   : json(twilio::numberKindName(twilio::defaultKind(profile.phone_number)))},
-      {"hostability", twilio::hostabilityName(profile.hostability)},
-      {"callee", twilio::calleeActionName(profile.callee)},
-      {"loa",
-       {{"decision", twilio::decisionName(profile.loa_signer)},
-        {"after", formatDuration(profile.loa_after)}}},
-      {"carrier",
-       {{"decision", twilio::decisionName(profile.carrier)},
-        {"after", formatDuration(profile.carrier_after)}}},
-  };
-}
-
-json rulesJson(const twilio::Rules& rules) {
-  return json{{"max_verification_attempts", rules.max_verification_attempts},
-              {"action_required_timeout", formatDuration(rules.action_required_timeout)},
-              {"eligibility_check", formatDuration(rules.eligibility_check)},
-              {"call_ring", formatDuration(rules.call_ring)},
-              {"call_timeout", formatDuration(rules.call_timeout)},
-              {"testing", formatDuration(rules.testing)},
-              {"release_retirement", formatDuration(rules.release_retirement)}};
-}
-
-Status applyRules(const json& body, twilio::Rules& rules) {
-  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(
-      body, {"max_verification_attempts", "action_required_timeout", "eligibility_check",
-             "call_ring", "call_timeout", "testing", "release_retirement"}));
-  if (body.contains("max_verification_attempts")) {
-    const json& value = body["max_verification_attempts"];
-    if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 100) {
-      return makeError(ErrorCode::InvalidArgument,
-                       "max_verification_attempts must be an integer from 1 to 100");
-    }
-    rules.max_verification_attempts = value.get<int>();
-  }
-  const std::pair<const char*, Millis*> durations[] = {
-      {"action_required_timeout", &rules.action_required_timeout},
-      {"eligibility_check", &rules.eligibility_check},
-      {"call_ring", &rules.call_ring},
-      {"call_timeout", &rules.call_timeout},
-      {"testing", &rules.testing},
-      {"release_retirement", &rules.release_retirement}};
-  for (const auto& [name, field] : durations) {
-    if (body.contains(name)) {
-      HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, name, true));
-      HNEMU_ASSIGN_OR_RETURN(*field, parseDuration(text));
-    }
-  }
-  return {};
 }
 
 }  // namespace
@@ -440,6 +282,16 @@ void ControlApi::registerRoutes() {
     return status.ok() ? reply(200, json{{"calls", emu.calls()}}) : fromError(status.error());
   });
 
+  // Loads a world (YAML or JSON, as in a --scenario file) and resets to it.
+  add("PUT", "/__hnemu/scenario", [&emu](HttpRequest& request) {
+    auto world = parseWorldFile(request.body, "request body");
+    if (!world.ok()) {
+      return fromError(world.error());
+    }
+    emu.loadWorld(world.value());
+    return reply(200, json{{"loaded", true}, {"seed", emu.seed()}, {"clock", clockJson(emu)}});
+  });
+
   add("GET", "/__hnemu/twilio/accounts",
       [&emu](HttpRequest&) { return reply(200, emu.state()["twilio"]["accounts"]); });
 
@@ -448,35 +300,11 @@ void ControlApi::registerRoutes() {
     if (!parsed.ok()) {
       return fromError(parsed.error());
     }
-    const json& body = parsed.value();
-    if (const Status known =
-            rejectUnknownKeys(body, {"sid", "auth_token", "friendly_name", "api_keys"});
-        !known.ok()) {
-      return fromError(known.error());
+    auto decoded = decodeAccount(parsed.value());
+    if (!decoded.ok()) {
+      return fromError(decoded.error());
     }
-    twilio::Account account;
-    auto sid = stringField(body, "sid", true);
-    auto token = stringField(body, "auth_token", true);
-    auto name = stringField(body, "friendly_name", false);
-    for (const auto* field : {&sid, &token, &name}) {
-      if (!field->ok()) {
-        return fromError(field->error());
-      }
-    }
-    account.sid = sid.value();
-    account.auth_token = token.value();
-    account.friendly_name = name.value();
-    if (body.contains("api_keys")) {
-      if (!body["api_keys"].is_object()) {
-        return problem(400, "'api_keys' must map SK sids to secrets");
-      }
-      for (const auto& [key, secret] : body["api_keys"].items()) {
-        if (!twilio::isSid(key, "SK") || !secret.is_string()) {
-          return problem(400, "'api_keys' must map SK sids to secret strings");
-        }
-        account.api_keys[key] = secret.get<std::string>();
-      }
-    }
+    const twilio::Account& account = decoded.value();
     const Status added =
         emu.withTwilio([&](twilio::Model& model) { return model.addAccount(account); });
     return added.ok() ? reply(201, json{{"sid", account.sid}}) : fromError(added.error());

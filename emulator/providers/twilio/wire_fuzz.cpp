@@ -50,10 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.method = method;
   request.path = path;
   request.host = "127.0.0.1:1";
-  request.headers.emplace("Authorization",
-                          "Basic " + hnemu::crypto::base64Encode(
-                                         std::string(hnemu::kDefaultTwilioAccountSid) + ":" +
-                                         std::string(hnemu::kDefaultTwilioAuthToken)));
+  request.headers.emplace(
+      "Authorization",
+      "Basic " + hnemu::crypto::base64Encode(std::string(hnemu::kDefaultTwilioAccountSid) + ":" +
+                                             std::string(hnemu::kDefaultTwilioAuthToken)));
   if (std::string(method) == "GET") {
     const auto query = hnemu::wire::parseForm(rest);
     if (query.ok()) {

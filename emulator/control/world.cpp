@@ -1,0 +1,359 @@
+#include "control/world.h"
+
+#include <algorithm>
+#include <cctype>
+#include <yaml-cpp/yaml.h>
+
+#include "core/time.h"
+
+namespace hnemu {
+
+using nlohmann::json;
+
+Result<std::string> stringField(const json& body, const char* name, bool required) {
+  const auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required) {
+      return makeError(ErrorCode::InvalidArgument, std::string("'") + name + "' is required");
+    }
+    return std::string();
+  }
+  if (!it->is_string()) {
+    return makeError(ErrorCode::InvalidArgument, std::string("'") + name + "' must be a string");
+  }
+  return it->get<std::string>();
+}
+
+Status rejectUnknownKeys(const json& body, std::initializer_list<const char*> known) {
+  for (const auto& [key, value] : body.items()) {
+    if (std::find_if(known.begin(), known.end(), [&](const char* k) { return key == k; }) ==
+        known.end()) {
+      std::string list;
+      for (const char* k : known) {
+        list += (list.empty() ? "" : ", ") + std::string(k);
+      }
+      return makeError(ErrorCode::InvalidArgument,
+                       "unknown key '" + key + "'; expected one of: " + list);
+    }
+  }
+  return {};
+}
+
+
+// Parses {"decision": "...", "after": "1d"} into a decision and a delay.
+namespace {
+
+Status applyDecision(const json& spec, const char* what, twilio::Decision& decision,
+                     Millis& after) {
+  if (spec.is_string()) {
+    const auto parsed = twilio::parseDecision(spec.get<std::string>());
+    if (!parsed) {
+      return makeError(ErrorCode::InvalidArgument,
+                       std::string(what) + " must be accept, reject or never");
+    }
+    decision = *parsed;
+    return {};
+  }
+  if (!spec.is_object()) {
+    return makeError(ErrorCode::InvalidArgument,
+                     std::string(what) + " must be a decision or {decision, after}");
+  }
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(spec, {"decision", "after"}));
+  if (spec.contains("decision")) {
+    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(spec, "decision", true));
+    const auto parsed = twilio::parseDecision(text);
+    if (!parsed) {
+      return makeError(ErrorCode::InvalidArgument,
+                       std::string(what) + ".decision must be accept, reject or never");
+    }
+    decision = *parsed;
+  }
+  if (spec.contains("after")) {
+    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(spec, "after", true));
+    HNEMU_ASSIGN_OR_RETURN(after, parseDuration(text));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<twilio::NumberProfile> decodeProfile(const std::string& number, const json& body,
+                                            twilio::NumberProfile profile) {
+  HNEMU_RETURN_IF_ERROR(
+      rejectUnknownKeys(body, {"kind", "hostability", "callee", "loa", "carrier"}));
+  profile.phone_number = number;
+  if (body.contains("kind")) {
+    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, "kind", true));
+    profile.kind = twilio::parseNumberKind(text);
+    if (!profile.kind) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "kind must be landline, toll-free, mobile or voip");
+    }
+  }
+  if (body.contains("hostability")) {
+    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, "hostability", true));
+    const auto parsed = twilio::parseHostability(text);
+    if (!parsed) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "hostability must be hostable, already-hosted, twilio-owned or "
+                       "carrier-cannot-enable");
+    }
+    profile.hostability = *parsed;
+  }
+  if (body.contains("callee")) {
+    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, "callee", true));
+    const auto parsed = twilio::parseCalleeAction(text);
+    if (!parsed) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "callee must be enter-correct-code, enter-wrong-code, no-answer or manual");
+    }
+    profile.callee = *parsed;
+  }
+  if (body.contains("loa")) {
+    HNEMU_RETURN_IF_ERROR(applyDecision(body["loa"], "loa", profile.loa_signer, profile.loa_after));
+  }
+  if (body.contains("carrier")) {
+    HNEMU_RETURN_IF_ERROR(
+        applyDecision(body["carrier"], "carrier", profile.carrier, profile.carrier_after));
+  }
+  return profile;
+}
+
+json profileJson(const twilio::NumberProfile& profile) {
+  return json{
+      {"phone_number", profile.phone_number},
+      {"kind", profile.kind
+                   ? json(twilio::numberKindName(*profile.kind))
+                   : json(twilio::numberKindName(twilio::defaultKind(profile.phone_number)))},
+      {"hostability", twilio::hostabilityName(profile.hostability)},
+      {"callee", twilio::calleeActionName(profile.callee)},
+      {"loa",
+       {{"decision", twilio::decisionName(profile.loa_signer)},
+        {"after", formatDuration(profile.loa_after)}}},
+      {"carrier",
+       {{"decision", twilio::decisionName(profile.carrier)},
+        {"after", formatDuration(profile.carrier_after)}}},
+  };
+}
+
+json rulesJson(const twilio::Rules& rules) {
+  return json{{"max_verification_attempts", rules.max_verification_attempts},
+              {"action_required_timeout", formatDuration(rules.action_required_timeout)},
+              {"eligibility_check", formatDuration(rules.eligibility_check)},
+              {"call_ring", formatDuration(rules.call_ring)},
+              {"call_timeout", formatDuration(rules.call_timeout)},
+              {"testing", formatDuration(rules.testing)},
+              {"release_retirement", formatDuration(rules.release_retirement)}};
+}
+
+Status applyRules(const json& body, twilio::Rules& rules) {
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(
+      body, {"max_verification_attempts", "action_required_timeout", "eligibility_check",
+             "call_ring", "call_timeout", "testing", "release_retirement"}));
+  if (body.contains("max_verification_attempts")) {
+    const json& value = body["max_verification_attempts"];
+    if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 100) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "max_verification_attempts must be an integer from 1 to 100");
+    }
+    rules.max_verification_attempts = value.get<int>();
+  }
+  const std::pair<const char*, Millis*> durations[] = {
+      {"action_required_timeout", &rules.action_required_timeout},
+      {"eligibility_check", &rules.eligibility_check},
+      {"call_ring", &rules.call_ring},
+      {"call_timeout", &rules.call_timeout},
+      {"testing", &rules.testing},
+      {"release_retirement", &rules.release_retirement}};
+  for (const auto& [name, field] : durations) {
+    if (body.contains(name)) {
+      HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, name, true));
+      HNEMU_ASSIGN_OR_RETURN(*field, parseDuration(text));
+    }
+  }
+  return {};
+}
+
+
+Result<twilio::Account> decodeAccount(const json& body) {
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(body, {"sid", "auth_token", "friendly_name", "api_keys"}));
+  twilio::Account account;
+  HNEMU_ASSIGN_OR_RETURN(account.sid, stringField(body, "sid", true));
+  HNEMU_ASSIGN_OR_RETURN(account.auth_token, stringField(body, "auth_token", true));
+  HNEMU_ASSIGN_OR_RETURN(account.friendly_name, stringField(body, "friendly_name", false));
+  if (!twilio::isSid(account.sid, "AC")) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "sid must be AC followed by 32 hex digits, got '" + account.sid + "'");
+  }
+  if (account.auth_token.empty()) {
+    return makeError(ErrorCode::InvalidArgument, "auth_token must not be empty");
+  }
+  if (body.contains("api_keys")) {
+    if (!body["api_keys"].is_object()) {
+      return makeError(ErrorCode::InvalidArgument, "'api_keys' must map SK sids to secrets");
+    }
+    for (const auto& [key, secret] : body["api_keys"].items()) {
+      if (!twilio::isSid(key, "SK") || !secret.is_string()) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "'api_keys' must map SK sids to secret strings");
+      }
+      account.api_keys[key] = secret.get<std::string>();
+    }
+  }
+  return account;
+}
+
+namespace {
+
+// YAML scalars keep their type where it is plain: quoted text stays text.
+json toJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      json out = json::object();
+      for (const auto& item : node) {
+        out[item.first.as<std::string>()] = toJson(item.second);
+      }
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      json out = json::array();
+      for (const auto& item : node) {
+        out.push_back(toJson(item));
+      }
+      return out;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string text = node.Scalar();
+      if (node.Tag() == "!") {
+        return text;
+      }
+      if (!text.empty() && text.size() < 19 &&
+          std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+        return std::stoull(text);
+      }
+      if (text == "true" || text == "false") {
+        return text == "true";
+      }
+      return text;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+Error at(const std::string& source, const YAML::Mark& mark, const std::string& path,
+         const std::string& message) {
+  return makeError(ErrorCode::InvalidArgument,
+                   source + ":" + std::to_string(mark.line + 1) + ":" +
+                       std::to_string(mark.column + 1) + ": " + path + ": " + message);
+}
+
+}  // namespace
+
+Result<WorldFile> parseWorldFile(std::string_view text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& error) {
+    return makeError(ErrorCode::InvalidArgument,
+                     source + ":" + std::to_string(error.mark.line + 1) + ":" +
+                         std::to_string(error.mark.column + 1) + ": " + error.msg);
+  }
+  WorldFile world;
+  if (root.IsNull()) {
+    return world;
+  }
+  if (!root.IsMap()) {
+    return at(source, root.Mark(), "(top)", "expected a mapping with seed, clock, start, twilio");
+  }
+  try {
+    for (const auto& entry : root) {
+      const std::string key = entry.first.as<std::string>();
+      const YAML::Node& value = entry.second;
+      const YAML::Mark mark = entry.first.Mark();
+      if (key == "seed") {
+        const json seed = toJson(value);
+        if (!seed.is_number_unsigned()) {
+          return at(source, value.Mark(), key, "expected a non-negative integer");
+        }
+        world.seed = seed.get<uint64_t>();
+      } else if (key == "clock") {
+        auto mode = parseClockMode(value.IsScalar() ? value.Scalar() : "");
+        if (!mode.ok()) {
+          return at(source, value.Mark(), key, mode.error().message);
+        }
+        world.clock = mode.value();
+      } else if (key == "start") {
+        auto start = parseIso8601(value.IsScalar() ? value.Scalar() : "");
+        if (!start.ok()) {
+          return at(source, value.Mark(), key, start.error().message);
+        }
+        world.start = start.value();
+      } else if (key == "twilio") {
+        if (!value.IsMap()) {
+          return at(source, value.Mark(), key, "expected a mapping with accounts, rules, numbers");
+        }
+        twilio::World twilio_world;
+        bool accounts_given = false;
+        for (const auto& section : value) {
+          const std::string name = section.first.as<std::string>();
+          const YAML::Node& body = section.second;
+          const std::string path = "twilio." + name;
+          if (name == "accounts") {
+            if (!body.IsSequence()) {
+              return at(source, body.Mark(), path, "expected a list of accounts");
+            }
+            accounts_given = true;
+            for (size_t i = 0; i < body.size(); ++i) {
+              auto account = decodeAccount(toJson(body[i]));
+              if (!account.ok()) {
+                return at(source, body[i].Mark(), path + "[" + std::to_string(i) + "]",
+                          account.error().message);
+              }
+              twilio_world.accounts.push_back(account.value());
+            }
+          } else if (name == "rules") {
+            if (const Status applied = applyRules(toJson(body), twilio_world.rules); !applied.ok()) {
+              return at(source, body.Mark(), path, applied.error().message);
+            }
+          } else if (name == "numbers") {
+            if (!body.IsMap()) {
+              return at(source, body.Mark(), path, "expected a mapping from E.164 numbers to profiles");
+            }
+            for (const auto& number : body) {
+              const std::string e164 = number.first.as<std::string>();
+              if (!twilio::isE164(e164)) {
+                return at(source, number.first.Mark(), path, "'" + e164 + "' is not an E.164 number");
+              }
+              twilio::NumberProfile base;
+              base.phone_number = e164;
+              const json profile_json = number.second.IsNull() ? json::object() : toJson(number.second);
+              if (!profile_json.is_object()) {
+                return at(source, number.second.Mark(), path + "." + e164, "expected a mapping");
+              }
+              auto profile = decodeProfile(e164, profile_json, base);
+              if (!profile.ok()) {
+                return at(source, number.second.Mark(), path + "." + e164, profile.error().message);
+              }
+              twilio_world.numbers[e164] = profile.value();
+            }
+          } else {
+            return at(source, section.first.Mark(), path,
+                      "unknown key; expected accounts, rules or numbers");
+          }
+        }
+        world.twilio = std::move(twilio_world);
+        world.twilio_accounts_given = accounts_given;
+      } else {
+        return at(source, mark, key, "unknown key; expected seed, clock, start or twilio");
+      }
+    }
+  } catch (const YAML::Exception& error) {
+    return makeError(ErrorCode::InvalidArgument,
+                     source + ":" + std::to_string(error.mark.line + 1) + ":" +
+                         std::to_string(error.mark.column + 1) + ": " + error.msg);
+  }
+  return world;
+}
+
+}  // namespace hnemu

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "providers/twilio/model.h"
+
+// The world the emulator starts from — accounts, how each number's owner, signer and carrier
+// behave, the provider's rules — decoded from JSON (control API) or a YAML world file
+// (`hnemu serve --scenario`, `PUT /__hnemu/scenario`). Unknown keys are errors.
+namespace hnemu {
+
+Result<std::string> stringField(const nlohmann::json& body, const char* name, bool required);
+Status rejectUnknownKeys(const nlohmann::json& body, std::initializer_list<const char*> known);
+
+Result<twilio::Account> decodeAccount(const nlohmann::json& body);
+Result<twilio::NumberProfile> decodeProfile(const std::string& number, const nlohmann::json& body,
+                                            twilio::NumberProfile profile);
+Status applyRules(const nlohmann::json& body, twilio::Rules& rules);
+nlohmann::json profileJson(const twilio::NumberProfile& profile);
+nlohmann::json rulesJson(const twilio::Rules& rules);
+
+struct WorldFile {
+  std::optional<uint64_t> seed;
+  std::optional<ClockMode> clock;
+  std::optional<TimePoint> start;
+  std::optional<twilio::World> twilio;
+  bool twilio_accounts_given = false;  // else the default account is kept
+};
+
+// Errors read "SOURCE:LINE:COLUMN: path: what was expected".
+Result<WorldFile> parseWorldFile(std::string_view text, const std::string& source);
+
+}  // namespace hnemu
