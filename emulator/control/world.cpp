@@ -1,8 +1,9 @@
 #include "control/world.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cctype>
-#include <yaml-cpp/yaml.h>
 
 #include "core/time.h"
 
@@ -38,7 +39,6 @@ Status rejectUnknownKeys(const json& body, std::initializer_list<const char*> kn
   }
   return {};
 }
-
 
 // Parses {"decision": "...", "after": "1d"} into a decision and a delay.
 namespace {
@@ -174,9 +174,9 @@ Status applyRules(const json& body, twilio::Rules& rules) {
   return {};
 }
 
-
 Result<twilio::Account> decodeAccount(const json& body) {
-  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(body, {"sid", "auth_token", "friendly_name", "api_keys"}));
+  HNEMU_RETURN_IF_ERROR(
+      rejectUnknownKeys(body, {"sid", "auth_token", "friendly_name", "api_keys"}));
   twilio::Account account;
   HNEMU_ASSIGN_OR_RETURN(account.sid, stringField(body, "sid", true));
   HNEMU_ASSIGN_OR_RETURN(account.auth_token, stringField(body, "auth_token", true));
@@ -227,8 +227,9 @@ json toJson(const YAML::Node& node) {
       if (node.Tag() == "!") {
         return text;
       }
-      if (!text.empty() && text.size() < 19 &&
-          std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      if (!text.empty() && text.size() < 19 && std::all_of(text.begin(), text.end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c));
+          })) {
         return std::stoull(text);
       }
       if (text == "true" || text == "false") {
@@ -243,9 +244,9 @@ json toJson(const YAML::Node& node) {
 
 Error at(const std::string& source, const YAML::Mark& mark, const std::string& path,
          const std::string& message) {
-  return makeError(ErrorCode::InvalidArgument,
-                   source + ":" + std::to_string(mark.line + 1) + ":" +
-                       std::to_string(mark.column + 1) + ": " + path + ": " + message);
+  return makeError(ErrorCode::InvalidArgument, source + ":" + std::to_string(mark.line + 1) + ":" +
+                                                   std::to_string(mark.column + 1) + ": " + path +
+                                                   ": " + message);
 }
 
 }  // namespace
@@ -313,21 +314,25 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
               twilio_world.accounts.push_back(account.value());
             }
           } else if (name == "rules") {
-            if (const Status applied = applyRules(toJson(body), twilio_world.rules); !applied.ok()) {
+            if (const Status applied = applyRules(toJson(body), twilio_world.rules);
+                !applied.ok()) {
               return at(source, body.Mark(), path, applied.error().message);
             }
           } else if (name == "numbers") {
             if (!body.IsMap()) {
-              return at(source, body.Mark(), path, "expected a mapping from E.164 numbers to profiles");
+              return at(source, body.Mark(), path,
+                        "expected a mapping from E.164 numbers to profiles");
             }
             for (const auto& number : body) {
               const std::string e164 = number.first.as<std::string>();
               if (!twilio::isE164(e164)) {
-                return at(source, number.first.Mark(), path, "'" + e164 + "' is not an E.164 number");
+                return at(source, number.first.Mark(), path,
+                          "'" + e164 + "' is not an E.164 number");
               }
               twilio::NumberProfile base;
               base.phone_number = e164;
-              const json profile_json = number.second.IsNull() ? json::object() : toJson(number.second);
+              const json profile_json =
+                  number.second.IsNull() ? json::object() : toJson(number.second);
               if (!profile_json.is_object()) {
                 return at(source, number.second.Mark(), path + "." + e164, "expected a mapping");
               }

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "control/world.h"
+
+#include <catch2/catch.hpp>
 
 using namespace hnemu;
 
@@ -46,7 +46,7 @@ TEST_CASE("world file errors say file, line, column and what was expected", "[wo
               .rfind("w.yaml:4:7: twilio.numbers.+14155550100: callee must be", 0) == 0);
   REQUIRE(error_of("twilio:\n  numbers:\n    \"+14155550100\":\n      calee: no-answer\n")
               .find("unknown key 'calee'") != std::string::npos);
-  REQUIRE(error_of("twilio:\n  numbers:\n    '555':\n") .rfind("w.yaml:3:5:", 0) == 0);
+  REQUIRE(error_of("twilio:\n  numbers:\n    '555':\n").rfind("w.yaml:3:5:", 0) == 0);
   REQUIRE(error_of("seed: [1\n").rfind("w.yaml:", 0) == 0);
   REQUIRE(error_of("clock: fast\n").rfind("w.yaml:1:8: clock:", 0) == 0);
   REQUIRE(error_of("twilio:\n  rules:\n    action_required_timeout: soon\n")
