@@ -4,6 +4,7 @@
 
 #include "control/control_api.h"
 #include "control/world.h"
+#include "providers/telnyx/routes.h"
 #include "providers/twilio/errors.h"
 #include "providers/twilio/routes.h"
 #include "providers/twilio/wire.h"
@@ -36,7 +37,8 @@ Emulator::Emulator(EmulatorOptions options)
   }
   webhooks_ = std::make_unique<WebhookDispatcher>(clock_, transport, options_.webhook_log_capacity);
   webhooks_->setIdleListener([this] { wakeDriver(); });
-  ProviderContext context{clock_, ids_, *webhooks_, options_.max_body_bytes};
+  ProviderContext context{clock_, ids_, *webhooks_, options_.max_body_bytes,
+                          options_.max_upload_bytes};
   twilio_ = std::make_unique<twilio::TwilioProvider>(context);
   twilio_->registerRoutes(router_);
   if (options_.default_accounts) {
@@ -46,6 +48,13 @@ Emulator::Emulator(EmulatorOptions options)
                                                     "hnemu default",
                                                     {}});
     (void)added;  // the default credentials are well-formed by construction
+  }
+  telnyx_ = std::make_unique<telnyx::TelnyxProvider>(context);
+  telnyx_->registerRoutes(router_);
+  if (options_.default_accounts) {
+    telnyx_->model().world().accounts.push_back(
+        telnyx::Account{std::string(telnyx::kDefaultApiKey), std::string(telnyx::kDefaultUserId),
+                        "hnemu default", telnyx::Billing::Ok});
   }
   control_ = std::make_unique<ControlApi>(*this);
   driver_ = std::thread([this] { driveClock(); });
@@ -106,6 +115,18 @@ int Emulator::port() const { return options_.port; }
 
 twilio::Model& Emulator::twilioModel() { return twilio_->model(); }
 
+telnyx::Model& Emulator::telnyxModel() { return telnyx_->model(); }
+
+const Provider* Emulator::provider(std::string_view name) const {
+  if (name == "twilio") {
+    return twilio_.get();
+  }
+  if (name == "telnyx") {
+    return telnyx_.get();
+  }
+  return nullptr;
+}
+
 HttpResponse Emulator::handle(HttpRequest& request) {
   {
     std::lock_guard lock(driver_mutex_);
@@ -147,10 +168,28 @@ HttpResponse Emulator::dispatch(HttpRequest& request, JournalEntry& entry) {
   entry.provider = match.provider;
   entry.route = match.route_template;
   if (match.handler != nullptr) {
+    // An injected fault answers instead of the provider, before anything is stored.
+    if (const auto fault = faults_.take(match.provider, request.method, request.path)) {
+      HttpResponse response = provider(match.provider)->errorForStatus(fault->status, request);
+      if (fault->retry_after_seconds) {
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%g", *fault->retry_after_seconds);
+        response.headers.emplace("Retry-After", seconds);
+      }
+      entry.fault_id = fault->id;
+      return response;
+    }
     return (*match.handler)(request);
   }
   if (match.path_known && match.provider == "twilio") {
     return twilio::wire::errorResponse(twilio::errors::methodNotAllowed(request.method));
+  }
+  if (match.path_known) {
+    nlohmann::json body = {{"errors",
+                            {{{"code", "10015"},
+                              {"title", "Bad Request"},
+                              {"detail", "Method " + request.method + " is not allowed here."}}}}};
+    return HttpResponse::json(405, body.dump());
   }
   std::string provider;
   if (const Handler* fallback = router_.fallbackFor(request.path, &provider)) {
@@ -204,6 +243,7 @@ void Emulator::reset(std::optional<uint64_t> seed) {
     clock_.reset(options_.start_time);
     ids_.reseed(seed.value_or(ids_.seed()));
     twilio_->reset();
+    telnyx_->reset();
     journal_.clear();
   }
   wakeDriver();
@@ -222,6 +262,20 @@ void Emulator::loadWorld(const WorldFile& world) {
       current = *world.twilio;
       current.accounts = std::move(accounts);
     }
+    if (world.telnyx) {
+      telnyx::World& current = telnyx_->model().world();
+      std::vector<telnyx::Account> accounts =
+          world.telnyx_accounts_given ? world.telnyx->accounts : current.accounts;
+      current = *world.telnyx;
+      current.accounts = std::move(accounts);
+      // A profile that names no account belongs to the first one.
+      for (telnyx::MessagingProfile& profile : current.profiles) {
+        if (profile.user_id.empty() && !current.accounts.empty()) {
+          profile.user_id = current.accounts.front().user_id;
+        }
+      }
+    }
+    telnyx_->setSigningSeed(world.telnyx_signing_seed);
   }
   reset(world.seed);
   if (world.clock) {
@@ -234,9 +288,15 @@ nlohmann::json Emulator::state() const {
   nlohmann::json out;
   out["clock"] = {{"now", formatIso8601Millis(clock_.now())},
                   {"mode", clockModeName(clock_.mode())}};
-  nlohmann::json twilio_state;
-  twilio_->dumpState(twilio_state);
-  out["twilio"] = std::move(twilio_state);
+  twilio_->dumpState(out["twilio"]);
+  telnyx_->dumpState(out["telnyx"]);
+  return out;
+}
+
+nlohmann::json Emulator::inbox(const std::optional<std::string>& number) const {
+  std::lock_guard lock(state_mutex_);
+  nlohmann::json out;
+  telnyx_->dumpInbox(out, number);
   return out;
 }
 

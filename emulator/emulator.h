@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/faults.h"
 #include "core/http_types.h"
 #include "core/ids.h"
 #include "core/journal.h"
@@ -23,6 +24,11 @@ namespace twilio {
 class TwilioProvider;
 class Model;
 }  // namespace twilio
+namespace telnyx {
+class TelnyxProvider;
+class Model;
+}  // namespace telnyx
+class Provider;
 class ControlApi;
 struct WorldFile;
 class HttpServer;
@@ -39,6 +45,7 @@ struct EmulatorOptions {
   // Virtual time at start and after every reset; fixed so runs are reproducible.
   TimePoint start_time = TimePoint(Millis(1'767'603'600'000));  // 2026-01-05T09:00:00Z, a Monday
   size_t max_body_bytes = 1024 * 1024;
+  size_t max_upload_bytes = 10 * 1024 * 1024;
   size_t journal_capacity = 10'000;
   size_t webhook_log_capacity = 10'000;
   bool default_accounts = true;  // a Twilio account with the documented test credentials
@@ -88,10 +95,20 @@ class Emulator {
     std::lock_guard lock(state_mutex_);
     return f(twilioModel());
   }
+  template <class F>
+  auto withTelnyx(F&& f) {
+    std::lock_guard lock(state_mutex_);
+    return f(telnyxModel());
+  }
+  telnyx::TelnyxProvider& telnyxProvider() { return *telnyx_; }
+  nlohmann::json inbox(const std::optional<std::string>& number) const;
+  FaultInjector& faults() { return faults_; }
 
  private:
   friend class ControlApi;
   twilio::Model& twilioModel();
+  telnyx::Model& telnyxModel();
+  const Provider* provider(std::string_view name) const;
   void driveClock();
   void wakeDriver();
   HttpResponse dispatch(HttpRequest& request, JournalEntry& entry);
@@ -102,7 +119,9 @@ class Emulator {
   Journal journal_;
   std::unique_ptr<WebhookDispatcher> webhooks_;
   Router router_;
+  FaultInjector faults_;
   std::unique_ptr<twilio::TwilioProvider> twilio_;
+  std::unique_ptr<telnyx::TelnyxProvider> telnyx_;
   std::unique_ptr<ControlApi> control_;
   std::unique_ptr<HttpServer> server_;
 

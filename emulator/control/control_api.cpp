@@ -5,6 +5,7 @@
 #include "control/world.h"
 #include "core/time.h"
 #include "emulator.h"
+#include "providers/telnyx/routes.h"
 #include "providers/twilio/model.h"
 
 namespace hnemu {
@@ -88,7 +89,7 @@ void ControlApi::registerRoutes() {
     return reply(200, json{{"status", "ok"},
                            {"version", kVersion},
                            {"seed", emu.seed()},
-                           {"providers", {"twilio"}},
+                           {"providers", {"twilio", "telnyx"}},
                            {"now", formatIso8601Millis(emu.now())}});
   });
 
@@ -322,7 +323,7 @@ void ControlApi::registerRoutes() {
 
   add("PUT", "/__hnemu/twilio/numbers/{Number}", [&emu](HttpRequest& request) {
     const std::string number = request.path_params.at("Number");
-    if (!twilio::isE164(number)) {
+    if (!isE164(number)) {
       return problem(400, "'" + number + "' is not an E.164 number (URL-encode + as %2B)");
     }
     auto parsed = parseBody(request);
@@ -358,6 +359,226 @@ void ControlApi::registerRoutes() {
       model.world().rules = rules;
       return reply(200, rulesJson(rules));
     });
+  });
+
+  add("GET", "/__hnemu/inbox", [&emu](HttpRequest& request) {
+    return reply(200, json{{"messages", emu.inbox(request.queryValue("number"))}});
+  });
+
+  add("GET", "/__hnemu/faults", [&emu](HttpRequest&) {
+    json rules = json::array();
+    for (const FaultRule& rule : emu.faults().rules()) {
+      rules.push_back({{"id", rule.id},
+                       {"provider", rule.provider},
+                       {"method", rule.method},
+                       {"path", rule.path},
+                       {"status", rule.status},
+                       {"times", rule.times},
+                       {"retry_after",
+                        rule.retry_after_seconds ? json(*rule.retry_after_seconds) : json(nullptr)},
+                       {"fired", rule.fired}});
+    }
+    return reply(200, json{{"faults", std::move(rules)}});
+  });
+
+  // {"provider":"telnyx","method":"POST","path":"/v2/messaging_hosted_number_orders",
+  //  "status":503,"times":2,"retry_after":0}
+  add("POST", "/__hnemu/faults", [&emu](HttpRequest& request) {
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    const json& body = parsed.value();
+    if (const Status known = rejectUnknownKeys(
+            body, {"provider", "method", "path", "status", "times", "retry_after"});
+        !known.ok()) {
+      return fromError(known.error());
+    }
+    FaultRule rule;
+    auto provider = stringField(body, "provider", false);
+    auto method = stringField(body, "method", false);
+    auto path = stringField(body, "path", false);
+    for (const auto* field : {&provider, &method, &path}) {
+      if (!field->ok()) {
+        return fromError(field->error());
+      }
+    }
+    rule.provider = provider.value();
+    rule.method = method.value();
+    rule.path = path.value();
+    if (!rule.provider.empty() && rule.provider != "twilio" && rule.provider != "telnyx") {
+      return problem(400, "'provider' must be twilio or telnyx");
+    }
+    if (!body.contains("status") || !body["status"].is_number_integer() ||
+        body["status"].get<int>() < 400 || body["status"].get<int>() > 599) {
+      return problem(400, "'status' must be an HTTP error status from 400 to 599");
+    }
+    rule.status = body["status"].get<int>();
+    if (body.contains("times")) {
+      if (!body["times"].is_number_unsigned()) {
+        return problem(400, "'times' must be a non-negative integer (0: every matching request)");
+      }
+      rule.times = body["times"].get<int>();
+    }
+    if (body.contains("retry_after")) {
+      if (!body["retry_after"].is_number() || body["retry_after"].get<double>() < 0) {
+        return problem(400, "'retry_after' must be a non-negative number of seconds");
+      }
+      rule.retry_after_seconds = body["retry_after"].get<double>();
+    }
+    return reply(201, json{{"id", emu.faults().add(rule)}});
+  });
+
+  add("DELETE", "/__hnemu/faults", [&emu](HttpRequest&) {
+    emu.faults().clear();
+    return reply(200, json{{"faults", json::array()}});
+  });
+
+  add("GET", "/__hnemu/telnyx/public-key", [&emu](HttpRequest&) {
+    return reply(200, json{{"public_key", emu.telnyxProvider().publicKeyBase64()},
+                           {"algorithm", "ed25519"},
+                           {"encoding", "base64 of the 32-byte raw key"}});
+  });
+
+  add("POST", "/__hnemu/telnyx/accounts", [&emu](HttpRequest& request) {
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    auto account = decodeTelnyxAccount(parsed.value());
+    if (!account.ok()) {
+      return fromError(account.error());
+    }
+    emu.withTelnyx([&](telnyx::Model& model) {
+      auto& accounts = model.world().accounts;
+      accounts.erase(std::remove_if(accounts.begin(), accounts.end(),
+                                    [&](const telnyx::Account& a) {
+                                      return a.api_key == account.value().api_key;
+                                    }),
+                     accounts.end());
+      accounts.push_back(account.value());
+    });
+    return reply(201, json{{"user_id", account.value().user_id}});
+  });
+
+  add("GET", "/__hnemu/telnyx/messaging-profiles",
+      [&emu](HttpRequest&) { return reply(200, emu.state()["telnyx"]["messaging_profiles"]); });
+
+  // {"id":"…","name":"…","webhook_url":"…","webhook_failover_url":"…","user_id"?:"…"}
+  add("POST", "/__hnemu/telnyx/messaging-profiles", [&emu](HttpRequest& request) {
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    return emu.withTelnyx([&](telnyx::Model& model) {
+      const std::string default_user =
+          model.world().accounts.empty() ? "" : model.world().accounts.front().user_id;
+      auto profile = decodeMessagingProfile(parsed.value(), default_user);
+      if (!profile.ok()) {
+        return fromError(profile.error());
+      }
+      auto& profiles = model.world().profiles;
+      profiles.erase(std::remove_if(profiles.begin(), profiles.end(),
+                                    [&](const telnyx::MessagingProfile& p) {
+                                      return p.id == profile.value().id;
+                                    }),
+                     profiles.end());
+      profiles.push_back(profile.value());
+      return reply(201, json{{"id", profile.value().id}, {"user_id", profile.value().user_id}});
+    });
+  });
+
+  add("GET", "/__hnemu/telnyx/numbers", [&emu](HttpRequest&) {
+    return reply(200, emu.withTelnyx([](telnyx::Model& model) {
+      json out = json::array();
+      for (const auto& [number, profile] : model.world().numbers) {
+        out.push_back(telnyxProfileJson(profile));
+      }
+      return out;
+    }));
+  });
+
+  add("PUT", "/__hnemu/telnyx/numbers/{Number}", [&emu](HttpRequest& request) {
+    const std::string number = request.path_params.at("Number");
+    if (!isE164(number)) {
+      return problem(400, "'" + number + "' is not an E.164 number (URL-encode + as %2B)");
+    }
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    return emu.withTelnyx([&](telnyx::Model& model) {
+      auto profile = decodeTelnyxProfile(number, parsed.value(), model.numberProfile(number));
+      if (!profile.ok()) {
+        return fromError(profile.error());
+      }
+      model.world().numbers[number] = profile.value();
+      return reply(200, telnyxProfileJson(profile.value()));
+    });
+  });
+
+  add("GET", "/__hnemu/telnyx/rules", [&emu](HttpRequest&) {
+    return reply(200, emu.withTelnyx([](telnyx::Model& model) {
+      return telnyxRulesJson(model.world().rules);
+    }));
+  });
+
+  add("PUT", "/__hnemu/telnyx/rules", [&emu](HttpRequest& request) {
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    return emu.withTelnyx([&](telnyx::Model& model) {
+      telnyx::Rules rules = model.world().rules;
+      const Status applied = applyTelnyxRules(parsed.value(), rules);
+      if (!applied.ok()) {
+        return fromError(applied.error());
+      }
+      model.world().rules = rules;
+      return reply(200, telnyxRulesJson(rules));
+    });
+  });
+
+  // Telnyx's reviewer, now: {"outcome":"accept"|"loa_file_invalid"|...}.
+  add("POST", "/__hnemu/telnyx/orders/{Id}/review", [&emu](HttpRequest& request) {
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    auto outcome_text = stringField(parsed.value(), "outcome", true);
+    const auto outcome =
+        outcome_text.ok() ? telnyx::parseReviewOutcome(outcome_text.value()) : std::nullopt;
+    if (!outcome) {
+      return problem(400,
+                     "'outcome' must be accept, loa_file_invalid, incomplete_documentation, "
+                     "incorrect_billing_information or compliance_review_failed");
+    }
+    const Status status = emu.withTelnyx([&](telnyx::Model& model) {
+      return model.reviewNow(request.path_params.at("Id"), *outcome);
+    });
+    return status.ok() ? reply(200, json{{"outcome", outcome_text.value()}})
+                       : fromError(status.error());
+  });
+
+  // The carrier, now, for one hosted number: {"decision":"accept"|"reject"|...}.
+  add("POST", "/__hnemu/telnyx/hosted-numbers/{Id}/carrier", [&emu](HttpRequest& request) {
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    auto decision_text = stringField(parsed.value(), "decision", true);
+    const auto decision =
+        decision_text.ok() ? telnyx::parseCarrierDecision(decision_text.value()) : std::nullopt;
+    if (!decision) {
+      return problem(400,
+                     "'decision' must be accept, reject, ineligible, not-found, already-hosted, "
+                     "activation-fails or never");
+    }
+    const Status status = emu.withTelnyx([&](telnyx::Model& model) {
+      return model.carrierNow(request.path_params.at("Id"), *decision);
+    });
+    return status.ok() ? reply(200, json{{"decision", decision_text.value()}})
+                       : fromError(status.error());
   });
 
   // The LOA signer: {"decision":"sign"} or {"decision":"decline"}.

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/crypto.h"
+#include "core/phone.h"
 #include "core/time.h"
 
 namespace hnemu {
@@ -203,6 +205,176 @@ Result<twilio::Account> decodeAccount(const json& body) {
   return account;
 }
 
+Result<telnyx::Account> decodeTelnyxAccount(const json& body) {
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(body, {"api_key", "user_id", "name", "billing"}));
+  telnyx::Account account;
+  HNEMU_ASSIGN_OR_RETURN(account.api_key, stringField(body, "api_key", true));
+  HNEMU_ASSIGN_OR_RETURN(account.user_id, stringField(body, "user_id", true));
+  HNEMU_ASSIGN_OR_RETURN(account.name, stringField(body, "name", false));
+  HNEMU_ASSIGN_OR_RETURN(const std::string billing, stringField(body, "billing", false));
+  if (account.api_key.empty() || account.user_id.empty()) {
+    return makeError(ErrorCode::InvalidArgument, "api_key and user_id must not be empty");
+  }
+  if (!billing.empty()) {
+    const auto parsed = telnyx::parseBilling(billing);
+    if (!parsed) {
+      return makeError(ErrorCode::InvalidArgument, "billing must be ok, check-failed or abolished");
+    }
+    account.billing = *parsed;
+  }
+  return account;
+}
+
+Result<telnyx::MessagingProfile> decodeMessagingProfile(const json& body,
+                                                        const std::string& default_user_id) {
+  HNEMU_RETURN_IF_ERROR(
+      rejectUnknownKeys(body, {"id", "user_id", "name", "webhook_url", "webhook_failover_url"}));
+  telnyx::MessagingProfile profile;
+  HNEMU_ASSIGN_OR_RETURN(profile.id, stringField(body, "id", true));
+  HNEMU_ASSIGN_OR_RETURN(profile.user_id, stringField(body, "user_id", false));
+  HNEMU_ASSIGN_OR_RETURN(profile.name, stringField(body, "name", false));
+  HNEMU_ASSIGN_OR_RETURN(profile.webhook_url, stringField(body, "webhook_url", false));
+  HNEMU_ASSIGN_OR_RETURN(profile.webhook_failover_url,
+                         stringField(body, "webhook_failover_url", false));
+  if (profile.user_id.empty()) {
+    profile.user_id = default_user_id;
+  }
+  for (const std::string* url : {&profile.webhook_url, &profile.webhook_failover_url}) {
+    if (!url->empty() && url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
+      return makeError(ErrorCode::InvalidArgument, "webhook URLs must be http:// or https:// URLs");
+    }
+  }
+  return profile;
+}
+
+Result<telnyx::NumberProfile> decodeTelnyxProfile(const std::string& number, const json& body,
+                                                  telnyx::NumberProfile profile) {
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(
+      body, {"kind", "us_number", "on_telnyx", "hosted_by_another_customer", "valid_routing",
+             "lookup_fails", "code_delivered", "review", "carrier"}));
+  profile.phone_number = number;
+  if (body.contains("kind")) {
+    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, "kind", true));
+    profile.kind = telnyx::parseLineKind(text);
+    if (!profile.kind) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "kind must be landline, toll-free, wireless or voip");
+    }
+  }
+  const std::pair<const char*, bool*> flags[] = {
+      {"us_number", &profile.us_number},
+      {"on_telnyx", &profile.on_telnyx},
+      {"hosted_by_another_customer", &profile.hosted_by_another_customer},
+      {"valid_routing", &profile.valid_routing},
+      {"lookup_fails", &profile.lookup_fails},
+      {"code_delivered", &profile.code_delivered}};
+  for (const auto& [name, field] : flags) {
+    if (body.contains(name)) {
+      if (!body[name].is_boolean()) {
+        return makeError(ErrorCode::InvalidArgument, std::string(name) + " must be true or false");
+      }
+      *field = body[name].get<bool>();
+    }
+  }
+  if (body.contains("review")) {
+    const json& review = body["review"];
+    if (!review.is_object()) {
+      return makeError(ErrorCode::InvalidArgument, "review must be {outcome, rejections}");
+    }
+    HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(review, {"outcome", "rejections"}));
+    if (review.contains("outcome")) {
+      HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(review, "outcome", true));
+      const auto parsed = telnyx::parseReviewOutcome(text);
+      if (!parsed) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "review.outcome must be accept, loa_file_invalid, "
+                         "incomplete_documentation, incorrect_billing_information or "
+                         "compliance_review_failed");
+      }
+      profile.review = *parsed;
+    }
+    if (review.contains("rejections")) {
+      if (!review["rejections"].is_number_unsigned()) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "review.rejections must be a non-negative integer (0: always)");
+      }
+      profile.review_rejections = review["rejections"].get<int>();
+    }
+  }
+  if (body.contains("carrier")) {
+    const json& carrier = body["carrier"];
+    if (!carrier.is_object()) {
+      return makeError(ErrorCode::InvalidArgument, "carrier must be {decision, after}");
+    }
+    HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(carrier, {"decision", "after"}));
+    if (carrier.contains("decision")) {
+      HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(carrier, "decision", true));
+      const auto parsed = telnyx::parseCarrierDecision(text);
+      if (!parsed) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "carrier.decision must be accept, reject, ineligible, not-found, "
+                         "already-hosted, activation-fails or never");
+      }
+      profile.carrier = *parsed;
+    }
+    if (carrier.contains("after")) {
+      HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(carrier, "after", true));
+      HNEMU_ASSIGN_OR_RETURN(profile.carrier_after, parseDuration(text));
+    }
+  }
+  return profile;
+}
+
+Status applyTelnyxRules(const json& body, telnyx::Rules& rules) {
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(
+      body, {"review_business_days", "max_code_attempts", "code_delivery", "activation_timeout"}));
+  const std::pair<const char*, int*> counts[] = {
+      {"review_business_days", &rules.review_business_days},
+      {"max_code_attempts", &rules.max_code_attempts}};
+  for (const auto& [name, field] : counts) {
+    if (body.contains(name)) {
+      if (!body[name].is_number_unsigned() || body[name].get<uint64_t>() > 365) {
+        return makeError(ErrorCode::InvalidArgument,
+                         std::string(name) + " must be an integer from 0 to 365");
+      }
+      *field = body[name].get<int>();
+    }
+  }
+  const std::pair<const char*, Millis*> durations[] = {
+      {"code_delivery", &rules.code_delivery}, {"activation_timeout", &rules.activation_timeout}};
+  for (const auto& [name, field] : durations) {
+    if (body.contains(name)) {
+      HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, name, true));
+      HNEMU_ASSIGN_OR_RETURN(*field, parseDuration(text));
+    }
+  }
+  return {};
+}
+
+json telnyxProfileJson(const telnyx::NumberProfile& profile) {
+  return json{{"phone_number", profile.phone_number},
+              {"kind", profile.kind ? json(telnyx::lineKindName(*profile.kind)) : json(nullptr)},
+              {"us_number", profile.us_number},
+              {"on_telnyx", profile.on_telnyx},
+              {"hosted_by_another_customer", profile.hosted_by_another_customer},
+              {"valid_routing", profile.valid_routing},
+              {"lookup_fails", profile.lookup_fails},
+              {"code_delivered", profile.code_delivered},
+              {"review",
+               {{"outcome", telnyx::reviewOutcomeName(profile.review)},
+                {"rejections", profile.review_rejections}}},
+              {"carrier",
+               {{"decision", telnyx::carrierDecisionName(profile.carrier)},
+                {"after", formatDuration(profile.carrier_after)}}}};
+}
+
+json telnyxRulesJson(const telnyx::Rules& rules) {
+  return json{{"review_business_days", rules.review_business_days},
+              {"max_code_attempts", rules.max_code_attempts},
+              {"code_delivery", formatDuration(rules.code_delivery)},
+              {"activation_timeout", formatDuration(rules.activation_timeout)}};
+}
+
 namespace {
 
 // YAML scalars keep their type where it is plain: quoted text stays text.
@@ -325,7 +497,7 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
             }
             for (const auto& number : body) {
               const std::string e164 = number.first.as<std::string>();
-              if (!twilio::isE164(e164)) {
+              if (!isE164(e164)) {
                 return at(source, number.first.Mark(), path,
                           "'" + e164 + "' is not an E.164 number");
               }
@@ -349,8 +521,82 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
         }
         world.twilio = std::move(twilio_world);
         world.twilio_accounts_given = accounts_given;
+      } else if (key == "telnyx") {
+        if (!value.IsMap()) {
+          return at(source, value.Mark(), key,
+                    "expected a mapping with accounts, messaging_profiles, numbers, rules, "
+                    "signing_key_seed");
+        }
+        telnyx::World telnyx_world;
+        for (const auto& section : value) {
+          const std::string name = section.first.as<std::string>();
+          const YAML::Node& body = section.second;
+          const std::string path = "telnyx." + name;
+          if (name == "accounts" || name == "messaging_profiles") {
+            if (!body.IsSequence()) {
+              return at(source, body.Mark(), path, "expected a list");
+            }
+            for (size_t i = 0; i < body.size(); ++i) {
+              const std::string item_path = path + "[" + std::to_string(i) + "]";
+              if (name == "accounts") {
+                auto account = decodeTelnyxAccount(toJson(body[i]));
+                if (!account.ok()) {
+                  return at(source, body[i].Mark(), item_path, account.error().message);
+                }
+                telnyx_world.accounts.push_back(account.value());
+              } else {
+                auto profile = decodeMessagingProfile(toJson(body[i]), "");
+                if (!profile.ok()) {
+                  return at(source, body[i].Mark(), item_path, profile.error().message);
+                }
+                telnyx_world.profiles.push_back(profile.value());
+              }
+            }
+            world.telnyx_accounts_given = world.telnyx_accounts_given || name == "accounts";
+          } else if (name == "rules") {
+            if (const Status applied = applyTelnyxRules(toJson(body), telnyx_world.rules);
+                !applied.ok()) {
+              return at(source, body.Mark(), path, applied.error().message);
+            }
+          } else if (name == "signing_key_seed") {
+            const std::string seed = crypto::hexDecode(body.IsScalar() ? body.Scalar() : "");
+            if (seed.size() != 32) {
+              return at(source, body.Mark(), path,
+                        "expected 64 hex digits (a 32-byte Ed25519 seed)");
+            }
+            world.telnyx_signing_seed = seed;
+          } else if (name == "numbers") {
+            if (!body.IsMap()) {
+              return at(source, body.Mark(), path,
+                        "expected a mapping from E.164 numbers to profiles");
+            }
+            for (const auto& number : body) {
+              const std::string e164 = number.first.as<std::string>();
+              if (!isE164(e164)) {
+                return at(source, number.first.Mark(), path,
+                          "'" + e164 + "' is not an E.164 number");
+              }
+              const json profile_json =
+                  number.second.IsNull() ? json::object() : toJson(number.second);
+              if (!profile_json.is_object()) {
+                return at(source, number.second.Mark(), path + "." + e164, "expected a mapping");
+              }
+              telnyx::NumberProfile base;
+              auto profile = decodeTelnyxProfile(e164, profile_json, base);
+              if (!profile.ok()) {
+                return at(source, number.second.Mark(), path + "." + e164, profile.error().message);
+              }
+              telnyx_world.numbers[e164] = profile.value();
+            }
+          } else {
+            return at(source, section.first.Mark(), path,
+                      "unknown key; expected accounts, messaging_profiles, numbers, rules or "
+                      "signing_key_seed");
+          }
+        }
+        world.telnyx = std::move(telnyx_world);
       } else {
-        return at(source, mark, key, "unknown key; expected seed, clock, start or twilio");
+        return at(source, mark, key, "unknown key; expected seed, clock, start, twilio or telnyx");
       }
     }
   } catch (const YAML::Exception& error) {

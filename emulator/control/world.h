@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "providers/telnyx/model.h"
 #include "providers/twilio/model.h"
 
 // The world the emulator starts from — accounts, how each number's owner, signer and carrier
@@ -24,12 +25,25 @@ Status applyRules(const nlohmann::json& body, twilio::Rules& rules);
 nlohmann::json profileJson(const twilio::NumberProfile& profile);
 nlohmann::json rulesJson(const twilio::Rules& rules);
 
+Result<telnyx::Account> decodeTelnyxAccount(const nlohmann::json& body);
+Result<telnyx::MessagingProfile> decodeMessagingProfile(const nlohmann::json& body,
+                                                        const std::string& default_user_id);
+Result<telnyx::NumberProfile> decodeTelnyxProfile(const std::string& number,
+                                                  const nlohmann::json& body,
+                                                  telnyx::NumberProfile profile);
+Status applyTelnyxRules(const nlohmann::json& body, telnyx::Rules& rules);
+nlohmann::json telnyxProfileJson(const telnyx::NumberProfile& profile);
+nlohmann::json telnyxRulesJson(const telnyx::Rules& rules);
+
 struct WorldFile {
   std::optional<uint64_t> seed;
   std::optional<ClockMode> clock;
   std::optional<TimePoint> start;
   std::optional<twilio::World> twilio;
   bool twilio_accounts_given = false;  // else the default account is kept
+  std::optional<telnyx::World> telnyx;
+  bool telnyx_accounts_given = false;
+  std::optional<std::string> telnyx_signing_seed;  // 32 bytes; unset: derived from the seed
 };
 
 // Errors read "SOURCE:LINE:COLUMN: path: what was expected".

@@ -2,6 +2,12 @@
 
 namespace hnemu {
 
+int64_t wallClockUnixSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string_view clockModeName(ClockMode mode) {
   switch (mode) {
     case ClockMode::Manual:

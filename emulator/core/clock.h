@@ -13,6 +13,10 @@
 
 namespace hnemu {
 
+// Unix seconds from the wall clock. Only for values receivers compare with their own wall clock
+// (Telnyx's telnyx-timestamp, checked within 300 s); emulator time is the virtual clock's.
+int64_t wallClockUnixSeconds();
+
 enum class ClockMode { Manual, Auto, Realtime };
 
 std::string_view clockModeName(ClockMode mode);

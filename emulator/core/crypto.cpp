@@ -65,6 +65,56 @@ std::string sha256Hex(std::string_view bytes) {
   return out;
 }
 
+std::string sha256(std::string_view bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+std::string hexDecode(std::string_view hex) {
+  if (hex.size() % 2 != 0) {
+    return {};
+  }
+  std::string out;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const std::string pair(hex.substr(i, 2));
+    if (pair.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+      return {};
+    }
+    out.push_back(static_cast<char>(std::stoi(pair, nullptr, 16)));
+  }
+  return out;
+}
+
+Ed25519Key::Ed25519Key(std::string_view seed32)
+    : key_(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
+                                        reinterpret_cast<const unsigned char*>(seed32.data()),
+                                        seed32.size())) {}
+
+Ed25519Key::~Ed25519Key() { EVP_PKEY_free(key_); }
+
+std::string Ed25519Key::publicKey() const {
+  unsigned char raw[32];
+  size_t length = sizeof raw;
+  if (key_ == nullptr || EVP_PKEY_get_raw_public_key(key_, raw, &length) != 1) {
+    return {};
+  }
+  return std::string(reinterpret_cast<const char*>(raw), length);
+}
+
+std::string Ed25519Key::sign(std::string_view message) const {
+  unsigned char signature[64];
+  size_t length = sizeof signature;
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  const bool ok =
+      key_ != nullptr && context != nullptr &&
+      EVP_DigestSignInit(context, nullptr, nullptr, nullptr, key_) == 1 &&
+      EVP_DigestSign(context, signature, &length,
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
+  EVP_MD_CTX_free(context);
+  return ok ? std::string(reinterpret_cast<const char*>(signature), length) : std::string();
+}
+
 bool secureEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }

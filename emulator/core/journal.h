@@ -23,6 +23,7 @@ struct JournalEntry {
   std::string request_body;   // truncated to a few KiB
   std::string response_body;  // truncated likewise
   double duration_ms = 0;     // wall time spent answering; informational only
+  uint64_t fault_id = 0;      // the injected fault that answered, 0 if none
 };
 
 // A bounded record of every request the emulator answered. When full, the oldest entries go;

@@ -72,7 +72,7 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   delivery.url = webhook.url;
   delivery.failover_url = webhook.failover_url;
   delivery.content_type = webhook.content_type;
-  delivery.body = webhook.body;
+  delivery.body = webhook.render_body ? webhook.render_body(webhook.url, 1) : webhook.body;
   uint64_t id = 0;
   {
     std::lock_guard lock(mutex_);
@@ -142,7 +142,6 @@ void WebhookDispatcher::deliver(const Job& job) {
   OutgoingRequest request;
   request.method = hook.method;
   request.url = job.url;
-  request.body = hook.body;
   if (!hook.content_type.empty()) {
     request.headers.emplace("Content-Type", hook.content_type);
   }
@@ -153,8 +152,9 @@ void WebhookDispatcher::deliver(const Job& job) {
       attempt_number = static_cast<int>(delivery->attempts.size()) + 1;
     }
   }
+  request.body = hook.render_body ? hook.render_body(job.url, attempt_number) : hook.body;
   if (hook.sign) {
-    for (auto& [name, value] : hook.sign(job.url, hook.body, attempt_number)) {
+    for (auto& [name, value] : hook.sign(job.url, request.body, attempt_number)) {
       request.headers.emplace(name, value);
     }
   }
@@ -166,6 +166,7 @@ void WebhookDispatcher::deliver(const Job& job) {
   attempt.url = job.url;
   attempt.time = clock_.now();
   attempt.request_headers = request.headers;
+  attempt.body = request.body;
   attempt.connected = result.connected;
   attempt.status = result.status;
   attempt.response_body = result.body.substr(0, kResponseBodyLimit);

@@ -58,6 +58,9 @@ struct Webhook {
   std::string failover_url;  // tried after url's attempts are used up, if set
   std::string content_type;
   std::string body;
+  // Renders the body of one attempt, for providers whose payload names the attempt and URL
+  // (Telnyx's meta.attempt, meta.delivered_to). Unset: every attempt sends `body`.
+  std::function<std::string(const std::string& url, int attempt)> render_body;
   // Signs one attempt (url, body, attempt number) into headers. Run at send time, because
   // some providers sign a wall-clock timestamp.
   std::function<Headers(const std::string& url, const std::string& body, int attempt)> sign;
@@ -69,6 +72,7 @@ struct DeliveryAttempt {
   std::string url;
   TimePoint time;  // virtual
   Headers request_headers;
+  std::string body;
   bool connected = false;
   int status = 0;
   std::string response_body;

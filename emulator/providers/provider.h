@@ -16,6 +16,7 @@ struct ProviderContext {
   IdGenerator& ids;
   WebhookDispatcher& webhooks;
   size_t max_body_bytes = 1024 * 1024;
+  size_t max_upload_bytes = 10 * 1024 * 1024;  // document uploads (LOA, bills)
 };
 
 // What every provider plugs into the core. Routes run with the emulator's state lock held;
@@ -28,6 +29,8 @@ class Provider {
   // Drops every resource and pending effect; keeps the configured world (accounts, numbers).
   virtual void reset() = 0;
   virtual void dumpState(nlohmann::json& out) const = 0;
+  // The provider's own error for an HTTP status, for injected faults.
+  virtual HttpResponse errorForStatus(int status, const HttpRequest& request) const = 0;
 };
 
 }  // namespace hnemu

@@ -5,33 +5,14 @@
 #include <cctype>
 
 #include "core/crypto.h"
+#include "core/enum_names.h"
+#include "core/phone.h"
 #include "providers/twilio/errors.h"
 
 namespace hnemu::twilio {
 namespace {
 
-template <class Enum, size_t N>
-std::optional<Enum> parseByName(const std::array<std::pair<Enum, std::string_view>, N>& table,
-                                std::string_view text) {
-  for (const auto& [value, name] : table) {
-    if (name == text) {
-      return value;
-    }
-  }
-  return std::nullopt;
-}
-
-template <class Enum, size_t N>
-std::string_view nameOf(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
-  for (const auto& [candidate, name] : table) {
-    if (candidate == value) {
-      return name;
-    }
-  }
-  return "unknown";
-}
-
-constexpr std::array<std::pair<OrderStatus, std::string_view>, 10> kOrderStatuses = {{
+constexpr EnumNames<OrderStatus, 10> kOrderStatuses = {{
     {OrderStatus::TwilioProcessing, "twilio-processing"},
     {OrderStatus::Received, "received"},
     {OrderStatus::PendingVerification, "pending-verification"},
@@ -43,37 +24,37 @@ constexpr std::array<std::pair<OrderStatus, std::string_view>, 10> kOrderStatuse
     {OrderStatus::Failed, "failed"},
     {OrderStatus::ActionRequired, "action-required"},
 }};
-constexpr std::array<std::pair<DocumentStatus, std::string_view>, 5> kDocumentStatuses = {{
+constexpr EnumNames<DocumentStatus, 5> kDocumentStatuses = {{
     {DocumentStatus::Opened, "opened"},
     {DocumentStatus::Signing, "signing"},
     {DocumentStatus::Signed, "signed"},
     {DocumentStatus::Canceled, "canceled"},
     {DocumentStatus::Failed, "failed"},
 }};
-constexpr std::array<std::pair<NumberKind, std::string_view>, 4> kNumberKinds = {{
+constexpr EnumNames<NumberKind, 4> kNumberKinds = {{
     {NumberKind::Landline, "landline"},
     {NumberKind::TollFree, "toll-free"},
     {NumberKind::Mobile, "mobile"},
     {NumberKind::Voip, "voip"},
 }};
-constexpr std::array<std::pair<Hostability, std::string_view>, 4> kHostability = {{
+constexpr EnumNames<Hostability, 4> kHostability = {{
     {Hostability::Hostable, "hostable"},
     {Hostability::AlreadyHosted, "already-hosted"},
     {Hostability::TwilioOwned, "twilio-owned"},
     {Hostability::CarrierCannotEnable, "carrier-cannot-enable"},
 }};
-constexpr std::array<std::pair<CalleeAction, std::string_view>, 4> kCalleeActions = {{
+constexpr EnumNames<CalleeAction, 4> kCalleeActions = {{
     {CalleeAction::EnterCorrectCode, "enter-correct-code"},
     {CalleeAction::EnterWrongCode, "enter-wrong-code"},
     {CalleeAction::NoAnswer, "no-answer"},
     {CalleeAction::Manual, "manual"},
 }};
-constexpr std::array<std::pair<Decision, std::string_view>, 3> kDecisions = {{
+constexpr EnumNames<Decision, 3> kDecisions = {{
     {Decision::Accept, "accept"},
     {Decision::Reject, "reject"},
     {Decision::Never, "never"},
 }};
-constexpr std::array<std::pair<CallOutcome, std::string_view>, 5> kCallOutcomes = {{
+constexpr EnumNames<CallOutcome, 5> kCallOutcomes = {{
     {CallOutcome::Queued, "queued"},
     {CallOutcome::InProgress, "in-progress"},
     {CallOutcome::Verified, "verified"},
@@ -101,44 +82,36 @@ bool isValidExtension(std::string_view text) {
 
 }  // namespace
 
-std::string_view orderStatusName(OrderStatus status) { return nameOf(kOrderStatuses, status); }
+std::string_view orderStatusName(OrderStatus status) { return enumName(kOrderStatuses, status); }
 std::optional<OrderStatus> parseOrderStatus(std::string_view text) {
-  return parseByName(kOrderStatuses, text);
+  return enumFromName(kOrderStatuses, text);
 }
 bool isTerminal(OrderStatus status) {
   return status == OrderStatus::Completed || status == OrderStatus::Failed;
 }
 std::string_view documentStatusName(DocumentStatus status) {
-  return nameOf(kDocumentStatuses, status);
+  return enumName(kDocumentStatuses, status);
 }
 std::optional<DocumentStatus> parseDocumentStatus(std::string_view text) {
-  return parseByName(kDocumentStatuses, text);
+  return enumFromName(kDocumentStatuses, text);
 }
-std::string_view numberKindName(NumberKind kind) { return nameOf(kNumberKinds, kind); }
+std::string_view numberKindName(NumberKind kind) { return enumName(kNumberKinds, kind); }
 std::optional<NumberKind> parseNumberKind(std::string_view text) {
-  return parseByName(kNumberKinds, text);
+  return enumFromName(kNumberKinds, text);
 }
-std::string_view hostabilityName(Hostability value) { return nameOf(kHostability, value); }
+std::string_view hostabilityName(Hostability value) { return enumName(kHostability, value); }
 std::optional<Hostability> parseHostability(std::string_view text) {
-  return parseByName(kHostability, text);
+  return enumFromName(kHostability, text);
 }
-std::string_view calleeActionName(CalleeAction action) { return nameOf(kCalleeActions, action); }
+std::string_view calleeActionName(CalleeAction action) { return enumName(kCalleeActions, action); }
 std::optional<CalleeAction> parseCalleeAction(std::string_view text) {
-  return parseByName(kCalleeActions, text);
+  return enumFromName(kCalleeActions, text);
 }
-std::string_view decisionName(Decision decision) { return nameOf(kDecisions, decision); }
+std::string_view decisionName(Decision decision) { return enumName(kDecisions, decision); }
 std::optional<Decision> parseDecision(std::string_view text) {
-  return parseByName(kDecisions, text);
+  return enumFromName(kDecisions, text);
 }
-std::string_view callOutcomeName(CallOutcome outcome) { return nameOf(kCallOutcomes, outcome); }
-
-bool isE164(std::string_view number) {
-  if (number.size() < 3 || number.size() > 16 || number[0] != '+' || number[1] == '0') {
-    return false;
-  }
-  return std::all_of(number.begin() + 1, number.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-}
+std::string_view callOutcomeName(CallOutcome outcome) { return enumName(kCallOutcomes, outcome); }
 
 bool isSid(std::string_view text, std::string_view prefix) {
   return text.size() == prefix.size() + 32 && text.substr(0, prefix.size()) == prefix &&
@@ -147,15 +120,7 @@ bool isSid(std::string_view text, std::string_view prefix) {
 }
 
 NumberKind defaultKind(std::string_view e164) {
-  static constexpr std::array<std::string_view, 8> kTollFree = {"800", "833", "844", "855",
-                                                                "866", "877", "888", "822"};
-  if (e164.size() == 12 && e164.substr(0, 2) == "+1") {
-    const std::string_view area = e164.substr(2, 3);
-    if (std::find(kTollFree.begin(), kTollFree.end(), area) != kTollFree.end()) {
-      return NumberKind::TollFree;
-    }
-  }
-  return NumberKind::Landline;
+  return isNanpTollFree(e164) ? NumberKind::TollFree : NumberKind::Landline;
 }
 
 Model::Model(Clock& clock, IdGenerator& ids) : clock_(clock), ids_(ids) {}

@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/phone.h"
 #include "core/result.h"
 
 // Twilio's hosted-number state and rules. No HTTP, JSON or XML types here (house rule 1).
@@ -283,7 +284,6 @@ struct UpdateNumberInput {
 // Told about every status an order enters, so routes can send the status callback.
 using OrderListener = std::function<void(const Order& order, const Account& account)>;
 
-bool isE164(std::string_view number);
 bool isSid(std::string_view text, std::string_view prefix);
 NumberKind defaultKind(std::string_view e164);
 

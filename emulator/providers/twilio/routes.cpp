@@ -52,6 +52,28 @@ TwilioProvider::TwilioProvider(ProviderContext context)
 
 void TwilioProvider::reset() { model_.reset(); }
 
+HttpResponse TwilioProvider::errorForStatus(int status, const HttpRequest& request) const {
+  switch (status) {
+    case 401:
+      return wire::errorResponse(errors::authenticate());
+    case 404:
+      return wire::errorResponse(errors::notFound(request.path));
+    case 429:
+      return wire::errorResponse(
+          makeError(ErrorCode::ResourceExhausted, "Too Many Requests", "20429"));
+    case 503:
+      return wire::errorResponse(makeError(ErrorCode::Internal, "Service Unavailable", "20503"));
+    default:
+      break;
+  }
+  const int code = status >= 500 ? 20500 : 20001;
+  return jsonResponse(status,
+                      json{{"code", code},
+                           {"message", status >= 500 ? "Internal Server Error" : "Bad Request"},
+                           {"more_info", std::string(errors::kMoreInfoBase) + std::to_string(code)},
+                           {"status", status}});
+}
+
 HttpResponse TwilioProvider::pipeline(HttpRequest& request, const Operation& operation) const {
   const auto credentials = request.basicCredentials();
   const Account* account =

@@ -91,7 +91,7 @@ int httpStatusFor(const Error& error) {
     case ErrorCode::PayloadTooLarge:
       return 413;
     case ErrorCode::Internal:
-      return 500;
+      return error.provider_code == "20503" ? 503 : 500;
   }
   return 500;
 }

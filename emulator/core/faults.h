@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hnemu {
+
+// A fault to answer instead of a provider: the matching requests get the provider's own error
+// for `status`, and the operation is not run, so a client's retry never duplicates a resource.
+struct FaultRule {
+  uint64_t id = 0;
+  std::string provider;  // empty: any provider
+  std::string method;    // empty: any method
+  std::string path;      // a path prefix ("/v2/messaging_hosted_number_orders"); empty: any
+  int status = 500;
+  int times = 1;  // how many matching requests fail; 0: every one
+  std::optional<double> retry_after_seconds;
+  int fired = 0;
+};
+
+class FaultInjector {
+ public:
+  uint64_t add(FaultRule rule);
+  // The rule that answers this request, if any; counts it as fired.
+  std::optional<FaultRule> take(const std::string& provider, const std::string& method,
+                                const std::string& path);
+  std::vector<FaultRule> rules() const;
+  void clear();
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<FaultRule> rules_;
+  uint64_t next_id_ = 1;
+};
+
+}  // namespace hnemu

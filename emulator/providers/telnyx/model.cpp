@@ -1,0 +1,759 @@
+#include "providers/telnyx/model.h"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <set>
+
+#include "core/enum_names.h"
+#include "core/phone.h"
+#include "providers/telnyx/errors.h"
+
+namespace hnemu::telnyx {
+namespace {
+
+constexpr EnumNames<OrderStatus, 12> kOrderStatuses = {{
+    {OrderStatus::Pending, "pending"},
+    {OrderStatus::LoaFileSuccessful, "loa_file_successful"},
+    {OrderStatus::Provisioning, "provisioning"},
+    {OrderStatus::Successful, "successful"},
+    {OrderStatus::Failed, "failed"},
+    {OrderStatus::Deleted, "deleted"},
+    {OrderStatus::CarrierRejected, "carrier_rejected"},
+    {OrderStatus::IneligibleCarrier, "ineligible_carrier"},
+    {OrderStatus::LoaFileInvalid, "loa_file_invalid"},
+    {OrderStatus::IncompleteDocumentation, "incomplete_documentation"},
+    {OrderStatus::IncorrectBillingInformation, "incorrect_billing_information"},
+    {OrderStatus::ComplianceReviewFailed, "compliance_review_failed"},
+}};
+constexpr EnumNames<NumberStatus, 13> kNumberStatuses = {{
+    {NumberStatus::Pending, "pending"},
+    {NumberStatus::OwnershipSuccessful, "ownership_successful"},
+    {NumberStatus::Provisioning, "provisioning"},
+    {NumberStatus::Successful, "successful"},
+    {NumberStatus::Deleted, "deleted"},
+    {NumberStatus::Failed, "failed"},
+    {NumberStatus::FailedActivation, "failed_activation"},
+    {NumberStatus::FailedCarrierRejected, "failed_carrier_rejected"},
+    {NumberStatus::FailedIneligibleCarrier, "failed_ineligible_carrier"},
+    {NumberStatus::FailedNumberAlreadyHosted, "failed_number_already_hosted"},
+    {NumberStatus::FailedNumberNotFound, "failed_number_not_found"},
+    {NumberStatus::FailedOwnershipVerification, "failed_ownership_verification"},
+    {NumberStatus::FailedTimeout, "failed_timeout"},
+}};
+constexpr EnumNames<Eligibility, 12> kEligibility = {{
+    {Eligibility::Eligible, "ELIGIBLE"},
+    {Eligibility::NotRepeated, "NUMBER_CAN_NOT_BE_REPEATED"},
+    {Eligibility::NotValidated, "NUMBER_CAN_NOT_BE_VALIDATED"},
+    {Eligibility::Wireless, "NUMBER_CAN_NOT_BE_WIRELESS"},
+    {Eligibility::ActiveInYourAccount, "NUMBER_CAN_NOT_BE_ACTIVE_IN_YOUR_ACCOUNT"},
+    {Eligibility::HostedWithTelnyxSubscriber, "NUMBER_CAN_NOT_HOSTED_WITH_A_TELNYX_SUBSCRIBER"},
+    {Eligibility::InTelnyx, "NUMBER_CAN_NOT_BE_IN_TELNYX"},
+    {Eligibility::NotUsNumber, "NUMBER_IS_NOT_A_US_NUMBER"},
+    {Eligibility::InvalidRoutingNumber, "NUMBER_IS_NOT_A_VALID_ROUTING_NUMBER"},
+    {Eligibility::NotE164, "NUMBER_IS_NOT_IN_E164_FORMAT"},
+    {Eligibility::BillingCheckFailed, "BILLING_ACCOUNT_CHECK_FAILED"},
+    {Eligibility::BillingAbolished, "BILLING_ACCOUNT_IS_ABOLISHED"},
+}};
+// Explanations from Telnyx's hosted SMS guide.
+constexpr EnumNames<Eligibility, 12> kEligibilityDetails = {{
+    {Eligibility::Eligible, "Number can be hosted"},
+    {Eligibility::NotRepeated, "Number is repeated in the request"},
+    {Eligibility::NotValidated, "Number could not be validated"},
+    {Eligibility::Wireless, "Wireless numbers are not supported"},
+    {Eligibility::ActiveInYourAccount, "Number is already active in your account"},
+    {Eligibility::HostedWithTelnyxSubscriber, "Number is already hosted by another Telnyx user"},
+    {Eligibility::InTelnyx, "Number is already on the Telnyx platform"},
+    {Eligibility::NotUsNumber, "Only US numbers are supported"},
+    {Eligibility::InvalidRoutingNumber, "Number is not a valid routing number"},
+    {Eligibility::NotE164, "Number is not in E164 format"},
+    {Eligibility::BillingCheckFailed, "Billing account check failed"},
+    {Eligibility::BillingAbolished, "Billing account is abolished"},
+}};
+constexpr EnumNames<Billing, 3> kBilling = {{{Billing::Ok, "ok"},
+                                             {Billing::CheckFailed, "check-failed"},
+                                             {Billing::Abolished, "abolished"}}};
+constexpr EnumNames<LineKind, 4> kLineKinds = {{{LineKind::Landline, "landline"},
+                                                {LineKind::TollFree, "toll-free"},
+                                                {LineKind::Wireless, "wireless"},
+                                                {LineKind::Voip, "voip"}}};
+constexpr EnumNames<ReviewOutcome, 5> kReviewOutcomes = {{
+    {ReviewOutcome::Accept, "accept"},
+    {ReviewOutcome::LoaFileInvalid, "loa_file_invalid"},
+    {ReviewOutcome::IncompleteDocumentation, "incomplete_documentation"},
+    {ReviewOutcome::IncorrectBillingInformation, "incorrect_billing_information"},
+    {ReviewOutcome::ComplianceReviewFailed, "compliance_review_failed"},
+}};
+constexpr EnumNames<CarrierDecision, 7> kCarrierDecisions = {{
+    {CarrierDecision::Accept, "accept"},
+    {CarrierDecision::Reject, "reject"},
+    {CarrierDecision::Ineligible, "ineligible"},
+    {CarrierDecision::NotFound, "not-found"},
+    {CarrierDecision::AlreadyHosted, "already-hosted"},
+    {CarrierDecision::ActivationFails, "activation-fails"},
+    {CarrierDecision::Never, "never"},
+}};
+
+bool isOpenForDocuments(OrderStatus status) {
+  return status == OrderStatus::Pending || status == OrderStatus::LoaFileInvalid ||
+         status == OrderStatus::IncompleteDocumentation ||
+         status == OrderStatus::IncorrectBillingInformation;
+}
+
+bool isFinal(OrderStatus status) {
+  return status == OrderStatus::Successful || status == OrderStatus::Failed ||
+         status == OrderStatus::Deleted || status == OrderStatus::CarrierRejected ||
+         status == OrderStatus::IneligibleCarrier || status == OrderStatus::ComplianceReviewFailed;
+}
+
+LineKind defaultKind(std::string_view e164) {
+  return isNanpTollFree(e164) ? LineKind::TollFree : LineKind::Landline;
+}
+
+}  // namespace
+
+std::string_view orderStatusName(OrderStatus status) { return enumName(kOrderStatuses, status); }
+std::string_view numberStatusName(NumberStatus status) { return enumName(kNumberStatuses, status); }
+bool isFailed(NumberStatus status) {
+  return status != NumberStatus::Pending && status != NumberStatus::OwnershipSuccessful &&
+         status != NumberStatus::Provisioning && status != NumberStatus::Successful;
+}
+std::string_view eligibilityName(Eligibility value) { return enumName(kEligibility, value); }
+std::string_view eligibilityDetail(Eligibility value) {
+  return enumName(kEligibilityDetails, value);
+}
+std::optional<Billing> parseBilling(std::string_view text) { return enumFromName(kBilling, text); }
+std::string_view billingName(Billing value) { return enumName(kBilling, value); }
+std::optional<LineKind> parseLineKind(std::string_view text) {
+  return enumFromName(kLineKinds, text);
+}
+std::string_view lineKindName(LineKind value) { return enumName(kLineKinds, value); }
+std::optional<ReviewOutcome> parseReviewOutcome(std::string_view text) {
+  return enumFromName(kReviewOutcomes, text);
+}
+std::string_view reviewOutcomeName(ReviewOutcome value) { return enumName(kReviewOutcomes, value); }
+std::optional<CarrierDecision> parseCarrierDecision(std::string_view text) {
+  return enumFromName(kCarrierDecisions, text);
+}
+std::string_view carrierDecisionName(CarrierDecision value) {
+  return enumName(kCarrierDecisions, value);
+}
+
+TimePoint addBusinessDays(TimePoint from, int days) {
+  TimePoint t = from;
+  while (days > 0) {
+    t += std::chrono::hours(24);
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch());
+    const std::time_t tt = static_cast<std::time_t>(seconds.count());
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    if (tm.tm_wday != 0 && tm.tm_wday != 6) {
+      --days;
+    }
+  }
+  return t;
+}
+
+Model::Model(Clock& clock, IdGenerator& ids) : clock_(clock), ids_(ids) {}
+
+void Model::reset() {
+  orders_.clear();
+  numbers_.clear();
+  inbox_.clear();
+  sequence_ = 0;
+  ++epoch_;
+}
+
+void Model::schedule(Millis delay, std::string label, std::function<void()> effect) {
+  clock_.scheduleAfter(delay, "telnyx: " + label,
+                       [this, epoch = epoch_, effect = std::move(effect)] {
+                         if (epoch == epoch_) {
+                           effect();
+                         }
+                       });
+}
+
+const Account* Model::authenticate(std::string_view api_key) const {
+  for (const Account& account : world_.accounts) {
+    if (!api_key.empty() && account.api_key == api_key) {
+      return &account;
+    }
+  }
+  return nullptr;
+}
+
+const MessagingProfile* Model::profile(std::string_view id) const {
+  for (const MessagingProfile& candidate : world_.profiles) {
+    if (candidate.id == id) {
+      return &candidate;
+    }
+  }
+  return nullptr;
+}
+
+NumberProfile Model::numberProfile(const std::string& phone_number) const {
+  const auto it = world_.numbers.find(phone_number);
+  if (it != world_.numbers.end()) {
+    return it->second;
+  }
+  NumberProfile profile;
+  profile.phone_number = phone_number;
+  return profile;
+}
+
+Eligibility Model::eligibilityOf(const Account& account, const std::string& number) const {
+  if (!isE164(number)) {
+    return Eligibility::NotE164;
+  }
+  if (account.billing == Billing::Abolished) {
+    return Eligibility::BillingAbolished;
+  }
+  if (account.billing == Billing::CheckFailed) {
+    return Eligibility::BillingCheckFailed;
+  }
+  const NumberProfile profile = numberProfile(number);
+  if (number.size() != 12 || number.substr(0, 2) != "+1" || !profile.us_number) {
+    return Eligibility::NotUsNumber;
+  }
+  if (profile.lookup_fails) {
+    return Eligibility::NotValidated;
+  }
+  if (!profile.valid_routing) {
+    return Eligibility::InvalidRoutingNumber;
+  }
+  if (profile.kind.value_or(defaultKind(number)) == LineKind::Wireless) {
+    return Eligibility::Wireless;
+  }
+  if (profile.on_telnyx) {
+    return Eligibility::InTelnyx;
+  }
+  for (const auto& [id, hosted] : numbers_) {
+    if (hosted.phone_number == number && !isFailed(hosted.status)) {
+      return hosted.user_id == account.user_id ? Eligibility::ActiveInYourAccount
+                                               : Eligibility::HostedWithTelnyxSubscriber;
+    }
+  }
+  if (profile.hosted_by_another_customer) {
+    return Eligibility::HostedWithTelnyxSubscriber;
+  }
+  return Eligibility::Eligible;
+}
+
+std::vector<EligibilityResult> Model::checkEligibility(
+    const Account& account, const std::vector<std::string>& numbers) const {
+  std::vector<EligibilityResult> out;
+  std::set<std::string> seen;
+  for (const std::string& number : numbers) {
+    const bool repeated = !seen.insert(number).second;
+    out.push_back({number, repeated ? Eligibility::NotRepeated : eligibilityOf(account, number)});
+  }
+  return out;
+}
+
+void Model::announce(const Order& order, const std::string& event) {
+  if (listener_) {
+    listener_(order, numbersOf(order), event);
+  }
+}
+
+void Model::setNumberStatus(HostedNumber& number, NumberStatus status) {
+  number.status = status;
+  number.updated_at = clock_.now();
+}
+
+Result<Order> Model::createOrder(const Account& account,
+                                 std::optional<std::string> messaging_profile_id,
+                                 const std::vector<std::string>& numbers) {
+  if (messaging_profile_id) {
+    const MessagingProfile* found = profile(*messaging_profile_id);
+    if (found == nullptr || found->user_id != account.user_id) {
+      return errors::associatedResourceMissing(
+          "Messaging profile '" + *messaging_profile_id + "' does not exist.",
+          "/messaging_profile_id");
+    }
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    const std::string pointer = "/phone_numbers/" + std::to_string(i);
+    if (!isE164(numbers[i])) {
+      return errors::notE164(numbers[i], pointer);
+    }
+    if (!seen.insert(numbers[i]).second) {
+      return errors::badRequest("'" + numbers[i] + "' is listed more than once.", pointer);
+    }
+    const Eligibility eligibility = eligibilityOf(account, numbers[i]);
+    // A number hosted by another customer becomes failed_number_already_hosted inside the order;
+    // every other ineligibility refuses the order, as the eligibility check would have said.
+    if (eligibility != Eligibility::Eligible &&
+        eligibility != Eligibility::HostedWithTelnyxSubscriber) {
+      return errors::badRequest(numbers[i] + " is not eligible for hosting: " +
+                                    std::string(eligibilityName(eligibility)) + " (" +
+                                    std::string(eligibilityDetail(eligibility)) + ").",
+                                pointer);
+    }
+  }
+  const TimePoint now = clock_.now();
+  Order order;
+  order.id = ids_.uuid();
+  order.user_id = account.user_id;
+  order.messaging_profile_id = messaging_profile_id;
+  order.created_at = now;
+  order.updated_at = now;
+  order.sequence = ++sequence_;
+  for (const std::string& phone_number : numbers) {
+    HostedNumber number;
+    number.id = ids_.uuid();
+    number.order_id = order.id;
+    number.user_id = account.user_id;
+    number.phone_number = phone_number;
+    number.messaging_profile_id = messaging_profile_id;
+    number.created_at = now;
+    number.updated_at = now;
+    if (eligibilityOf(account, phone_number) == Eligibility::HostedWithTelnyxSubscriber) {
+      number.status = NumberStatus::FailedNumberAlreadyHosted;
+    }
+    order.number_ids.push_back(number.id);
+    numbers_.emplace(number.id, std::move(number));
+  }
+  const std::string id = order.id;
+  Order& stored = orders_.emplace(id, std::move(order)).first->second;
+  announce(stored, "created");
+  if (!stored.number_ids.empty() && liveNumbers(stored).empty()) {
+    stored.status = OrderStatus::Failed;
+    announce(stored, "updated");
+  }
+  return stored;
+}
+
+Order* Model::findOrder(const Account& account, std::string_view id) {
+  const auto it = orders_.find(std::string(id));
+  return it == orders_.end() || it->second.user_id != account.user_id ? nullptr : &it->second;
+}
+
+Result<Order> Model::fetchOrder(const Account& account, std::string_view id) const {
+  const auto it = orders_.find(std::string(id));
+  if (it == orders_.end() || it->second.user_id != account.user_id) {
+    return errors::notFound();
+  }
+  return it->second;
+}
+
+std::vector<Order> Model::listOrders(const Account& account) const {
+  std::vector<Order> out;
+  for (const auto& [id, order] : orders_) {
+    if (order.user_id == account.user_id) {
+      out.push_back(order);
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Order& a, const Order& b) { return a.sequence > b.sequence; });
+  return out;
+}
+
+std::vector<HostedNumber> Model::numbersOf(const Order& order) const {
+  std::vector<HostedNumber> out;
+  for (const std::string& id : order.number_ids) {
+    out.push_back(numbers_.at(id));
+  }
+  return out;
+}
+
+std::vector<HostedNumber*> Model::liveNumbers(const Order& order) {
+  std::vector<HostedNumber*> out;
+  for (const std::string& id : order.number_ids) {
+    HostedNumber& number = numbers_.at(id);
+    if (!isFailed(number.status)) {
+      out.push_back(&number);
+    }
+  }
+  return out;
+}
+
+Result<Order> Model::deleteOrder(const Account& account, std::string_view id) {
+  Order* order = findOrder(account, id);
+  if (order == nullptr) {
+    return errors::notFound();
+  }
+  if (order->status != OrderStatus::Deleted) {
+    order->status = OrderStatus::Deleted;
+    order->updated_at = clock_.now();
+    for (const std::string& number_id : order->number_ids) {
+      setNumberStatus(numbers_.at(number_id), NumberStatus::Deleted);
+    }
+    announce(*order, "deleted");
+  }
+  return *order;
+}
+
+Result<std::vector<CodeRequestResult>> Model::requestCodes(const Account& account,
+                                                           std::string_view id,
+                                                           const std::vector<std::string>& numbers,
+                                                           const std::string& method) {
+  Order* order = findOrder(account, id);
+  if (order == nullptr) {
+    return errors::notFound();
+  }
+  if (isFinal(order->status)) {
+    return errors::invalidState("Verification codes cannot be sent for an order that is " +
+                                std::string(orderStatusName(order->status)) + ".");
+  }
+  std::vector<CodeRequestResult> out;
+  for (const std::string& phone_number : numbers) {
+    CodeRequestResult result;
+    result.phone_number = phone_number;
+    HostedNumber* number = nullptr;
+    for (const std::string& number_id : order->number_ids) {
+      if (numbers_.at(number_id).phone_number == phone_number) {
+        number = &numbers_.at(number_id);
+      }
+    }
+    if (number == nullptr) {
+      result.error = "Phone number is not part of the order";
+    } else if (number->status == NumberStatus::OwnershipSuccessful) {
+      result.error = "Phone number ownership is already verified";
+    } else if (number->status != NumberStatus::Pending) {
+      result.error = "Phone number is " + std::string(numberStatusName(number->status));
+    } else {
+      number->code = ids_.digits(world_.rules.code_digits);
+      number->code_id = ids_.uuid();
+      result.type = method;
+      result.verification_code_id = number->code_id;
+      if (numberProfile(phone_number).code_delivered) {
+        InboxMessage message;
+        message.to = phone_number;
+        message.code = *number->code;
+        message.method = method;
+        message.body = "Your Telnyx verification code is " + *number->code;
+        message.order_id = order->id;
+        message.verification_code_id = *number->code_id;
+        message.sent_at = clock_.now();
+        message.delivered_at = clock_.now() + world_.rules.code_delivery;
+        // The message reaches the number's owner after the delivery delay.
+        schedule(world_.rules.code_delivery, "deliver code to " + phone_number,
+                 [this, message] { inbox_.push_back(message); });
+      }
+    }
+    out.push_back(std::move(result));
+  }
+  return out;
+}
+
+Result<std::vector<CodeCheckResult>> Model::checkCodes(const Account& account, std::string_view id,
+                                                       const std::vector<CodeCheck>& codes) {
+  Order* order = findOrder(account, id);
+  if (order == nullptr) {
+    return errors::notFound();
+  }
+  if (isFinal(order->status)) {
+    return errors::invalidState("Codes cannot be validated for an order that is " +
+                                std::string(orderStatusName(order->status)) + ".");
+  }
+  std::vector<CodeCheckResult> out;
+  bool changed = false;
+  for (const CodeCheck& check : codes) {
+    HostedNumber* number = nullptr;
+    for (const std::string& number_id : order->number_ids) {
+      if (numbers_.at(number_id).phone_number == check.phone_number) {
+        number = &numbers_.at(number_id);
+      }
+    }
+    std::string status = "rejected";
+    if (number != nullptr && number->status == NumberStatus::OwnershipSuccessful) {
+      status = "already_verified";
+    } else if (number != nullptr && number->status == NumberStatus::Pending && number->code &&
+               *number->code == check.code) {
+      setNumberStatus(*number, NumberStatus::OwnershipSuccessful);
+      status = "verified";
+      changed = true;
+    } else if (number != nullptr && number->status == NumberStatus::Pending && number->code) {
+      if (++number->wrong_codes >= world_.rules.max_code_attempts) {
+        setNumberStatus(*number, NumberStatus::FailedOwnershipVerification);
+        changed = true;
+      }
+    }
+    out.push_back({check.phone_number, status});
+  }
+  if (changed) {
+    order->updated_at = clock_.now();
+    if (liveNumbers(*order).empty()) {
+      order->status = OrderStatus::Failed;
+    }
+    announce(*order, "updated");
+    maybeSubmitForReview(*order);
+  }
+  return out;
+}
+
+Result<Order> Model::uploadDocuments(const Account& account, std::string_view id, bool loa,
+                                     bool bill) {
+  Order* order = findOrder(account, id);
+  if (order == nullptr) {
+    return errors::notFound();
+  }
+  if (!loa && !bill) {
+    return *order;  // nothing sent, nothing changes
+  }
+  if (!isOpenForDocuments(order->status)) {
+    return errors::invalidState("Documents cannot be uploaded for an order that is " +
+                                std::string(orderStatusName(order->status)) + ".");
+  }
+  order->has_loa = order->has_loa || loa;
+  order->has_bill = order->has_bill || bill;
+  order->updated_at = clock_.now();
+  maybeSubmitForReview(*order);
+  return *order;
+}
+
+// Documents complete and every remaining number verified: the order goes to Telnyx's review.
+void Model::maybeSubmitForReview(Order& order) {
+  const auto live = liveNumbers(order);
+  if (!isOpenForDocuments(order.status) || !order.has_loa || !order.has_bill || live.empty() ||
+      !std::all_of(live.begin(), live.end(), [](const HostedNumber* n) {
+        return n->status == NumberStatus::OwnershipSuccessful;
+      })) {
+    return;
+  }
+  order.status = OrderStatus::LoaFileSuccessful;
+  order.updated_at = clock_.now();
+  announce(order, "updated");
+  const TimePoint due = addBusinessDays(clock_.now(), world_.rules.review_business_days);
+  const std::string order_id = order.id;
+  const int review_number = order.reviews + 1;
+  schedule(due - clock_.now(), "review " + order_id, [this, order_id, review_number] {
+    const auto it = orders_.find(order_id);
+    if (it != orders_.end() && it->second.status == OrderStatus::LoaFileSuccessful &&
+        it->second.reviews + 1 == review_number) {
+      review(order_id, std::nullopt);
+    }
+  });
+}
+
+void Model::review(const std::string& order_id, std::optional<ReviewOutcome> forced) {
+  Order& order = orders_.at(order_id);
+  order.reviews += 1;
+  ReviewOutcome outcome = ReviewOutcome::Accept;
+  if (forced) {
+    outcome = *forced;
+  } else {
+    // The strictest of the numbers' reviews decides, while it still rejects.
+    for (HostedNumber* number : liveNumbers(order)) {
+      const NumberProfile profile = numberProfile(number->phone_number);
+      const bool still_rejects =
+          profile.review_rejections == 0 || order.reviews <= profile.review_rejections;
+      if (profile.review != ReviewOutcome::Accept && still_rejects &&
+          (outcome == ReviewOutcome::Accept ||
+           profile.review == ReviewOutcome::ComplianceReviewFailed)) {
+        outcome = profile.review;
+      }
+    }
+  }
+  order.updated_at = clock_.now();
+  switch (outcome) {
+    case ReviewOutcome::LoaFileInvalid:
+      order.status = OrderStatus::LoaFileInvalid;
+      order.has_loa = false;
+      break;
+    case ReviewOutcome::IncompleteDocumentation:
+      order.status = OrderStatus::IncompleteDocumentation;
+      order.has_loa = false;
+      order.has_bill = false;
+      break;
+    case ReviewOutcome::IncorrectBillingInformation:
+      order.status = OrderStatus::IncorrectBillingInformation;
+      order.has_bill = false;
+      break;
+    case ReviewOutcome::ComplianceReviewFailed:
+      order.status = OrderStatus::ComplianceReviewFailed;
+      for (HostedNumber* number : liveNumbers(order)) {
+        setNumberStatus(*number, NumberStatus::Failed);
+      }
+      break;
+    case ReviewOutcome::Accept: {
+      order.status = OrderStatus::Provisioning;
+      for (HostedNumber* number : liveNumbers(order)) {
+        setNumberStatus(*number, NumberStatus::Provisioning);
+        const NumberProfile profile = numberProfile(number->phone_number);
+        const std::string number_id = number->id;
+        const CarrierDecision decision = profile.carrier;
+        const Millis after = decision == CarrierDecision::Never ? world_.rules.activation_timeout
+                                                                : profile.carrier_after;
+        schedule(after, "carrier " + std::string(carrierDecisionName(decision)) + " " + number_id,
+                 [this, number_id, decision] { carrierDecided(number_id, decision); });
+      }
+      break;
+    }
+  }
+  announce(order, "updated");
+}
+
+void Model::carrierDecided(const std::string& number_id, CarrierDecision decision) {
+  HostedNumber& number = numbers_.at(number_id);
+  if (number.status != NumberStatus::Provisioning) {
+    return;
+  }
+  switch (decision) {
+    case CarrierDecision::Accept:
+      setNumberStatus(number, NumberStatus::Successful);
+      break;
+    case CarrierDecision::Reject:
+      setNumberStatus(number, NumberStatus::FailedCarrierRejected);
+      break;
+    case CarrierDecision::Ineligible:
+      setNumberStatus(number, NumberStatus::FailedIneligibleCarrier);
+      break;
+    case CarrierDecision::NotFound:
+      setNumberStatus(number, NumberStatus::FailedNumberNotFound);
+      break;
+    case CarrierDecision::AlreadyHosted:
+      setNumberStatus(number, NumberStatus::FailedNumberAlreadyHosted);
+      break;
+    case CarrierDecision::ActivationFails:
+      setNumberStatus(number, NumberStatus::FailedActivation);
+      break;
+    case CarrierDecision::Never:
+      // The carrier never answered within the activation timeout.
+      setNumberStatus(number, NumberStatus::FailedTimeout);
+      break;
+  }
+  Order& order = orders_.at(number.order_id);
+  order.updated_at = clock_.now();
+  settleOrder(order);
+  announce(order, "updated");
+}
+
+// Once no number is provisioning any more, the order takes its final status.
+void Model::settleOrder(Order& order) {
+  const auto numbers = numbersOf(order);
+  if (order.status != OrderStatus::Provisioning ||
+      std::any_of(numbers.begin(), numbers.end(),
+                  [](const HostedNumber& n) { return n.status == NumberStatus::Provisioning; })) {
+    return;
+  }
+  auto all = [&](NumberStatus status) {
+    return std::all_of(numbers.begin(), numbers.end(),
+                       [status](const HostedNumber& n) { return n.status == status; });
+  };
+  if (std::any_of(numbers.begin(), numbers.end(),
+                  [](const HostedNumber& n) { return n.status == NumberStatus::Successful; })) {
+    order.status = OrderStatus::Successful;
+  } else if (all(NumberStatus::FailedCarrierRejected)) {
+    order.status = OrderStatus::CarrierRejected;
+  } else if (all(NumberStatus::FailedIneligibleCarrier)) {
+    order.status = OrderStatus::IneligibleCarrier;
+  } else {
+    order.status = OrderStatus::Failed;
+  }
+}
+
+Status Model::reviewNow(std::string_view order_id, ReviewOutcome outcome) {
+  const auto it = orders_.find(std::string(order_id));
+  if (it == orders_.end()) {
+    return makeError(ErrorCode::NotFound, "no order " + std::string(order_id));
+  }
+  if (it->second.status != OrderStatus::LoaFileSuccessful) {
+    return makeError(ErrorCode::FailedPrecondition,
+                     "order " + std::string(order_id) + " is " +
+                         std::string(orderStatusName(it->second.status)) +
+                         ", not loa_file_successful");
+  }
+  review(it->first, outcome);
+  return {};
+}
+
+Status Model::carrierNow(std::string_view number_id, CarrierDecision decision) {
+  const auto it = numbers_.find(std::string(number_id));
+  if (it == numbers_.end()) {
+    return makeError(ErrorCode::NotFound, "no hosted number " + std::string(number_id));
+  }
+  if (it->second.status != NumberStatus::Provisioning) {
+    return makeError(ErrorCode::FailedPrecondition,
+                     "number " + std::string(number_id) + " is " +
+                         std::string(numberStatusName(it->second.status)) + ", not provisioning");
+  }
+  carrierDecided(it->first, decision);
+  return {};
+}
+
+HostedNumber* Model::findNumber(const Account& account, std::string_view id_or_number) {
+  for (auto& [id, number] : numbers_) {
+    if (number.user_id == account.user_id && number.status != NumberStatus::Deleted &&
+        (id == id_or_number || number.phone_number == id_or_number)) {
+      return &number;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<HostedNumber> Model::listNumbers(const Account& account,
+                                             const NumberFilter& filter) const {
+  std::vector<HostedNumber> out;
+  for (const auto& [id, number] : numbers_) {
+    if (number.user_id != account.user_id || number.status == NumberStatus::Deleted ||
+        (filter.messaging_profile_id &&
+         number.messaging_profile_id != filter.messaging_profile_id) ||
+        (filter.phone_number && number.phone_number != *filter.phone_number) ||
+        (filter.phone_number_contains &&
+         number.phone_number.find(*filter.phone_number_contains) == std::string::npos)) {
+      continue;
+    }
+    out.push_back(number);
+  }
+  std::sort(out.begin(), out.end(), [&](const HostedNumber& a, const HostedNumber& b) {
+    return filter.descending ? a.phone_number > b.phone_number : a.phone_number < b.phone_number;
+  });
+  return out;
+}
+
+Result<HostedNumber> Model::fetchNumber(const Account& account,
+                                        std::string_view id_or_number) const {
+  for (const auto& [id, number] : numbers_) {
+    if (number.user_id == account.user_id && number.status != NumberStatus::Deleted &&
+        (id == id_or_number || number.phone_number == id_or_number)) {
+      return number;
+    }
+  }
+  return errors::notFound();
+}
+
+Result<HostedNumber> Model::updateNumber(const Account& account, std::string_view id_or_number,
+                                         const NumberUpdate& update) {
+  HostedNumber* number = findNumber(account, id_or_number);
+  if (number == nullptr) {
+    return errors::notFound();
+  }
+  if (update.messaging_profile_id) {
+    if (update.messaging_profile_id->empty()) {
+      number->messaging_profile_id.reset();
+    } else {
+      const MessagingProfile* found = profile(*update.messaging_profile_id);
+      if (found == nullptr || found->user_id != account.user_id) {
+        return errors::associatedResourceMissing(
+            "Messaging profile '" + *update.messaging_profile_id + "' does not exist.",
+            "/messaging_profile_id");
+      }
+      number->messaging_profile_id = update.messaging_profile_id;
+    }
+  }
+  if (update.messaging_product) {
+    number->messaging_product = *update.messaging_product;
+  }
+  if (update.tags) {
+    number->tags = *update.tags;
+  }
+  number->updated_at = clock_.now();
+  return *number;
+}
+
+Result<Order> Model::deleteNumber(const Account& account, std::string_view id) {
+  HostedNumber* number = findNumber(account, id);
+  if (number == nullptr) {
+    return errors::notFound();
+  }
+  setNumberStatus(*number, NumberStatus::Deleted);
+  Order& order = orders_.at(number->order_id);
+  order.updated_at = clock_.now();
+  announce(order, "updated");
+  return order;
+}
+
+}  // namespace hnemu::telnyx

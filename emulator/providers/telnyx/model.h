@@ -1,0 +1,294 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/ids.h"
+#include "core/phone.h"
+#include "core/result.h"
+
+// Telnyx hosted SMS ("messaging hosted number orders"): state and rules, no HTTP/JSON types.
+namespace hnemu::telnyx {
+
+enum class OrderStatus {
+  Pending,
+  LoaFileSuccessful,
+  Provisioning,
+  Successful,
+  Failed,
+  Deleted,
+  CarrierRejected,
+  IneligibleCarrier,
+  LoaFileInvalid,
+  IncompleteDocumentation,
+  IncorrectBillingInformation,
+  ComplianceReviewFailed,
+};
+std::string_view orderStatusName(OrderStatus status);
+
+enum class NumberStatus {
+  Pending,
+  OwnershipSuccessful,
+  Provisioning,
+  Successful,
+  Deleted,
+  Failed,
+  FailedActivation,
+  FailedCarrierRejected,
+  FailedIneligibleCarrier,
+  FailedNumberAlreadyHosted,
+  FailedNumberNotFound,
+  FailedOwnershipVerification,
+  FailedTimeout,
+};
+std::string_view numberStatusName(NumberStatus status);
+bool isFailed(NumberStatus status);
+
+enum class Eligibility {
+  Eligible,
+  NotRepeated,  // NUMBER_CAN_NOT_BE_REPEATED: listed twice in one request
+  NotValidated,
+  Wireless,
+  ActiveInYourAccount,
+  HostedWithTelnyxSubscriber,
+  InTelnyx,
+  NotUsNumber,
+  InvalidRoutingNumber,
+  NotE164,
+  BillingCheckFailed,
+  BillingAbolished,
+};
+std::string_view eligibilityName(Eligibility value);  // NUMBER_IS_NOT_A_US_NUMBER, ...
+std::string_view eligibilityDetail(Eligibility value);
+
+// ---- The world ----
+
+enum class Billing { Ok, CheckFailed, Abolished };
+enum class LineKind { Landline, TollFree, Wireless, Voip };
+enum class ReviewOutcome {
+  Accept,
+  LoaFileInvalid,
+  IncompleteDocumentation,
+  IncorrectBillingInformation,
+  ComplianceReviewFailed,
+};
+enum class CarrierDecision {
+  Accept,
+  Reject,
+  Ineligible,
+  NotFound,
+  AlreadyHosted,
+  ActivationFails,
+  Never
+};
+
+std::optional<Billing> parseBilling(std::string_view text);
+std::string_view billingName(Billing value);
+std::optional<LineKind> parseLineKind(std::string_view text);
+std::string_view lineKindName(LineKind value);
+std::optional<ReviewOutcome> parseReviewOutcome(std::string_view text);
+std::string_view reviewOutcomeName(ReviewOutcome value);
+std::optional<CarrierDecision> parseCarrierDecision(std::string_view text);
+std::string_view carrierDecisionName(CarrierDecision value);
+
+struct Account {
+  std::string api_key;
+  std::string user_id;  // a UUID; webhooks name it
+  std::string name;
+  Billing billing = Billing::Ok;
+};
+
+struct MessagingProfile {
+  std::string id;
+  std::string user_id;
+  std::string name;
+  std::string webhook_url;
+  std::string webhook_failover_url;
+};
+
+struct NumberProfile {
+  std::string phone_number;
+  std::optional<LineKind> kind;  // unset: toll-free for 8XX area codes, else landline
+  bool us_number = true;         // unset by profile: +1 numbers are US
+  bool on_telnyx = false;
+  bool hosted_by_another_customer = false;
+  bool valid_routing = true;
+  bool lookup_fails = false;
+  bool code_delivered = true;  // false: the code never reaches the number
+  ReviewOutcome review = ReviewOutcome::Accept;
+  int review_rejections = 1;  // how many reviews reject before one accepts; 0: every one
+  CarrierDecision carrier = CarrierDecision::Accept;
+  Millis carrier_after{std::chrono::hours(24)};
+};
+
+struct Rules {
+  int review_business_days = 2;  // Telnyx says 1-3 business days
+  int max_code_attempts = 3;     // wrong codes before failed_ownership_verification
+  Millis code_delivery{std::chrono::seconds(10)};
+  Millis activation_timeout{std::chrono::hours(24 * 5)};  // a silent carrier: failed_timeout
+  size_t code_digits = 5;
+};
+
+struct World {
+  std::vector<Account> accounts;
+  std::vector<MessagingProfile> profiles;
+  std::map<std::string, NumberProfile> numbers;
+  Rules rules;
+};
+
+// ---- Resources ----
+
+struct HostedNumber {
+  std::string id;
+  std::string order_id;
+  std::string user_id;
+  std::string phone_number;
+  NumberStatus status = NumberStatus::Pending;
+  std::optional<std::string> messaging_profile_id;
+  std::string messaging_product = "A2P";
+  std::vector<std::string> tags;
+  std::optional<std::string> code;  // the latest code sent
+  std::optional<std::string> code_id;
+  int wrong_codes = 0;
+  TimePoint created_at;
+  TimePoint updated_at;
+};
+
+struct Order {
+  std::string id;
+  std::string user_id;
+  std::optional<std::string> messaging_profile_id;
+  OrderStatus status = OrderStatus::Pending;
+  std::vector<std::string> number_ids;
+  bool has_loa = false;
+  bool has_bill = false;
+  int reviews = 0;
+  TimePoint created_at;
+  TimePoint updated_at;
+  uint64_t sequence = 0;
+};
+
+struct InboxMessage {
+  std::string to;
+  std::string body;
+  std::string code;
+  std::string method;  // sms or call
+  std::string order_id;
+  std::string verification_code_id;
+  TimePoint sent_at;
+  TimePoint delivered_at;
+};
+
+struct EligibilityResult {
+  std::string phone_number;
+  Eligibility status = Eligibility::Eligible;
+};
+
+struct CodeRequestResult {
+  std::string phone_number;
+  std::string type;
+  std::optional<std::string> verification_code_id;
+  std::optional<std::string> error;
+};
+
+struct CodeCheck {
+  std::string phone_number;
+  std::string code;
+};
+
+struct CodeCheckResult {
+  std::string phone_number;
+  std::string status;  // verified, rejected, already_verified
+};
+
+struct NumberFilter {
+  std::optional<std::string> messaging_profile_id;
+  std::optional<std::string> phone_number;
+  std::optional<std::string> phone_number_contains;
+  bool descending = false;
+};
+
+struct NumberUpdate {
+  std::optional<std::string> messaging_profile_id;  // "" unassigns
+  std::optional<std::string> messaging_product;
+  std::optional<std::vector<std::string>> tags;
+};
+
+// Told of every event to announce: created, updated, deleted.
+using OrderListener =
+    std::function<void(const Order&, const std::vector<HostedNumber>&, const std::string& event)>;
+
+TimePoint addBusinessDays(TimePoint from, int days);
+
+class Model {
+ public:
+  Model(Clock& clock, IdGenerator& ids);
+
+  World& world() { return world_; }
+  const World& world() const { return world_; }
+  void setListener(OrderListener listener) { listener_ = std::move(listener); }
+  void reset();
+
+  const Account* authenticate(std::string_view api_key) const;
+  const MessagingProfile* profile(std::string_view id) const;
+  NumberProfile numberProfile(const std::string& phone_number) const;
+
+  std::vector<EligibilityResult> checkEligibility(const Account& account,
+                                                  const std::vector<std::string>& numbers) const;
+  Result<Order> createOrder(const Account& account, std::optional<std::string> messaging_profile_id,
+                            const std::vector<std::string>& numbers);
+  Result<Order> fetchOrder(const Account& account, std::string_view id) const;
+  std::vector<Order> listOrders(const Account& account) const;
+  Result<Order> deleteOrder(const Account& account, std::string_view id);
+  Result<std::vector<CodeRequestResult>> requestCodes(const Account& account, std::string_view id,
+                                                      const std::vector<std::string>& numbers,
+                                                      const std::string& method);
+  Result<std::vector<CodeCheckResult>> checkCodes(const Account& account, std::string_view id,
+                                                  const std::vector<CodeCheck>& codes);
+  Result<Order> uploadDocuments(const Account& account, std::string_view id, bool loa, bool bill);
+
+  std::vector<HostedNumber> numbersOf(const Order& order) const;
+  std::vector<HostedNumber> listNumbers(const Account& account, const NumberFilter& filter) const;
+  Result<HostedNumber> fetchNumber(const Account& account, std::string_view id_or_number) const;
+  Result<HostedNumber> updateNumber(const Account& account, std::string_view id_or_number,
+                                    const NumberUpdate& update);
+  Result<Order> deleteNumber(const Account& account, std::string_view id);
+
+  // The reviewer and the carrier, driven by the control API.
+  Status reviewNow(std::string_view order_id, ReviewOutcome outcome);
+  Status carrierNow(std::string_view number_id, CarrierDecision decision);
+
+  const std::map<std::string, Order>& orders() const { return orders_; }
+  const std::map<std::string, HostedNumber>& numbers() const { return numbers_; }
+  const std::vector<InboxMessage>& inbox() const { return inbox_; }
+
+ private:
+  Order* findOrder(const Account& account, std::string_view id);
+  HostedNumber* findNumber(const Account& account, std::string_view id_or_number);
+  Eligibility eligibilityOf(const Account& account, const std::string& number) const;
+  void announce(const Order& order, const std::string& event);
+  void setNumberStatus(HostedNumber& number, NumberStatus status);
+  void maybeSubmitForReview(Order& order);
+  void review(const std::string& order_id, std::optional<ReviewOutcome> forced);
+  void carrierDecided(const std::string& number_id, CarrierDecision decision);
+  void settleOrder(Order& order);
+  void schedule(Millis delay, std::string label, std::function<void()> effect);
+  std::vector<HostedNumber*> liveNumbers(const Order& order);
+
+  Clock& clock_;
+  IdGenerator& ids_;
+  World world_;
+  OrderListener listener_;
+  std::map<std::string, Order> orders_;
+  std::map<std::string, HostedNumber> numbers_;
+  std::vector<InboxMessage> inbox_;
+  uint64_t sequence_ = 0;
+  uint64_t epoch_ = 0;
+};
+
+}  // namespace hnemu::telnyx

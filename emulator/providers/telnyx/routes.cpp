@@ -1,0 +1,455 @@
+#include "providers/telnyx/routes.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.h"
+#include "core/wire/multipart.h"
+#include "providers/telnyx/errors.h"
+#include "providers/telnyx/wire.h"
+
+namespace hnemu::telnyx {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kOrders = "/messaging_hosted_number_orders";
+constexpr std::string_view kNumbers = "/messaging_hosted_numbers";
+
+}  // namespace
+
+TelnyxProvider::TelnyxProvider(ProviderContext context)
+    : context_(context), model_(context.clock, context.ids) {
+  model_.setListener([this](const Order& order, const std::vector<HostedNumber>& numbers,
+                            const std::string& event) { sendEvent(order, numbers, event); });
+}
+
+void TelnyxProvider::reset() { model_.reset(); }
+
+void TelnyxProvider::setSigningSeed(std::optional<std::string> seed32) {
+  std::lock_guard lock(key_mutex_);
+  fixed_seed_ = std::move(seed32);
+  key_.reset();
+}
+
+std::shared_ptr<const crypto::Ed25519Key> TelnyxProvider::signingKey() const {
+  std::lock_guard lock(key_mutex_);
+  const uint64_t seed = context_.ids.seed();
+  const bool fixed = fixed_seed_.has_value();
+  if (!key_ || key_fixed_ != fixed || (!fixed && key_for_seed_ != seed)) {
+    // Same emulator seed, same key: receivers can pin it across runs.
+    const std::string seed32 =
+        fixed ? *fixed_seed_ : crypto::sha256("hnemu telnyx webhook key " + std::to_string(seed));
+    key_ = std::make_shared<const crypto::Ed25519Key>(seed32);
+    key_for_seed_ = seed;
+    key_fixed_ = fixed;
+  }
+  return key_;
+}
+
+std::string TelnyxProvider::publicKeyBase64() const {
+  return crypto::base64Encode(signingKey()->publicKey());
+}
+
+HttpResponse TelnyxProvider::errorForStatus(int status, const HttpRequest&) const {
+  switch (status) {
+    case 429:
+      return wire::errorResponse(
+          makeError(ErrorCode::ResourceExhausted,
+                    "You have exceeded the maximum number of allowed requests.", "10011"));
+    case 408:
+      return wire::errorResponse(makeError(ErrorCode::Internal, "The request timed out.", "10008"));
+    case 401:
+      return wire::errorResponse(errors::authenticationFailed());
+    case 404:
+      return wire::errorResponse(errors::notFound());
+    default:
+      break;
+  }
+  HttpResponse response =
+      wire::errorResponse(makeError(ErrorCode::Internal, "An unexpected error occurred.", "10007"));
+  response.status = status;
+  return response;
+}
+
+HttpResponse TelnyxProvider::pipeline(HttpRequest& request, const Operation& operation) const {
+  const auto header = request.header("Authorization");
+  const Account* account = nullptr;
+  if (header && header->size() > 7 && header->compare(0, 7, "Bearer ") == 0) {
+    account = model_.authenticate(std::string_view(*header).substr(7));
+  }
+  if (account == nullptr) {
+    return wire::errorResponse(errors::authenticationFailed());
+  }
+  request.account = account->user_id;
+  const std::string content_type = request.header("Content-Type").value_or("");
+  const bool upload = content_type.find("multipart/") != std::string::npos;
+  const size_t limit = upload ? context_.max_upload_bytes : context_.max_body_bytes;
+  if (request.body.size() > limit) {
+    return wire::errorResponse(errors::bodyTooLarge(limit));
+  }
+  return operation(*account, request);
+}
+
+void TelnyxProvider::sendEvent(const Order& order, const std::vector<HostedNumber>& numbers,
+                               const std::string& event) {
+  if (!order.messaging_profile_id) {
+    return;
+  }
+  const MessagingProfile* profile = model_.profile(*order.messaging_profile_id);
+  if (profile == nullptr || profile->webhook_url.empty()) {
+    return;
+  }
+  const json data =
+      wire::webhookEvent(event, context_.ids.uuid(), context_.clock.now(), order, numbers);
+  Webhook hook;
+  hook.provider = "telnyx";
+  hook.account = order.user_id;
+  hook.event = "messaging_hosted_numbers_orders." + event;
+  hook.resource_id = order.id;
+  hook.url = profile->webhook_url;
+  hook.failover_url = profile->webhook_failover_url;
+  hook.content_type = "application/json";
+  hook.render_body = [data](const std::string& url, int attempt) {
+    return json{{"data", data}, {"meta", {{"attempt", attempt}, {"delivered_to", url}}}}.dump();
+  };
+  // Signed at send time over "timestamp|body" with a wall-clock timestamp, because receivers
+  // check it against their own clock (300 s); occurred_at follows the virtual clock.
+  auto key = signingKey();
+  hook.sign = [key](const std::string&, const std::string& body, int) {
+    const std::string timestamp = std::to_string(wallClockUnixSeconds());
+    Headers headers;
+    headers.emplace("User-Agent", "telnyx-webhooks");
+    headers.emplace("telnyx-timestamp", timestamp);
+    headers.emplace("telnyx-signature-ed25519",
+                    crypto::base64Encode(key->sign(timestamp + "|" + body)));
+    return headers;
+  };
+  // Up to 3 attempts per URL, then the failover URL; a 2xx within 2 s counts.
+  hook.policy.max_attempts = 3;
+  hook.policy.retry_on = RetryOn::AnyFailure;
+  hook.policy.backoff = {Millis(5000), Millis(10000)};
+  hook.policy.connect_timeout = Millis(2000);
+  hook.policy.read_timeout = Millis(2000);
+  context_.webhooks.enqueue(std::move(hook));
+}
+
+HttpResponse TelnyxProvider::createOrder(const Account& account, HttpRequest& request) {
+  auto body = wire::decodeObject(request);
+  if (!body.ok()) {
+    return wire::errorResponse(body.error());
+  }
+  auto numbers = wire::stringArray(body.value(), "phone_numbers", false);
+  if (!numbers.ok()) {
+    return wire::errorResponse(numbers.error());
+  }
+  auto profile_id = wire::optionalString(body.value(), "messaging_profile_id");
+  if (!profile_id.ok()) {
+    return wire::errorResponse(profile_id.error());
+  }
+  auto order = model_.createOrder(account, profile_id.value(), numbers.value());
+  if (!order.ok()) {
+    return wire::errorResponse(order.error());
+  }
+  return wire::dataResponse(wire::encodeOrder(order.value(), model_.numbersOf(order.value())));
+}
+
+HttpResponse TelnyxProvider::listOrders(const Account& account, HttpRequest& request) {
+  auto page = wire::decodePage(request);
+  if (!page.ok()) {
+    return wire::errorResponse(page.error());
+  }
+  const auto orders = model_.listOrders(account);
+  json data = json::array();
+  const size_t start = (page.value().number - 1) * page.value().size;
+  for (size_t i = start; i < orders.size() && i < start + page.value().size; ++i) {
+    data.push_back(wire::encodeOrder(orders[i], model_.numbersOf(orders[i])));
+  }
+  return HttpResponse::json(
+      200, json{{"data", std::move(data)}, {"meta", wire::pageMeta(page.value(), orders.size())}}
+               .dump());
+}
+
+HttpResponse TelnyxProvider::requestCodes(const Account& account, HttpRequest& request) {
+  auto body = wire::decodeObject(request);
+  if (!body.ok()) {
+    return wire::errorResponse(body.error());
+  }
+  auto numbers = wire::stringArray(body.value(), "phone_numbers", true);
+  if (!numbers.ok()) {
+    return wire::errorResponse(numbers.error());
+  }
+  if (numbers.value().empty()) {
+    return wire::errorResponse(
+        errors::badRequest("You must provide at least 1 phone number.", "/phone_numbers"));
+  }
+  auto method = wire::optionalString(body.value(), "verification_method");
+  if (!method.ok()) {
+    return wire::errorResponse(method.error());
+  }
+  if (!method.value()) {
+    return wire::errorResponse(errors::missingParameter("/verification_method"));
+  }
+  if (*method.value() != "sms" && *method.value() != "call") {
+    return wire::errorResponse(
+        errors::badRequest("'verification_method' must be sms or call.", "/verification_method"));
+  }
+  auto results =
+      model_.requestCodes(account, request.path_params.at("id"), numbers.value(), *method.value());
+  if (!results.ok()) {
+    return wire::errorResponse(results.error());
+  }
+  json data = json::array();
+  for (const CodeRequestResult& result : results.value()) {
+    if (result.error) {
+      data.push_back({{"phone_number", result.phone_number}, {"error", *result.error}});
+    } else {
+      data.push_back({{"phone_number", result.phone_number},
+                      {"type", result.type},
+                      {"verification_code_id", *result.verification_code_id}});
+    }
+  }
+  return wire::dataResponse(data);
+}
+
+HttpResponse TelnyxProvider::validateCodes(const Account& account, HttpRequest& request) {
+  auto body = wire::decodeObject(request);
+  if (!body.ok()) {
+    return wire::errorResponse(body.error());
+  }
+  const auto it = body.value().find("verification_codes");
+  if (it == body.value().end() || it->is_null()) {
+    return wire::errorResponse(errors::missingParameter("/verification_codes"));
+  }
+  if (!it->is_array() || it->empty()) {
+    return wire::errorResponse(errors::badRequest(
+        "'verification_codes' must be a non-empty array of {phone_number, code}.",
+        "/verification_codes"));
+  }
+  std::vector<CodeCheck> checks;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& item = (*it)[i];
+    const std::string pointer = "/verification_codes/" + std::to_string(i);
+    if (!item.is_object() || !item.contains("phone_number") || !item.contains("code")) {
+      return wire::errorResponse(errors::missingParameter(
+          pointer +
+          (item.is_object() && item.contains("phone_number") ? "/code" : "/phone_number")));
+    }
+    if (!item["phone_number"].is_string() || !item["code"].is_string()) {
+      return wire::errorResponse(
+          errors::badRequest("'phone_number' and 'code' must be strings.", pointer));
+    }
+    checks.push_back({item["phone_number"].get<std::string>(), item["code"].get<std::string>()});
+  }
+  const std::string order_id = request.path_params.at("id");
+  auto results = model_.checkCodes(account, order_id, checks);
+  if (!results.ok()) {
+    return wire::errorResponse(results.error());
+  }
+  json numbers = json::array();
+  for (const CodeCheckResult& result : results.value()) {
+    numbers.push_back({{"phone_number", result.phone_number}, {"status", result.status}});
+  }
+  return wire::dataResponse(json{{"order_id", order_id}, {"phone_numbers", std::move(numbers)}});
+}
+
+HttpResponse TelnyxProvider::uploadFiles(const Account& account, HttpRequest& request) {
+  const std::string content_type = request.header("Content-Type").value_or("");
+  auto boundary = hnemu::wire::multipartBoundary(content_type);
+  if (!boundary.ok()) {
+    return wire::errorResponse(errors::unsupportedMediaType(
+        "File uploads must be multipart/form-data with 'loa' and 'bill' file parts."));
+  }
+  auto parts = hnemu::wire::parseMultipart(request.body, boundary.value());
+  if (!parts.ok()) {
+    return wire::errorResponse(errors::badRequest(parts.error().message));
+  }
+  bool loa = false;
+  bool bill = false;
+  for (const hnemu::wire::MultipartPart& part : parts.value()) {
+    if (part.name != "loa" && part.name != "bill") {
+      return wire::errorResponse(errors::badRequest(
+          "Unexpected part '" + part.name + "'; the parts are 'loa' and 'bill'.", "/" + part.name));
+    }
+    if (part.data.empty()) {
+      return wire::errorResponse(
+          errors::badRequest("The '" + part.name + "' file is empty.", "/" + part.name));
+    }
+    (part.name == "loa" ? loa : bill) = true;
+  }
+  auto order = model_.uploadDocuments(account, request.path_params.at("id"), loa, bill);
+  if (!order.ok()) {
+    return wire::errorResponse(order.error());
+  }
+  return wire::dataResponse(wire::encodeOrder(order.value(), model_.numbersOf(order.value())));
+}
+
+HttpResponse TelnyxProvider::listNumbers(const Account& account, HttpRequest& request) {
+  auto page = wire::decodePage(request);
+  if (!page.ok()) {
+    return wire::errorResponse(page.error());
+  }
+  NumberFilter filter;
+  filter.messaging_profile_id = request.queryValue("filter[messaging_profile_id]");
+  filter.phone_number = request.queryValue("filter[phone_number]");
+  filter.phone_number_contains = request.queryValue("filter[phone_number][contains]");
+  if (const auto sort = request.queryValue("sort[phone_number]")) {
+    if (*sort != "asc" && *sort != "desc") {
+      return wire::errorResponse(
+          errors::badRequest("'sort[phone_number]' must be asc or desc.", "sort[phone_number]"));
+    }
+    filter.descending = *sort == "desc";
+  }
+  const auto numbers = model_.listNumbers(account, filter);
+  json data = json::array();
+  const size_t start = (page.value().number - 1) * page.value().size;
+  for (size_t i = start; i < numbers.size() && i < start + page.value().size; ++i) {
+    data.push_back(wire::encodeNumberSettings(numbers[i]));
+  }
+  return HttpResponse::json(
+      200, json{{"data", std::move(data)}, {"meta", wire::pageMeta(page.value(), numbers.size())}}
+               .dump());
+}
+
+HttpResponse TelnyxProvider::updateNumber(const Account& account, HttpRequest& request) {
+  auto body = wire::decodeObject(request);
+  if (!body.ok()) {
+    return wire::errorResponse(body.error());
+  }
+  NumberUpdate update;
+  auto profile_id = wire::optionalString(body.value(), "messaging_profile_id");
+  auto product = wire::optionalString(body.value(), "messaging_product");
+  for (const auto* field : {&profile_id, &product}) {
+    if (!field->ok()) {
+      return wire::errorResponse(field->error());
+    }
+  }
+  update.messaging_profile_id = profile_id.value();
+  update.messaging_product = product.value();
+  if (body.value().contains("tags") && !body.value()["tags"].is_null()) {
+    auto tags = wire::stringArray(body.value(), "tags", false);
+    if (!tags.ok()) {
+      return wire::errorResponse(tags.error());
+    }
+    update.tags = tags.value();
+  }
+  auto number = model_.updateNumber(account, request.path_params.at("id"), update);
+  if (!number.ok()) {
+    return wire::errorResponse(number.error());
+  }
+  return wire::dataResponse(wire::encodeNumberSettings(number.value()));
+}
+
+void TelnyxProvider::registerRoutes(Router& router) {
+  for (const std::string base : {"/v2", ""}) {
+    auto route = [&](const char* method, const std::string& path, Operation operation) {
+      router.add(method, base + path, "telnyx",
+                 [this, operation](HttpRequest& request) { return pipeline(request, operation); });
+    };
+    const std::string orders(kOrders);
+    const std::string numbers(kNumbers);
+    route("POST", orders + "/eligibility_numbers_check", [this](const Account& a, HttpRequest& r) {
+      auto body = wire::decodeObject(r);
+      if (!body.ok()) {
+        return wire::errorResponse(body.error());
+      }
+      auto listed = wire::stringArray(body.value(), "phone_numbers", true);
+      if (!listed.ok()) {
+        return wire::errorResponse(listed.error());
+      }
+      return HttpResponse::json(
+          200, wire::encodeEligibility(model_.checkEligibility(a, listed.value())).dump());
+    });
+    route("POST", orders, [this](const Account& a, HttpRequest& r) { return createOrder(a, r); });
+    route("GET", orders, [this](const Account& a, HttpRequest& r) { return listOrders(a, r); });
+    route("GET", orders + "/{id}", [this](const Account& a, HttpRequest& r) {
+      auto order = model_.fetchOrder(a, r.path_params.at("id"));
+      return order.ok() ? wire::dataResponse(
+                              wire::encodeOrder(order.value(), model_.numbersOf(order.value())))
+                        : wire::errorResponse(order.error());
+    });
+    route("DELETE", orders + "/{id}", [this](const Account& a, HttpRequest& r) {
+      auto order = model_.deleteOrder(a, r.path_params.at("id"));
+      return order.ok() ? wire::dataResponse(
+                              wire::encodeOrder(order.value(), model_.numbersOf(order.value())))
+                        : wire::errorResponse(order.error());
+    });
+    route("POST", orders + "/{id}/verification_codes",
+          [this](const Account& a, HttpRequest& r) { return requestCodes(a, r); });
+    route("POST", orders + "/{id}/validation_codes",
+          [this](const Account& a, HttpRequest& r) { return validateCodes(a, r); });
+    route("POST", orders + "/{id}/actions/file_upload",
+          [this](const Account& a, HttpRequest& r) { return uploadFiles(a, r); });
+    route("GET", numbers, [this](const Account& a, HttpRequest& r) { return listNumbers(a, r); });
+    route("GET", numbers + "/{id}", [this](const Account& a, HttpRequest& r) {
+      auto number = model_.fetchNumber(a, r.path_params.at("id"));
+      return number.ok() ? wire::dataResponse(wire::encodeNumberSettings(number.value()))
+                         : wire::errorResponse(number.error());
+    });
+    route("PATCH", numbers + "/{id}",
+          [this](const Account& a, HttpRequest& r) { return updateNumber(a, r); });
+    route("DELETE", numbers + "/{id}", [this](const Account& a, HttpRequest& r) {
+      auto order = model_.deleteNumber(a, r.path_params.at("id"));
+      return order.ok() ? wire::dataResponse(
+                              wire::encodeOrder(order.value(), model_.numbersOf(order.value())))
+                        : wire::errorResponse(order.error());
+    });
+  }
+  for (const char* prefix :
+       {"/v2/", "/messaging_hosted_number_orders", "/messaging_hosted_numbers"}) {
+    router.addFallback(prefix, "telnyx", [this](HttpRequest& request) {
+      return pipeline(request, [](const Account&, HttpRequest&) {
+        return wire::errorResponse(errors::notFound());
+      });
+    });
+  }
+}
+
+void TelnyxProvider::dumpState(json& out) const {
+  json accounts = json::array();
+  for (const Account& account : model_.world().accounts) {
+    accounts.push_back({{"api_key", account.api_key},
+                        {"user_id", account.user_id},
+                        {"name", account.name},
+                        {"billing", billingName(account.billing)}});
+  }
+  json profiles = json::array();
+  for (const MessagingProfile& profile : model_.world().profiles) {
+    profiles.push_back({{"id", profile.id},
+                        {"user_id", profile.user_id},
+                        {"name", profile.name},
+                        {"webhook_url", profile.webhook_url},
+                        {"webhook_failover_url", profile.webhook_failover_url}});
+  }
+  json orders = json::array();
+  for (const auto& [id, order] : model_.orders()) {
+    json encoded = wire::encodeOrder(order, model_.numbersOf(order));
+    encoded["user_id"] = order.user_id;
+    encoded["documents"] = {{"loa", order.has_loa}, {"bill", order.has_bill}};
+    encoded["reviews"] = order.reviews;
+    orders.push_back(std::move(encoded));
+  }
+  out["accounts"] = std::move(accounts);
+  out["messaging_profiles"] = std::move(profiles);
+  out["messaging_hosted_number_orders"] = std::move(orders);
+  out["public_key"] = publicKeyBase64();
+}
+
+void TelnyxProvider::dumpInbox(json& out, const std::optional<std::string>& number) const {
+  out = json::array();
+  for (const InboxMessage& message : model_.inbox()) {
+    if (number && message.to != *number) {
+      continue;
+    }
+    out.push_back({{"provider", "telnyx"},
+                   {"to", message.to},
+                   {"method", message.method},
+                   {"body", message.body},
+                   {"code", message.code},
+                   {"order_id", message.order_id},
+                   {"verification_code_id", message.verification_code_id},
+                   {"sent_at", formatIso8601Millis(message.sent_at)},
+                   {"delivered_at", formatIso8601Millis(message.delivered_at)}});
+  }
+}
+
+}  // namespace hnemu::telnyx

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "core/crypto.h"
+#include "providers/provider.h"
+#include "providers/telnyx/model.h"
+
+namespace hnemu::telnyx {
+
+inline constexpr std::string_view kDefaultApiKey = "KEYhnemu0000000000000000000000000_default";
+inline constexpr std::string_view kDefaultUserId = "6a09e667-f3bc-4c90-8000-000000000001";
+
+// Telnyx's hosted-SMS family under /v2 (and at the root, as the SDK's generated tests call it).
+class TelnyxProvider : public Provider {
+ public:
+  explicit TelnyxProvider(ProviderContext context);
+
+  std::string_view name() const override { return "telnyx"; }
+  void registerRoutes(Router& router) override;
+  void reset() override;
+  void dumpState(nlohmann::json& out) const override;
+  HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
+  void dumpInbox(nlohmann::json& out, const std::optional<std::string>& number) const;
+
+  Model& model() { return model_; }
+  // Webhook signing: a fixed 32-byte seed, or (unset) one derived from the emulator's seed.
+  void setSigningSeed(std::optional<std::string> seed32);
+  std::string publicKeyBase64() const;
+
+ private:
+  using Operation = std::function<HttpResponse(const Account&, HttpRequest&)>;
+  HttpResponse pipeline(HttpRequest& request, const Operation& operation) const;
+  void sendEvent(const Order& order, const std::vector<HostedNumber>& numbers,
+                 const std::string& event);
+  std::shared_ptr<const crypto::Ed25519Key> signingKey() const;
+
+  HttpResponse createOrder(const Account& account, HttpRequest& request);
+  HttpResponse listOrders(const Account& account, HttpRequest& request);
+  HttpResponse requestCodes(const Account& account, HttpRequest& request);
+  HttpResponse validateCodes(const Account& account, HttpRequest& request);
+  HttpResponse uploadFiles(const Account& account, HttpRequest& request);
+  HttpResponse listNumbers(const Account& account, HttpRequest& request);
+  HttpResponse updateNumber(const Account& account, HttpRequest& request);
+
+  ProviderContext context_;
+  Model model_;
+  std::optional<std::string> fixed_seed_;
+  mutable std::mutex key_mutex_;  // webhook signing runs on the dispatcher's thread
+  mutable std::shared_ptr<const crypto::Ed25519Key> key_;
+  mutable uint64_t key_for_seed_ = 0;
+  mutable bool key_fixed_ = false;
+};
+
+}  // namespace hnemu::telnyx
