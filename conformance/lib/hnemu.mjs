@@ -43,6 +43,20 @@ export async function startHnemu(binary, args = []) {
     control,
     stop,
     advance: (duration) => control('POST', '/clock', { advance: duration }),
+    // Retries wait on the virtual clock: move it until no delivery is waiting for one.
+    async drainWebhooks(step = '10s', maxSteps = 50) {
+      for (let i = 0; i < maxSteps; i += 1) {
+        const { deliveries } = await control('GET', '/webhooks');
+        if (deliveries.some((d) => d.state === 'pending')) {
+          await new Promise((r) => setTimeout(r, 20));
+        } else if (deliveries.some((d) => d.state === 'retrying')) {
+          await control('POST', '/clock', { advance: step });
+        } else {
+          return deliveries;
+        }
+      }
+      throw new Error('webhook retries did not finish');
+    },
     // Webhooks go out on hnemu's own thread: wait (bounded) until none is pending or retrying.
     async settledWebhooks(expectedCount, timeoutMs = 10000) {
       const deadline = Date.now() + timeoutMs;

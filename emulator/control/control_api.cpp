@@ -223,6 +223,7 @@ void ControlApi::registerRoutes() {
                             {"url", attempt.url},
                             {"time", formatIso8601Millis(attempt.time)},
                             {"request_headers", headersJson(attempt.request_headers)},
+                            {"body", attempt.body},
                             {"connected", attempt.connected},
                             {"status", attempt.status},
                             {"response_body", attempt.response_body},

@@ -7,6 +7,8 @@
 namespace hnemu {
 namespace {
 
+constexpr const char* kOriginalContentType = "X-Hnemu-Original-Content-Type";
+
 QueryParams parseQuery(const std::string& target) {
   QueryParams out;
   const size_t question = target.find('?');
@@ -47,14 +49,31 @@ HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, size_
   server_->set_payload_max_length(max_payload_bytes);
   server_->set_keep_alive_max_count(1000);
   server_->set_keep_alive_timeout(5);
+  // httplib reads multipart bodies into parts itself (and refuses some valid ones, such as a body
+  // with zero parts). Providers parse multipart themselves, so before routing the Content-Type is
+  // set aside and httplib sees an opaque body; `serve` puts it back.
+  server_->set_pre_routing_handler([](const httplib::Request& in, httplib::Response&) {
+    auto& request = const_cast<httplib::Request&>(in);  // httplib's own, non-const request object
+    const auto type = request.headers.find("Content-Type");
+    if (type != request.headers.end() && type->second.find("multipart/") != std::string::npos) {
+      request.headers.emplace(kOriginalContentType, type->second);
+      type->second = "application/octet-stream";
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   auto serve = [handler](const httplib::Request& in, httplib::Response& out) {
     HttpRequest request;
     request.method = in.method;
     request.path = in.path;
     request.raw_target = in.target;
     request.query = parseQuery(in.target);
+    const auto original_type = in.headers.find(kOriginalContentType);
     for (const auto& [name, value] : in.headers) {
-      request.headers.emplace(name, value);
+      if (iequals(name, kOriginalContentType)) {
+        continue;
+      }
+      const bool restore = original_type != in.headers.end() && iequals(name, "Content-Type");
+      request.headers.emplace(name, restore ? original_type->second : value);
     }
     request.host = in.get_header_value("Host");
     request.body = in.body;
