@@ -4,6 +4,7 @@
 
 #include "control/control_api.h"
 #include "control/world.h"
+#include "providers/bandwidth/routes.h"
 #include "providers/telnyx/routes.h"
 #include "providers/twilio/errors.h"
 #include "providers/twilio/routes.h"
@@ -56,6 +57,13 @@ Emulator::Emulator(EmulatorOptions options)
         telnyx::Account{std::string(telnyx::kDefaultApiKey), std::string(telnyx::kDefaultUserId),
                         "hnemu default", telnyx::Billing::Ok});
   }
+  bandwidth_ = std::make_unique<bandwidth::BandwidthProvider>(context);
+  bandwidth_->registerRoutes(router_);
+  if (options_.default_accounts) {
+    bandwidth_->model().world().accounts.push_back(bandwidth::Account{
+        std::string(bandwidth::kDefaultAccountId), std::string(bandwidth::kDefaultUsername),
+        std::string(bandwidth::kDefaultPassword), true});
+  }
   control_ = std::make_unique<ControlApi>(*this);
   driver_ = std::thread([this] { driveClock(); });
 }
@@ -79,15 +87,17 @@ Result<int> Emulator::start() {
   }
   auto server = std::make_unique<HttpServer>(
       [this](HttpRequest& request) { return handle(request); },
-      [](const std::string& path, int status) {
-        // Errors httplib raises before a route runs (an oversized body, a broken request line).
-        if (status == 413) {
+      [this](const std::string& path, int status) {
+        // Errors httplib raises before a route runs (an oversized body, a broken request line)
+        // get the error shape of the provider that owns the path; Twilio's by default.
+        std::string owner = "twilio";
+        router_.fallbackFor(path, &owner);
+        if (owner == "twilio" && status == 413) {
           return twilio::wire::errorResponse(twilio::errors::bodyTooLarge(kHardPayloadLimit));
         }
-        (void)path;
-        return twilio::wire::errorResponse(
-            makeError(status >= 500 ? ErrorCode::Internal : ErrorCode::InvalidArgument,
-                      "The request could not be processed", "20001"));
+        HttpRequest request;
+        request.path = path;
+        return provider(owner)->errorForStatus(status, request);
       },
       kHardPayloadLimit, kServerWorkers);
   auto bound = server->bind(options_.host, options_.port);
@@ -117,12 +127,17 @@ twilio::Model& Emulator::twilioModel() { return twilio_->model(); }
 
 telnyx::Model& Emulator::telnyxModel() { return telnyx_->model(); }
 
+bandwidth::Model& Emulator::bandwidthModel() { return bandwidth_->model(); }
+
 const Provider* Emulator::provider(std::string_view name) const {
   if (name == "twilio") {
     return twilio_.get();
   }
   if (name == "telnyx") {
     return telnyx_.get();
+  }
+  if (name == "bandwidth") {
+    return bandwidth_.get();
   }
   return nullptr;
 }
@@ -244,6 +259,7 @@ void Emulator::reset(std::optional<uint64_t> seed) {
     ids_.reseed(seed.value_or(ids_.seed()));
     twilio_->reset();
     telnyx_->reset();
+    bandwidth_->reset();
     journal_.clear();
   }
   wakeDriver();
@@ -276,6 +292,13 @@ void Emulator::loadWorld(const WorldFile& world) {
       }
     }
     telnyx_->setSigningSeed(world.telnyx_signing_seed);
+    if (world.bandwidth) {
+      bandwidth::World& current = bandwidth_->model().world();
+      std::vector<bandwidth::Account> accounts =
+          world.bandwidth_accounts_given ? world.bandwidth->accounts : current.accounts;
+      current = *world.bandwidth;
+      current.accounts = std::move(accounts);
+    }
   }
   reset(world.seed);
   if (world.clock) {
@@ -290,6 +313,7 @@ nlohmann::json Emulator::state() const {
                   {"mode", clockModeName(clock_.mode())}};
   twilio_->dumpState(out["twilio"]);
   telnyx_->dumpState(out["telnyx"]);
+  bandwidth_->dumpState(out["bandwidth"]);
   return out;
 }
 

@@ -28,6 +28,10 @@ namespace telnyx {
 class TelnyxProvider;
 class Model;
 }  // namespace telnyx
+namespace bandwidth {
+class BandwidthProvider;
+class Model;
+}  // namespace bandwidth
 class Provider;
 class ControlApi;
 struct WorldFile;
@@ -100,6 +104,11 @@ class Emulator {
     std::lock_guard lock(state_mutex_);
     return f(telnyxModel());
   }
+  template <class F>
+  auto withBandwidth(F&& f) {
+    std::lock_guard lock(state_mutex_);
+    return f(bandwidthModel());
+  }
   telnyx::TelnyxProvider& telnyxProvider() { return *telnyx_; }
   nlohmann::json inbox(const std::optional<std::string>& number) const;
   FaultInjector& faults() { return faults_; }
@@ -108,6 +117,7 @@ class Emulator {
   friend class ControlApi;
   twilio::Model& twilioModel();
   telnyx::Model& telnyxModel();
+  bandwidth::Model& bandwidthModel();
   const Provider* provider(std::string_view name) const;
   void driveClock();
   void wakeDriver();
@@ -122,6 +132,7 @@ class Emulator {
   FaultInjector faults_;
   std::unique_ptr<twilio::TwilioProvider> twilio_;
   std::unique_ptr<telnyx::TelnyxProvider> telnyx_;
+  std::unique_ptr<bandwidth::BandwidthProvider> bandwidth_;
   std::unique_ptr<ControlApi> control_;
   std::unique_ptr<HttpServer> server_;
 

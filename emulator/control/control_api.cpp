@@ -5,6 +5,7 @@
 #include "control/world.h"
 #include "core/time.h"
 #include "emulator.h"
+#include "providers/bandwidth/model.h"
 #include "providers/telnyx/routes.h"
 #include "providers/twilio/model.h"
 
@@ -89,7 +90,7 @@ void ControlApi::registerRoutes() {
     return reply(200, json{{"status", "ok"},
                            {"version", kVersion},
                            {"seed", emu.seed()},
-                           {"providers", {"twilio", "telnyx"}},
+                           {"providers", {"twilio", "telnyx", "bandwidth"}},
                            {"now", formatIso8601Millis(emu.now())}});
   });
 
@@ -407,8 +408,9 @@ void ControlApi::registerRoutes() {
     rule.provider = provider.value();
     rule.method = method.value();
     rule.path = path.value();
-    if (!rule.provider.empty() && rule.provider != "twilio" && rule.provider != "telnyx") {
-      return problem(400, "'provider' must be twilio or telnyx");
+    if (!rule.provider.empty() && rule.provider != "twilio" && rule.provider != "telnyx" &&
+        rule.provider != "bandwidth") {
+      return problem(400, "'provider' must be twilio, telnyx or bandwidth");
     }
     if (!body.contains("status") || !body["status"].is_number_integer() ||
         body["status"].get<int>() < 400 || body["status"].get<int>() > 599) {
@@ -580,6 +582,98 @@ void ControlApi::registerRoutes() {
     });
     return status.ok() ? reply(200, json{{"decision", decision_text.value()}})
                        : fromError(status.error());
+  });
+
+  add("POST", "/__hnemu/bandwidth/accounts", [&emu](HttpRequest& request) {
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    auto account = decodeBandwidthAccount(parsed.value());
+    if (!account.ok()) {
+      return fromError(account.error());
+    }
+    emu.withBandwidth([&](bandwidth::Model& model) {
+      auto& accounts = model.world().accounts;
+      accounts.erase(std::remove_if(accounts.begin(), accounts.end(),
+                                    [&](const bandwidth::Account& a) {
+                                      return a.username == account.value().username;
+                                    }),
+                     accounts.end());
+      accounts.push_back(account.value());
+    });
+    return reply(201, json{{"account_id", account.value().account_id}});
+  });
+
+  add("GET", "/__hnemu/bandwidth/numbers", [&emu](HttpRequest&) {
+    return reply(200, emu.withBandwidth([](bandwidth::Model& model) {
+      json out = json::array();
+      for (const auto& [tn, profile] : model.world().numbers) {
+        out.push_back(bandwidthProfileJson(profile));
+      }
+      return out;
+    }));
+  });
+
+  // A TN's profile: {"checker_code": 19005, "import": {"outcome": "error", "code": 7518}}.
+  add("PUT", "/__hnemu/bandwidth/numbers/{Tn}", [&emu](HttpRequest& request) {
+    const std::string tn = bandwidth::normalizeTn(request.path_params.at("Tn"));
+    if (tn.empty()) {
+      return problem(400, "'" + request.path_params.at("Tn") + "' is not a NANP number");
+    }
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    return emu.withBandwidth([&](bandwidth::Model& model) {
+      auto profile = decodeBandwidthProfile(tn, parsed.value(), model.profileFor(tn));
+      if (!profile.ok()) {
+        return fromError(profile.error());
+      }
+      model.world().numbers[tn] = profile.value();
+      return reply(200, bandwidthProfileJson(profile.value()));
+    });
+  });
+
+  add("GET", "/__hnemu/bandwidth/rules", [&emu](HttpRequest&) {
+    return reply(200, emu.withBandwidth([](bandwidth::Model& model) {
+      return bandwidthRulesJson(model.world().rules);
+    }));
+  });
+
+  add("PUT", "/__hnemu/bandwidth/rules", [&emu](HttpRequest& request) {
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    return emu.withBandwidth([&](bandwidth::Model& model) {
+      bandwidth::Rules rules = model.world().rules;
+      const Status applied = applyBandwidthRules(parsed.value(), rules);
+      if (!applied.ok()) {
+        return fromError(applied.error());
+      }
+      model.world().rules = rules;
+      return reply(200, bandwidthRulesJson(rules));
+    });
+  });
+
+  // The importer, now, for an order that would never finish: {"status":"COMPLETE"|"FAILED"}.
+  add("POST", "/__hnemu/bandwidth/import-orders/{Id}/finish", [&emu](HttpRequest& request) {
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    auto status_text = stringField(parsed.value(), "status", true);
+    const auto status =
+        status_text.ok() ? bandwidth::parseOrderStatus(status_text.value()) : std::nullopt;
+    if (!status) {
+      return problem(400, "'status' must be COMPLETE or FAILED");
+    }
+    const Status finished = emu.withBandwidth([&](bandwidth::Model& model) {
+      return model.finishImport(request.path_params.at("Id"), *status);
+    });
+    return finished.ok() ? reply(200, json{{"status", status_text.value()}})
+                         : fromError(finished.error());
   });
 
   // The LOA signer: {"decision":"sign"} or {"decision":"decline"}.

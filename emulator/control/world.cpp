@@ -375,6 +375,91 @@ json telnyxRulesJson(const telnyx::Rules& rules) {
               {"activation_timeout", formatDuration(rules.activation_timeout)}};
 }
 
+Result<bandwidth::Account> decodeBandwidthAccount(const json& body) {
+  HNEMU_RETURN_IF_ERROR(
+      rejectUnknownKeys(body, {"account_id", "username", "password", "import_enabled"}));
+  bandwidth::Account account;
+  HNEMU_ASSIGN_OR_RETURN(account.account_id, stringField(body, "account_id", true));
+  HNEMU_ASSIGN_OR_RETURN(account.username, stringField(body, "username", true));
+  HNEMU_ASSIGN_OR_RETURN(account.password, stringField(body, "password", true));
+  if (body.contains("import_enabled")) {
+    if (!body["import_enabled"].is_boolean()) {
+      return makeError(ErrorCode::InvalidArgument, "import_enabled must be true or false");
+    }
+    account.import_enabled = body["import_enabled"].get<bool>();
+  }
+  if (account.account_id.empty() || account.username.empty() || account.password.empty()) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "account_id, username and password must not be empty");
+  }
+  return account;
+}
+
+Result<bandwidth::NumberProfile> decodeBandwidthProfile(const std::string& tn, const json& body,
+                                                        bandwidth::NumberProfile profile) {
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(body, {"checker_code", "import"}));
+  profile.tn = tn;
+  if (body.contains("checker_code")) {
+    const json& code = body["checker_code"];
+    if (code.is_null()) {
+      profile.checker_code.reset();
+    } else if (!code.is_number_unsigned() || code.get<int>() < 19001 || code.get<int>() > 19012) {
+      return makeError(ErrorCode::InvalidArgument, "checker_code must be from 19001 to 19012");
+    } else {
+      profile.checker_code = code.get<int>();
+    }
+  }
+  if (body.contains("import")) {
+    const json& spec = body["import"];
+    if (!spec.is_object()) {
+      return makeError(ErrorCode::InvalidArgument, "import must be {outcome, code}");
+    }
+    HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(spec, {"outcome", "code"}));
+    if (spec.contains("outcome")) {
+      HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(spec, "outcome", true));
+      const auto outcome = bandwidth::parseImportOutcome(text);
+      if (!outcome) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "import.outcome must be import, error, never or exception");
+      }
+      profile.import = *outcome;
+    }
+    if (spec.contains("code")) {
+      if (!spec["code"].is_number_unsigned()) {
+        return makeError(ErrorCode::InvalidArgument, "import.code must be a Bandwidth error code");
+      }
+      profile.import_error_code = spec["code"].get<int>();
+    }
+  }
+  return profile;
+}
+
+Status applyBandwidthRules(const json& body, bandwidth::Rules& rules) {
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(body, {"processing_after", "done_after"}));
+  const std::pair<const char*, Millis*> durations[] = {
+      {"processing_after", &rules.processing_after}, {"done_after", &rules.done_after}};
+  for (const auto& [name, field] : durations) {
+    if (body.contains(name)) {
+      HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, name, true));
+      HNEMU_ASSIGN_OR_RETURN(*field, parseDuration(text));
+    }
+  }
+  return {};
+}
+
+json bandwidthProfileJson(const bandwidth::NumberProfile& profile) {
+  return json{{"tn", profile.tn},
+              {"checker_code", profile.checker_code ? json(*profile.checker_code) : json(nullptr)},
+              {"import",
+               {{"outcome", bandwidth::importOutcomeName(profile.import)},
+                {"code", profile.import_error_code}}}};
+}
+
+json bandwidthRulesJson(const bandwidth::Rules& rules) {
+  return json{{"processing_after", formatDuration(rules.processing_after)},
+              {"done_after", formatDuration(rules.done_after)}};
+}
+
 namespace {
 
 // YAML scalars keep their type where it is plain: quoted text stays text.
@@ -595,8 +680,63 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
           }
         }
         world.telnyx = std::move(telnyx_world);
+      } else if (key == "bandwidth") {
+        if (!value.IsMap()) {
+          return at(source, value.Mark(), key, "expected a mapping with accounts, numbers, rules");
+        }
+        bandwidth::World bandwidth_world;
+        for (const auto& section : value) {
+          const std::string name = section.first.as<std::string>();
+          const YAML::Node& body = section.second;
+          const std::string path = "bandwidth." + name;
+          if (name == "accounts") {
+            if (!body.IsSequence()) {
+              return at(source, body.Mark(), path, "expected a list of accounts");
+            }
+            world.bandwidth_accounts_given = true;
+            for (size_t i = 0; i < body.size(); ++i) {
+              auto account = decodeBandwidthAccount(toJson(body[i]));
+              if (!account.ok()) {
+                return at(source, body[i].Mark(), path + "[" + std::to_string(i) + "]",
+                          account.error().message);
+              }
+              bandwidth_world.accounts.push_back(account.value());
+            }
+          } else if (name == "rules") {
+            if (const Status applied = applyBandwidthRules(toJson(body), bandwidth_world.rules);
+                !applied.ok()) {
+              return at(source, body.Mark(), path, applied.error().message);
+            }
+          } else if (name == "numbers") {
+            if (!body.IsMap()) {
+              return at(source, body.Mark(), path, "expected a mapping from TNs to profiles");
+            }
+            for (const auto& number : body) {
+              const std::string tn = bandwidth::normalizeTn(number.first.as<std::string>());
+              if (tn.empty()) {
+                return at(source, number.first.Mark(), path,
+                          "'" + number.first.as<std::string>() + "' is not a NANP number");
+              }
+              const json profile_json =
+                  number.second.IsNull() ? json::object() : toJson(number.second);
+              if (!profile_json.is_object()) {
+                return at(source, number.second.Mark(), path + "." + tn, "expected a mapping");
+              }
+              auto profile = decodeBandwidthProfile(tn, profile_json, bandwidth::NumberProfile{});
+              if (!profile.ok()) {
+                return at(source, number.second.Mark(), path + "." + tn, profile.error().message);
+              }
+              bandwidth_world.numbers[tn] = profile.value();
+            }
+          } else {
+            return at(source, section.first.Mark(), path,
+                      "unknown key; expected accounts, numbers or rules");
+          }
+        }
+        world.bandwidth = std::move(bandwidth_world);
       } else {
-        return at(source, mark, key, "unknown key; expected seed, clock, start, twilio or telnyx");
+        return at(source, mark, key,
+                  "unknown key; expected seed, clock, start, twilio, telnyx or bandwidth");
       }
     }
   } catch (const YAML::Exception& error) {

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "providers/bandwidth/model.h"
 #include "providers/telnyx/model.h"
 #include "providers/twilio/model.h"
 
@@ -35,6 +36,14 @@ Status applyTelnyxRules(const nlohmann::json& body, telnyx::Rules& rules);
 nlohmann::json telnyxProfileJson(const telnyx::NumberProfile& profile);
 nlohmann::json telnyxRulesJson(const telnyx::Rules& rules);
 
+Result<bandwidth::Account> decodeBandwidthAccount(const nlohmann::json& body);
+Result<bandwidth::NumberProfile> decodeBandwidthProfile(const std::string& tn,
+                                                        const nlohmann::json& body,
+                                                        bandwidth::NumberProfile profile);
+Status applyBandwidthRules(const nlohmann::json& body, bandwidth::Rules& rules);
+nlohmann::json bandwidthProfileJson(const bandwidth::NumberProfile& profile);
+nlohmann::json bandwidthRulesJson(const bandwidth::Rules& rules);
+
 struct WorldFile {
   std::optional<uint64_t> seed;
   std::optional<ClockMode> clock;
@@ -44,6 +53,8 @@ struct WorldFile {
   std::optional<telnyx::World> telnyx;
   bool telnyx_accounts_given = false;
   std::optional<std::string> telnyx_signing_seed;  // 32 bytes; unset: derived from the seed
+  std::optional<bandwidth::World> bandwidth;
+  bool bandwidth_accounts_given = false;
 };
 
 // Errors read "SOURCE:LINE:COLUMN: path: what was expected".

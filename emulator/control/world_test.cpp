@@ -40,8 +40,9 @@ twilio:
 
 TEST_CASE("world file errors say file, line, column and what was expected", "[world]") {
   auto error_of = [](const char* text) { return parseWorldFile(text, "w.yaml").error().message; };
-  REQUIRE(error_of("seed: 1\nclok: auto\n") ==
-          "w.yaml:2:1: clok: unknown key; expected seed, clock, start, twilio or telnyx");
+  REQUIRE(
+      error_of("seed: 1\nclok: auto\n") ==
+      "w.yaml:2:1: clok: unknown key; expected seed, clock, start, twilio, telnyx or bandwidth");
   REQUIRE(error_of("twilio:\n  numbers:\n    \"+14155550100\":\n      callee: hang-up\n")
               .rfind("w.yaml:4:7: twilio.numbers.+14155550100: callee must be", 0) == 0);
   REQUIRE(error_of("twilio:\n  numbers:\n    \"+14155550100\":\n      calee: no-answer\n")

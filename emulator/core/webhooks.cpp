@@ -68,6 +68,7 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   delivery.account = webhook.account;
   delivery.event = webhook.event;
   delivery.resource_id = webhook.resource_id;
+  delivery.tag = webhook.tag;
   delivery.method = webhook.method;
   delivery.url = webhook.url;
   delivery.failover_url = webhook.failover_url;

@@ -53,6 +53,7 @@ struct Webhook {
   std::string account;
   std::string event;  // e.g. "hosted_number_order.status" or a provider's event type
   std::string resource_id;
+  std::string tag;  // free for the provider: e.g. the subscription a notification belongs to
   std::string method = "POST";
   std::string url;
   std::string failover_url;  // tried after url's attempts are used up, if set
@@ -89,6 +90,7 @@ struct Delivery {
   std::string account;
   std::string event;
   std::string resource_id;
+  std::string tag;
   std::string method;
   std::string url;
   std::string failover_url;

@@ -8,6 +8,9 @@ namespace hnemu {
 namespace {
 
 constexpr const char* kOriginalContentType = "X-Hnemu-Original-Content-Type";
+// Whether this thread's current request was answered by our handler: httplib calls the error
+// handler for every status >= 400, including the ones we chose ourselves (an empty 401).
+thread_local bool answered_by_handler = false;
 
 QueryParams parseQuery(const std::string& target) {
   QueryParams out;
@@ -78,6 +81,7 @@ HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, size_
     request.host = in.get_header_value("Host");
     request.body = in.body;
     writeResponse(handler(request), out);
+    answered_by_handler = true;
   };
   for (const char* pattern : {".*"}) {
     server_->Get(pattern, serve);
@@ -88,11 +92,12 @@ HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, size_
     server_->Options(pattern, serve);
   }
   server_->set_error_handler([render_error](const httplib::Request& in, httplib::Response& out) {
-    // Our own handlers always set a body; an empty one means httplib refused the request.
-    if (out.body.empty()) {
+    if (!answered_by_handler) {
       writeResponse(render_error(in.path, out.status), out);
     }
   });
+  server_->set_logger(
+      [](const httplib::Request&, const httplib::Response&) { answered_by_handler = false; });
   server_->set_exception_handler(
       [render_error](const httplib::Request& in, httplib::Response& out, std::exception_ptr) {
         writeResponse(render_error(in.path, 500), out);

@@ -1,0 +1,255 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/ids.h"
+#include "core/result.h"
+
+// Bandwidth hosted messaging ("Import TN"): state and rules, no HTTP or XML types.
+namespace hnemu::bandwidth {
+
+enum class OrderStatus { Received, Processing, Complete, Partial, Failed, Exception };
+std::string_view orderStatusName(OrderStatus status);  // RECEIVED, ...
+std::optional<OrderStatus> parseOrderStatus(std::string_view text);
+
+// ---- The world ----
+
+struct Account {
+  std::string account_id;
+  std::string username;
+  std::string password;
+  bool import_enabled = true;  // the IMPORT_TNS feature
+};
+
+// What happens to a TN when an import order processes it.
+enum class ImportOutcome { Import, Error, Never, Exception };
+std::optional<ImportOutcome> parseImportOutcome(std::string_view text);
+std::string_view importOutcomeName(ImportOutcome value);
+
+struct NumberProfile {
+  std::string tn;                   // 10 digits
+  std::optional<int> checker_code;  // 19001-19012: what importTnChecker reports
+  ImportOutcome import = ImportOutcome::Import;
+  int import_error_code = 7518;  // with ImportOutcome::Error
+};
+
+struct Rules {
+  Millis processing_after{std::chrono::milliseconds(200)};  // RECEIVED -> PROCESSING
+  Millis done_after{std::chrono::milliseconds(800)};        // PROCESSING -> final
+};
+
+struct World {
+  std::vector<Account> accounts;
+  std::map<std::string, NumberProfile> numbers;  // by 10-digit TN
+  Rules rules;
+};
+
+std::string checkerDescription(int code);
+std::string importErrorDescription(int code);
+
+// ---- Resources ----
+
+struct TnError {
+  int code = 0;
+  std::string description;
+  std::vector<std::string> tns;
+};
+
+struct HistoryEntry {
+  TimePoint time;
+  std::string note;
+  std::string author;
+  std::string status;  // lower case, as captured
+};
+
+struct ServiceAddress {
+  std::string house_number;
+  std::string street_name;
+  std::string city;
+  std::string state_code;
+  std::string zip;
+  std::string county;
+};
+
+struct LoaFile {
+  std::string id;
+  std::string content_type;
+  std::string data;
+  std::string document_name;
+  std::string document_type = "LOA";
+};
+
+struct ImportOrder {
+  std::string id;
+  std::string account_id;
+  std::string created_by;
+  std::optional<std::string> customer_order_id;
+  std::string site_id;
+  std::optional<std::string> sip_peer_id;
+  std::string subscriber_name;
+  ServiceAddress address;
+  std::string loa_authorizing_person;
+  std::optional<std::string> loa_type;
+  std::vector<std::string> tns;  // as sent
+  OrderStatus status = OrderStatus::Received;
+  std::vector<TnError> errors;
+  TimePoint created;
+  TimePoint modified;
+  std::vector<HistoryEntry> history;
+  std::vector<LoaFile> files;
+  uint64_t sequence = 0;
+};
+
+struct RemoveOrder {
+  std::string id;
+  std::string account_id;
+  std::string created_by;
+  std::optional<std::string> customer_order_id;
+  std::vector<std::string> tns;
+  OrderStatus status = OrderStatus::Received;
+  std::vector<TnError> errors;
+  TimePoint created;
+  TimePoint modified;
+  std::vector<HistoryEntry> history;
+  uint64_t sequence = 0;
+};
+
+struct Subscription {
+  std::string id;
+  std::string account_id;
+  std::optional<std::string> order_type;
+  std::optional<std::string> event_type;
+  std::optional<std::string> order_id;
+  std::string url;
+  int64_t expiry_seconds = 86400;
+  TimePoint created;
+  std::string username;
+  std::string password;
+  std::string public_key;
+  std::string number_format = "LEGACY";
+};
+
+struct CheckerResult {
+  std::vector<std::string> importable;
+  std::vector<TnError> errors;  // grouped by code
+};
+
+struct NewImportOrder {
+  std::optional<std::string> customer_order_id;
+  std::string site_id;
+  std::optional<std::string> sip_peer_id;
+  std::string subscriber_name;
+  ServiceAddress address;
+  std::string loa_authorizing_person;
+  std::optional<std::string> loa_type;
+  std::vector<std::string> tns;
+};
+
+struct OrderFilter {
+  std::vector<OrderStatus> statuses;
+  std::optional<std::string> tn;
+  std::optional<std::string> customer_order_id;
+  std::optional<std::string> created_from, created_to, modified_from, modified_to;  // yyyy-MM-dd
+  std::optional<std::string> loa_type;  // SUBSCRIBER, CARRIER, ALL
+};
+
+// A state change to notify: the routes deliver it to the matching subscriptions.
+struct OrderNotice {
+  std::string account_id;
+  std::string order_type;  // importtnorders or removeImportedTnOrders
+  std::string order_id;
+  std::optional<std::string> customer_order_id;
+  std::string status;
+  std::string message;
+  TimePoint modified;
+};
+using NoticeListener = std::function<void(const OrderNotice&)>;
+
+// 10-digit NANP form of "9199918388" or "+19199918388"; empty if it is not a NANP number.
+std::string normalizeTn(std::string_view text);
+
+class Model {
+ public:
+  Model(Clock& clock, IdGenerator& ids);
+
+  World& world() { return world_; }
+  const World& world() const { return world_; }
+  void setListener(NoticeListener listener) { listener_ = std::move(listener); }
+  void reset();
+
+  const Account* authenticate(std::string_view username, std::string_view password) const;
+  NumberProfile profileFor(const std::string& tn) const;
+
+  // Validation errors come back as a list (Bandwidth answers them all at once).
+  Result<CheckerResult> check(const Account& account, const std::vector<std::string>& tns) const;
+  Result<ImportOrder> createImportOrder(const Account& account, const std::string& user,
+                                        const NewImportOrder& input,
+                                        std::vector<TnError>& validation);
+  Result<ImportOrder> importOrder(const Account& account, std::string_view id) const;
+  std::vector<ImportOrder> listImportOrders(const Account& account,
+                                            const OrderFilter& filter) const;
+
+  // Stores an upload under Bandwidth's name for it, <orderId>-<epochMillis>.<extension>.
+  Result<LoaFile> addFile(const Account& account, std::string_view order_id, LoaFile file,
+                          const std::string& extension);
+  Result<LoaFile> replaceFile(const Account& account, std::string_view order_id,
+                              std::string_view file_id, std::string content_type, std::string data);
+  Status deleteFile(const Account& account, std::string_view order_id, std::string_view file_id);
+  Result<LoaFile> setFileMetadata(const Account& account, std::string_view order_id,
+                                  std::string_view file_id, std::optional<std::string> name,
+                                  std::optional<std::string> type);
+
+  Result<RemoveOrder> createRemoveOrder(const Account& account, const std::string& user,
+                                        std::optional<std::string> customer_order_id,
+                                        const std::vector<std::string>& tns,
+                                        std::vector<TnError>& validation);
+  Result<RemoveOrder> removeOrder(const Account& account, std::string_view id) const;
+  std::vector<RemoveOrder> listRemoveOrders(const Account& account,
+                                            const OrderFilter& filter) const;
+
+  Result<Subscription> createSubscription(const Account& account, Subscription subscription);
+  Result<Subscription> subscription(const Account& account, std::string_view id) const;
+  std::vector<Subscription> subscriptions(const Account& account) const;
+  Result<Subscription> replaceSubscription(const Account& account, std::string_view id,
+                                           Subscription replacement);
+  Status deleteSubscription(const Account& account, std::string_view id);
+  // Subscriptions of an account that want to hear about this order and have not expired.
+  std::vector<Subscription> subscribersFor(const OrderNotice& notice) const;
+
+  const std::map<std::string, ImportOrder>& importOrders() const { return imports_; }
+  const std::map<std::string, RemoveOrder>& removeOrders() const { return removes_; }
+  const std::map<std::string, std::string>& inService() const { return in_service_; }
+
+  // The importer, now: finish an order that would never finish by itself.
+  Status finishImport(std::string_view order_id, OrderStatus status);
+
+ private:
+  template <class Order>
+  void moveTo(Order& order, OrderStatus status, std::string note, const std::string& order_type,
+              bool notify);
+  void processImport(const std::string& id);
+  void processRemove(const std::string& id);
+  void schedule(Millis delay, std::string label, std::function<void()> effect);
+  ImportOrder* findImport(const Account& account, std::string_view id);
+
+  Clock& clock_;
+  IdGenerator& ids_;
+  World world_;
+  NoticeListener listener_;
+  std::map<std::string, ImportOrder> imports_;
+  std::map<std::string, RemoveOrder> removes_;
+  std::map<std::string, Subscription> subscriptions_;
+  std::map<std::string, std::string> in_service_;  // imported TN -> account id
+  uint64_t sequence_ = 0;
+  uint64_t epoch_ = 0;
+};
+
+bool isUuid(std::string_view text);
+
+}  // namespace hnemu::bandwidth

@@ -1,0 +1,537 @@
+#include "providers/bandwidth/routes.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/crypto.h"
+#include "core/time.h"
+#include "providers/bandwidth/errors.h"
+#include "providers/bandwidth/wire.h"
+
+namespace hnemu::bandwidth {
+namespace {
+
+using nlohmann::json;
+
+// The media types Bandwidth accepts for LOA files, and the extension it names them with.
+constexpr std::pair<std::string_view, std::string_view> kFileTypes[] = {
+    {"application/pdf", "pdf"},
+    {"text/plain", "txt"},
+    {"image/jpeg", "jpg"},
+    {"image/png", "png"},
+    {"image/tiff", "tiff"},
+    {"text/csv", "csv"},
+    {"application/vnd.ms-excel", "xls"},
+    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
+    {"application/msword", "doc"},
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"},
+};
+
+std::optional<std::string> extensionFor(const std::string& content_type) {
+  const std::string media = content_type.substr(0, content_type.find(';'));
+  for (const auto& [type, extension] : kFileTypes) {
+    if (iequals(media, type)) {
+      return std::string(extension);
+    }
+  }
+  return std::nullopt;
+}
+
+OrderFilter decodeFilter(const HttpRequest& request, std::optional<Error>& error) {
+  OrderFilter filter;
+  for (const auto& [key, value] : request.query) {
+    if (key == "status") {
+      const auto status = parseOrderStatus(value);
+      if (!status) {
+        error =
+            makeError(ErrorCode::InvalidArgument, "'" + value + "' is not a valid status", "12002");
+        return filter;
+      }
+      filter.statuses.push_back(*status);
+    }
+  }
+  filter.tn = request.queryValue("tn");
+  filter.customer_order_id = request.queryValue("customerOrderId");
+  filter.created_from = request.queryValue("createdDateFrom");
+  filter.created_to = request.queryValue("createdDateTo");
+  filter.modified_from = request.queryValue("modifiedDateFrom");
+  filter.modified_to = request.queryValue("modifiedDateTo");
+  filter.loa_type = request.queryValue("loaType");
+  for (const auto* date :
+       {&filter.created_from, &filter.created_to, &filter.modified_from, &filter.modified_to}) {
+    if (*date && !parseIso8601(**date + "T00:00:00Z").ok()) {
+      error = makeError(ErrorCode::InvalidArgument,
+                        "'" + **date + "' is not a date of the form yyyy-MM-dd", "12003");
+    }
+  }
+  if (filter.loa_type && *filter.loa_type != "SUBSCRIBER" && *filter.loa_type != "CARRIER" &&
+      *filter.loa_type != "ALL") {
+    error = makeError(ErrorCode::InvalidArgument, "loaType must be SUBSCRIBER, CARRIER or ALL",
+                      "12004");
+  }
+  return filter;
+}
+
+}  // namespace
+
+BandwidthProvider::BandwidthProvider(ProviderContext context)
+    : context_(context), model_(context.clock, context.ids) {
+  model_.setListener([this](const OrderNotice& notice) { notify(notice); });
+}
+
+void BandwidthProvider::reset() { model_.reset(); }
+
+HttpResponse BandwidthProvider::errorForStatus(int status, const HttpRequest&) const {
+  if (status == 429) {
+    HttpResponse response = HttpResponse::empty(429);
+    const auto reset_at =
+        std::chrono::duration_cast<std::chrono::seconds>(context_.clock.now().time_since_epoch())
+            .count() +
+        1;
+    response.headers.emplace("X-RateLimit-Reset", std::to_string(reset_at));
+    return response;
+  }
+  if (status == 401) {
+    return HttpResponse::empty(401);
+  }
+  HttpResponse response = wire::errorResponse(
+      "ErrorResponse",
+      makeError(ErrorCode::Internal,
+                "Something unexpected happened and has been logged (id=hnemu-fault).", "1010"));
+  response.status = status;
+  return response;
+}
+
+HttpResponse BandwidthProvider::pipeline(HttpRequest& request, const std::string& error_root,
+                                         const Operation& operation) const {
+  const auto credentials = request.basicCredentials();
+  const Account* account =
+      credentials ? model_.authenticate(credentials->first, credentials->second) : nullptr;
+  if (account == nullptr) {
+    return HttpResponse::empty(401);
+  }
+  request.account = account->account_id;
+  if (request.path_params.at("AccountId") != account->account_id) {
+    return wire::errorResponse(error_root, errors::accessDenied());
+  }
+  const bool upload = request.path.find("/loas") != std::string::npos;
+  const size_t limit = upload ? context_.max_upload_bytes : context_.max_body_bytes;
+  if (request.body.size() > limit) {
+    return wire::errorResponse(error_root, errors::bodyTooLarge(limit));
+  }
+  return operation(*account, credentials->first, request);
+}
+
+void BandwidthProvider::notify(const OrderNotice& notice) {
+  for (const Subscription& subscription : model_.subscribersFor(notice)) {
+    Webhook hook;
+    hook.provider = "bandwidth";
+    hook.account = notice.account_id;
+    hook.event = notice.order_type + "." + notice.status;
+    hook.resource_id = notice.order_id;
+    hook.tag = subscription.id;
+    hook.url = subscription.url;
+    hook.content_type = "application/xml; charset=utf-8";
+    hook.body = wire::encodeNotification(notice, subscription.id);
+    if (!subscription.username.empty()) {
+      const std::string authorization =
+          "Basic " + crypto::base64Encode(subscription.username + ":" + subscription.password);
+      hook.sign = [authorization](const std::string&, const std::string&, int) {
+        Headers headers;
+        headers.emplace("Authorization", authorization);
+        return headers;
+      };
+    }
+    // Bandwidth does not retry order notifications; the result lands in the subscription.
+    hook.policy.max_attempts = 1;
+    hook.policy.retry_on = RetryOn::Never;
+    hook.policy.read_timeout = Millis(10000);
+    context_.webhooks.enqueue(std::move(hook));
+  }
+}
+
+std::vector<std::string> BandwidthProvider::subscriptionStatuses(
+    const std::vector<Subscription>& subscriptions) const {
+  const auto log = context_.webhooks.log();
+  std::vector<std::string> out;
+  for (const Subscription& subscription : subscriptions) {
+    std::string status = "READY";
+    for (const Delivery& delivery : log) {
+      if (delivery.tag != subscription.id || delivery.attempts.empty()) {
+        continue;
+      }
+      const DeliveryAttempt& last = delivery.attempts.back();
+      status =
+          last.connected ? wire::deliveryStatus(last.status) : "Callback failed: " + last.error;
+    }
+    out.push_back(status);
+  }
+  return out;
+}
+
+HttpResponse BandwidthProvider::uploadFile(const Account& account, HttpRequest& request,
+                                           bool replace) {
+  const std::string root = "fileUploadResponse";
+  const std::string content_type = request.header("Content-Type").value_or("");
+  const auto extension = extensionFor(content_type);
+  if (!extension) {
+    return wire::errorResponse(
+        root,
+        makeError(ErrorCode::InvalidArgument,
+                  "Content-Type '" + content_type + "' is not a supported LOA file type", "7640"));
+  }
+  if (request.body.empty()) {
+    return wire::errorResponse(root,
+                               makeError(ErrorCode::InvalidArgument, "The file is empty", "7642"));
+  }
+  const auto query_type = request.queryValue("documentType");
+  const auto header_type = request.header("documentType");
+  if (query_type && header_type && *query_type != *header_type) {
+    return wire::errorResponse(
+        root, makeError(ErrorCode::InvalidArgument,
+                        "documentType in the query and in the header disagree", "7641"));
+  }
+  const std::string order_id = request.path_params.at("OrderId");
+  if (replace) {
+    auto file = model_.replaceFile(account, order_id, request.path_params.at("FileId"),
+                                   content_type, request.body);
+    return file.ok() ? wire::xmlResponse(200, wire::encodeFileUpload(file.value(), order_id, true))
+                     : wire::errorResponse(root, file.error());
+  }
+  LoaFile file;
+  file.content_type = content_type;
+  file.data = request.body;
+  const std::string document_type = query_type ? *query_type : header_type.value_or("LOA");
+  if (document_type != "LOA" && document_type != "INVOICE" && document_type != "CSR" &&
+      document_type != "OTHER") {
+    return wire::errorResponse(
+        root, makeError(ErrorCode::InvalidArgument, "Unknown documentType", "7639"));
+  }
+  file.document_type = document_type;
+  auto stored = model_.addFile(account, order_id, file, *extension);
+  if (!stored.ok()) {
+    return wire::errorResponse(root, stored.error());
+  }
+  HttpResponse response =
+      wire::xmlResponse(201, wire::encodeFileUpload(stored.value(), order_id, false));
+  response.headers.emplace("Location", request.baseUrl() + request.path + "/" + stored.value().id);
+  return response;
+}
+
+HttpResponse BandwidthProvider::createSubscription(const Account& account, HttpRequest& request) {
+  const std::string root = "SubscriptionsResponse";
+  auto subscription = wire::decodeSubscription(request.body);
+  if (!subscription.ok()) {
+    return wire::errorResponse(root, subscription.error());
+  }
+  auto created = model_.createSubscription(account, subscription.value());
+  if (!created.ok()) {
+    return wire::errorResponse(root, created.error());
+  }
+  HttpResponse response = HttpResponse::empty(201);
+  response.headers.emplace("Location", request.baseUrl() + request.path + "/" + created.value().id);
+  return response;
+}
+
+HttpResponse BandwidthProvider::listImportOrders(const Account& account, HttpRequest& request,
+                                                 bool removes) {
+  std::optional<Error> error;
+  const OrderFilter filter = decodeFilter(request, error);
+  if (error) {
+    return wire::errorResponse(removes ? "RemoveImportedTnOrders" : "ImportTnOrders", *error);
+  }
+  return wire::xmlResponse(
+      200, removes ? wire::encodeRemoveOrderList(model_.listRemoveOrders(account, filter))
+                   : wire::encodeImportOrderList(model_.listImportOrders(account, filter)));
+}
+
+void BandwidthProvider::registerRoutes(Router& router) {
+  for (const char* prefix :
+       {"/api/accounts", "/api/v1.0/accounts", "/v1.0/accounts", "/api/v1/accounts"}) {
+    const std::string base = std::string(prefix) + "/{AccountId}";
+    auto route = [&](const char* method, const std::string& path, const std::string& error_root,
+                     Operation operation) {
+      router.add(
+          method, base + path, "bandwidth",
+          [this, error_root, operation](HttpRequest& request) {
+            return pipeline(request, error_root, operation);
+          },
+          PathTemplate::Options{true});
+    };
+    route(
+        "POST", "/importTnChecker", "ImportTnCheckerResponse",
+        [this](const Account& a, const std::string&, HttpRequest& r) {
+          const std::string root = "ImportTnCheckerResponse";
+          auto tns = wire::decodeCheckerTns(r.body);
+          if (!tns.ok()) {
+            return wire::errorResponse(root, tns.error());
+          }
+          std::vector<TnError> invalid;
+          if (tns.value().empty()) {
+            invalid.push_back({7202, "At least one telephone number is required.", {}});
+          } else if (tns.value().size() > 5000) {
+            invalid.push_back({7203, "At most 5000 telephone numbers can be checked at once.", {}});
+          }
+          std::set<std::string> seen;
+          for (const std::string& tn : tns.value()) {
+            const std::string normalized = normalizeTn(tn);
+            if (normalized.empty()) {
+              invalid.push_back({7201, tn + " is not a valid NANPA telephone number.", {}});
+            } else if (!seen.insert(normalized).second) {
+              invalid.push_back({7201, tn + " is listed more than once.", {}});
+            }
+          }
+          if (!invalid.empty()) {
+            return wire::validationErrors(root, invalid, false);
+          }
+          auto result = model_.check(a, tns.value());
+          return result.ok() ? wire::xmlResponse(200, wire::encodeChecker(result.value()))
+                             : wire::errorResponse(root, result.error());
+        });
+    route("POST", "/importTnOrders", "ImportTnOrderResponse",
+          [this](const Account& a, const std::string& user, HttpRequest& r) {
+            const std::string root = "ImportTnOrderResponse";
+            auto input = wire::decodeImportOrder(r.body);
+            if (!input.ok()) {
+              return wire::errorResponse(root, input.error());
+            }
+            std::vector<TnError> invalid;
+            auto order = model_.createImportOrder(a, user, input.value(), invalid);
+            if (!invalid.empty()) {
+              return wire::validationErrors(root, invalid, true);
+            }
+            if (!order.ok()) {
+              return wire::errorResponse(root, order.error());
+            }
+            HttpResponse response =
+                wire::xmlResponse(201, wire::encodeImportOrder(order.value(), true));
+            response.headers.emplace("Location", r.baseUrl() + r.path + "/" + order.value().id);
+            return response;
+          });
+    route("GET", "/importTnOrders", "ImportTnOrders",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            return listImportOrders(a, r, false);
+          });
+    route("GET", "/importTnOrders/{OrderId}", "ImportTnOrderResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            auto order = model_.importOrder(a, r.path_params.at("OrderId"));
+            return order.ok()
+                       ? wire::xmlResponse(200, wire::encodeImportOrder(order.value(), false))
+                       : wire::errorResponse("ImportTnOrderResponse", order.error());
+          });
+    route("GET", "/importTnOrders/{OrderId}/history", "OrderHistoryWrapper",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            auto order = model_.importOrder(a, r.path_params.at("OrderId"));
+            return order.ok() ? wire::xmlResponse(200, wire::encodeHistory(order.value().history))
+                              : wire::errorResponse("OrderHistoryWrapper", order.error());
+          });
+    route("POST", "/importTnOrders/{OrderId}/loas", "fileUploadResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            return uploadFile(a, r, false);
+          });
+    route("GET", "/importTnOrders/{OrderId}/loas", "fileListResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            auto order = model_.importOrder(a, r.path_params.at("OrderId"));
+            if (!order.ok()) {
+              return wire::errorResponse("fileListResponse", order.error());
+            }
+            const bool metadata = r.queryValue("metadata").value_or("false") == "true";
+            return wire::xmlResponse(200, wire::encodeFileList(order.value().files, metadata));
+          });
+    auto find_file = [this](const Account& a, HttpRequest& r) -> Result<LoaFile> {
+      auto order = model_.importOrder(a, r.path_params.at("OrderId"));
+      if (!order.ok()) {
+        return order.error();
+      }
+      for (const LoaFile& file : order.value().files) {
+        if (file.id == r.path_params.at("FileId")) {
+          return file;
+        }
+      }
+      return errors::notFound();
+    };
+    route("GET", "/importTnOrders/{OrderId}/loas/{FileId}", "fileUploadResponse",
+          [find_file](const Account& a, const std::string&, HttpRequest& r) {
+            auto file = find_file(a, r);
+            if (!file.ok()) {
+              return wire::errorResponse("fileUploadResponse", file.error());
+            }
+            HttpResponse response =
+                HttpResponse::text(200, file.value().content_type, file.value().data);
+            response.headers.emplace("Content-Disposition",
+                                     "attachment; filename=" + file.value().id);
+            return response;
+          });
+    route("PUT", "/importTnOrders/{OrderId}/loas/{FileId}", "fileUploadResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            return uploadFile(a, r, true);
+          });
+    route("DELETE", "/importTnOrders/{OrderId}/loas/{FileId}", "fileUploadResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            const Status deleted =
+                model_.deleteFile(a, r.path_params.at("OrderId"), r.path_params.at("FileId"));
+            return deleted.ok() ? HttpResponse::empty(200)
+                                : wire::errorResponse("fileUploadResponse", deleted.error());
+          });
+    route("GET", "/importTnOrders/{OrderId}/loas/{FileId}/metadata", "FileMetaData",
+          [find_file](const Account& a, const std::string&, HttpRequest& r) {
+            auto file = find_file(a, r);
+            return file.ok() ? wire::xmlResponse(200, wire::encodeFileMetadata(file.value()))
+                             : wire::errorResponse("FileMetaData", file.error());
+          });
+    route("PUT", "/importTnOrders/{OrderId}/loas/{FileId}/metadata", "FileMetaData",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            auto metadata = wire::decodeFileMetadata(r.body);
+            if (!metadata.ok()) {
+              return wire::errorResponse("FileMetaData", metadata.error());
+            }
+            auto file =
+                model_.setFileMetadata(a, r.path_params.at("OrderId"), r.path_params.at("FileId"),
+                                       metadata.value().first, metadata.value().second);
+            return file.ok() ? HttpResponse::empty(200)
+                             : wire::errorResponse("FileMetaData", file.error());
+          });
+    route("DELETE", "/importTnOrders/{OrderId}/loas/{FileId}/metadata", "FileMetaData",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            // Metadata goes back to its defaults: the file's own name, type LOA.
+            auto file =
+                model_.setFileMetadata(a, r.path_params.at("OrderId"), r.path_params.at("FileId"),
+                                       r.path_params.at("FileId"), std::string("LOA"));
+            return file.ok() ? HttpResponse::empty(200)
+                             : wire::errorResponse("FileMetaData", file.error());
+          });
+    route("POST", "/removeImportedTnOrders", "RemoveImportedTnOrdersResponse",
+          [this](const Account& a, const std::string& user, HttpRequest& r) {
+            const std::string root = "RemoveImportedTnOrdersResponse";
+            auto input = wire::decodeRemoveOrder(r.body);
+            if (!input.ok()) {
+              return wire::errorResponse(root, input.error());
+            }
+            std::vector<TnError> invalid;
+            auto order = model_.createRemoveOrder(a, user, input.value().first,
+                                                  input.value().second, invalid);
+            if (!invalid.empty()) {
+              return wire::validationErrors(root, invalid, true);
+            }
+            if (!order.ok()) {
+              return wire::errorResponse(root, order.error());
+            }
+            HttpResponse response =
+                wire::xmlResponse(201, wire::encodeRemoveOrder(order.value(), true));
+            response.headers.emplace("Location", r.baseUrl() + r.path + "/" + order.value().id);
+            return response;
+          });
+    route("GET", "/removeImportedTnOrders", "RemoveImportedTnOrders",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            return listImportOrders(a, r, true);
+          });
+    route("GET", "/removeImportedTnOrders/{OrderId}", "RemoveImportedTnOrdersReportResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            auto order = model_.removeOrder(a, r.path_params.at("OrderId"));
+            return order.ok()
+                       ? wire::xmlResponse(200, wire::encodeRemoveOrder(order.value(), false))
+                       : wire::errorResponse("RemoveImportedTnOrdersReportResponse", order.error());
+          });
+    route("GET", "/removeImportedTnOrders/{OrderId}/history", "OrderHistoryWrapper",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            auto order = model_.removeOrder(a, r.path_params.at("OrderId"));
+            return order.ok() ? wire::xmlResponse(200, wire::encodeHistory(order.value().history))
+                              : wire::errorResponse("OrderHistoryWrapper", order.error());
+          });
+    route("POST", "/subscriptions", "SubscriptionsResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            return createSubscription(a, r);
+          });
+    route("GET", "/subscriptions", "SubscriptionsResponse",
+          [this](const Account& a, const std::string&, HttpRequest&) {
+            const auto subscriptions = model_.subscriptions(a);
+            return wire::xmlResponse(
+                200, wire::encodeSubscriptions(subscriptions, context_.clock.now(),
+                                               subscriptionStatuses(subscriptions)));
+          });
+    route("GET", "/subscriptions/{SubscriptionId}", "SubscriptionsResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            auto subscription = model_.subscription(a, r.path_params.at("SubscriptionId"));
+            if (!subscription.ok()) {
+              return wire::errorResponse("SubscriptionsResponse", subscription.error());
+            }
+            const std::vector<Subscription> one = {subscription.value()};
+            return wire::xmlResponse(200, wire::encodeSubscriptions(one, context_.clock.now(),
+                                                                    subscriptionStatuses(one)));
+          });
+    route("PUT", "/subscriptions/{SubscriptionId}", "SubscriptionsResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            auto replacement = wire::decodeSubscription(r.body);
+            if (!replacement.ok()) {
+              return wire::errorResponse("SubscriptionsResponse", replacement.error());
+            }
+            auto updated = model_.replaceSubscription(a, r.path_params.at("SubscriptionId"),
+                                                      replacement.value());
+            return updated.ok() ? HttpResponse::empty(200)
+                                : wire::errorResponse("SubscriptionsResponse", updated.error());
+          });
+    route("DELETE", "/subscriptions/{SubscriptionId}", "SubscriptionsResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            const Status deleted = model_.deleteSubscription(a, r.path_params.at("SubscriptionId"));
+            return deleted.ok() ? HttpResponse::empty(200)
+                                : wire::errorResponse("SubscriptionsResponse", deleted.error());
+          });
+  }
+  for (const char* prefix : {"/api/", "/v1.0/"}) {
+    router.addFallback(prefix, "bandwidth", [](HttpRequest&) {
+      return wire::errorResponse("ErrorResponse", errors::notFound());
+    });
+  }
+}
+
+void BandwidthProvider::dumpState(json& out) const {
+  json accounts = json::array();
+  for (const Account& account : model_.world().accounts) {
+    accounts.push_back({{"account_id", account.account_id},
+                        {"username", account.username},
+                        {"password", account.password},
+                        {"import_enabled", account.import_enabled}});
+  }
+  json imports = json::array();
+  for (const auto& [id, order] : model_.importOrders()) {
+    json files = json::array();
+    for (const LoaFile& file : order.files) {
+      files.push_back({{"id", file.id},
+                       {"content_type", file.content_type},
+                       {"bytes", file.data.size()},
+                       {"document_type", file.document_type}});
+    }
+    json history = json::array();
+    for (const HistoryEntry& entry : order.history) {
+      history.push_back({{"time", formatIso8601Millis(entry.time)},
+                         {"status", entry.status},
+                         {"note", entry.note}});
+    }
+    imports.push_back({{"order_id", order.id},
+                       {"account_id", order.account_id},
+                       {"customer_order_id",
+                        order.customer_order_id ? json(*order.customer_order_id) : json(nullptr)},
+                       {"status", orderStatusName(order.status)},
+                       {"telephone_numbers", order.tns},
+                       {"errors", order.errors.size()},
+                       {"history", std::move(history)},
+                       {"loas", std::move(files)}});
+  }
+  json removes = json::array();
+  for (const auto& [id, order] : model_.removeOrders()) {
+    removes.push_back({{"order_id", order.id},
+                       {"account_id", order.account_id},
+                       {"status", orderStatusName(order.status)},
+                       {"telephone_numbers", order.tns}});
+  }
+  json in_service = json::object();
+  for (const auto& [tn, account] : model_.inService()) {
+    in_service[tn] = account;
+  }
+  out["accounts"] = std::move(accounts);
+  out["import_tn_orders"] = std::move(imports);
+  out["remove_imported_tn_orders"] = std::move(removes);
+  out["in_service_numbers"] = std::move(in_service);
+}
+
+}  // namespace hnemu::bandwidth

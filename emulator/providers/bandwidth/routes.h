@@ -1,0 +1,43 @@
+#pragma once
+
+#include "providers/bandwidth/model.h"
+#include "providers/provider.h"
+
+namespace hnemu::bandwidth {
+
+inline constexpr std::string_view kDefaultAccountId = "9900000";
+inline constexpr std::string_view kDefaultUsername = "hnemu";
+inline constexpr std::string_view kDefaultPassword = "hnemu-password";
+
+// Bandwidth's Numbers API (Import TN) under /api/accounts/{id}/ (also /api/v1.0/, /v1.0/,
+// /api/v1/), XML in and out, HTTP Basic auth; collection names match case-insensitively.
+class BandwidthProvider : public Provider {
+ public:
+  explicit BandwidthProvider(ProviderContext context);
+
+  std::string_view name() const override { return "bandwidth"; }
+  void registerRoutes(Router& router) override;
+  void reset() override;
+  void dumpState(nlohmann::json& out) const override;
+  HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
+
+  Model& model() { return model_; }
+
+ private:
+  using Operation =
+      std::function<HttpResponse(const Account&, const std::string& user, HttpRequest&)>;
+  HttpResponse pipeline(HttpRequest& request, const std::string& error_root,
+                        const Operation& operation) const;
+  void notify(const OrderNotice& notice);
+  std::vector<std::string> subscriptionStatuses(
+      const std::vector<Subscription>& subscriptions) const;
+
+  HttpResponse uploadFile(const Account& account, HttpRequest& request, bool replace);
+  HttpResponse createSubscription(const Account& account, HttpRequest& request);
+  HttpResponse listImportOrders(const Account& account, HttpRequest& request, bool removes);
+
+  ProviderContext context_;
+  Model model_;
+};
+
+}  // namespace hnemu::bandwidth

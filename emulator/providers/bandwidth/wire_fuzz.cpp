@@ -1,0 +1,51 @@
+// Fuzz target: any bytes as the XML body of every Bandwidth write, through the whole in-process
+// pipeline: an answer in Bandwidth's shape, never a 5xx.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "core/crypto.h"
+#include "emulator.h"
+#include "providers/bandwidth/routes.h"
+
+namespace {
+
+hnemu::Emulator& emulator() {
+  static hnemu::Emulator instance;
+  return instance;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) {
+    return 0;
+  }
+  static const std::string kBase =
+      "/api/accounts/" + std::string(hnemu::bandwidth::kDefaultAccountId);
+  static const std::string kTargets[][2] = {
+      {"POST", kBase + "/importTnChecker"},
+      {"POST", kBase + "/importtnorders"},
+      {"POST", kBase + "/removeImportedTnOrders"},
+      {"POST", kBase + "/subscriptions"},
+      {"PUT", kBase + "/subscriptions/00000000-0000-4000-8000-000000000000"},
+  };
+  const auto& target = kTargets[data[0] % (sizeof kTargets / sizeof kTargets[0])];
+  hnemu::HttpRequest request;
+  request.method = target[0];
+  request.path = target[1];
+  request.headers.emplace(
+      "Authorization",
+      "Basic " + hnemu::crypto::base64Encode(std::string(hnemu::bandwidth::kDefaultUsername) + ":" +
+                                             std::string(hnemu::bandwidth::kDefaultPassword)));
+  request.headers.emplace("Content-Type", "application/xml");
+  request.body.assign(reinterpret_cast<const char*>(data) + 1, size - 1);
+  const hnemu::HttpResponse response = emulator().handle(request);
+  if (response.status >= 500) {
+    std::abort();
+  }
+  if (response.status >= 400 && response.status != 401 && response.body.find("<?xml") != 0) {
+    std::abort();  // every refusal but 401 carries an XML body
+  }
+  return 0;
+}
