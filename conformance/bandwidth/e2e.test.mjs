@@ -182,6 +182,26 @@ const ok = await runSteps([
     await assert.rejects(call(state.order.createFile.bind(state.order), Buffer.from('x'), 'application/x-unknown'), (error) => error.code === 7640);
   }],
 
+  ['replace an LOA, list remove orders with history, update and delete a subscription', async () => {
+    const order = await call(numbers.ImportTnOrder.get, client, state.order.id);
+    const files = await call(order.getFiles.bind(order), false);
+    const filename = files.fileName;
+    await call(order.updateFile.bind(order), filename, Buffer.from('%PDF-1.4 re-signed\n'), 'application/pdf');
+    const removals = await call(numbers.RemoveImportedTnOrder.list, client, { status: 'COMPLETE' });
+    assert.equal(removals.totalCount, 1);
+    const removal = Object.assign(new numbers.RemoveImportedTnOrder(), { client, id: removals.removeImportedTnOrderSummary.orderId });
+    const history = await call(removal.getHistory.bind(removal));
+    assert.deepEqual(history.map((h) => h.status), ['received', 'processing', 'complete']);
+    const subscription = await call(numbers.Subscription.get, client, state.subscription);
+    await call(subscription.update.bind(subscription), {
+      orderType: 'importtnorders', callbackSubscription: { URL: receiver.url('/bandwidth-2'), expiry: 60 },
+    });
+    const updated = await call(numbers.Subscription.get, client, state.subscription);
+    assert.equal(updated.callbackSubscription.uRL, receiver.url('/bandwidth-2'));
+    await call(updated.delete.bind(updated));
+    await assert.rejects(call(numbers.Subscription.get, client, state.subscription), (error) => error.status === 404);
+  }],
+
   ['SIGTERM stops the server cleanly', async () => {
     assert.equal(await hnemu.stop(), 0);
   }],

@@ -214,6 +214,9 @@ const ok = await runSteps([
     const raw = (body, type = 'application/json', path = '/v2/messaging_hosted_number_orders') => fetch(`${hnemu.url}${path}`, {
       method: 'POST', body, headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': type },
     });
+    const anonymous = await fetch(`${hnemu.url}/v2/messaging_hosted_number_orders`);
+    assert.equal(anonymous.status, 401);
+    assert.equal((await anonymous.json()).errors[0].code, '10009');
     let response = await raw('{not json');
     assert.equal(response.status, 400);
     assert.equal((await response.json()).errors[0].code, '10015');
