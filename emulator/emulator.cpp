@@ -123,11 +123,11 @@ std::string Emulator::url() const {
 
 int Emulator::port() const { return options_.port; }
 
-twilio::Model& Emulator::twilioModel() { return twilio_->model(); }
+twilio::Model& Emulator::modelOf(twilio::World*) { return twilio_->model(); }
 
-telnyx::Model& Emulator::telnyxModel() { return telnyx_->model(); }
+telnyx::Model& Emulator::modelOf(telnyx::World*) { return telnyx_->model(); }
 
-bandwidth::Model& Emulator::bandwidthModel() { return bandwidth_->model(); }
+bandwidth::Model& Emulator::modelOf(bandwidth::World*) { return bandwidth_->model(); }
 
 const Provider* Emulator::provider(std::string_view name) const {
   if (name == "twilio") {

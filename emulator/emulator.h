@@ -23,14 +23,17 @@ namespace hnemu {
 namespace twilio {
 class TwilioProvider;
 class Model;
+struct World;
 }  // namespace twilio
 namespace telnyx {
 class TelnyxProvider;
 class Model;
+struct World;
 }  // namespace telnyx
 namespace bandwidth {
 class BandwidthProvider;
 class Model;
+struct World;
 }  // namespace bandwidth
 class Provider;
 class ControlApi;
@@ -94,20 +97,12 @@ class Emulator {
   uint64_t seed() const { return ids_.seed(); }
 
   // Runs f with the state lock held: the way to read or configure a provider's model.
-  template <class F>
-  auto withTwilio(F&& f) {
+  // Runs f(model) with the state lock held, for the provider whose world type is World
+  // (twilio::World, telnyx::World, bandwidth::World): the way to read or configure a model.
+  template <class World, class F>
+  auto withWorld(F&& f) {
     std::lock_guard lock(state_mutex_);
-    return f(twilioModel());
-  }
-  template <class F>
-  auto withTelnyx(F&& f) {
-    std::lock_guard lock(state_mutex_);
-    return f(telnyxModel());
-  }
-  template <class F>
-  auto withBandwidth(F&& f) {
-    std::lock_guard lock(state_mutex_);
-    return f(bandwidthModel());
+    return f(modelOf(static_cast<World*>(nullptr)));
   }
   telnyx::TelnyxProvider& telnyxProvider() { return *telnyx_; }
   nlohmann::json inbox(const std::optional<std::string>& number) const;
@@ -115,9 +110,9 @@ class Emulator {
 
  private:
   friend class ControlApi;
-  twilio::Model& twilioModel();
-  telnyx::Model& telnyxModel();
-  bandwidth::Model& bandwidthModel();
+  twilio::Model& modelOf(twilio::World*);
+  telnyx::Model& modelOf(telnyx::World*);
+  bandwidth::Model& modelOf(bandwidth::World*);
   const Provider* provider(std::string_view name) const;
   void driveClock();
   void wakeDriver();

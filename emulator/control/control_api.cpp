@@ -65,6 +65,61 @@ json headersJson(const Headers& headers) {
   return out;
 }
 
+// GET {provider}/numbers, PUT {provider}/numbers/{Number}, GET and PUT {provider}/rules.
+template <class World>
+void addWorldRoutes(Router& router, Emulator& emu, const std::string& provider) {
+  using Codec = WorldCodec<World>;
+  const std::string base = "/__hnemu/" + provider;
+  router.add("GET", base + "/numbers", "hnemu", [&emu](HttpRequest&) {
+    return reply(200, emu.withWorld<World>([](auto& model) {
+      json out = json::array();
+      for (const auto& [number, profile] : model.world().numbers) {
+        out.push_back(Codec::encode(profile));
+      }
+      return out;
+    }));
+  });
+  router.add("PUT", base + "/numbers/{Number}", "hnemu", [&emu](HttpRequest& request) {
+    const std::string& text = request.path_params.at("Number");
+    const std::string key = Codec::key(text);
+    if (key.empty()) {
+      return problem(400, "'" + text + "' is not " + std::string(Codec::kNumberForm) +
+                              " (URL-encode + as %2B)");
+    }
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    return emu.withWorld<World>([&](auto& model) {
+      auto profile = Codec::decode(key, parsed.value(), model.profileFor(key));
+      if (!profile.ok()) {
+        return fromError(profile.error());
+      }
+      model.world().numbers[key] = profile.value();
+      return reply(200, Codec::encode(profile.value()));
+    });
+  });
+  router.add("GET", base + "/rules", "hnemu", [&emu](HttpRequest&) {
+    return reply(200, emu.withWorld<World>(
+                          [](auto& model) { return Codec::encodeRules(model.world().rules); }));
+  });
+  router.add("PUT", base + "/rules", "hnemu", [&emu](HttpRequest& request) {
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    return emu.withWorld<World>([&](auto& model) {
+      auto rules = model.world().rules;
+      const Status applied = Codec::apply(parsed.value(), rules);
+      if (!applied.ok()) {
+        return fromError(applied.error());
+      }
+      model.world().rules = rules;
+      return reply(200, Codec::encodeRules(rules));
+    });
+  });
+}
+
 }  // namespace
 
 ControlApi::ControlApi(Emulator& emulator) : emulator_(emulator) { registerRoutes(); }
@@ -82,6 +137,9 @@ HttpResponse ControlApi::handle(HttpRequest& request) {
 
 void ControlApi::registerRoutes() {
   Emulator& emu = emulator_;
+  addWorldRoutes<twilio::World>(router_, emu, "twilio");
+  addWorldRoutes<telnyx::World>(router_, emu, "telnyx");
+  addWorldRoutes<bandwidth::World>(router_, emu, "bandwidth");
   auto add = [this](const char* method, const char* path, Handler handler) {
     router_.add(method, path, "hnemu", std::move(handler));
   };
@@ -279,7 +337,7 @@ void ControlApi::registerRoutes() {
       }
       digits = text.value();
     }
-    const Status status = emu.withTwilio([&](twilio::Model& model) {
+    const Status status = emu.withWorld<twilio::World>([&](twilio::Model& model) {
       return model.keyInDigits(request.path_params.at("CallSid"), digits);
     });
     return status.ok() ? reply(200, json{{"calls", emu.calls()}}) : fromError(status.error());
@@ -308,59 +366,9 @@ void ControlApi::registerRoutes() {
       return fromError(decoded.error());
     }
     const twilio::Account& account = decoded.value();
-    const Status added =
-        emu.withTwilio([&](twilio::Model& model) { return model.addAccount(account); });
+    const Status added = emu.withWorld<twilio::World>(
+        [&](twilio::Model& model) { return model.addAccount(account); });
     return added.ok() ? reply(201, json{{"sid", account.sid}}) : fromError(added.error());
-  });
-
-  add("GET", "/__hnemu/twilio/numbers", [&emu](HttpRequest&) {
-    return reply(200, emu.withTwilio([](twilio::Model& model) {
-      json out = json::array();
-      for (const auto& [number, profile] : model.world().numbers) {
-        out.push_back(profileJson(profile));
-      }
-      return out;
-    }));
-  });
-
-  add("PUT", "/__hnemu/twilio/numbers/{Number}", [&emu](HttpRequest& request) {
-    const std::string number = request.path_params.at("Number");
-    if (!isE164(number)) {
-      return problem(400, "'" + number + "' is not an E.164 number (URL-encode + as %2B)");
-    }
-    auto parsed = parseBody(request);
-    if (!parsed.ok()) {
-      return fromError(parsed.error());
-    }
-    return emu.withTwilio([&](twilio::Model& model) {
-      auto profile = decodeProfile(number, parsed.value(), model.profileFor(number));
-      if (!profile.ok()) {
-        return fromError(profile.error());
-      }
-      model.world().numbers[number] = profile.value();
-      return reply(200, profileJson(profile.value()));
-    });
-  });
-
-  add("GET", "/__hnemu/twilio/rules", [&emu](HttpRequest&) {
-    return reply(
-        200, emu.withTwilio([](twilio::Model& model) { return rulesJson(model.world().rules); }));
-  });
-
-  add("PUT", "/__hnemu/twilio/rules", [&emu](HttpRequest& request) {
-    auto parsed = parseBody(request);
-    if (!parsed.ok()) {
-      return fromError(parsed.error());
-    }
-    return emu.withTwilio([&](twilio::Model& model) {
-      twilio::Rules rules = model.world().rules;
-      const Status applied = applyRules(parsed.value(), rules);
-      if (!applied.ok()) {
-        return fromError(applied.error());
-      }
-      model.world().rules = rules;
-      return reply(200, rulesJson(rules));
-    });
   });
 
   add("GET", "/__hnemu/inbox", [&emu](HttpRequest& request) {
@@ -452,7 +460,7 @@ void ControlApi::registerRoutes() {
     if (!account.ok()) {
       return fromError(account.error());
     }
-    emu.withTelnyx([&](telnyx::Model& model) {
+    emu.withWorld<telnyx::World>([&](telnyx::Model& model) {
       auto& accounts = model.world().accounts;
       accounts.erase(std::remove_if(accounts.begin(), accounts.end(),
                                     [&](const telnyx::Account& a) {
@@ -473,7 +481,7 @@ void ControlApi::registerRoutes() {
     if (!parsed.ok()) {
       return fromError(parsed.error());
     }
-    return emu.withTelnyx([&](telnyx::Model& model) {
+    return emu.withWorld<telnyx::World>([&](telnyx::Model& model) {
       const std::string default_user =
           model.world().accounts.empty() ? "" : model.world().accounts.front().user_id;
       auto profile = decodeMessagingProfile(parsed.value(), default_user);
@@ -491,57 +499,6 @@ void ControlApi::registerRoutes() {
     });
   });
 
-  add("GET", "/__hnemu/telnyx/numbers", [&emu](HttpRequest&) {
-    return reply(200, emu.withTelnyx([](telnyx::Model& model) {
-      json out = json::array();
-      for (const auto& [number, profile] : model.world().numbers) {
-        out.push_back(telnyxProfileJson(profile));
-      }
-      return out;
-    }));
-  });
-
-  add("PUT", "/__hnemu/telnyx/numbers/{Number}", [&emu](HttpRequest& request) {
-    const std::string number = request.path_params.at("Number");
-    if (!isE164(number)) {
-      return problem(400, "'" + number + "' is not an E.164 number (URL-encode + as %2B)");
-    }
-    auto parsed = parseBody(request);
-    if (!parsed.ok()) {
-      return fromError(parsed.error());
-    }
-    return emu.withTelnyx([&](telnyx::Model& model) {
-      auto profile = decodeTelnyxProfile(number, parsed.value(), model.numberProfile(number));
-      if (!profile.ok()) {
-        return fromError(profile.error());
-      }
-      model.world().numbers[number] = profile.value();
-      return reply(200, telnyxProfileJson(profile.value()));
-    });
-  });
-
-  add("GET", "/__hnemu/telnyx/rules", [&emu](HttpRequest&) {
-    return reply(200, emu.withTelnyx([](telnyx::Model& model) {
-      return telnyxRulesJson(model.world().rules);
-    }));
-  });
-
-  add("PUT", "/__hnemu/telnyx/rules", [&emu](HttpRequest& request) {
-    auto parsed = parseBody(request);
-    if (!parsed.ok()) {
-      return fromError(parsed.error());
-    }
-    return emu.withTelnyx([&](telnyx::Model& model) {
-      telnyx::Rules rules = model.world().rules;
-      const Status applied = applyTelnyxRules(parsed.value(), rules);
-      if (!applied.ok()) {
-        return fromError(applied.error());
-      }
-      model.world().rules = rules;
-      return reply(200, telnyxRulesJson(rules));
-    });
-  });
-
   // Telnyx's reviewer, now: {"outcome":"accept"|"loa_file_invalid"|...}.
   add("POST", "/__hnemu/telnyx/orders/{Id}/review", [&emu](HttpRequest& request) {
     auto parsed = parseBody(request);
@@ -556,7 +513,7 @@ void ControlApi::registerRoutes() {
                      "'outcome' must be accept, loa_file_invalid, incomplete_documentation, "
                      "incorrect_billing_information or compliance_review_failed");
     }
-    const Status status = emu.withTelnyx([&](telnyx::Model& model) {
+    const Status status = emu.withWorld<telnyx::World>([&](telnyx::Model& model) {
       return model.reviewNow(request.path_params.at("Id"), *outcome);
     });
     return status.ok() ? reply(200, json{{"outcome", outcome_text.value()}})
@@ -577,7 +534,7 @@ void ControlApi::registerRoutes() {
                      "'decision' must be accept, reject, ineligible, not-found, already-hosted, "
                      "activation-fails or never");
     }
-    const Status status = emu.withTelnyx([&](telnyx::Model& model) {
+    const Status status = emu.withWorld<telnyx::World>([&](telnyx::Model& model) {
       return model.carrierNow(request.path_params.at("Id"), *decision);
     });
     return status.ok() ? reply(200, json{{"decision", decision_text.value()}})
@@ -593,7 +550,7 @@ void ControlApi::registerRoutes() {
     if (!account.ok()) {
       return fromError(account.error());
     }
-    emu.withBandwidth([&](bandwidth::Model& model) {
+    emu.withWorld<bandwidth::World>([&](bandwidth::Model& model) {
       auto& accounts = model.world().accounts;
       accounts.erase(std::remove_if(accounts.begin(), accounts.end(),
                                     [&](const bandwidth::Account& a) {
@@ -603,58 +560,6 @@ void ControlApi::registerRoutes() {
       accounts.push_back(account.value());
     });
     return reply(201, json{{"account_id", account.value().account_id}});
-  });
-
-  add("GET", "/__hnemu/bandwidth/numbers", [&emu](HttpRequest&) {
-    return reply(200, emu.withBandwidth([](bandwidth::Model& model) {
-      json out = json::array();
-      for (const auto& [tn, profile] : model.world().numbers) {
-        out.push_back(bandwidthProfileJson(profile));
-      }
-      return out;
-    }));
-  });
-
-  // A TN's profile: {"checker_code": 19005, "import": {"outcome": "error", "code": 7518}}.
-  add("PUT", "/__hnemu/bandwidth/numbers/{Tn}", [&emu](HttpRequest& request) {
-    const std::string tn = bandwidth::normalizeTn(request.path_params.at("Tn"));
-    if (tn.empty()) {
-      return problem(400, "'" + request.path_params.at("Tn") + "' is not a NANP number");
-    }
-    auto parsed = parseBody(request);
-    if (!parsed.ok()) {
-      return fromError(parsed.error());
-    }
-    return emu.withBandwidth([&](bandwidth::Model& model) {
-      auto profile = decodeBandwidthProfile(tn, parsed.value(), model.profileFor(tn));
-      if (!profile.ok()) {
-        return fromError(profile.error());
-      }
-      model.world().numbers[tn] = profile.value();
-      return reply(200, bandwidthProfileJson(profile.value()));
-    });
-  });
-
-  add("GET", "/__hnemu/bandwidth/rules", [&emu](HttpRequest&) {
-    return reply(200, emu.withBandwidth([](bandwidth::Model& model) {
-      return bandwidthRulesJson(model.world().rules);
-    }));
-  });
-
-  add("PUT", "/__hnemu/bandwidth/rules", [&emu](HttpRequest& request) {
-    auto parsed = parseBody(request);
-    if (!parsed.ok()) {
-      return fromError(parsed.error());
-    }
-    return emu.withBandwidth([&](bandwidth::Model& model) {
-      bandwidth::Rules rules = model.world().rules;
-      const Status applied = applyBandwidthRules(parsed.value(), rules);
-      if (!applied.ok()) {
-        return fromError(applied.error());
-      }
-      model.world().rules = rules;
-      return reply(200, bandwidthRulesJson(rules));
-    });
   });
 
   // The importer, now, for an order that would never finish: {"status":"COMPLETE"|"FAILED"}.
@@ -669,7 +574,7 @@ void ControlApi::registerRoutes() {
     if (!status) {
       return problem(400, "'status' must be COMPLETE or FAILED");
     }
-    const Status finished = emu.withBandwidth([&](bandwidth::Model& model) {
+    const Status finished = emu.withWorld<bandwidth::World>([&](bandwidth::Model& model) {
       return model.finishImport(request.path_params.at("Id"), *status);
     });
     return finished.ok() ? reply(200, json{{"status", status_text.value()}})
@@ -686,7 +591,7 @@ void ControlApi::registerRoutes() {
     if (!decision.ok() || (decision.value() != "sign" && decision.value() != "decline")) {
       return problem(400, "'decision' must be sign or decline");
     }
-    const Status status = emu.withTwilio([&](twilio::Model& model) {
+    const Status status = emu.withWorld<twilio::World>([&](twilio::Model& model) {
       return model.signDocument(request.path_params.at("Sid"), decision.value() == "sign");
     });
     return status.ok() ? reply(200, json{{"decision", decision.value()}})
@@ -703,7 +608,7 @@ void ControlApi::registerRoutes() {
     if (!decision.ok() || (decision.value() != "accept" && decision.value() != "reject")) {
       return problem(400, "'decision' must be accept or reject");
     }
-    const Status status = emu.withTwilio([&](twilio::Model& model) {
+    const Status status = emu.withWorld<twilio::World>([&](twilio::Model& model) {
       return model.carrierDecides(request.path_params.at("Sid"), decision.value() == "accept");
     });
     return status.ok() ? reply(200, json{{"decision", decision.value()}})

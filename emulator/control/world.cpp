@@ -506,6 +506,42 @@ Error at(const std::string& source, const YAML::Mark& mark, const std::string& p
                                                    ": " + message);
 }
 
+template <class World>
+std::optional<Error> parseNumbers(const std::string& source, const YAML::Node& body,
+                                  const std::string& path, World& world) {
+  using Codec = WorldCodec<World>;
+  if (!body.IsMap()) {
+    return at(source, body.Mark(), path, "expected a mapping from numbers to profiles");
+  }
+  for (const auto& number : body) {
+    const std::string text = number.first.as<std::string>();
+    const std::string key = Codec::key(text);
+    if (key.empty()) {
+      return at(source, number.first.Mark(), path,
+                "'" + text + "' is not " + std::string(Codec::kNumberForm));
+    }
+    const json profile_json = number.second.IsNull() ? json::object() : toJson(number.second);
+    if (!profile_json.is_object()) {
+      return at(source, number.second.Mark(), path + "." + key, "expected a mapping");
+    }
+    auto profile = Codec::decode(key, profile_json, typename Codec::Profile{});
+    if (!profile.ok()) {
+      return at(source, number.second.Mark(), path + "." + key, profile.error().message);
+    }
+    world.numbers[key] = profile.value();
+  }
+  return std::nullopt;
+}
+
+template <class World>
+std::optional<Error> parseRules(const std::string& source, const YAML::Node& body,
+                                const std::string& path, World& world) {
+  if (const Status applied = WorldCodec<World>::apply(toJson(body), world.rules); !applied.ok()) {
+    return at(source, body.Mark(), path, applied.error().message);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<WorldFile> parseWorldFile(std::string_view text, const std::string& source) {
@@ -571,33 +607,12 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
               twilio_world.accounts.push_back(account.value());
             }
           } else if (name == "rules") {
-            if (const Status applied = applyRules(toJson(body), twilio_world.rules);
-                !applied.ok()) {
-              return at(source, body.Mark(), path, applied.error().message);
+            if (auto error = parseRules(source, body, path, twilio_world)) {
+              return *error;
             }
           } else if (name == "numbers") {
-            if (!body.IsMap()) {
-              return at(source, body.Mark(), path,
-                        "expected a mapping from E.164 numbers to profiles");
-            }
-            for (const auto& number : body) {
-              const std::string e164 = number.first.as<std::string>();
-              if (!isE164(e164)) {
-                return at(source, number.first.Mark(), path,
-                          "'" + e164 + "' is not an E.164 number");
-              }
-              twilio::NumberProfile base;
-              base.phone_number = e164;
-              const json profile_json =
-                  number.second.IsNull() ? json::object() : toJson(number.second);
-              if (!profile_json.is_object()) {
-                return at(source, number.second.Mark(), path + "." + e164, "expected a mapping");
-              }
-              auto profile = decodeProfile(e164, profile_json, base);
-              if (!profile.ok()) {
-                return at(source, number.second.Mark(), path + "." + e164, profile.error().message);
-              }
-              twilio_world.numbers[e164] = profile.value();
+            if (auto error = parseNumbers(source, body, path, twilio_world)) {
+              return *error;
             }
           } else {
             return at(source, section.first.Mark(), path,
@@ -639,9 +654,8 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
             }
             world.telnyx_accounts_given = world.telnyx_accounts_given || name == "accounts";
           } else if (name == "rules") {
-            if (const Status applied = applyTelnyxRules(toJson(body), telnyx_world.rules);
-                !applied.ok()) {
-              return at(source, body.Mark(), path, applied.error().message);
+            if (auto error = parseRules(source, body, path, telnyx_world)) {
+              return *error;
             }
           } else if (name == "signing_key_seed") {
             const std::string seed = crypto::hexDecode(body.IsScalar() ? body.Scalar() : "");
@@ -651,27 +665,8 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
             }
             world.telnyx_signing_seed = seed;
           } else if (name == "numbers") {
-            if (!body.IsMap()) {
-              return at(source, body.Mark(), path,
-                        "expected a mapping from E.164 numbers to profiles");
-            }
-            for (const auto& number : body) {
-              const std::string e164 = number.first.as<std::string>();
-              if (!isE164(e164)) {
-                return at(source, number.first.Mark(), path,
-                          "'" + e164 + "' is not an E.164 number");
-              }
-              const json profile_json =
-                  number.second.IsNull() ? json::object() : toJson(number.second);
-              if (!profile_json.is_object()) {
-                return at(source, number.second.Mark(), path + "." + e164, "expected a mapping");
-              }
-              telnyx::NumberProfile base;
-              auto profile = decodeTelnyxProfile(e164, profile_json, base);
-              if (!profile.ok()) {
-                return at(source, number.second.Mark(), path + "." + e164, profile.error().message);
-              }
-              telnyx_world.numbers[e164] = profile.value();
+            if (auto error = parseNumbers(source, body, path, telnyx_world)) {
+              return *error;
             }
           } else {
             return at(source, section.first.Mark(), path,
@@ -703,30 +698,12 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
               bandwidth_world.accounts.push_back(account.value());
             }
           } else if (name == "rules") {
-            if (const Status applied = applyBandwidthRules(toJson(body), bandwidth_world.rules);
-                !applied.ok()) {
-              return at(source, body.Mark(), path, applied.error().message);
+            if (auto error = parseRules(source, body, path, bandwidth_world)) {
+              return *error;
             }
           } else if (name == "numbers") {
-            if (!body.IsMap()) {
-              return at(source, body.Mark(), path, "expected a mapping from TNs to profiles");
-            }
-            for (const auto& number : body) {
-              const std::string tn = bandwidth::normalizeTn(number.first.as<std::string>());
-              if (tn.empty()) {
-                return at(source, number.first.Mark(), path,
-                          "'" + number.first.as<std::string>() + "' is not a NANP number");
-              }
-              const json profile_json =
-                  number.second.IsNull() ? json::object() : toJson(number.second);
-              if (!profile_json.is_object()) {
-                return at(source, number.second.Mark(), path + "." + tn, "expected a mapping");
-              }
-              auto profile = decodeBandwidthProfile(tn, profile_json, bandwidth::NumberProfile{});
-              if (!profile.ok()) {
-                return at(source, number.second.Mark(), path + "." + tn, profile.error().message);
-              }
-              bandwidth_world.numbers[tn] = profile.value();
+            if (auto error = parseNumbers(source, body, path, bandwidth_world)) {
+              return *error;
             }
           } else {
             return at(source, section.first.Mark(), path,

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/clock.h"
+#include "core/phone.h"
 #include "core/result.h"
 #include "providers/bandwidth/model.h"
 #include "providers/telnyx/model.h"
@@ -43,6 +44,57 @@ Result<bandwidth::NumberProfile> decodeBandwidthProfile(const std::string& tn,
 Status applyBandwidthRules(const nlohmann::json& body, bandwidth::Rules& rules);
 nlohmann::json bandwidthProfileJson(const bandwidth::NumberProfile& profile);
 nlohmann::json bandwidthRulesJson(const bandwidth::Rules& rules);
+
+// The parts of a provider's world that world files and the control API treat alike: number
+// profiles, keyed by the provider's own number form, and the provider's rules.
+template <class World>
+struct WorldCodec;
+
+template <>
+struct WorldCodec<twilio::World> {
+  using Profile = twilio::NumberProfile;
+  using Rules = twilio::Rules;
+  static constexpr std::string_view kNumberForm = "an E.164 number";
+  static std::string key(const std::string& text) { return isE164(text) ? text : ""; }
+  static Result<Profile> decode(const std::string& key, const nlohmann::json& body, Profile base) {
+    return decodeProfile(key, body, std::move(base));
+  }
+  static nlohmann::json encode(const Profile& profile) { return profileJson(profile); }
+  static Status apply(const nlohmann::json& body, Rules& rules) { return applyRules(body, rules); }
+  static nlohmann::json encodeRules(const Rules& rules) { return rulesJson(rules); }
+};
+
+template <>
+struct WorldCodec<telnyx::World> {
+  using Profile = telnyx::NumberProfile;
+  using Rules = telnyx::Rules;
+  static constexpr std::string_view kNumberForm = "an E.164 number";
+  static std::string key(const std::string& text) { return isE164(text) ? text : ""; }
+  static Result<Profile> decode(const std::string& key, const nlohmann::json& body, Profile base) {
+    return decodeTelnyxProfile(key, body, std::move(base));
+  }
+  static nlohmann::json encode(const Profile& profile) { return telnyxProfileJson(profile); }
+  static Status apply(const nlohmann::json& body, Rules& rules) {
+    return applyTelnyxRules(body, rules);
+  }
+  static nlohmann::json encodeRules(const Rules& rules) { return telnyxRulesJson(rules); }
+};
+
+template <>
+struct WorldCodec<bandwidth::World> {
+  using Profile = bandwidth::NumberProfile;
+  using Rules = bandwidth::Rules;
+  static constexpr std::string_view kNumberForm = "a NANP number";
+  static std::string key(const std::string& text) { return bandwidth::normalizeTn(text); }
+  static Result<Profile> decode(const std::string& key, const nlohmann::json& body, Profile base) {
+    return decodeBandwidthProfile(key, body, std::move(base));
+  }
+  static nlohmann::json encode(const Profile& profile) { return bandwidthProfileJson(profile); }
+  static Status apply(const nlohmann::json& body, Rules& rules) {
+    return applyBandwidthRules(body, rules);
+  }
+  static nlohmann::json encodeRules(const Rules& rules) { return bandwidthRulesJson(rules); }
+};
 
 struct WorldFile {
   std::optional<uint64_t> seed;

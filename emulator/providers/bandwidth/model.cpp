@@ -43,6 +43,34 @@ bool inRange(TimePoint t, const std::optional<std::string>& from,
   return (!from || d >= *from) && (!to || d <= *to);
 }
 
+// An account's orders that pass the list filters (and `extra`), newest first, at most 1000.
+template <class Order, class Extra>
+std::vector<Order> listed(const std::map<std::string, Order>& orders, const Account& account,
+                          const OrderFilter& filter, Extra extra) {
+  std::vector<Order> out;
+  for (const auto& [id, order] : orders) {
+    if (order.account_id != account.account_id ||
+        (!filter.statuses.empty() && std::find(filter.statuses.begin(), filter.statuses.end(),
+                                               order.status) == filter.statuses.end()) ||
+        (filter.customer_order_id && order.customer_order_id != filter.customer_order_id) ||
+        (filter.tn && std::none_of(order.tns.begin(), order.tns.end(),
+                                   [&](const std::string& tn) {
+                                     return normalizeTn(tn) == normalizeTn(*filter.tn);
+                                   })) ||
+        !inRange(order.created, filter.created_from, filter.created_to) ||
+        !inRange(order.modified, filter.modified_from, filter.modified_to) || !extra(order)) {
+      continue;
+    }
+    out.push_back(order);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Order& a, const Order& b) { return a.sequence > b.sequence; });
+  if (out.size() > 1000) {
+    out.resize(1000);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view orderStatusName(OrderStatus status) { return enumName(kStatuses, status); }
@@ -383,30 +411,10 @@ Result<ImportOrder> Model::importOrder(const Account& account, std::string_view 
 
 std::vector<ImportOrder> Model::listImportOrders(const Account& account,
                                                  const OrderFilter& filter) const {
-  std::vector<ImportOrder> out;
-  for (const auto& [id, order] : imports_) {
-    if (order.account_id != account.account_id ||
-        (!filter.statuses.empty() && std::find(filter.statuses.begin(), filter.statuses.end(),
-                                               order.status) == filter.statuses.end()) ||
-        (filter.customer_order_id && order.customer_order_id != filter.customer_order_id) ||
-        (filter.tn && std::none_of(order.tns.begin(), order.tns.end(),
-                                   [&](const std::string& tn) {
-                                     return normalizeTn(tn) == normalizeTn(*filter.tn);
-                                   })) ||
-        !inRange(order.created, filter.created_from, filter.created_to) ||
-        !inRange(order.modified, filter.modified_from, filter.modified_to) ||
-        (filter.loa_type && *filter.loa_type != "ALL" &&
-         order.loa_type.value_or("SUBSCRIBER") != *filter.loa_type)) {
-      continue;
-    }
-    out.push_back(order);
-  }
-  std::sort(out.begin(), out.end(),
-            [](const ImportOrder& a, const ImportOrder& b) { return a.sequence > b.sequence; });
-  if (out.size() > 1000) {
-    out.resize(1000);
-  }
-  return out;
+  return listed(imports_, account, filter, [&](const ImportOrder& order) {
+    return !filter.loa_type || *filter.loa_type == "ALL" ||
+           order.loa_type.value_or("SUBSCRIBER") == *filter.loa_type;
+  });
 }
 
 Result<LoaFile> Model::addFile(const Account& account, std::string_view order_id, LoaFile file,
@@ -572,25 +580,7 @@ Result<RemoveOrder> Model::removeOrder(const Account& account, std::string_view 
 
 std::vector<RemoveOrder> Model::listRemoveOrders(const Account& account,
                                                  const OrderFilter& filter) const {
-  std::vector<RemoveOrder> out;
-  for (const auto& [id, order] : removes_) {
-    if (order.account_id != account.account_id ||
-        (!filter.statuses.empty() && std::find(filter.statuses.begin(), filter.statuses.end(),
-                                               order.status) == filter.statuses.end()) ||
-        (filter.customer_order_id && order.customer_order_id != filter.customer_order_id) ||
-        (filter.tn && std::none_of(order.tns.begin(), order.tns.end(),
-                                   [&](const std::string& tn) {
-                                     return normalizeTn(tn) == normalizeTn(*filter.tn);
-                                   })) ||
-        !inRange(order.created, filter.created_from, filter.created_to) ||
-        !inRange(order.modified, filter.modified_from, filter.modified_to)) {
-      continue;
-    }
-    out.push_back(order);
-  }
-  std::sort(out.begin(), out.end(),
-            [](const RemoveOrder& a, const RemoveOrder& b) { return a.sequence > b.sequence; });
-  return out;
+  return listed(removes_, account, filter, [](const RemoveOrder&) { return true; });
 }
 
 Result<Subscription> Model::createSubscription(const Account& account, Subscription subscription) {

@@ -120,6 +120,28 @@ const char* reasonPhrase(int status) {
   }
 }
 
+// The list answer, with the odd element casing of Bandwidth's captures.
+template <class Order>
+std::string encodeSummaries(const std::vector<Order>& orders, const char* root_name,
+                            const char* item_name, const char* order_type) {
+  pugi::xml_document doc;
+  pugi::xml_node root = doc.append_child(root_name);
+  child(root, "TotalCount", std::to_string(orders.size()));
+  for (const Order& order : orders) {
+    pugi::xml_node item = root.append_child(item_name);
+    child(item, "accountId", order.account_id);
+    child(item, "CountOfTNs", std::to_string(order.tns.size()));
+    optionalChild(item, "CustomerOrderId", order.customer_order_id);
+    child(item, "userId", order.created_by);
+    child(item, "lastModifiedDate", iso(order.modified));
+    child(item, "OrderDate", iso(order.created));
+    child(item, "OrderType", order_type);
+    child(item, "OrderStatus", std::string(orderStatusName(order.status)));
+    child(item, "OrderId", order.id);
+  }
+  return serialize(doc);
+}
+
 }  // namespace
 
 int httpStatusFor(const Error& error) {
@@ -347,22 +369,7 @@ std::string encodeImportOrder(const ImportOrder& order, bool wrapped) {
 }
 
 std::string encodeImportOrderList(const std::vector<ImportOrder>& orders) {
-  pugi::xml_document doc;
-  pugi::xml_node root = doc.append_child("ImportTnOrders");
-  child(root, "TotalCount", std::to_string(orders.size()));
-  for (const ImportOrder& order : orders) {
-    pugi::xml_node item = root.append_child("ImportTnOrderSummary");
-    child(item, "accountId", order.account_id);
-    child(item, "CountOfTNs", std::to_string(order.tns.size()));
-    optionalChild(item, "CustomerOrderId", order.customer_order_id);
-    child(item, "userId", order.created_by);
-    child(item, "lastModifiedDate", iso(order.modified));
-    child(item, "OrderDate", iso(order.created));
-    child(item, "OrderType", "import_tn_orders");
-    child(item, "OrderStatus", std::string(orderStatusName(order.status)));
-    child(item, "OrderId", order.id);
-  }
-  return serialize(doc);
+  return encodeSummaries(orders, "ImportTnOrders", "ImportTnOrderSummary", "import_tn_orders");
 }
 
 std::string encodeRemoveOrder(const RemoveOrder& order, bool wrapped) {
@@ -384,22 +391,8 @@ std::string encodeRemoveOrder(const RemoveOrder& order, bool wrapped) {
 }
 
 std::string encodeRemoveOrderList(const std::vector<RemoveOrder>& orders) {
-  pugi::xml_document doc;
-  pugi::xml_node root = doc.append_child("RemoveImportedTnOrders");
-  child(root, "TotalCount", std::to_string(orders.size()));
-  for (const RemoveOrder& order : orders) {
-    pugi::xml_node item = root.append_child("RemoveImportedTnOrderSummary");
-    child(item, "accountId", order.account_id);
-    child(item, "CountOfTNs", std::to_string(order.tns.size()));
-    optionalChild(item, "CustomerOrderId", order.customer_order_id);
-    child(item, "userId", order.created_by);
-    child(item, "lastModifiedDate", iso(order.modified));
-    child(item, "OrderDate", iso(order.created));
-    child(item, "OrderType", "remove_imported_tn_orders");
-    child(item, "OrderStatus", std::string(orderStatusName(order.status)));
-    child(item, "OrderId", order.id);
-  }
-  return serialize(doc);
+  return encodeSummaries(orders, "RemoveImportedTnOrders", "RemoveImportedTnOrderSummary",
+                         "remove_imported_tn_orders");
 }
 
 std::string encodeHistory(const std::vector<HistoryEntry>& history) {

@@ -191,7 +191,7 @@ const MessagingProfile* Model::profile(std::string_view id) const {
   return nullptr;
 }
 
-NumberProfile Model::numberProfile(const std::string& phone_number) const {
+NumberProfile Model::profileFor(const std::string& phone_number) const {
   const auto it = world_.numbers.find(phone_number);
   if (it != world_.numbers.end()) {
     return it->second;
@@ -211,7 +211,7 @@ Eligibility Model::eligibilityOf(const Account& account, const std::string& numb
   if (account.billing == Billing::CheckFailed) {
     return Eligibility::BillingCheckFailed;
   }
-  const NumberProfile profile = numberProfile(number);
+  const NumberProfile profile = profileFor(number);
   if (number.size() != 12 || number.substr(0, 2) != "+1" || !profile.us_number) {
     return Eligibility::NotUsNumber;
   }
@@ -418,7 +418,7 @@ Result<std::vector<CodeRequestResult>> Model::requestCodes(const Account& accoun
       number->code_id = ids_.uuid();
       result.type = method;
       result.verification_code_id = number->code_id;
-      if (numberProfile(phone_number).code_delivered) {
+      if (profileFor(phone_number).code_delivered) {
         InboxMessage message;
         message.to = phone_number;
         message.code = *number->code;
@@ -537,7 +537,7 @@ void Model::review(const std::string& order_id, std::optional<ReviewOutcome> for
   } else {
     // The strictest of the numbers' reviews decides, while it still rejects.
     for (HostedNumber* number : liveNumbers(order)) {
-      const NumberProfile profile = numberProfile(number->phone_number);
+      const NumberProfile profile = profileFor(number->phone_number);
       const bool still_rejects =
           profile.review_rejections == 0 || order.reviews <= profile.review_rejections;
       if (profile.review != ReviewOutcome::Accept && still_rejects &&
@@ -572,7 +572,7 @@ void Model::review(const std::string& order_id, std::optional<ReviewOutcome> for
       order.status = OrderStatus::Provisioning;
       for (HostedNumber* number : liveNumbers(order)) {
         setNumberStatus(*number, NumberStatus::Provisioning);
-        const NumberProfile profile = numberProfile(number->phone_number);
+        const NumberProfile profile = profileFor(number->phone_number);
         const std::string number_id = number->id;
         const CarrierDecision decision = profile.carrier;
         const Millis after = decision == CarrierDecision::Never ? world_.rules.activation_timeout

@@ -236,7 +236,7 @@ class Model {
 
   const Account* authenticate(std::string_view api_key) const;
   const MessagingProfile* profile(std::string_view id) const;
-  NumberProfile numberProfile(const std::string& phone_number) const;
+  NumberProfile profileFor(const std::string& phone_number) const;
 
   std::vector<EligibilityResult> checkEligibility(const Account& account,
                                                   const std::vector<std::string>& numbers) const;

@@ -34,7 +34,7 @@ struct Fixture {
   }
 
   void profile(const std::string& number, std::function<void(NumberProfile&)> edit) {
-    NumberProfile p = model.numberProfile(number);
+    NumberProfile p = model.profileFor(number);
     edit(p);
     model.world().numbers[number] = p;
   }
