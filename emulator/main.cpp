@@ -15,7 +15,7 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(hnemu - hosted-number provider emulator (Twilio hosted SMS)
+constexpr const char* kUsage = R"(hnemu - hosted-number provider emulator (Twilio, Telnyx, Bandwidth)
 
 Usage:
   hnemu serve [options]     serve the provider APIs and the /__hnemu control API
@@ -33,7 +33,8 @@ Options for serve:
   --no-default-account   do not create the default Twilio account
 
 Once ready it prints "hnemu listening on http://HOST:PORT". SIGINT or SIGTERM stops it.
-Default Twilio account: ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa / your_auth_token.
+Default accounts: Twilio ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa / your_auth_token;
+Telnyx API key KEYhnemu0000000000000000000000000_default; Bandwidth 9900000, hnemu / hnemu-password.
 )";
 
 int fail(const std::string& message) {
