@@ -15,7 +15,8 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(hnemu - hosted-number provider emulator (Twilio, Telnyx, Bandwidth)
+constexpr const char* kUsage =
+    R"(hnemu - hosted-number provider emulator (Twilio, Telnyx, Bandwidth)
 
 Usage:
   hnemu serve [options]     serve the provider APIs and the /__hnemu control API
