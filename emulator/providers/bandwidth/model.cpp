@@ -157,7 +157,8 @@ bool isUuid(std::string_view text) {
   return true;
 }
 
-Model::Model(Clock& clock, IdGenerator& ids) : clock_(clock), ids_(ids) {}
+Model::Model(Clock& clock, IdGenerator& ids)
+    : clock_(clock), ids_(ids), timers_(clock, "bandwidth: ") {}
 
 void Model::reset() {
   imports_.clear();
@@ -165,16 +166,7 @@ void Model::reset() {
   subscriptions_.clear();
   in_service_.clear();
   sequence_ = 0;
-  ++epoch_;
-}
-
-void Model::schedule(Millis delay, std::string label, std::function<void()> effect) {
-  clock_.scheduleAfter(delay, "bandwidth: " + label,
-                       [this, epoch = epoch_, effect = std::move(effect)] {
-                         if (epoch == epoch_) {
-                           effect();
-                         }
-                       });
+  timers_.invalidate();
 }
 
 const Account* Model::authenticate(std::string_view username, std::string_view password) const {
@@ -312,11 +304,12 @@ Result<ImportOrder> Model::createImportOrder(const Account& account, const std::
   ImportOrder& stored = imports_.emplace(id, std::move(order)).first->second;
   moveTo(stored, OrderStatus::Received, "Import TN order has been received by the system.",
          "importtnorders", false);
-  schedule(world_.rules.processing_after, "import order processing " + id, [this, id] {
+  timers_.schedule(world_.rules.processing_after, "import order processing " + id, [this, id] {
     ImportOrder& pending = imports_.at(id);
     moveTo(pending, OrderStatus::Processing, "Import TN order processing has started.",
            "importtnorders", false);
-    schedule(world_.rules.done_after, "import order " + id, [this, id] { processImport(id); });
+    timers_.schedule(world_.rules.done_after, "import order " + id,
+                     [this, id] { processImport(id); });
   });
   return stored;
 }
@@ -532,10 +525,11 @@ Result<RemoveOrder> Model::createRemoveOrder(const Account& account, const std::
   RemoveOrder& stored = removes_.emplace(id, std::move(order)).first->second;
   moveTo(stored, OrderStatus::Received, "Remove Imported TN order has been received by the system.",
          "removeImportedTnOrders", false);
-  schedule(world_.rules.processing_after, "remove order processing " + id, [this, id] {
+  timers_.schedule(world_.rules.processing_after, "remove order processing " + id, [this, id] {
     moveTo(removes_.at(id), OrderStatus::Processing,
            "Remove Imported TN order processing has started.", "removeImportedTnOrders", true);
-    schedule(world_.rules.done_after, "remove order " + id, [this, id] { processRemove(id); });
+    timers_.schedule(world_.rules.done_after, "remove order " + id,
+                     [this, id] { processRemove(id); });
   });
   return stored;
 }

@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/provider_timers.h"
 #include "core/result.h"
 
 // Bandwidth hosted messaging ("Import TN"): state and rules, no HTTP or XML types.
@@ -235,19 +236,18 @@ class Model {
               bool notify);
   void processImport(const std::string& id);
   void processRemove(const std::string& id);
-  void schedule(Millis delay, std::string label, std::function<void()> effect);
   ImportOrder* findImport(const Account& account, std::string_view id);
 
   Clock& clock_;
   IdGenerator& ids_;
   World world_;
+  ProviderTimers timers_;
   NoticeListener listener_;
   std::map<std::string, ImportOrder> imports_;
   std::map<std::string, RemoveOrder> removes_;
   std::map<std::string, Subscription> subscriptions_;
   std::map<std::string, std::string> in_service_;  // imported TN -> account id
   uint64_t sequence_ = 0;
-  uint64_t epoch_ = 0;
 };
 
 bool isUuid(std::string_view text);

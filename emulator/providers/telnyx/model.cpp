@@ -154,23 +154,15 @@ TimePoint addBusinessDays(TimePoint from, int days) {
   return t;
 }
 
-Model::Model(Clock& clock, IdGenerator& ids) : clock_(clock), ids_(ids) {}
+Model::Model(Clock& clock, IdGenerator& ids)
+    : clock_(clock), ids_(ids), timers_(clock, "telnyx: ") {}
 
 void Model::reset() {
   orders_.clear();
   numbers_.clear();
   inbox_.clear();
   sequence_ = 0;
-  ++epoch_;
-}
-
-void Model::schedule(Millis delay, std::string label, std::function<void()> effect) {
-  clock_.scheduleAfter(delay, "telnyx: " + label,
-                       [this, epoch = epoch_, effect = std::move(effect)] {
-                         if (epoch == epoch_) {
-                           effect();
-                         }
-                       });
+  timers_.invalidate();
 }
 
 const Account* Model::authenticate(std::string_view api_key) const {
@@ -429,8 +421,8 @@ Result<std::vector<CodeRequestResult>> Model::requestCodes(const Account& accoun
         message.sent_at = clock_.now();
         message.delivered_at = clock_.now() + world_.rules.code_delivery;
         // The message reaches the number's owner after the delivery delay.
-        schedule(world_.rules.code_delivery, "deliver code to " + phone_number,
-                 [this, message] { inbox_.push_back(message); });
+        timers_.schedule(world_.rules.code_delivery, "deliver code to " + phone_number,
+                         [this, message] { inbox_.push_back(message); });
       }
     }
     out.push_back(std::move(result));
@@ -519,7 +511,7 @@ void Model::maybeSubmitForReview(Order& order) {
   const TimePoint due = addBusinessDays(clock_.now(), world_.rules.review_business_days);
   const std::string order_id = order.id;
   const int review_number = order.reviews + 1;
-  schedule(due - clock_.now(), "review " + order_id, [this, order_id, review_number] {
+  timers_.schedule(due - clock_.now(), "review " + order_id, [this, order_id, review_number] {
     const auto it = orders_.find(order_id);
     if (it != orders_.end() && it->second.status == OrderStatus::LoaFileSuccessful &&
         it->second.reviews + 1 == review_number) {
@@ -577,8 +569,9 @@ void Model::review(const std::string& order_id, std::optional<ReviewOutcome> for
         const CarrierDecision decision = profile.carrier;
         const Millis after = decision == CarrierDecision::Never ? world_.rules.activation_timeout
                                                                 : profile.carrier_after;
-        schedule(after, "carrier " + std::string(carrierDecisionName(decision)) + " " + number_id,
-                 [this, number_id, decision] { carrierDecided(number_id, decision); });
+        timers_.schedule(after,
+                         "carrier " + std::string(carrierDecisionName(decision)) + " " + number_id,
+                         [this, number_id, decision] { carrierDecided(number_id, decision); });
       }
       break;
     }

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/phone.h"
+#include "core/provider_timers.h"
 #include "core/result.h"
 
 // Telnyx hosted SMS ("messaging hosted number orders"): state and rules, no HTTP/JSON types.
@@ -277,18 +278,17 @@ class Model {
   void review(const std::string& order_id, std::optional<ReviewOutcome> forced);
   void carrierDecided(const std::string& number_id, CarrierDecision decision);
   void settleOrder(Order& order);
-  void schedule(Millis delay, std::string label, std::function<void()> effect);
   std::vector<HostedNumber*> liveNumbers(const Order& order);
 
   Clock& clock_;
   IdGenerator& ids_;
   World world_;
+  ProviderTimers timers_;
   OrderListener listener_;
   std::map<std::string, Order> orders_;
   std::map<std::string, HostedNumber> numbers_;
   std::vector<InboxMessage> inbox_;
   uint64_t sequence_ = 0;
-  uint64_t epoch_ = 0;
 };
 
 }  // namespace hnemu::telnyx

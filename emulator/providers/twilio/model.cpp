@@ -123,7 +123,8 @@ NumberKind defaultKind(std::string_view e164) {
   return isNanpTollFree(e164) ? NumberKind::TollFree : NumberKind::Landline;
 }
 
-Model::Model(Clock& clock, IdGenerator& ids) : clock_(clock), ids_(ids) {}
+Model::Model(Clock& clock, IdGenerator& ids)
+    : clock_(clock), ids_(ids), timers_(clock, "twilio: ") {}
 
 void Model::reset() {
   orders_.clear();
@@ -131,16 +132,7 @@ void Model::reset() {
   numbers_.clear();
   calls_.clear();
   sequence_ = 0;
-  ++epoch_;
-}
-
-void Model::schedule(Millis delay, std::string label, std::function<void()> effect) {
-  clock_.scheduleAfter(delay, "twilio: " + label,
-                       [this, epoch = epoch_, effect = std::move(effect)] {
-                         if (epoch == epoch_) {
-                           effect();
-                         }
-                       });
+  timers_.invalidate();
 }
 
 const Account* Model::authenticate(std::string_view username, std::string_view password) const {
@@ -342,7 +334,7 @@ Result<Order> Model::createOrder(const Account& owner, const CreateOrderInput& i
   numbers_.emplace(number.sid, std::move(number));
   Order& stored = orders_.emplace(sid, std::move(order)).first->second;
   setStatus(stored, OrderStatus::TwilioProcessing, "created; eligibility check running");
-  schedule(world_.rules.eligibility_check, "eligibility check " + sid, [this, sid] {
+  timers_.schedule(world_.rules.eligibility_check, "eligibility check " + sid, [this, sid] {
     const auto it = orders_.find(sid);
     if (it != orders_.end() && it->second.status == OrderStatus::TwilioProcessing) {
       setStatus(it->second, OrderStatus::Received, "eligibility check passed");
@@ -503,8 +495,8 @@ void Model::placeCall(Order& order) {
   setStatus(order, OrderStatus::PendingVerification,
             "verification call " + call_sid + " placed (attempt " +
                 std::to_string(order.verification_attempts) + ")");
-  schedule(delay + world_.rules.call_ring, "verification call " + call_sid,
-           [this, call_sid] { answerCall(call_sid); });
+  timers_.schedule(delay + world_.rules.call_ring, "verification call " + call_sid,
+                   [this, call_sid] { answerCall(call_sid); });
 }
 
 VerificationCall* Model::findCall(std::string_view sid) {
@@ -539,13 +531,13 @@ void Model::answerCall(const std::string& call_sid) {
       return;
     case CalleeAction::Manual:
       call->outcome = CallOutcome::InProgress;
-      schedule(world_.rules.call_timeout, "verification call timeout " + call_sid,
-               [this, call_sid] {
-                 VerificationCall* pending = findCall(call_sid);
-                 if (pending != nullptr && pending->outcome == CallOutcome::InProgress) {
-                   finishCall(*pending, CallOutcome::NoAnswer);
-                 }
-               });
+      timers_.schedule(world_.rules.call_timeout, "verification call timeout " + call_sid,
+                       [this, call_sid] {
+                         VerificationCall* pending = findCall(call_sid);
+                         if (pending != nullptr && pending->outcome == CallOutcome::InProgress) {
+                           finishCall(*pending, CallOutcome::NoAnswer);
+                         }
+                       });
       return;
   }
 }
@@ -613,7 +605,7 @@ void Model::enterActionRequired(Order& order, std::string reason) {
   setStatus(order, OrderStatus::ActionRequired, reason);
   const std::string sid = order.sid;
   const Millis timeout = world_.rules.action_required_timeout;
-  schedule(timeout, "action-required timeout " + sid, [this, sid, timeout] {
+  timers_.schedule(timeout, "action-required timeout " + sid, [this, sid, timeout] {
     const auto it = orders_.find(sid);
     if (it != orders_.end() && it->second.status == OrderStatus::ActionRequired) {
       it->second.failure_reason = "The order was in action-required for more than " +
@@ -745,12 +737,13 @@ Result<AuthorizationDocument> Model::createDocument(const Account& owner,
   }
   if (decision != Decision::Never) {
     const bool accept = decision == Decision::Accept;
-    schedule(after, std::string(accept ? "sign " : "decline ") + doc_sid, [this, doc_sid, accept] {
-      const auto it = documents_.find(doc_sid);
-      if (it != documents_.end() && it->second.status == DocumentStatus::Signing) {
-        documentDecided(it->second, accept);
-      }
-    });
+    timers_.schedule(after, std::string(accept ? "sign " : "decline ") + doc_sid,
+                     [this, doc_sid, accept] {
+                       const auto it = documents_.find(doc_sid);
+                       if (it != documents_.end() && it->second.status == DocumentStatus::Signing) {
+                         documentDecided(it->second, accept);
+                       }
+                     });
   }
   return documents_.at(doc_sid);
 }
@@ -782,9 +775,9 @@ void Model::startCarrierReview(Order& order) {
   }
   const std::string sid = order.sid;
   const bool accept = profile.carrier == Decision::Accept;
-  schedule(profile.carrier_after,
-           std::string("carrier ") + (accept ? "accepts " : "rejects ") + sid,
-           [this, sid, accept] { carrierAnswered(sid, accept); });
+  timers_.schedule(profile.carrier_after,
+                   std::string("carrier ") + (accept ? "accepts " : "rejects ") + sid,
+                   [this, sid, accept] { carrierAnswered(sid, accept); });
 }
 
 void Model::carrierAnswered(const std::string& order_sid, bool accept) {
@@ -802,7 +795,7 @@ void Model::carrierAnswered(const std::string& order_sid, bool accept) {
   }
   setStatus(order, OrderStatus::Testing, "carrier accepted");
   const std::string sid = order.sid;
-  schedule(world_.rules.testing, "testing " + sid, [this, sid] {
+  timers_.schedule(world_.rules.testing, "testing " + sid, [this, sid] {
     const auto found = orders_.find(sid);
     if (found == orders_.end() || found->second.status != OrderStatus::Testing) {
       return;
@@ -1028,7 +1021,7 @@ Status Model::releaseNumber(const Account& owner, std::string_view sid) {
     }
   }
   const std::string number_sid = number->sid;
-  schedule(world_.rules.release_retirement, "retire " + number_sid, [this, number_sid] {
+  timers_.schedule(world_.rules.release_retirement, "retire " + number_sid, [this, number_sid] {
     const auto it = numbers_.find(number_sid);
     if (it != numbers_.end()) {
       it->second.retired = true;

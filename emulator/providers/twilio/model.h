@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/phone.h"
+#include "core/provider_timers.h"
 #include "core/result.h"
 
 // Twilio's hosted-number state and rules. No HTTP, JSON or XML types here (house rule 1).
@@ -352,19 +353,18 @@ class Model {
   void documentDecided(AuthorizationDocument& doc, bool signed_ok);
   void startCarrierReview(Order& order);
   void carrierAnswered(const std::string& order_sid, bool accept);
-  void schedule(Millis delay, std::string label, std::function<void()> effect);
   bool numberIsBusy(const std::string& phone_number) const;
 
   Clock& clock_;
   IdGenerator& ids_;
   World world_;
+  ProviderTimers timers_;
   OrderListener listener_;
   std::map<std::string, Order> orders_;
   std::map<std::string, AuthorizationDocument> documents_;
   std::map<std::string, IncomingNumber> numbers_;
   std::vector<VerificationCall> calls_;
   uint64_t sequence_ = 0;
-  uint64_t epoch_ = 0;  // bumped by reset(): timers from before it do nothing
 };
 
 }  // namespace hnemu::twilio
