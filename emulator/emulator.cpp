@@ -6,9 +6,7 @@
 #include "control/world.h"
 #include "providers/bandwidth/routes.h"
 #include "providers/telnyx/routes.h"
-#include "providers/twilio/errors.h"
 #include "providers/twilio/routes.h"
-#include "providers/twilio/wire.h"
 #include "server/httplib_server.h"
 
 namespace hnemu {
@@ -85,21 +83,19 @@ Result<int> Emulator::start() {
   if (server_) {
     return makeError(ErrorCode::FailedPrecondition, "already started");
   }
-  auto server = std::make_unique<HttpServer>(
-      [this](HttpRequest& request) { return handle(request); },
-      [this](const std::string& path, int status) {
-        // Errors httplib raises before a route runs (an oversized body, a broken request line)
-        // get the error shape of the provider that owns the path; Twilio's by default.
-        std::string owner = "twilio";
-        router_.fallbackFor(path, &owner);
-        if (owner == "twilio" && status == 413) {
-          return twilio::wire::errorResponse(twilio::errors::bodyTooLarge(kHardPayloadLimit));
-        }
-        HttpRequest request;
-        request.path = path;
-        return provider(owner)->errorForStatus(status, request);
-      },
-      kHardPayloadLimit, kServerWorkers);
+  auto server =
+      std::make_unique<HttpServer>([this](HttpRequest& request) { return handle(request); },
+                                   [this](const std::string& path, int status) {
+                                     // Errors httplib raises before a route runs (an oversized
+                                     // body, a broken request line) get the error shape of the
+                                     // provider that owns the path; Twilio's by default.
+                                     std::string owner = "twilio";
+                                     router_.fallbackFor(path, &owner);
+                                     HttpRequest request;
+                                     request.path = path;
+                                     return provider(owner)->errorForStatus(status, request);
+                                   },
+                                   kHardPayloadLimit, kServerWorkers);
   auto bound = server->bind(options_.host, options_.port);
   if (!bound.ok()) {
     return bound.error();
@@ -196,15 +192,8 @@ HttpResponse Emulator::dispatch(HttpRequest& request, JournalEntry& entry) {
     }
     return (*match.handler)(request);
   }
-  if (match.path_known && match.provider == "twilio") {
-    return twilio::wire::errorResponse(twilio::errors::methodNotAllowed(request.method));
-  }
   if (match.path_known) {
-    nlohmann::json body = {{"errors",
-                            {{{"code", "10015"},
-                              {"title", "Bad Request"},
-                              {"detail", "Method " + request.method + " is not allowed here."}}}}};
-    return HttpResponse::json(405, body.dump());
+    return provider(match.provider)->errorForStatus(405, request);
   }
   std::string provider;
   if (const Handler* fallback = router_.fallbackFor(request.path, &provider)) {

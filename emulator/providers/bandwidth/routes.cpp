@@ -81,7 +81,17 @@ BandwidthProvider::BandwidthProvider(ProviderContext context)
 
 void BandwidthProvider::reset() { model_.reset(); }
 
-HttpResponse BandwidthProvider::errorForStatus(int status, const HttpRequest&) const {
+HttpResponse BandwidthProvider::errorForStatus(int status, const HttpRequest& request) const {
+  if (status == 405) {
+    HttpResponse response = wire::errorResponse(
+        "ErrorResponse", makeError(ErrorCode::InvalidArgument,
+                                   "Method " + request.method + " is not allowed here."));
+    response.status = 405;
+    return response;
+  }
+  if (status == 413) {
+    return wire::errorResponse("ErrorResponse", errors::bodyTooLarge(context_.max_body_bytes));
+  }
   if (status == 429) {
     HttpResponse response = HttpResponse::empty(429);
     const auto reset_at =

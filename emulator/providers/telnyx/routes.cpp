@@ -50,8 +50,16 @@ std::string TelnyxProvider::publicKeyBase64() const {
   return crypto::base64Encode(signingKey()->publicKey());
 }
 
-HttpResponse TelnyxProvider::errorForStatus(int status, const HttpRequest&) const {
+HttpResponse TelnyxProvider::errorForStatus(int status, const HttpRequest& request) const {
   switch (status) {
+    case 405: {
+      HttpResponse response = wire::errorResponse(
+          errors::badRequest("Method " + request.method + " is not allowed here."));
+      response.status = 405;
+      return response;
+    }
+    case 413:
+      return wire::errorResponse(errors::bodyTooLarge(context_.max_body_bytes));
     case 429:
       return wire::errorResponse(
           makeError(ErrorCode::ResourceExhausted,

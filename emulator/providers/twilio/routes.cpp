@@ -58,6 +58,10 @@ HttpResponse TwilioProvider::errorForStatus(int status, const HttpRequest& reque
       return wire::errorResponse(errors::authenticate());
     case 404:
       return wire::errorResponse(errors::notFound(request.path));
+    case 405:
+      return wire::errorResponse(errors::methodNotAllowed(request.method));
+    case 413:
+      return wire::errorResponse(errors::bodyTooLarge(context_.max_body_bytes));
     case 429:
       return wire::errorResponse(
           makeError(ErrorCode::ResourceExhausted, "Too Many Requests", "20429"));
