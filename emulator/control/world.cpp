@@ -533,6 +533,23 @@ std::optional<Error> parseNumbers(const std::string& source, const YAML::Node& b
   return std::nullopt;
 }
 
+// A YAML list decoded item by item; an error names the item, e.g. twilio.accounts[1].
+template <class Item, class Decode>
+std::optional<Error> parseList(const std::string& source, const YAML::Node& body,
+                               const std::string& path, Decode decode, std::vector<Item>& out) {
+  if (!body.IsSequence()) {
+    return at(source, body.Mark(), path, "expected a list");
+  }
+  for (size_t i = 0; i < body.size(); ++i) {
+    auto item = decode(toJson(body[i]));
+    if (!item.ok()) {
+      return at(source, body[i].Mark(), path + "[" + std::to_string(i) + "]", item.error().message);
+    }
+    out.push_back(item.value());
+  }
+  return std::nullopt;
+}
+
 template <class World>
 std::optional<Error> parseRules(const std::string& source, const YAML::Node& body,
                                 const std::string& path, World& world) {
@@ -594,17 +611,9 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
           const YAML::Node& body = section.second;
           const std::string path = "twilio." + name;
           if (name == "accounts") {
-            if (!body.IsSequence()) {
-              return at(source, body.Mark(), path, "expected a list of accounts");
-            }
             accounts_given = true;
-            for (size_t i = 0; i < body.size(); ++i) {
-              auto account = decodeAccount(toJson(body[i]));
-              if (!account.ok()) {
-                return at(source, body[i].Mark(), path + "[" + std::to_string(i) + "]",
-                          account.error().message);
-              }
-              twilio_world.accounts.push_back(account.value());
+            if (auto error = parseList(source, body, path, decodeAccount, twilio_world.accounts)) {
+              return *error;
             }
           } else if (name == "rules") {
             if (auto error = parseRules(source, body, path, twilio_world)) {
@@ -632,27 +641,18 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
           const std::string name = section.first.as<std::string>();
           const YAML::Node& body = section.second;
           const std::string path = "telnyx." + name;
-          if (name == "accounts" || name == "messaging_profiles") {
-            if (!body.IsSequence()) {
-              return at(source, body.Mark(), path, "expected a list");
+          if (name == "accounts") {
+            world.telnyx_accounts_given = true;
+            if (auto error =
+                    parseList(source, body, path, decodeTelnyxAccount, telnyx_world.accounts)) {
+              return *error;
             }
-            for (size_t i = 0; i < body.size(); ++i) {
-              const std::string item_path = path + "[" + std::to_string(i) + "]";
-              if (name == "accounts") {
-                auto account = decodeTelnyxAccount(toJson(body[i]));
-                if (!account.ok()) {
-                  return at(source, body[i].Mark(), item_path, account.error().message);
-                }
-                telnyx_world.accounts.push_back(account.value());
-              } else {
-                auto profile = decodeMessagingProfile(toJson(body[i]), "");
-                if (!profile.ok()) {
-                  return at(source, body[i].Mark(), item_path, profile.error().message);
-                }
-                telnyx_world.profiles.push_back(profile.value());
-              }
+          } else if (name == "messaging_profiles") {
+            // A profile that names no account is given the first one when the world loads.
+            auto decode = [](const json& item) { return decodeMessagingProfile(item, ""); };
+            if (auto error = parseList(source, body, path, decode, telnyx_world.profiles)) {
+              return *error;
             }
-            world.telnyx_accounts_given = world.telnyx_accounts_given || name == "accounts";
           } else if (name == "rules") {
             if (auto error = parseRules(source, body, path, telnyx_world)) {
               return *error;
@@ -685,17 +685,10 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
           const YAML::Node& body = section.second;
           const std::string path = "bandwidth." + name;
           if (name == "accounts") {
-            if (!body.IsSequence()) {
-              return at(source, body.Mark(), path, "expected a list of accounts");
-            }
             world.bandwidth_accounts_given = true;
-            for (size_t i = 0; i < body.size(); ++i) {
-              auto account = decodeBandwidthAccount(toJson(body[i]));
-              if (!account.ok()) {
-                return at(source, body[i].Mark(), path + "[" + std::to_string(i) + "]",
-                          account.error().message);
-              }
-              bandwidth_world.accounts.push_back(account.value());
+            if (auto error = parseList(source, body, path, decodeBandwidthAccount,
+                                       bandwidth_world.accounts)) {
+              return *error;
             }
           } else if (name == "rules") {
             if (auto error = parseRules(source, body, path, bandwidth_world)) {

@@ -287,17 +287,10 @@ Result<ImportOrder> Model::createImportOrder(const Account& account, const std::
     return makeError(ErrorCode::InvalidArgument, "validation failed");
   }
   ImportOrder order;
+  static_cast<NewImportOrder&>(order) = input;
   order.id = ids_.uuid();
   order.account_id = account.account_id;
   order.created_by = user;
-  order.customer_order_id = input.customer_order_id;
-  order.site_id = input.site_id;
-  order.sip_peer_id = input.sip_peer_id;
-  order.subscriber_name = input.subscriber_name;
-  order.address = input.address;
-  order.loa_authorizing_person = input.loa_authorizing_person;
-  order.loa_type = input.loa_type;
-  order.tns = input.tns;
   order.created = clock_.now();
   order.sequence = ++sequence_;
   const std::string id = order.id;

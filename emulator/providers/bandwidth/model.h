@@ -86,10 +86,8 @@ struct LoaFile {
   std::string document_type = "LOA";
 };
 
-struct ImportOrder {
-  std::string id;
-  std::string account_id;
-  std::string created_by;
+// What a client asks for when it creates an import order.
+struct NewImportOrder {
   std::optional<std::string> customer_order_id;
   std::string site_id;
   std::optional<std::string> sip_peer_id;
@@ -98,6 +96,12 @@ struct ImportOrder {
   std::string loa_authorizing_person;
   std::optional<std::string> loa_type;
   std::vector<std::string> tns;  // as sent
+};
+
+struct ImportOrder : NewImportOrder {
+  std::string id;
+  std::string account_id;
+  std::string created_by;
   OrderStatus status = OrderStatus::Received;
   std::vector<TnError> errors;
   TimePoint created;
@@ -139,17 +143,6 @@ struct Subscription {
 struct CheckerResult {
   std::vector<std::string> importable;
   std::vector<TnError> errors;  // grouped by code
-};
-
-struct NewImportOrder {
-  std::optional<std::string> customer_order_id;
-  std::string site_id;
-  std::optional<std::string> sip_peer_id;
-  std::string subscriber_name;
-  ServiceAddress address;
-  std::string loa_authorizing_person;
-  std::optional<std::string> loa_type;
-  std::vector<std::string> tns;
 };
 
 struct OrderFilter {

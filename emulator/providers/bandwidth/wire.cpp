@@ -120,6 +120,17 @@ const char* reasonPhrase(int status) {
   }
 }
 
+// The elements import and remove orders open with.
+template <class Order>
+void appendOrderHeader(pugi::xml_node node, const Order& order) {
+  optionalChild(node, "CustomerOrderId", order.customer_order_id);
+  child(node, "OrderCreateDate", iso(order.created));
+  child(node, "AccountId", order.account_id);
+  child(node, "CreatedByUser", order.created_by);
+  child(node, "OrderId", order.id);
+  child(node, "LastModifiedDate", iso(order.modified));
+}
+
 // The list answer, with the odd element casing of Bandwidth's captures.
 template <class Order>
 std::string encodeSummaries(const std::vector<Order>& orders, const char* root_name,
@@ -339,12 +350,7 @@ std::string encodeImportOrder(const ImportOrder& order, bool wrapped) {
   pugi::xml_node node =
       wrapped ? doc.append_child("ImportTnOrdersResponse").append_child("ImportTnOrder")
               : doc.append_child("ImportTnOrder");
-  optionalChild(node, "CustomerOrderId", order.customer_order_id);
-  child(node, "OrderCreateDate", iso(order.created));
-  child(node, "AccountId", order.account_id);
-  child(node, "CreatedByUser", order.created_by);
-  child(node, "OrderId", order.id);
-  child(node, "LastModifiedDate", iso(order.modified));
+  appendOrderHeader(node, order);
   child(node, "SiteId", order.site_id);
   pugi::xml_node subscriber = node.append_child("Subscriber");
   child(subscriber, "Name", order.subscriber_name);
@@ -378,12 +384,7 @@ std::string encodeRemoveOrder(const RemoveOrder& order, bool wrapped) {
       wrapped
           ? doc.append_child("RemoveImportedTnOrdersResponse").append_child("RemoveImportedTnOrder")
           : doc.append_child("RemoveImportedTnOrder");
-  optionalChild(node, "CustomerOrderId", order.customer_order_id);
-  child(node, "OrderCreateDate", iso(order.created));
-  child(node, "AccountId", order.account_id);
-  child(node, "CreatedByUser", order.created_by);
-  child(node, "OrderId", order.id);
-  child(node, "LastModifiedDate", iso(order.modified));
+  appendOrderHeader(node, order);
   appendTns(node, order.tns);
   child(node, "ProcessingStatus", std::string(orderStatusName(order.status)));
   appendOrderErrors(node, order.errors);
