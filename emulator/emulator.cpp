@@ -165,6 +165,7 @@ HttpResponse Emulator::handle(HttpRequest& request) {
   {
     std::lock_guard lock(driver_mutex_);
     --in_flight_;
+    last_activity_ = std::chrono::steady_clock::now();
   }
   driver_cv_.notify_all();
   return response;
@@ -181,14 +182,24 @@ HttpResponse Emulator::dispatch(HttpRequest& request, JournalEntry& entry) {
   if (match.handler != nullptr) {
     // An injected fault answers instead of the provider, before anything is stored.
     if (const auto fault = faults_.take(match.provider, request.method, request.path)) {
-      HttpResponse response = provider(match.provider)->errorForStatus(fault->status, request);
-      if (fault->retry_after_seconds) {
-        char seconds[32];
-        std::snprintf(seconds, sizeof seconds, "%g", *fault->retry_after_seconds);
-        response.headers.emplace("Retry-After", seconds);
-      }
       entry.fault_id = fault->id;
-      return response;
+      if (fault->latency > Millis(0)) {
+        clock_.advance(fault->latency);  // the state lock is held, as timers expect
+      }
+      if (fault->drop_connection) {
+        HttpResponse dropped = HttpResponse::empty(200);
+        dropped.drop_connection = true;
+        return dropped;
+      }
+      if (fault->status != 0) {
+        HttpResponse response = provider(match.provider)->errorForStatus(fault->status, request);
+        if (fault->retry_after_seconds) {
+          char seconds[32];
+          std::snprintf(seconds, sizeof seconds, "%g", *fault->retry_after_seconds);
+          response.headers.emplace("Retry-After", seconds);
+        }
+        return response;
+      }
     }
     return (*match.handler)(request);
   }
@@ -250,6 +261,11 @@ void Emulator::reset(std::optional<uint64_t> seed) {
     telnyx_->reset();
     bandwidth_->reset();
     journal_.clear();
+    faults_.clear();
+    for (const FaultRule& rule : world_faults_) {
+      faults_.add(rule);
+    }
+    webhooks_->tamperSignatures(world_tamper_webhooks_);
   }
   wakeDriver();
 }
@@ -281,6 +297,8 @@ void Emulator::loadWorld(const WorldFile& world) {
       }
     }
     telnyx_->setSigningSeed(world.telnyx_signing_seed);
+    world_faults_ = world.faults;
+    world_tamper_webhooks_ = world.tamper_webhooks;
     if (world.bandwidth) {
       bandwidth::World& current = bandwidth_->model().world();
       std::vector<bandwidth::Account> accounts =
@@ -288,6 +306,10 @@ void Emulator::loadWorld(const WorldFile& world) {
       current = *world.bandwidth;
       current.accounts = std::move(accounts);
     }
+  }
+  if (world.auto_quiet) {
+    std::lock_guard lock(driver_mutex_);
+    options_.auto_quiet = *world.auto_quiet;
   }
   reset(world.seed);
   if (world.clock) {
@@ -303,6 +325,16 @@ nlohmann::json Emulator::state() const {
   twilio_->dumpState(out["twilio"]);
   telnyx_->dumpState(out["telnyx"]);
   bandwidth_->dumpState(out["bandwidth"]);
+  return out;
+}
+
+std::vector<std::pair<std::string, StateMachine>> Emulator::stateMachines() const {
+  std::vector<std::pair<std::string, StateMachine>> out;
+  for (const Provider* each : {provider("twilio"), provider("telnyx"), provider("bandwidth")}) {
+    for (StateMachine& machine : each->stateMachines()) {
+      out.emplace_back(std::string(each->name()), std::move(machine));
+    }
+  }
   return out;
 }
 
@@ -323,24 +355,34 @@ nlohmann::json Emulator::calls() const {
 bool Emulator::waitForWebhooks(Millis timeout) const { return webhooks_->waitIdle(timeout); }
 
 void Emulator::wakeDriver() {
-  { std::lock_guard lock(driver_mutex_); }
+  {
+    std::lock_guard lock(driver_mutex_);
+    last_activity_ = std::chrono::steady_clock::now();
+  }
   driver_cv_.notify_all();
 }
 
-// Moves the clock by itself in auto mode (whenever nothing is in flight, jump to the next timer)
-// and in realtime mode (fire timers as the wall clock reaches them). Manual mode leaves it alone.
+// Moves the clock by itself in auto mode (once nothing has been in flight for auto_quiet, jump to
+// the next timer) and in realtime mode (fire timers as the wall clock reaches them). Manual mode
+// leaves it alone.
 void Emulator::driveClock() {
   std::unique_lock lock(driver_mutex_);
   while (!driver_stopping_) {
     const ClockMode mode = clock_.mode();
     const auto next_due = clock_.nextDue();
     if (mode == ClockMode::Auto && next_due && in_flight_ == 0 && webhooks_->idle()) {
+      const auto quiet_until = last_activity_ + options_.auto_quiet;
+      if (std::chrono::steady_clock::now() < quiet_until) {
+        driver_cv_.wait_until(lock, quiet_until);
+        continue;
+      }
       lock.unlock();
       {
         std::lock_guard state(state_mutex_);
         clock_.fireNext();
       }
       lock.lock();
+      last_activity_ = std::chrono::steady_clock::now();  // the client gets a turn after each step
       continue;
     }
     if (mode == ClockMode::Realtime && next_due) {

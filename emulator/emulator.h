@@ -16,6 +16,7 @@
 #include "core/ids.h"
 #include "core/journal.h"
 #include "core/router.h"
+#include "core/state_machine.h"
 #include "core/webhooks.h"
 
 namespace hnemu {
@@ -49,6 +50,10 @@ struct EmulatorOptions {
   int port = 0;  // 0: the OS picks a free port
   uint64_t seed = 1;
   ClockMode clock_mode = ClockMode::Manual;
+  // Auto mode jumps to the next timer once no request or webhook has been in flight for this
+  // long (wall time): long enough for a client to react to a webhook, short enough that a
+  // 7-day flow takes milliseconds. A client polling in a tight loop holds the clock still.
+  Millis auto_quiet{20};
   // Virtual time at start and after every reset; fixed so runs are reproducible.
   TimePoint start_time = TimePoint(Millis(1'767'603'600'000));  // 2026-01-05T09:00:00Z, a Monday
   size_t max_body_bytes = 1024 * 1024;
@@ -85,10 +90,14 @@ class Emulator {
   TimePoint now() const;
   const Clock& clock() const { return clock_; }
 
+  // Back to the loaded world's start: no resources, its faults re-armed, the clock at its start.
   void reset(std::optional<uint64_t> seed = std::nullopt);
-  // Replaces the world (seed, clock, start time, accounts, number profiles, rules), then resets.
+  // Replaces the world (seed, clock, start time, accounts, number profiles, rules, faults),
+  // then resets.
   void loadWorld(const WorldFile& world);
   nlohmann::json state() const;
+  // Each provider's lifecycles, keyed by provider name, for transition coverage.
+  std::vector<std::pair<std::string, StateMachine>> stateMachines() const;
   nlohmann::json calls() const;
   const Journal& journal() const { return journal_; }
   WebhookDispatcher& webhooks() { return *webhooks_; }
@@ -125,6 +134,8 @@ class Emulator {
   std::unique_ptr<WebhookDispatcher> webhooks_;
   Router router_;
   FaultInjector faults_;
+  std::vector<FaultRule> world_faults_;
+  int world_tamper_webhooks_ = 0;
   std::unique_ptr<twilio::TwilioProvider> twilio_;
   std::unique_ptr<telnyx::TelnyxProvider> telnyx_;
   std::unique_ptr<bandwidth::BandwidthProvider> bandwidth_;
@@ -136,6 +147,7 @@ class Emulator {
   std::mutex driver_mutex_;
   std::condition_variable driver_cv_;
   int in_flight_ = 0;
+  std::chrono::steady_clock::time_point last_activity_;
   bool driver_stopping_ = false;
   std::thread driver_;
 };

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/crypto.h"
 #include "core/wire/form.h"
@@ -141,6 +142,7 @@ TEST_CASE("in-process: control API moves the clock and resets", "[emulator]") {
 TEST_CASE("auto clock mode runs the flow to its end between requests", "[emulator]") {
   EmulatorOptions options;
   options.clock_mode = ClockMode::Auto;
+  options.auto_quiet = Millis(0);
   Emulator emulator(options);
   const json created = json::parse(call(emulator, "POST", "/v2/HostedNumber/Orders", kCreate).body);
   const std::string path = "/v2/HostedNumber/Orders/" + created["sid"].get<std::string>();
@@ -154,6 +156,25 @@ TEST_CASE("auto clock mode runs the flow to its end between requests", "[emulato
     REQUIRE(emulator.waitForWebhooks(Millis(10)));
   }
   REQUIRE(order["status"] == "received");
+}
+
+TEST_CASE("auto clock mode holds still while a client polls without pause", "[emulator]") {
+  EmulatorOptions options;
+  options.clock_mode = ClockMode::Auto;
+  options.auto_quiet = Millis(200);
+  Emulator emulator(options);
+  const json created = json::parse(call(emulator, "POST", "/v2/HostedNumber/Orders", kCreate).body);
+  const std::string path = "/v2/HostedNumber/Orders/" + created["sid"].get<std::string>();
+  const TimePoint start = emulator.now();
+  for (int i = 0; i < 50; ++i) {
+    REQUIRE(json::parse(call(emulator, "GET", path).body)["status"] == "twilio-processing");
+  }
+  REQUIRE(emulator.now() == start);
+  // Once the client pauses for longer than auto_quiet, the clock moves on its own.
+  for (int i = 0; i < 100 && emulator.now() == start; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the client thinking
+  }
+  REQUIRE(emulator.now() > start);
 }
 
 TEST_CASE("over HTTP: ephemeral port, keep-alive, oversized body", "[emulator][http]") {

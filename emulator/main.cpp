@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "control/world.h"
+#include "scenario/scenario.h"
 #include "emulator.h"
 
 namespace {
@@ -109,17 +109,11 @@ int main(int argc, char** argv) {
       }
       options.start_time = start.value();
     } else if (flag == "--scenario") {
-      std::ifstream file(value);
-      if (!file) {
-        return fail("cannot read scenario file '" + value + "'");
-      }
-      std::stringstream text;
-      text << file.rdbuf();
-      auto parsed = hnemu::parseWorldFile(text.str(), value);
+      auto parsed = hnemu::loadScenarioFile(value);
       if (!parsed.ok()) {
         return fail(parsed.error().message);
       }
-      world = parsed.value();
+      world = parsed.value().world;
       // The file's settings apply now, so that flags after --scenario override them.
       if (world->seed) {
         options.seed = *world->seed;

@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "control/records.h"
 #include "control/world.h"
+#include "scenario/scenario.h"
 #include "core/time.h"
 #include "emulator.h"
 #include "providers/bandwidth/model.h"
@@ -55,14 +57,6 @@ json clockJson(const Emulator& emulator) {
               {"mode", clockModeName(emulator.clock().mode())},
               {"next_timer", next ? json(formatIso8601Millis(*next)) : json(nullptr)},
               {"pending_timers", std::move(timers)}};
-}
-
-json headersJson(const Headers& headers) {
-  json out = json::object();
-  for (const auto& [name, value] : headers) {
-    out[name] = value;
-  }
-  return out;
 }
 
 // GET {provider}/numbers, PUT {provider}/numbers/{Number}, GET and PUT {provider}/rules.
@@ -255,18 +249,7 @@ void ControlApi::registerRoutes() {
     }
     json entries = json::array();
     for (const JournalEntry& entry : emu.journal().entries(after, limit)) {
-      entries.push_back({{"sequence", entry.sequence},
-                         {"time", formatIso8601Millis(entry.time)},
-                         {"method", entry.method},
-                         {"path", entry.path},
-                         {"query", entry.query},
-                         {"status", entry.status},
-                         {"provider", entry.provider},
-                         {"account", entry.account},
-                         {"route", entry.route},
-                         {"request_body", entry.request_body},
-                         {"response_body", entry.response_body},
-                         {"duration_ms", entry.duration_ms}});
+      entries.push_back(journalEntryJson(entry));
     }
     return reply(200, json{{"capacity", emu.journal().capacity()},
                            {"dropped", emu.journal().dropped()},
@@ -276,31 +259,7 @@ void ControlApi::registerRoutes() {
   add("GET", "/__hnemu/webhooks", [&emu](HttpRequest&) {
     json deliveries = json::array();
     for (const Delivery& delivery : emu.webhooks().log()) {
-      json attempts = json::array();
-      for (const DeliveryAttempt& attempt : delivery.attempts) {
-        attempts.push_back({{"number", attempt.number},
-                            {"url", attempt.url},
-                            {"time", formatIso8601Millis(attempt.time)},
-                            {"request_headers", headersJson(attempt.request_headers)},
-                            {"body", attempt.body},
-                            {"connected", attempt.connected},
-                            {"status", attempt.status},
-                            {"response_body", attempt.response_body},
-                            {"error", attempt.error}});
-      }
-      deliveries.push_back({{"id", delivery.id},
-                            {"created", formatIso8601Millis(delivery.created)},
-                            {"provider", delivery.provider},
-                            {"account", delivery.account},
-                            {"event", delivery.event},
-                            {"resource_id", delivery.resource_id},
-                            {"method", delivery.method},
-                            {"url", delivery.url},
-                            {"failover_url", delivery.failover_url},
-                            {"content_type", delivery.content_type},
-                            {"body", delivery.body},
-                            {"state", deliveryStateName(delivery.state)},
-                            {"attempts", std::move(attempts)}});
+      deliveries.push_back(deliveryJson(delivery));
     }
     return reply(200, json{{"deliveries", std::move(deliveries)}});
   });
@@ -345,11 +304,11 @@ void ControlApi::registerRoutes() {
 
   // Loads a world (YAML or JSON, as in a --scenario file) and resets to it.
   add("PUT", "/__hnemu/scenario", [&emu](HttpRequest& request) {
-    auto world = parseWorldFile(request.body, "request body");
-    if (!world.ok()) {
-      return fromError(world.error());
+    auto scenario = parseScenario(request.body, "request body");
+    if (!scenario.ok()) {
+      return fromError(scenario.error());
     }
-    emu.loadWorld(world.value());
+    emu.loadWorld(scenario.value().world);
     return reply(200, json{{"loaded", true}, {"seed", emu.seed()}, {"clock", clockJson(emu)}});
   });
 
@@ -378,15 +337,7 @@ void ControlApi::registerRoutes() {
   add("GET", "/__hnemu/faults", [&emu](HttpRequest&) {
     json rules = json::array();
     for (const FaultRule& rule : emu.faults().rules()) {
-      rules.push_back({{"id", rule.id},
-                       {"provider", rule.provider},
-                       {"method", rule.method},
-                       {"path", rule.path},
-                       {"status", rule.status},
-                       {"times", rule.times},
-                       {"retry_after",
-                        rule.retry_after_seconds ? json(*rule.retry_after_seconds) : json(nullptr)},
-                       {"fired", rule.fired}});
+      rules.push_back(faultJson(rule));
     }
     return reply(200, json{{"faults", std::move(rules)}});
   });
@@ -398,46 +349,11 @@ void ControlApi::registerRoutes() {
     if (!parsed.ok()) {
       return fromError(parsed.error());
     }
-    const json& body = parsed.value();
-    if (const Status known = rejectUnknownKeys(
-            body, {"provider", "method", "path", "status", "times", "retry_after"});
-        !known.ok()) {
-      return fromError(known.error());
+    auto rule = decodeFault(parsed.value());
+    if (!rule.ok()) {
+      return fromError(rule.error());
     }
-    FaultRule rule;
-    auto provider = stringField(body, "provider", false);
-    auto method = stringField(body, "method", false);
-    auto path = stringField(body, "path", false);
-    for (const auto* field : {&provider, &method, &path}) {
-      if (!field->ok()) {
-        return fromError(field->error());
-      }
-    }
-    rule.provider = provider.value();
-    rule.method = method.value();
-    rule.path = path.value();
-    if (!rule.provider.empty() && rule.provider != "twilio" && rule.provider != "telnyx" &&
-        rule.provider != "bandwidth") {
-      return problem(400, "'provider' must be twilio, telnyx or bandwidth");
-    }
-    if (!body.contains("status") || !body["status"].is_number_integer() ||
-        body["status"].get<int>() < 400 || body["status"].get<int>() > 599) {
-      return problem(400, "'status' must be an HTTP error status from 400 to 599");
-    }
-    rule.status = body["status"].get<int>();
-    if (body.contains("times")) {
-      if (!body["times"].is_number_unsigned()) {
-        return problem(400, "'times' must be a non-negative integer (0: every matching request)");
-      }
-      rule.times = body["times"].get<int>();
-    }
-    if (body.contains("retry_after")) {
-      if (!body["retry_after"].is_number() || body["retry_after"].get<double>() < 0) {
-        return problem(400, "'retry_after' must be a non-negative number of seconds");
-      }
-      rule.retry_after_seconds = body["retry_after"].get<double>();
-    }
-    return reply(201, json{{"id", emu.faults().add(rule)}});
+    return reply(201, json{{"id", emu.faults().add(rule.value())}});
   });
 
   add("DELETE", "/__hnemu/faults", [&emu](HttpRequest&) {

@@ -375,6 +375,75 @@ json telnyxRulesJson(const telnyx::Rules& rules) {
               {"activation_timeout", formatDuration(rules.activation_timeout)}};
 }
 
+Result<FaultRule> decodeFault(const json& body) {
+  if (!body.is_object()) {
+    return makeError(ErrorCode::InvalidArgument, "a fault must be a mapping");
+  }
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(
+      body, {"provider", "method", "path", "status", "times", "retry_after", "latency", "drop"}));
+  FaultRule rule;
+  HNEMU_ASSIGN_OR_RETURN(rule.provider, stringField(body, "provider", false));
+  HNEMU_ASSIGN_OR_RETURN(rule.method, stringField(body, "method", false));
+  HNEMU_ASSIGN_OR_RETURN(rule.path, stringField(body, "path", false));
+  if (!rule.provider.empty() && rule.provider != "twilio" && rule.provider != "telnyx" &&
+      rule.provider != "bandwidth") {
+    return makeError(ErrorCode::InvalidArgument, "'provider' must be twilio, telnyx or bandwidth");
+  }
+  if (body.contains("latency")) {
+    HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, "latency", true));
+    HNEMU_ASSIGN_OR_RETURN(rule.latency, parseDuration(text));
+  }
+  if (body.contains("drop")) {
+    if (!body["drop"].is_boolean()) {
+      return makeError(ErrorCode::InvalidArgument, "'drop' must be true or false");
+    }
+    rule.drop_connection = body["drop"].get<bool>();
+  }
+  if (body.contains("status")) {
+    if (!body["status"].is_number_integer() || body["status"].get<int>() < 400 ||
+        body["status"].get<int>() > 599) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "'status' must be an HTTP error status from 400 to 599");
+    }
+    rule.status = body["status"].get<int>();
+  } else if (rule.drop_connection || rule.latency > Millis(0)) {
+    rule.status = 0;
+  } else {
+    return makeError(ErrorCode::InvalidArgument,
+                     "a fault needs 'status' (400-599), 'latency' or 'drop: true'");
+  }
+  if (body.contains("times")) {
+    if (!body["times"].is_number_unsigned() || body["times"].get<uint64_t>() > 1'000'000) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "'times' must be a non-negative integer (0: every matching request)");
+    }
+    rule.times = body["times"].get<int>();
+  }
+  if (body.contains("retry_after")) {
+    if (!body["retry_after"].is_number() || body["retry_after"].get<double>() < 0 ||
+        body["retry_after"].get<double>() > 86400) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "'retry_after' must be a number of seconds from 0 to 86400");
+    }
+    rule.retry_after_seconds = body["retry_after"].get<double>();
+  }
+  return rule;
+}
+
+json faultJson(const FaultRule& rule) {
+  return json{{"id", rule.id},
+              {"provider", rule.provider},
+              {"method", rule.method},
+              {"path", rule.path},
+              {"status", rule.status},
+              {"times", rule.times},
+              {"retry_after",
+               rule.retry_after_seconds ? json(*rule.retry_after_seconds) : json(nullptr)},
+              {"latency", formatDuration(rule.latency)},
+              {"drop", rule.drop_connection},
+              {"fired", rule.fired}};
+}
+
 Result<bandwidth::Account> decodeBandwidthAccount(const json& body) {
   HNEMU_RETURN_IF_ERROR(
       rejectUnknownKeys(body, {"account_id", "username", "password", "import_enabled"}));
@@ -460,22 +529,20 @@ json bandwidthRulesJson(const bandwidth::Rules& rules) {
               {"done_after", formatDuration(rules.done_after)}};
 }
 
-namespace {
-
 // YAML scalars keep their type where it is plain: quoted text stays text.
-json toJson(const YAML::Node& node) {
+json yamlToJson(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       json out = json::object();
       for (const auto& item : node) {
-        out[item.first.as<std::string>()] = toJson(item.second);
+        out[item.first.as<std::string>()] = yamlToJson(item.second);
       }
       return out;
     }
     case YAML::NodeType::Sequence: {
       json out = json::array();
       for (const auto& item : node) {
-        out.push_back(toJson(item));
+        out.push_back(yamlToJson(item));
       }
       return out;
     }
@@ -499,34 +566,36 @@ json toJson(const YAML::Node& node) {
   }
 }
 
-Error at(const std::string& source, const YAML::Mark& mark, const std::string& path,
-         const std::string& message) {
+Error yamlError(const std::string& source, const YAML::Mark& mark, const std::string& path,
+                const std::string& message) {
   return makeError(ErrorCode::InvalidArgument, source + ":" + std::to_string(mark.line + 1) + ":" +
                                                    std::to_string(mark.column + 1) + ": " + path +
                                                    ": " + message);
 }
+
+namespace {
 
 template <class World>
 std::optional<Error> parseNumbers(const std::string& source, const YAML::Node& body,
                                   const std::string& path, World& world) {
   using Codec = WorldCodec<World>;
   if (!body.IsMap()) {
-    return at(source, body.Mark(), path, "expected a mapping from numbers to profiles");
+    return yamlError(source, body.Mark(), path, "expected a mapping from numbers to profiles");
   }
   for (const auto& number : body) {
     const std::string text = number.first.as<std::string>();
     const std::string key = Codec::key(text);
     if (key.empty()) {
-      return at(source, number.first.Mark(), path,
+      return yamlError(source, number.first.Mark(), path,
                 "'" + text + "' is not " + std::string(Codec::kNumberForm));
     }
-    const json profile_json = number.second.IsNull() ? json::object() : toJson(number.second);
+    const json profile_json = number.second.IsNull() ? json::object() : yamlToJson(number.second);
     if (!profile_json.is_object()) {
-      return at(source, number.second.Mark(), path + "." + key, "expected a mapping");
+      return yamlError(source, number.second.Mark(), path + "." + key, "expected a mapping");
     }
     auto profile = Codec::decode(key, profile_json, typename Codec::Profile{});
     if (!profile.ok()) {
-      return at(source, number.second.Mark(), path + "." + key, profile.error().message);
+      return yamlError(source, number.second.Mark(), path + "." + key, profile.error().message);
     }
     world.numbers[key] = profile.value();
   }
@@ -538,12 +607,12 @@ template <class Item, class Decode>
 std::optional<Error> parseList(const std::string& source, const YAML::Node& body,
                                const std::string& path, Decode decode, std::vector<Item>& out) {
   if (!body.IsSequence()) {
-    return at(source, body.Mark(), path, "expected a list");
+    return yamlError(source, body.Mark(), path, "expected a list");
   }
   for (size_t i = 0; i < body.size(); ++i) {
-    auto item = decode(toJson(body[i]));
+    auto item = decode(yamlToJson(body[i]));
     if (!item.ok()) {
-      return at(source, body[i].Mark(), path + "[" + std::to_string(i) + "]", item.error().message);
+      return yamlError(source, body[i].Mark(), path + "[" + std::to_string(i) + "]", item.error().message);
     }
     out.push_back(item.value());
   }
@@ -553,56 +622,39 @@ std::optional<Error> parseList(const std::string& source, const YAML::Node& body
 template <class World>
 std::optional<Error> parseRules(const std::string& source, const YAML::Node& body,
                                 const std::string& path, World& world) {
-  if (const Status applied = WorldCodec<World>::apply(toJson(body), world.rules); !applied.ok()) {
-    return at(source, body.Mark(), path, applied.error().message);
+  if (const Status applied = WorldCodec<World>::apply(yamlToJson(body), world.rules); !applied.ok()) {
+    return yamlError(source, body.Mark(), path, applied.error().message);
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-Result<WorldFile> parseWorldFile(std::string_view text, const std::string& source) {
-  YAML::Node root;
+std::optional<Error> parseWorldKey(const std::string& source, const std::string& key,
+                                   const YAML::Node& value, WorldFile& world, bool& known) {
+  known = true;
   try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& error) {
-    return makeError(ErrorCode::InvalidArgument,
-                     source + ":" + std::to_string(error.mark.line + 1) + ":" +
-                         std::to_string(error.mark.column + 1) + ": " + error.msg);
-  }
-  WorldFile world;
-  if (root.IsNull()) {
-    return world;
-  }
-  if (!root.IsMap()) {
-    return at(source, root.Mark(), "(top)", "expected a mapping with seed, clock, start, twilio");
-  }
-  try {
-    for (const auto& entry : root) {
-      const std::string key = entry.first.as<std::string>();
-      const YAML::Node& value = entry.second;
-      const YAML::Mark mark = entry.first.Mark();
       if (key == "seed") {
-        const json seed = toJson(value);
+        const json seed = yamlToJson(value);
         if (!seed.is_number_unsigned()) {
-          return at(source, value.Mark(), key, "expected a non-negative integer");
+          return yamlError(source, value.Mark(), key, "expected a non-negative integer");
         }
         world.seed = seed.get<uint64_t>();
       } else if (key == "clock") {
         auto mode = parseClockMode(value.IsScalar() ? value.Scalar() : "");
         if (!mode.ok()) {
-          return at(source, value.Mark(), key, mode.error().message);
+          return yamlError(source, value.Mark(), key, mode.error().message);
         }
         world.clock = mode.value();
       } else if (key == "start") {
         auto start = parseIso8601(value.IsScalar() ? value.Scalar() : "");
         if (!start.ok()) {
-          return at(source, value.Mark(), key, start.error().message);
+          return yamlError(source, value.Mark(), key, start.error().message);
         }
         world.start = start.value();
       } else if (key == "twilio") {
         if (!value.IsMap()) {
-          return at(source, value.Mark(), key, "expected a mapping with accounts, rules, numbers");
+          return yamlError(source, value.Mark(), key, "expected a mapping with accounts, rules, numbers");
         }
         twilio::World twilio_world;
         bool accounts_given = false;
@@ -624,7 +676,7 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
               return *error;
             }
           } else {
-            return at(source, section.first.Mark(), path,
+            return yamlError(source, section.first.Mark(), path,
                       "unknown key; expected accounts, rules or numbers");
           }
         }
@@ -632,7 +684,7 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
         world.twilio_accounts_given = accounts_given;
       } else if (key == "telnyx") {
         if (!value.IsMap()) {
-          return at(source, value.Mark(), key,
+          return yamlError(source, value.Mark(), key,
                     "expected a mapping with accounts, messaging_profiles, numbers, rules, "
                     "signing_key_seed");
         }
@@ -660,7 +712,7 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
           } else if (name == "signing_key_seed") {
             const std::string seed = crypto::hexDecode(body.IsScalar() ? body.Scalar() : "");
             if (seed.size() != 32) {
-              return at(source, body.Mark(), path,
+              return yamlError(source, body.Mark(), path,
                         "expected 64 hex digits (a 32-byte Ed25519 seed)");
             }
             world.telnyx_signing_seed = seed;
@@ -669,7 +721,7 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
               return *error;
             }
           } else {
-            return at(source, section.first.Mark(), path,
+            return yamlError(source, section.first.Mark(), path,
                       "unknown key; expected accounts, messaging_profiles, numbers, rules or "
                       "signing_key_seed");
           }
@@ -677,7 +729,7 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
         world.telnyx = std::move(telnyx_world);
       } else if (key == "bandwidth") {
         if (!value.IsMap()) {
-          return at(source, value.Mark(), key, "expected a mapping with accounts, numbers, rules");
+          return yamlError(source, value.Mark(), key, "expected a mapping with accounts, numbers, rules");
         }
         bandwidth::World bandwidth_world;
         for (const auto& section : value) {
@@ -699,22 +751,44 @@ Result<WorldFile> parseWorldFile(std::string_view text, const std::string& sourc
               return *error;
             }
           } else {
-            return at(source, section.first.Mark(), path,
+            return yamlError(source, section.first.Mark(), path,
                       "unknown key; expected accounts, numbers or rules");
           }
         }
         world.bandwidth = std::move(bandwidth_world);
+      } else if (key == "faults") {
+        if (!value.IsSequence()) {
+          return yamlError(source, value.Mark(), key, "expected a list of faults");
+        }
+        for (size_t i = 0; i < value.size(); ++i) {
+          auto fault = decodeFault(yamlToJson(value[i]));
+          if (!fault.ok()) {
+            return yamlError(source, value[i].Mark(), key + "[" + std::to_string(i) + "]",
+                             fault.error().message);
+          }
+          world.faults.push_back(fault.value());
+        }
+      } else if (key == "tamper_webhooks") {
+        const json count = yamlToJson(value);
+        if (!count.is_number_unsigned() || count.get<uint64_t>() > 1000) {
+          return yamlError(source, value.Mark(), key, "expected a count from 0 to 1000");
+        }
+        world.tamper_webhooks = count.get<int>();
+      } else if (key == "auto_quiet") {
+        auto quiet = parseDuration(value.IsScalar() ? value.Scalar() : "");
+        if (!quiet.ok()) {
+          return yamlError(source, value.Mark(), key, quiet.error().message);
+        }
+        world.auto_quiet = quiet.value();
       } else {
-        return at(source, mark, key,
-                  "unknown key; expected seed, clock, start, twilio, telnyx or bandwidth");
+        known = false;
       }
-    }
   } catch (const YAML::Exception& error) {
     return makeError(ErrorCode::InvalidArgument,
                      source + ":" + std::to_string(error.mark.line + 1) + ":" +
                          std::to_string(error.mark.column + 1) + ": " + error.msg);
   }
-  return world;
+  return std::nullopt;
 }
 
 }  // namespace hnemu

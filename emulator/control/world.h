@@ -1,11 +1,14 @@
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/clock.h"
+#include "core/faults.h"
 #include "core/phone.h"
 #include "core/result.h"
 #include "providers/bandwidth/model.h"
@@ -36,6 +39,10 @@ Result<telnyx::NumberProfile> decodeTelnyxProfile(const std::string& number,
 Status applyTelnyxRules(const nlohmann::json& body, telnyx::Rules& rules);
 nlohmann::json telnyxProfileJson(const telnyx::NumberProfile& profile);
 nlohmann::json telnyxRulesJson(const telnyx::Rules& rules);
+
+// {"provider", "method", "path", "status", "times", "retry_after", "latency", "drop"}
+Result<FaultRule> decodeFault(const nlohmann::json& body);
+nlohmann::json faultJson(const FaultRule& rule);
 
 Result<bandwidth::Account> decodeBandwidthAccount(const nlohmann::json& body);
 Result<bandwidth::NumberProfile> decodeBandwidthProfile(const std::string& tn,
@@ -107,9 +114,18 @@ struct WorldFile {
   std::optional<std::string> telnyx_signing_seed;  // 32 bytes; unset: derived from the seed
   std::optional<bandwidth::World> bandwidth;
   bool bandwidth_accounts_given = false;
+  std::vector<FaultRule> faults;  // injected after every load and reset of this world
+  int tamper_webhooks = 0;        // deliveries whose first attempt carries a forged signature
+  std::optional<Millis> auto_quiet;
 };
 
-// Errors read "SOURCE:LINE:COLUMN: path: what was expected".
-Result<WorldFile> parseWorldFile(std::string_view text, const std::string& source);
+// YAML in, with errors that read "SOURCE:LINE:COLUMN: path: what was expected".
+nlohmann::json yamlToJson(const YAML::Node& node);
+Error yamlError(const std::string& source, const YAML::Mark& mark, const std::string& path,
+                const std::string& message);
+// Parses one top-level key of a world file (seed, clock, start, auto_quiet, faults,
+// tamper_webhooks, twilio, telnyx, bandwidth) into world; `known` is false for any other key.
+std::optional<Error> parseWorldKey(const std::string& source, const std::string& key,
+                                   const YAML::Node& value, WorldFile& world, bool& known);
 
 }  // namespace hnemu

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/time.h"
+
 namespace hnemu {
 
 // A fault to answer instead of a provider: the matching requests get the provider's own error
@@ -15,9 +17,11 @@ struct FaultRule {
   std::string provider;  // empty: any provider
   std::string method;    // empty: any method
   std::string path;      // a path prefix ("/v2/messaging_hosted_number_orders"); empty: any
-  int status = 500;
-  int times = 1;  // how many matching requests fail; 0: every one
+  int status = 500;  // 0: no error; the request runs after `latency`
+  int times = 1;     // how many matching requests fail; 0: every one
   std::optional<double> retry_after_seconds;
+  Millis latency{0};             // virtual time that passes before the answer (timers fire)
+  bool drop_connection = false;  // the connection closes before a body; nothing is run
   int fired = 0;
 };
 

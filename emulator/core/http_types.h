@@ -42,6 +42,9 @@ struct HttpResponse {
   int status = 200;
   Headers headers;
   std::string body;
+  // An injected fault: the server closes the connection after the status line and headers,
+  // so the client sees a response cut short.
+  bool drop_connection = false;
 
   static HttpResponse json(int status, std::string body);
   static HttpResponse text(int status, std::string content_type, std::string body);

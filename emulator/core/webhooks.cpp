@@ -1,6 +1,7 @@
 #include "core/webhooks.h"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 
 namespace hnemu {
@@ -18,6 +19,26 @@ bool shouldRetry(const RetryPolicy& policy, const TransportResult& result) {
       return true;
   }
   return false;
+}
+
+bool isProofHeader(std::string_view name) {
+  if (iequals(name, "Authorization")) {
+    return true;
+  }
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower.find("signature") != std::string::npos;
+}
+
+// Changes one character, keeping the value well-formed (base64 stays base64).
+std::string corrupt(std::string value) {
+  if (value.empty()) {
+    return "forged";
+  }
+  char& last = value[value.size() / 2];
+  last = last == 'A' ? 'B' : 'A';
+  return value;
 }
 
 }  // namespace
@@ -68,6 +89,7 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   delivery.account = webhook.account;
   delivery.event = webhook.event;
   delivery.resource_id = webhook.resource_id;
+  delivery.status = webhook.status;
   delivery.tag = webhook.tag;
   delivery.method = webhook.method;
   delivery.url = webhook.url;
@@ -79,6 +101,10 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
     std::lock_guard lock(mutex_);
     id = next_id_++;
     delivery.id = id;
+    if (tamper_remaining_ > 0 && webhook.sign) {
+      --tamper_remaining_;
+      delivery.tampered = true;
+    }
     log_.push_back(std::move(delivery));
     while (log_.size() > log_capacity_) {
       pending_.erase(log_.front().id);
@@ -147,16 +173,18 @@ void WebhookDispatcher::deliver(const Job& job) {
     request.headers.emplace("Content-Type", hook.content_type);
   }
   int attempt_number = 0;
+  bool tamper = false;
   {
     std::lock_guard lock(mutex_);
     if (Delivery* delivery = findLocked(job.delivery_id)) {
       attempt_number = static_cast<int>(delivery->attempts.size()) + 1;
+      tamper = delivery->tampered && attempt_number == 1;
     }
   }
   request.body = hook.render_body ? hook.render_body(job.url, attempt_number) : hook.body;
   if (hook.sign) {
     for (auto& [name, value] : hook.sign(job.url, request.body, attempt_number)) {
-      request.headers.emplace(name, value);
+      request.headers.emplace(name, tamper && isProofHeader(name) ? corrupt(value) : value);
     }
   }
   const TransportResult result =
@@ -172,6 +200,7 @@ void WebhookDispatcher::deliver(const Job& job) {
   attempt.status = result.status;
   attempt.response_body = result.body.substr(0, kResponseBodyLimit);
   attempt.error = result.error;
+  attempt.tampered = tamper;
   const bool success = result.connected && result.status >= 200 && result.status < 300;
 
   std::optional<Job> next;
@@ -247,9 +276,15 @@ void WebhookDispatcher::setIdleListener(std::function<void()> listener) {
   idle_listener_ = std::move(listener);
 }
 
+void WebhookDispatcher::tamperSignatures(int count) {
+  std::lock_guard lock(mutex_);
+  tamper_remaining_ = count;
+}
+
 void WebhookDispatcher::clear() {
   std::lock_guard lock(mutex_);
   ++generation_;
+  tamper_remaining_ = 0;
   queue_.clear();
   pending_.clear();
   log_.clear();

@@ -53,7 +53,8 @@ struct Webhook {
   std::string account;
   std::string event;  // e.g. "hosted_number_order.status" or a provider's event type
   std::string resource_id;
-  std::string tag;  // free for the provider: e.g. the subscription a notification belongs to
+  std::string status;  // the resource's status the webhook announces, in the provider's words
+  std::string tag;     // free for the provider: e.g. the subscription a notification belongs to
   std::string method = "POST";
   std::string url;
   std::string failover_url;  // tried after url's attempts are used up, if set
@@ -78,6 +79,7 @@ struct DeliveryAttempt {
   int status = 0;
   std::string response_body;
   std::string error;
+  bool tampered = false;  // sent with a corrupted signature, as a forger would
 };
 
 enum class DeliveryState { Pending, Retrying, Delivered, Failed };
@@ -90,12 +92,14 @@ struct Delivery {
   std::string account;
   std::string event;
   std::string resource_id;
+  std::string status;
   std::string tag;
   std::string method;
   std::string url;
   std::string failover_url;
   std::string content_type;
   std::string body;
+  bool tampered = false;  // its first attempt carries a corrupted signature
   DeliveryState state = DeliveryState::Pending;
   std::vector<DeliveryAttempt> attempts;
 };
@@ -115,6 +119,9 @@ class WebhookDispatcher {
   // For tests and the auto clock: waits (bounded by a wall-clock timeout) for the queue to drain.
   [[nodiscard]] bool waitIdle(Millis timeout) const;
   void setIdleListener(std::function<void()> listener);
+  // The next `count` signed deliveries go out first with a corrupted signature (or
+  // Authorization) header, so a test sees whether the receiver checks it; retries are genuine.
+  void tamperSignatures(int count);
   void clear();
   void stop();
 
@@ -144,6 +151,7 @@ class WebhookDispatcher {
   std::deque<Delivery> log_;
   std::map<uint64_t, std::shared_ptr<Pending>> pending_;
   uint64_t next_id_ = 1;
+  int tamper_remaining_ = 0;
   bool busy_ = false;
   bool stopping_ = false;
   uint64_t generation_ = 0;  // bumped by clear(): retries from before a reset are dropped

@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/router.h"
+#include "core/state_machine.h"
 #include "core/webhooks.h"
 
 namespace hnemu {
@@ -29,6 +30,8 @@ class Provider {
   // Drops every resource and pending effect; keeps the configured world (accounts, numbers).
   virtual void reset() = 0;
   virtual void dumpState(nlohmann::json& out) const = 0;
+  // The lifecycles whose histories dumpState records, for transition coverage.
+  virtual std::vector<StateMachine> stateMachines() const = 0;
   // The provider's own error for an HTTP status, for injected faults.
   virtual HttpResponse errorForStatus(int status, const HttpRequest& request) const = 0;
 };

@@ -37,6 +37,11 @@ void writeResponse(const HttpResponse& from, httplib::Response& to) {
       to.set_header(name, value);
     }
   }
+  if (from.drop_connection) {
+    to.set_chunked_content_provider(content_type,
+                                    [](size_t, httplib::DataSink&) { return false; });
+    return;
+  }
   if (!from.body.empty() || from.status != 204) {
     to.set_content(from.body, content_type);
   }

@@ -77,6 +77,18 @@ std::string_view orderStatusName(OrderStatus status) { return enumName(kStatuses
 std::optional<OrderStatus> parseOrderStatus(std::string_view text) {
   return enumFromName(kStatuses, text);
 }
+
+StateMachine importOrderLifecycle() {
+  using S = OrderStatus;
+  return makeStateMachine("import_tn_order", "import_tn_orders", kStatuses,
+                          {{S::Received, S::Processing},
+                           {S::Processing, S::Complete},
+                           {S::Processing, S::Partial},
+                           {S::Processing, S::Failed},
+                           {S::Processing, S::Exception},
+                           {S::Exception, S::Complete},
+                           {S::Exception, S::Failed}});
+}
 std::optional<ImportOutcome> parseImportOutcome(std::string_view text) {
   return enumFromName(kOutcomes, text);
 }

@@ -11,6 +11,7 @@
 #include "core/ids.h"
 #include "core/provider_timers.h"
 #include "core/result.h"
+#include "core/state_machine.h"
 
 // Bandwidth hosted messaging ("Import TN"): state and rules, no HTTP or XML types.
 namespace hnemu::bandwidth {
@@ -18,6 +19,8 @@ namespace hnemu::bandwidth {
 enum class OrderStatus { Received, Processing, Complete, Partial, Failed, Exception };
 std::string_view orderStatusName(OrderStatus status);  // RECEIVED, ...
 std::optional<OrderStatus> parseOrderStatus(std::string_view text);
+// Every transition an import order makes, in Bandwidth's status names.
+StateMachine importOrderLifecycle();
 
 // ---- The world ----
 

@@ -139,6 +139,7 @@ void BandwidthProvider::notify(const OrderNotice& notice) {
     hook.account = notice.account_id;
     hook.event = notice.order_type + "." + notice.status;
     hook.resource_id = notice.order_id;
+    hook.status = notice.status;
     hook.tag = subscription.id;
     hook.url = subscription.url;
     hook.content_type = "application/xml; charset=utf-8";
@@ -494,6 +495,10 @@ void BandwidthProvider::registerRoutes(Router& router) {
   }
 }
 
+std::vector<StateMachine> BandwidthProvider::stateMachines() const {
+  return {importOrderLifecycle()};
+}
+
 void BandwidthProvider::dumpState(json& out) const {
   json accounts = json::array();
   for (const Account& account : model_.world().accounts) {
@@ -525,6 +530,7 @@ void BandwidthProvider::dumpState(json& out) const {
                        {"telephone_numbers", order.tns},
                        {"errors", order.errors.size()},
                        {"history", std::move(history)},
+                       {"sequence", order.sequence},
                        {"loas", std::move(files)}});
   }
   json removes = json::array();

@@ -19,6 +19,7 @@ class BandwidthProvider : public Provider {
   void registerRoutes(Router& router) override;
   void reset() override;
   void dumpState(nlohmann::json& out) const override;
+  std::vector<StateMachine> stateMachines() const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
 
   Model& model() { return model_; }

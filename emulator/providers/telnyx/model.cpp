@@ -118,6 +118,55 @@ bool isFailed(NumberStatus status) {
   return status != NumberStatus::Pending && status != NumberStatus::OwnershipSuccessful &&
          status != NumberStatus::Provisioning && status != NumberStatus::Successful;
 }
+
+StateMachine orderLifecycle() {
+  using S = OrderStatus;
+  std::vector<std::pair<S, S>> moves = {
+      {S::Pending, S::LoaFileSuccessful},
+      {S::Pending, S::Failed},
+      {S::LoaFileSuccessful, S::Provisioning},
+      {S::LoaFileSuccessful, S::LoaFileInvalid},
+      {S::LoaFileSuccessful, S::IncompleteDocumentation},
+      {S::LoaFileSuccessful, S::IncorrectBillingInformation},
+      {S::LoaFileSuccessful, S::ComplianceReviewFailed},
+      {S::LoaFileInvalid, S::LoaFileSuccessful},
+      {S::IncompleteDocumentation, S::LoaFileSuccessful},
+      {S::IncorrectBillingInformation, S::LoaFileSuccessful},
+      {S::Provisioning, S::Successful},
+      {S::Provisioning, S::CarrierRejected},
+      {S::Provisioning, S::IneligibleCarrier},
+      {S::Provisioning, S::Failed}};
+  for (const auto& [status, name] : kOrderStatuses) {
+    if (status != S::Deleted) {
+      moves.emplace_back(status, S::Deleted);
+    }
+  }
+  return makeStateMachine("messaging_hosted_number_order", "messaging_hosted_number_orders",
+                          kOrderStatuses, moves);
+}
+
+StateMachine numberLifecycle() {
+  using S = NumberStatus;
+  std::vector<std::pair<S, S>> moves = {
+      {S::Pending, S::OwnershipSuccessful},
+      {S::Pending, S::FailedOwnershipVerification},
+      {S::Pending, S::FailedNumberAlreadyHosted},
+      {S::Pending, S::Failed},
+      {S::OwnershipSuccessful, S::Provisioning},
+      {S::OwnershipSuccessful, S::Failed}};
+  for (S outcome : {S::Successful, S::FailedCarrierRejected, S::FailedIneligibleCarrier,
+                    S::FailedNumberNotFound, S::FailedNumberAlreadyHosted, S::FailedActivation,
+                    S::FailedTimeout}) {
+    moves.emplace_back(S::Provisioning, outcome);
+  }
+  for (const auto& [status, name] : kNumberStatuses) {
+    if (status != S::Deleted) {
+      moves.emplace_back(status, S::Deleted);
+    }
+  }
+  return makeStateMachine("messaging_hosted_number", "messaging_hosted_numbers", kNumberStatuses,
+                          moves);
+}
 std::string_view eligibilityName(Eligibility value) { return enumName(kEligibility, value); }
 std::string_view eligibilityDetail(Eligibility value) {
   return enumName(kEligibilityDetails, value);
@@ -251,6 +300,13 @@ void Model::announce(const Order& order, const std::string& event) {
 void Model::setNumberStatus(HostedNumber& number, NumberStatus status) {
   number.status = status;
   number.updated_at = clock_.now();
+  number.history.push_back({number.updated_at, status});
+}
+
+void Model::setOrderStatus(Order& order, OrderStatus status) {
+  order.status = status;
+  order.updated_at = clock_.now();
+  order.history.push_back({order.updated_at, status});
 }
 
 Result<Order> Model::createOrder(const Account& account,
@@ -292,6 +348,7 @@ Result<Order> Model::createOrder(const Account& account,
   order.created_at = now;
   order.updated_at = now;
   order.sequence = ++sequence_;
+  order.history.push_back({now, OrderStatus::Pending});
   for (const std::string& phone_number : numbers) {
     HostedNumber number;
     number.id = ids_.uuid();
@@ -301,8 +358,9 @@ Result<Order> Model::createOrder(const Account& account,
     number.messaging_profile_id = messaging_profile_id;
     number.created_at = now;
     number.updated_at = now;
+    number.history.push_back({now, NumberStatus::Pending});
     if (eligibilityOf(account, phone_number) == Eligibility::HostedWithTelnyxSubscriber) {
-      number.status = NumberStatus::FailedNumberAlreadyHosted;
+      setNumberStatus(number, NumberStatus::FailedNumberAlreadyHosted);
     }
     order.number_ids.push_back(number.id);
     numbers_.emplace(number.id, std::move(number));
@@ -311,7 +369,7 @@ Result<Order> Model::createOrder(const Account& account,
   Order& stored = orders_.emplace(id, std::move(order)).first->second;
   announce(stored, "created");
   if (!stored.number_ids.empty() && liveNumbers(stored).empty()) {
-    stored.status = OrderStatus::Failed;
+    setOrderStatus(stored, OrderStatus::Failed);
     announce(stored, "updated");
   }
   return stored;
@@ -367,7 +425,7 @@ Result<Order> Model::deleteOrder(const Account& account, std::string_view id) {
     return errors::notFound();
   }
   if (order->status != OrderStatus::Deleted) {
-    order->status = OrderStatus::Deleted;
+    setOrderStatus(*order, OrderStatus::Deleted);
     order->updated_at = clock_.now();
     for (const std::string& number_id : order->number_ids) {
       setNumberStatus(numbers_.at(number_id), NumberStatus::Deleted);
@@ -468,7 +526,7 @@ Result<std::vector<CodeCheckResult>> Model::checkCodes(const Account& account, s
   if (changed) {
     order->updated_at = clock_.now();
     if (liveNumbers(*order).empty()) {
-      order->status = OrderStatus::Failed;
+      setOrderStatus(*order, OrderStatus::Failed);
     }
     announce(*order, "updated");
     maybeSubmitForReview(*order);
@@ -505,7 +563,7 @@ void Model::maybeSubmitForReview(Order& order) {
       })) {
     return;
   }
-  order.status = OrderStatus::LoaFileSuccessful;
+  setOrderStatus(order, OrderStatus::LoaFileSuccessful);
   order.updated_at = clock_.now();
   announce(order, "updated");
   const TimePoint due = addBusinessDays(clock_.now(), world_.rules.review_business_days);
@@ -542,26 +600,26 @@ void Model::review(const std::string& order_id, std::optional<ReviewOutcome> for
   order.updated_at = clock_.now();
   switch (outcome) {
     case ReviewOutcome::LoaFileInvalid:
-      order.status = OrderStatus::LoaFileInvalid;
+      setOrderStatus(order, OrderStatus::LoaFileInvalid);
       order.has_loa = false;
       break;
     case ReviewOutcome::IncompleteDocumentation:
-      order.status = OrderStatus::IncompleteDocumentation;
+      setOrderStatus(order, OrderStatus::IncompleteDocumentation);
       order.has_loa = false;
       order.has_bill = false;
       break;
     case ReviewOutcome::IncorrectBillingInformation:
-      order.status = OrderStatus::IncorrectBillingInformation;
+      setOrderStatus(order, OrderStatus::IncorrectBillingInformation);
       order.has_bill = false;
       break;
     case ReviewOutcome::ComplianceReviewFailed:
-      order.status = OrderStatus::ComplianceReviewFailed;
+      setOrderStatus(order, OrderStatus::ComplianceReviewFailed);
       for (HostedNumber* number : liveNumbers(order)) {
         setNumberStatus(*number, NumberStatus::Failed);
       }
       break;
     case ReviewOutcome::Accept: {
-      order.status = OrderStatus::Provisioning;
+      setOrderStatus(order, OrderStatus::Provisioning);
       for (HostedNumber* number : liveNumbers(order)) {
         setNumberStatus(*number, NumberStatus::Provisioning);
         const NumberProfile profile = profileFor(number->phone_number);
@@ -628,13 +686,13 @@ void Model::settleOrder(Order& order) {
   };
   if (std::any_of(numbers.begin(), numbers.end(),
                   [](const HostedNumber& n) { return n.status == NumberStatus::Successful; })) {
-    order.status = OrderStatus::Successful;
+    setOrderStatus(order, OrderStatus::Successful);
   } else if (all(NumberStatus::FailedCarrierRejected)) {
-    order.status = OrderStatus::CarrierRejected;
+    setOrderStatus(order, OrderStatus::CarrierRejected);
   } else if (all(NumberStatus::FailedIneligibleCarrier)) {
-    order.status = OrderStatus::IneligibleCarrier;
+    setOrderStatus(order, OrderStatus::IneligibleCarrier);
   } else {
-    order.status = OrderStatus::Failed;
+    setOrderStatus(order, OrderStatus::Failed);
   }
 }
 

@@ -12,6 +12,7 @@
 #include "core/phone.h"
 #include "core/provider_timers.h"
 #include "core/result.h"
+#include "core/state_machine.h"
 
 // Telnyx hosted SMS ("messaging hosted number orders"): state and rules, no HTTP/JSON types.
 namespace hnemu::telnyx {
@@ -49,6 +50,9 @@ enum class NumberStatus {
 };
 std::string_view numberStatusName(NumberStatus status);
 bool isFailed(NumberStatus status);
+// Every transition Model makes, in Telnyx's status names.
+StateMachine orderLifecycle();
+StateMachine numberLifecycle();
 
 enum class Eligibility {
   Eligible,
@@ -144,6 +148,12 @@ struct World {
 
 // ---- Resources ----
 
+template <class Status>
+struct StatusChange {
+  TimePoint time;
+  Status status;
+};
+
 struct HostedNumber {
   std::string id;
   std::string order_id;
@@ -158,6 +168,7 @@ struct HostedNumber {
   int wrong_codes = 0;
   TimePoint created_at;
   TimePoint updated_at;
+  std::vector<StatusChange<NumberStatus>> history;
 };
 
 struct Order {
@@ -172,6 +183,7 @@ struct Order {
   TimePoint created_at;
   TimePoint updated_at;
   uint64_t sequence = 0;
+  std::vector<StatusChange<OrderStatus>> history;
 };
 
 struct InboxMessage {
@@ -274,6 +286,7 @@ class Model {
   Eligibility eligibilityOf(const Account& account, const std::string& number) const;
   void announce(const Order& order, const std::string& event);
   void setNumberStatus(HostedNumber& number, NumberStatus status);
+  void setOrderStatus(Order& order, OrderStatus status);
   void maybeSubmitForReview(Order& order);
   void review(const std::string& order_id, std::optional<ReviewOutcome> forced);
   void carrierDecided(const std::string& number_id, CarrierDecision decision);

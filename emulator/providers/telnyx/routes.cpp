@@ -114,6 +114,7 @@ void TelnyxProvider::sendEvent(const Order& order, const std::vector<HostedNumbe
   hook.account = order.user_id;
   hook.event = "messaging_hosted_numbers_orders." + event;
   hook.resource_id = order.id;
+  hook.status = std::string(orderStatusName(order.status));
   hook.url = profile->webhook_url;
   hook.failover_url = profile->webhook_failover_url;
   hook.content_type = "application/json";
@@ -412,6 +413,23 @@ void TelnyxProvider::registerRoutes(Router& router) {
   }
 }
 
+namespace {
+
+template <class Status, class Name>
+json historyJson(const std::vector<StatusChange<Status>>& history, Name name) {
+  json out = json::array();
+  for (const StatusChange<Status>& change : history) {
+    out.push_back({{"time", formatIso8601Millis(change.time)}, {"status", name(change.status)}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<StateMachine> TelnyxProvider::stateMachines() const {
+  return {orderLifecycle(), numberLifecycle()};
+}
+
 void TelnyxProvider::dumpState(json& out) const {
   json accounts = json::array();
   for (const Account& account : model_.world().accounts) {
@@ -434,11 +452,23 @@ void TelnyxProvider::dumpState(json& out) const {
     encoded["user_id"] = order.user_id;
     encoded["documents"] = {{"loa", order.has_loa}, {"bill", order.has_bill}};
     encoded["reviews"] = order.reviews;
+    encoded["history"] = historyJson(order.history, orderStatusName);
+    encoded["sequence"] = order.sequence;
     orders.push_back(std::move(encoded));
+  }
+  json numbers = json::array();
+  for (const auto& [id, number] : model_.numbers()) {
+    numbers.push_back({{"id", number.id},
+                       {"order_id", number.order_id},
+                       {"user_id", number.user_id},
+                       {"phone_number", number.phone_number},
+                       {"status", numberStatusName(number.status)},
+                       {"history", historyJson(number.history, numberStatusName)}});
   }
   out["accounts"] = std::move(accounts);
   out["messaging_profiles"] = std::move(profiles);
   out["messaging_hosted_number_orders"] = std::move(orders);
+  out["messaging_hosted_numbers"] = std::move(numbers);
   out["public_key"] = publicKeyBase64();
 }
 

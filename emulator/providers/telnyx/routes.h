@@ -21,6 +21,7 @@ class TelnyxProvider : public Provider {
   void registerRoutes(Router& router) override;
   void reset() override;
   void dumpState(nlohmann::json& out) const override;
+  std::vector<StateMachine> stateMachines() const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   void dumpInbox(nlohmann::json& out, const std::optional<std::string>& number) const;
 

@@ -89,6 +89,24 @@ std::optional<OrderStatus> parseOrderStatus(std::string_view text) {
 bool isTerminal(OrderStatus status) {
   return status == OrderStatus::Completed || status == OrderStatus::Failed;
 }
+
+StateMachine orderLifecycle() {
+  using S = OrderStatus;
+  std::vector<std::pair<S, S>> moves = {
+      {S::TwilioProcessing, S::Received},         {S::Received, S::PendingVerification},
+      {S::PendingVerification, S::Verified},      {S::PendingVerification, S::ActionRequired},
+      {S::ActionRequired, S::PendingVerification}, {S::Verified, S::PendingLoa},
+      {S::PendingLoa, S::Verified},               {S::PendingLoa, S::CarrierProcessing},
+      {S::PendingLoa, S::ActionRequired},         {S::CarrierProcessing, S::Testing},
+      {S::CarrierProcessing, S::Failed},          {S::Testing, S::Completed},
+      {S::ActionRequired, S::Failed}};
+  // Releasing the incoming phone number fails an order from any open status.
+  for (S open : {S::TwilioProcessing, S::Received, S::PendingVerification, S::Verified,
+                 S::PendingLoa, S::Testing}) {
+    moves.emplace_back(open, S::Failed);
+  }
+  return makeStateMachine("hosted_number_order", "hosted_number_orders", kOrderStatuses, moves);
+}
 std::string_view documentStatusName(DocumentStatus status) {
   return enumName(kDocumentStatuses, status);
 }

@@ -12,6 +12,7 @@
 #include "core/phone.h"
 #include "core/provider_timers.h"
 #include "core/result.h"
+#include "core/state_machine.h"
 
 // Twilio's hosted-number state and rules. No HTTP, JSON or XML types here (house rule 1).
 namespace hnemu::twilio {
@@ -31,6 +32,8 @@ enum class OrderStatus {
 std::string_view orderStatusName(OrderStatus status);
 std::optional<OrderStatus> parseOrderStatus(std::string_view text);
 bool isTerminal(OrderStatus status);
+// Every transition Model makes, in Twilio's status names.
+StateMachine orderLifecycle();
 
 enum class DocumentStatus { Opened, Signing, Signed, Canceled, Failed };
 std::string_view documentStatusName(DocumentStatus status);

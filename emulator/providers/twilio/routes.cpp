@@ -116,6 +116,7 @@ void TwilioProvider::sendStatusCallback(const Order& order, const Account& accou
   hook.account = account.sid;
   hook.event = "hosted_number_order." + std::string(orderStatusName(order.status));
   hook.resource_id = order.sid;
+  hook.status = std::string(orderStatusName(order.status));
   hook.method = order.status_callback_method;
   hook.url = *order.status_callback_url;
   std::string signature;
@@ -414,6 +415,8 @@ void TwilioProvider::registerRoutes(Router& router) {
   }
 }
 
+std::vector<StateMachine> TwilioProvider::stateMachines() const { return {orderLifecycle()}; }
+
 void TwilioProvider::dumpState(json& out) const {
   json accounts = json::array();
   for (const Account& account : model_.world().accounts) {
@@ -432,6 +435,7 @@ void TwilioProvider::dumpState(json& out) const {
     }
     encoded["api"] = order.flavor == Flavor::V2 ? "v2" : "preview";
     encoded["history"] = std::move(history);
+    encoded["sequence"] = order.sequence;
     orders.push_back(std::move(encoded));
   }
   json documents = json::array();

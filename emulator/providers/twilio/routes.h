@@ -15,6 +15,7 @@ class TwilioProvider : public Provider {
   void registerRoutes(Router& router) override;
   void reset() override;
   void dumpState(nlohmann::json& out) const override;
+  std::vector<StateMachine> stateMachines() const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   void dumpCalls(nlohmann::json& out) const;
 

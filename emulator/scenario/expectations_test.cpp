@@ -1,0 +1,141 @@
+#include "scenario/expectations.h"
+
+#include <catch2/catch.hpp>
+
+#include "core/crypto.h"
+#include "emulator.h"
+#include "scenario/coverage.h"
+
+using namespace hnemu;
+using nlohmann::json;
+
+namespace {
+
+// A Twilio carrier_rejected world, driven by hand through the in-process emulator.
+constexpr const char* kScenario = R"(
+name: carrier rejects
+provider: twilio
+twilio:
+  numbers:
+    "+14155550104": {carrier: {decision: reject, after: 2d}}
+    "+14155550199": {}
+expect:
+  client: {reported: carrier-rejected}
+  orders:
+    - number: "+14155550104"
+      status: failed
+      visited: [received, carrier-processing]
+      not_visited: [testing]
+      reason_contains: carrier rejected
+      count: 1
+    - {number: "+14155550199", exists: false}
+  requests:
+    - {method: POST, path: /v2/HostedNumber/Orders, count: 1}
+    - {method: GET, path: "/v2/HostedNumber/Orders/*", at_most: 2, per: 1h}
+    - {method: DELETE, path: "/v2/**", count: 0}
+)";
+
+HttpResponse twilioCall(Emulator& emulator, const std::string& method, const std::string& path,
+                        const std::string& body = "") {
+  HttpRequest request;
+  request.method = method;
+  request.path = path;
+  request.raw_target = path;
+  request.host = "127.0.0.1:1";
+  request.body = body;
+  request.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
+  request.headers.emplace("Authorization",
+                          "Basic " + crypto::base64Encode(std::string(kDefaultTwilioAccountSid) +
+                                                          ":" +
+                                                          std::string(kDefaultTwilioAuthToken)));
+  return emulator.handle(request);
+}
+
+RunRecord recordOf(const Emulator& emulator) {
+  RunRecord record;
+  record.state = emulator.state();
+  record.journal = emulator.journal().entries();
+  return record;
+}
+
+std::vector<std::string> failed(const std::vector<ExpectationResult>& results) {
+  std::vector<std::string> out;
+  for (const ExpectationResult& result : results) {
+    if (!result.passed) {
+      out.push_back(result.what + " | " + result.actual);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("expectations hold for a run that follows the scenario", "[scenario]") {
+  const auto scenario = parseScenario(kScenario, "s.yaml");
+  REQUIRE(scenario.ok());
+  Emulator emulator;
+  emulator.loadWorld(scenario.value().world);
+  const json order = json::parse(
+      twilioCall(emulator, "POST", "/v2/HostedNumber/Orders",
+                 "PhoneNumber=%2B14155550104&ContactPhoneNumber=%2B12344444444&AddressSid="
+                 "AD11111111111111111111111111111111&Email=a%40b.c")
+          .body);
+  const std::string path = "/v2/HostedNumber/Orders/" + order["sid"].get<std::string>();
+  emulator.advance(Millis(60'000));
+  REQUIRE(twilioCall(emulator, "POST", path, "Status=pending-verification").status == 200);
+  emulator.advance(Millis(60'000));
+  REQUIRE(twilioCall(emulator, "POST", "/v2/HostedNumber/AuthorizationDocuments",
+                     "AddressSid=AD11111111111111111111111111111111&Email=a%40b.c&"
+                     "ContactPhoneNumber=%2B12344444444&HostedNumberOrderSids=" +
+                         order["sid"].get<std::string>())
+              .status == 201);
+  emulator.advance(Millis(3'600'000));
+  REQUIRE(twilioCall(emulator, "GET", path).status == 200);
+  emulator.advance(Millis(2 * 86'400'000));
+  REQUIRE(twilioCall(emulator, "GET", path).status == 200);
+
+  ClientOutcome client;
+  client.started = true;
+  client.exit_code = 0;
+  client.reported = "carrier-rejected";
+  const auto results = evaluate(scenario.value(), recordOf(emulator), client);
+  CHECK(failed(results) == std::vector<std::string>{});
+  REQUIRE(results.size() == 11);
+
+  SECTION("and fail, saying what happened, when the run does not") {
+    for (int i = 0; i < 3; ++i) {
+      REQUIRE(twilioCall(emulator, "GET", path).status == 200);
+    }
+    client.exit_code = 1;
+    client.reported = "completed";
+    const auto misses = failed(evaluate(scenario.value(), recordOf(emulator), client));
+    REQUIRE(misses.size() == 3);
+    CHECK(misses[0] == "the client finishes within 1m and exits with 0 | exited with 1");
+    CHECK(misses[1] == "the client reports the outcome carrier-rejected | reported completed");
+    CHECK(misses[2].rfind("GET /v2/HostedNumber/Orders/*: at most 2 per 1h of virtual time | 3 in "
+                          "the 1h from",
+                          0) == 0);
+  }
+
+  SECTION("coverage counts the transitions the run made") {
+    const auto coverage = measureCoverage(emulator.stateMachines(), emulator.state(), "twilio");
+    REQUIRE(coverage.size() == 1);
+    CHECK(coverage[0].states_seen.size() == 7);
+    CHECK(coverage[0].transitions_seen.size() == 6);
+    CHECK(coverage[0].undocumented.empty());
+    CHECK(coverageLine(coverage[0]) == "twilio hosted_number_order: states 7/10, transitions 6/19");
+  }
+}
+
+TEST_CASE("a client that times out or never starts fails the client expectation", "[scenario]") {
+  const auto scenario = parseScenario("provider: twilio\nclient: {timeout: 5s}\n", "s.yaml");
+  REQUIRE(scenario.ok());
+  Emulator emulator;
+  ClientOutcome client;
+  client.started = true;
+  client.timed_out = true;
+  const auto results = evaluate(scenario.value(), recordOf(emulator), client);
+  REQUIRE(results.size() == 1);
+  CHECK_FALSE(results[0].passed);
+  CHECK(results[0].actual == "was still running after 5s and was killed");
+}

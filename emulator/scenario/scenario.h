@@ -1,0 +1,110 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "control/world.h"
+#include "core/result.h"
+#include "core/time.h"
+
+// A scenario: a world file (accounts, numbers and how their owners, signers, reviewers and
+// carriers behave, rules, faults) plus what the conformance harness needs to run a client
+// against it and judge the run: a name, the provider it is about, the client's environment and
+// time limit, and expectations. Reference: scenarios/README.md.
+namespace hnemu {
+
+// "count: 3" is exact; "count: {min: 1, max: 3}" a range.
+struct CountBound {
+  std::optional<uint64_t> min;
+  std::optional<uint64_t> max;
+  bool holds(uint64_t value) const;
+  std::string text() const;  // "exactly 3", "at least 1", "from 1 to 3"
+};
+
+struct ClientExpectation {
+  std::optional<int> exit_code;         // unset: 0
+  std::optional<std::string> reported;  // the "status" the client wrote to $HNEMU_REPORT_FILE
+  std::string where;                    // file:line:column, for the report
+};
+
+// The order for a number: the last one the client created for it.
+struct OrderExpectation {
+  std::string number;
+  bool exists = true;
+  std::optional<std::string> status;
+  std::vector<std::string> visited;      // statuses its history passed through, in this order
+  std::vector<std::string> not_visited;  // statuses its history never held
+  std::optional<std::string> reason_contains;
+  std::optional<CountBound> count;  // orders created for the number
+  std::string where;
+};
+
+// A number's own state: Telnyx's hosted-number status, Bandwidth's in-service list. (Twilio's
+// incoming phone number carries no status of its own: its order's status is the answer.)
+struct NumberExpectation {
+  std::string number;
+  std::optional<std::string> status;
+  std::optional<bool> in_service;
+  std::string where;
+};
+
+struct WebhookExpectation {
+  std::optional<std::string> number;  // only the webhooks about this number's orders
+  std::optional<std::vector<std::string>> statuses;  // announced, in order, repeats collapsed
+  std::optional<CountBound> count;
+  std::optional<bool> delivered;        // every delivery ended delivered (a 2xx answer)
+  std::optional<bool> forged_rejected;  // every forged attempt got a non-2xx answer
+  std::string where;
+};
+
+// Requests the client made, matched by method and path pattern ('*' is one path segment,
+// a trailing '**' any rest).
+struct RequestExpectation {
+  std::string method;  // empty: any
+  std::string path;
+  std::optional<int> status;  // only requests answered with this status
+  std::optional<CountBound> count;
+  std::optional<uint64_t> at_most;  // in any window of `per` virtual time
+  Millis per{std::chrono::hours(1)};
+  std::string where;
+};
+
+struct Expectations {
+  std::optional<ClientExpectation> client;
+  std::vector<OrderExpectation> orders;
+  std::vector<NumberExpectation> numbers;
+  std::vector<WebhookExpectation> webhooks;
+  std::vector<RequestExpectation> requests;
+  bool empty() const;
+};
+
+struct ClientSettings {
+  std::map<std::string, std::string> env;  // added to the client's environment
+  Millis timeout{std::chrono::seconds(60)};  // wall time the client may take
+};
+
+struct Scenario {
+  std::string source;
+  std::string name;
+  std::string description;
+  std::string provider;  // twilio, telnyx or bandwidth: what the expectations are about
+  WorldFile world;
+  ClientSettings client;
+  Expectations expect;
+};
+
+inline constexpr std::string_view kProviders[] = {"twilio", "telnyx", "bandwidth"};
+
+// Every error names the file, line and column and what was expected; unknown keys, unknown
+// statuses and numbers the scenario does not declare are errors.
+Result<Scenario> parseScenario(std::string_view text, const std::string& source);
+Result<Scenario> loadScenarioFile(const std::string& path);
+
+// Whether path matches a pattern: '*' matches one segment, a trailing '**' any rest.
+bool pathMatches(std::string_view pattern, std::string_view path);
+
+}  // namespace hnemu
