@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/conform.h"
 #include "scenario/scenario.h"
 #include "emulator.h"
 
@@ -20,6 +21,10 @@ constexpr const char* kUsage =
 
 Usage:
   hnemu serve [options]     serve the provider APIs and the /__hnemu control API
+  hnemu check FILE...       validate scenario files; errors name file, line and column
+  hnemu conform [-j N] [--junit FILE] [--json FILE] [-v] SCENARIO... -- COMMAND...
+                            run COMMAND against each scenario and check its expectations
+                            (exit 0: all held; 1: one did not; 2: a scenario did not load)
   hnemu --help | --version
 
 Options for serve:
@@ -63,6 +68,34 @@ int main(int argc, char** argv) {
   if (args[0] == "--version") {
     std::cout << "hnemu " << hnemu::kVersion << "\n";
     return 0;
+  }
+  if (args[0] == "check") {
+    if (args.size() < 2) {
+      return fail("check needs at least one scenario file");
+    }
+    int status = 0;
+    for (size_t i = 1; i < args.size(); ++i) {
+      const auto scenario = hnemu::loadScenarioFile(args[i]);
+      if (!scenario.ok()) {
+        std::cerr << scenario.error().message << "\n";
+        status = 1;
+        continue;
+      }
+      const hnemu::Expectations& expect = scenario.value().expect;
+      std::cout << args[i] << ": ok ("
+                << (scenario.value().provider.empty() ? "no provider" : scenario.value().provider)
+                << ", " << expect.orders.size() + expect.numbers.size() + expect.webhooks.size() +
+                               expect.requests.size() + (expect.client ? 1 : 0)
+                << " expectation group(s))\n";
+    }
+    return status;
+  }
+  if (args[0] == "conform") {
+    auto options = hnemu::conform::parseArguments({args.begin() + 1, args.end()});
+    if (!options.ok()) {
+      return fail("conform: " + options.error().message);
+    }
+    return hnemu::conform::run(options.value(), std::cout, std::cerr);
   }
   if (args[0] != "serve") {
     return fail("unknown command '" + args[0] + "'");
