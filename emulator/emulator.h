@@ -53,7 +53,7 @@ struct EmulatorOptions {
   // Auto mode jumps to the next timer once no request or webhook has been in flight for this
   // long (wall time): long enough for a client to react to a webhook, short enough that a
   // 7-day flow takes milliseconds. A client polling in a tight loop holds the clock still.
-  Millis auto_quiet{20};
+  Millis auto_quiet{50};
   // Virtual time at start and after every reset; fixed so runs are reproducible.
   TimePoint start_time = TimePoint(Millis(1'767'603'600'000));  // 2026-01-05T09:00:00Z, a Monday
   size_t max_body_bytes = 1024 * 1024;
