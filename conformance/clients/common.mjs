@@ -20,7 +20,7 @@ export function finish(status, code = 0) {
   process.exit(code);
 }
 
-// A receiver on loopback. `verify(record)` says whether the signature is genuine: forged
+// A receiver on loopback. `verify(record)` (or the promise it returns) says whether the signature is genuine: forged
 // deliveries get 403 and are not acted on. Every genuine one wakes whoever awaits `next()`.
 export async function startReceiver(verify) {
   // A webhook that arrives while the client is busy is remembered, so the next wait ends at once.
@@ -30,10 +30,10 @@ export async function startReceiver(verify) {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk) => { body += chunk; });
-    req.on('end', () => {
+    req.on('end', async () => {
       const record = { method: req.method, path: req.url, headers: req.headers, body };
       let genuine = false;
-      try { genuine = verify(record); } catch (error) { log(`signature check failed: ${error.message}`); }
+      try { genuine = Boolean(await verify(record)); } catch (error) { log(`signature check failed: ${error.message}`); }
       res.statusCode = genuine ? 200 : 403;
       res.end(genuine ? 'ok' : 'forbidden');
       if (genuine && wake) wake();
