@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "emulator.h"
 #include "harness/conform.h"
 #include "scenario/scenario.h"
-#include "emulator.h"
 
 namespace {
 
@@ -22,9 +22,11 @@ constexpr const char* kUsage =
 Usage:
   hnemu serve [options]     serve the provider APIs and the /__hnemu control API
   hnemu check FILE...       validate scenario files; errors name file, line and column
-  hnemu conform [-j N] [--junit FILE] [--json FILE] [-v] SCENARIO... -- COMMAND...
+  hnemu conform [-j N] [--junit FILE] [--json FILE] [--client-timeout DURATION] [-v]
+                SCENARIO... -- COMMAND...
                             run COMMAND against each scenario and check its expectations
-                            (exit 0: all held; 1: one did not; 2: a scenario did not load)
+                            ("{provider}" in COMMAND becomes the scenario's provider;
+                            exit 0: all held; 1: one did not; 2: a scenario did not load)
   hnemu --help | --version
 
 Options for serve:
@@ -84,8 +86,9 @@ int main(int argc, char** argv) {
       const hnemu::Expectations& expect = scenario.value().expect;
       std::cout << args[i] << ": ok ("
                 << (scenario.value().provider.empty() ? "no provider" : scenario.value().provider)
-                << ", " << expect.orders.size() + expect.numbers.size() + expect.webhooks.size() +
-                               expect.requests.size() + (expect.client ? 1 : 0)
+                << ", "
+                << expect.orders.size() + expect.numbers.size() + expect.webhooks.size() +
+                       expect.requests.size() + (expect.client ? 1 : 0)
                 << " expectation group(s))\n";
     }
     return status;

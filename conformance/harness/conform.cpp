@@ -131,8 +131,7 @@ ClientOutcome runClient(const std::vector<std::string>& command,
   }
   envp.push_back(nullptr);
   pid_t pid = 0;
-  const int spawned =
-      posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
+  const int spawned = posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (spawned != 0) {
@@ -206,7 +205,12 @@ std::string scenarioLabel(const Scenario& scenario) {
 
 }  // namespace
 
-ScenarioRun runScenario(const Scenario& scenario, const std::vector<std::string>& command) {
+ScenarioRun runScenario(const Scenario& scenario, std::vector<std::string> command) {
+  for (std::string& arg : command) {
+    for (size_t at = arg.find("{provider}"); at != std::string::npos; at = arg.find("{provider}")) {
+      arg.replace(at, std::string_view("{provider}").size(), scenario.provider);
+    }
+  }
   ScenarioRun run;
   run.scenario = scenario;
   const auto started = std::chrono::steady_clock::now();
@@ -220,8 +224,8 @@ ScenarioRun runScenario(const Scenario& scenario, const std::vector<std::string>
   emulator.loadWorld(world);
   auto port = emulator.start();
   if (!port.ok()) {
-    run.results.push_back({"the emulator starts", scenario.source, false, "a bound port",
-                           port.error().message});
+    run.results.push_back(
+        {"the emulator starts", scenario.source, false, "a bound port", port.error().message});
     return run;
   }
   const std::string report_file = temporaryPath("report");
@@ -257,9 +261,9 @@ std::vector<std::string> timeline(const RunRecord& record, size_t max_lines) {
   };
   std::vector<Event> events;
   for (const JournalEntry& entry : record.journal) {
-    std::string text = "-> " + entry.method + " " + entry.path + " " +
-                       (entry.status == 0 ? std::string("(connection dropped)")
-                                          : std::to_string(entry.status));
+    std::string text =
+        "-> " + entry.method + " " + entry.path + " " +
+        (entry.status == 0 ? std::string("(connection dropped)") : std::to_string(entry.status));
     if (entry.fault_id != 0) {
       text += " [fault " + std::to_string(entry.fault_id) + "]";
     }
@@ -267,11 +271,10 @@ std::vector<std::string> timeline(const RunRecord& record, size_t max_lines) {
   }
   for (const Delivery& delivery : record.deliveries) {
     for (const DeliveryAttempt& attempt : delivery.attempts) {
-      std::string text = "<- webhook #" + std::to_string(delivery.id) + " " + delivery.status +
-                         " attempt " + std::to_string(attempt.number) +
-                         (attempt.tampered ? " (forged signature)" : "") + ": " +
-                         (attempt.connected ? "answered " + std::to_string(attempt.status)
-                                            : attempt.error);
+      std::string text =
+          "<- webhook #" + std::to_string(delivery.id) + " " + delivery.status + " attempt " +
+          std::to_string(attempt.number) + (attempt.tampered ? " (forged signature)" : "") + ": " +
+          (attempt.connected ? "answered " + std::to_string(attempt.status) : attempt.error);
       events.push_back({attempt.time, 1, delivery.id, text});
     }
     if (delivery.attempts.empty()) {
@@ -388,8 +391,9 @@ std::string junitReport(const std::vector<ScenarioRun>& runs) {
                 .c_str();
         failure.append_child(pugi::node_pcdata).set_value(details.c_str());
       }
-      test.append_child("system-out").append_child(pugi::node_pcdata).set_value(
-          textReport(run, true).c_str());
+      test.append_child("system-out")
+          .append_child(pugi::node_pcdata)
+          .set_value(textReport(run, true).c_str());
     }
     if (suite) {
       suite.append_attribute("tests") = suite_tests;
@@ -464,6 +468,14 @@ Result<Options> parseArguments(const std::vector<std::string>& args) {
       HNEMU_ASSIGN_OR_RETURN(options.junit_path, value("--junit"));
     } else if (arg == "--json") {
       HNEMU_ASSIGN_OR_RETURN(options.json_path, value("--json"));
+    } else if (arg == "--client-timeout") {
+      HNEMU_ASSIGN_OR_RETURN(const std::string text, value("--client-timeout"));
+      auto timeout = parseDuration(text);
+      if (!timeout.ok() || timeout.value() <= Millis(0)) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "--client-timeout needs a positive duration such as 30s");
+      }
+      options.client_timeout = timeout.value();
     } else if (arg == "-v" || arg == "--verbose") {
       options.verbose = true;
     } else if (!arg.empty() && arg[0] == '-') {
@@ -502,6 +514,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       continue;
     }
     scenarios.push_back(std::move(scenario).value());
+    if (options.client_timeout) {
+      scenarios.back().client.timeout = *options.client_timeout;
+    }
   }
   if (broken) {
     return 2;
@@ -551,8 +566,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   }
   out << "\n"
       << runs.size() << " scenario(s): " << passed << " passed, " << runs.size() - passed
-      << " failed; " << expectations << " expectation(s), " << expectations_failed
-      << " failed\n";
+      << " failed; " << expectations << " expectation(s), " << expectations_failed << " failed\n";
   if (!options.junit_path.empty()) {
     std::ofstream(options.junit_path) << junitReport(runs);
   }

@@ -2,6 +2,7 @@
 
 #include <iosfwd>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,8 @@ struct Options {
   int jobs = 1;
   std::string junit_path;
   std::string json_path;
-  bool verbose = false;  // the timeline and client output of passing scenarios too
+  bool verbose = false;                  // the timeline and client output of passing scenarios too
+  std::optional<Millis> client_timeout;  // overrides every scenario's client.timeout
 };
 
 struct ScenarioRun {
@@ -35,8 +37,9 @@ struct ScenarioRun {
   bool passed() const;
 };
 
-// Runs one scenario, already parsed, against the command.
-ScenarioRun runScenario(const Scenario& scenario, const std::vector<std::string>& command);
+// Runs one scenario, already parsed, against the command; "{provider}" in an argument becomes
+// the scenario's provider, so one command line can drive every provider's client.
+ScenarioRun runScenario(const Scenario& scenario, std::vector<std::string> command);
 
 // The whole command: exit code 0 when every expectation held, 1 when one did not, 2 when a
 // scenario could not be loaded (nothing runs then) or the options are wrong.

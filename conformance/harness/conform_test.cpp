@@ -40,6 +40,14 @@ expect:
   CHECK(run.client_output == "done\n");
 }
 
+TEST_CASE("{provider} in the command becomes the scenario's provider", "[harness]") {
+  const ScenarioRun run =
+      runScenario(scenarioOf("provider: bandwidth\nexpect:\n  client: {reported: bandwidth}\n"),
+                  shell("printf '{\"status\": \"%s\"}' {provider} > \"$HNEMU_REPORT_FILE\""));
+  INFO(textReport(run, true));
+  CHECK(run.passed());
+}
+
 TEST_CASE("a failing, silent or hanging client fails with a clear message", "[harness]") {
   SECTION("exit code") {
     const ScenarioRun run = runScenario(scenarioOf("provider: twilio\n"), shell("exit 3"));
@@ -85,8 +93,8 @@ TEST_CASE("reports: text, JUnit XML and JSON name every failed expectation", "[h
 }
 
 TEST_CASE("conform arguments", "[harness]") {
-  auto parsed = parseArguments({"-j", "2", "a.yaml", "b.yaml", "--junit", "r.xml", "--", "node",
-                                "client.mjs", "--flag"});
+  auto parsed = parseArguments(
+      {"-j", "2", "a.yaml", "b.yaml", "--junit", "r.xml", "--", "node", "client.mjs", "--flag"});
   REQUIRE(parsed.ok());
   CHECK(parsed.value().jobs == 2);
   CHECK(parsed.value().scenario_files == std::vector<std::string>{"a.yaml", "b.yaml"});

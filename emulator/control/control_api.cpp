@@ -4,12 +4,12 @@
 
 #include "control/records.h"
 #include "control/world.h"
-#include "scenario/scenario.h"
 #include "core/time.h"
 #include "emulator.h"
 #include "providers/bandwidth/model.h"
 #include "providers/telnyx/routes.h"
 #include "providers/twilio/model.h"
+#include "scenario/scenario.h"
 
 namespace hnemu {
 namespace {

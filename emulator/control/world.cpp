@@ -431,17 +431,17 @@ Result<FaultRule> decodeFault(const json& body) {
 }
 
 json faultJson(const FaultRule& rule) {
-  return json{{"id", rule.id},
-              {"provider", rule.provider},
-              {"method", rule.method},
-              {"path", rule.path},
-              {"status", rule.status},
-              {"times", rule.times},
-              {"retry_after",
-               rule.retry_after_seconds ? json(*rule.retry_after_seconds) : json(nullptr)},
-              {"latency", formatDuration(rule.latency)},
-              {"drop", rule.drop_connection},
-              {"fired", rule.fired}};
+  return json{
+      {"id", rule.id},
+      {"provider", rule.provider},
+      {"method", rule.method},
+      {"path", rule.path},
+      {"status", rule.status},
+      {"times", rule.times},
+      {"retry_after", rule.retry_after_seconds ? json(*rule.retry_after_seconds) : json(nullptr)},
+      {"latency", formatDuration(rule.latency)},
+      {"drop", rule.drop_connection},
+      {"fired", rule.fired}};
 }
 
 Result<bandwidth::Account> decodeBandwidthAccount(const json& body) {
@@ -587,7 +587,7 @@ std::optional<Error> parseNumbers(const std::string& source, const YAML::Node& b
     const std::string key = Codec::key(text);
     if (key.empty()) {
       return yamlError(source, number.first.Mark(), path,
-                "'" + text + "' is not " + std::string(Codec::kNumberForm));
+                       "'" + text + "' is not " + std::string(Codec::kNumberForm));
     }
     const json profile_json = number.second.IsNull() ? json::object() : yamlToJson(number.second);
     if (!profile_json.is_object()) {
@@ -612,7 +612,8 @@ std::optional<Error> parseList(const std::string& source, const YAML::Node& body
   for (size_t i = 0; i < body.size(); ++i) {
     auto item = decode(yamlToJson(body[i]));
     if (!item.ok()) {
-      return yamlError(source, body[i].Mark(), path + "[" + std::to_string(i) + "]", item.error().message);
+      return yamlError(source, body[i].Mark(), path + "[" + std::to_string(i) + "]",
+                       item.error().message);
     }
     out.push_back(item.value());
   }
@@ -622,7 +623,8 @@ std::optional<Error> parseList(const std::string& source, const YAML::Node& body
 template <class World>
 std::optional<Error> parseRules(const std::string& source, const YAML::Node& body,
                                 const std::string& path, World& world) {
-  if (const Status applied = WorldCodec<World>::apply(yamlToJson(body), world.rules); !applied.ok()) {
+  if (const Status applied = WorldCodec<World>::apply(yamlToJson(body), world.rules);
+      !applied.ok()) {
     return yamlError(source, body.Mark(), path, applied.error().message);
   }
   return std::nullopt;
@@ -634,155 +636,157 @@ std::optional<Error> parseWorldKey(const std::string& source, const std::string&
                                    const YAML::Node& value, WorldFile& world, bool& known) {
   known = true;
   try {
-      if (key == "seed") {
-        const json seed = yamlToJson(value);
-        if (!seed.is_number_unsigned()) {
-          return yamlError(source, value.Mark(), key, "expected a non-negative integer");
-        }
-        world.seed = seed.get<uint64_t>();
-      } else if (key == "clock") {
-        auto mode = parseClockMode(value.IsScalar() ? value.Scalar() : "");
-        if (!mode.ok()) {
-          return yamlError(source, value.Mark(), key, mode.error().message);
-        }
-        world.clock = mode.value();
-      } else if (key == "start") {
-        auto start = parseIso8601(value.IsScalar() ? value.Scalar() : "");
-        if (!start.ok()) {
-          return yamlError(source, value.Mark(), key, start.error().message);
-        }
-        world.start = start.value();
-      } else if (key == "twilio") {
-        if (!value.IsMap()) {
-          return yamlError(source, value.Mark(), key, "expected a mapping with accounts, rules, numbers");
-        }
-        twilio::World twilio_world;
-        bool accounts_given = false;
-        for (const auto& section : value) {
-          const std::string name = section.first.as<std::string>();
-          const YAML::Node& body = section.second;
-          const std::string path = "twilio." + name;
-          if (name == "accounts") {
-            accounts_given = true;
-            if (auto error = parseList(source, body, path, decodeAccount, twilio_world.accounts)) {
-              return *error;
-            }
-          } else if (name == "rules") {
-            if (auto error = parseRules(source, body, path, twilio_world)) {
-              return *error;
-            }
-          } else if (name == "numbers") {
-            if (auto error = parseNumbers(source, body, path, twilio_world)) {
-              return *error;
-            }
-          } else {
-            return yamlError(source, section.first.Mark(), path,
-                      "unknown key; expected accounts, rules or numbers");
-          }
-        }
-        world.twilio = std::move(twilio_world);
-        world.twilio_accounts_given = accounts_given;
-      } else if (key == "telnyx") {
-        if (!value.IsMap()) {
-          return yamlError(source, value.Mark(), key,
-                    "expected a mapping with accounts, messaging_profiles, numbers, rules, "
-                    "signing_key_seed");
-        }
-        telnyx::World telnyx_world;
-        for (const auto& section : value) {
-          const std::string name = section.first.as<std::string>();
-          const YAML::Node& body = section.second;
-          const std::string path = "telnyx." + name;
-          if (name == "accounts") {
-            world.telnyx_accounts_given = true;
-            if (auto error =
-                    parseList(source, body, path, decodeTelnyxAccount, telnyx_world.accounts)) {
-              return *error;
-            }
-          } else if (name == "messaging_profiles") {
-            // A profile that names no account is given the first one when the world loads.
-            auto decode = [](const json& item) { return decodeMessagingProfile(item, ""); };
-            if (auto error = parseList(source, body, path, decode, telnyx_world.profiles)) {
-              return *error;
-            }
-          } else if (name == "rules") {
-            if (auto error = parseRules(source, body, path, telnyx_world)) {
-              return *error;
-            }
-          } else if (name == "signing_key_seed") {
-            const std::string seed = crypto::hexDecode(body.IsScalar() ? body.Scalar() : "");
-            if (seed.size() != 32) {
-              return yamlError(source, body.Mark(), path,
-                        "expected 64 hex digits (a 32-byte Ed25519 seed)");
-            }
-            world.telnyx_signing_seed = seed;
-          } else if (name == "numbers") {
-            if (auto error = parseNumbers(source, body, path, telnyx_world)) {
-              return *error;
-            }
-          } else {
-            return yamlError(source, section.first.Mark(), path,
-                      "unknown key; expected accounts, messaging_profiles, numbers, rules or "
-                      "signing_key_seed");
-          }
-        }
-        world.telnyx = std::move(telnyx_world);
-      } else if (key == "bandwidth") {
-        if (!value.IsMap()) {
-          return yamlError(source, value.Mark(), key, "expected a mapping with accounts, numbers, rules");
-        }
-        bandwidth::World bandwidth_world;
-        for (const auto& section : value) {
-          const std::string name = section.first.as<std::string>();
-          const YAML::Node& body = section.second;
-          const std::string path = "bandwidth." + name;
-          if (name == "accounts") {
-            world.bandwidth_accounts_given = true;
-            if (auto error = parseList(source, body, path, decodeBandwidthAccount,
-                                       bandwidth_world.accounts)) {
-              return *error;
-            }
-          } else if (name == "rules") {
-            if (auto error = parseRules(source, body, path, bandwidth_world)) {
-              return *error;
-            }
-          } else if (name == "numbers") {
-            if (auto error = parseNumbers(source, body, path, bandwidth_world)) {
-              return *error;
-            }
-          } else {
-            return yamlError(source, section.first.Mark(), path,
-                      "unknown key; expected accounts, numbers or rules");
-          }
-        }
-        world.bandwidth = std::move(bandwidth_world);
-      } else if (key == "faults") {
-        if (!value.IsSequence()) {
-          return yamlError(source, value.Mark(), key, "expected a list of faults");
-        }
-        for (size_t i = 0; i < value.size(); ++i) {
-          auto fault = decodeFault(yamlToJson(value[i]));
-          if (!fault.ok()) {
-            return yamlError(source, value[i].Mark(), key + "[" + std::to_string(i) + "]",
-                             fault.error().message);
-          }
-          world.faults.push_back(fault.value());
-        }
-      } else if (key == "tamper_webhooks") {
-        const json count = yamlToJson(value);
-        if (!count.is_number_unsigned() || count.get<uint64_t>() > 1000) {
-          return yamlError(source, value.Mark(), key, "expected a count from 0 to 1000");
-        }
-        world.tamper_webhooks = count.get<int>();
-      } else if (key == "auto_quiet") {
-        auto quiet = parseDuration(value.IsScalar() ? value.Scalar() : "");
-        if (!quiet.ok()) {
-          return yamlError(source, value.Mark(), key, quiet.error().message);
-        }
-        world.auto_quiet = quiet.value();
-      } else {
-        known = false;
+    if (key == "seed") {
+      const json seed = yamlToJson(value);
+      if (!seed.is_number_unsigned()) {
+        return yamlError(source, value.Mark(), key, "expected a non-negative integer");
       }
+      world.seed = seed.get<uint64_t>();
+    } else if (key == "clock") {
+      auto mode = parseClockMode(value.IsScalar() ? value.Scalar() : "");
+      if (!mode.ok()) {
+        return yamlError(source, value.Mark(), key, mode.error().message);
+      }
+      world.clock = mode.value();
+    } else if (key == "start") {
+      auto start = parseIso8601(value.IsScalar() ? value.Scalar() : "");
+      if (!start.ok()) {
+        return yamlError(source, value.Mark(), key, start.error().message);
+      }
+      world.start = start.value();
+    } else if (key == "twilio") {
+      if (!value.IsMap()) {
+        return yamlError(source, value.Mark(), key,
+                         "expected a mapping with accounts, rules, numbers");
+      }
+      twilio::World twilio_world;
+      bool accounts_given = false;
+      for (const auto& section : value) {
+        const std::string name = section.first.as<std::string>();
+        const YAML::Node& body = section.second;
+        const std::string path = "twilio." + name;
+        if (name == "accounts") {
+          accounts_given = true;
+          if (auto error = parseList(source, body, path, decodeAccount, twilio_world.accounts)) {
+            return *error;
+          }
+        } else if (name == "rules") {
+          if (auto error = parseRules(source, body, path, twilio_world)) {
+            return *error;
+          }
+        } else if (name == "numbers") {
+          if (auto error = parseNumbers(source, body, path, twilio_world)) {
+            return *error;
+          }
+        } else {
+          return yamlError(source, section.first.Mark(), path,
+                           "unknown key; expected accounts, rules or numbers");
+        }
+      }
+      world.twilio = std::move(twilio_world);
+      world.twilio_accounts_given = accounts_given;
+    } else if (key == "telnyx") {
+      if (!value.IsMap()) {
+        return yamlError(source, value.Mark(), key,
+                         "expected a mapping with accounts, messaging_profiles, numbers, rules, "
+                         "signing_key_seed");
+      }
+      telnyx::World telnyx_world;
+      for (const auto& section : value) {
+        const std::string name = section.first.as<std::string>();
+        const YAML::Node& body = section.second;
+        const std::string path = "telnyx." + name;
+        if (name == "accounts") {
+          world.telnyx_accounts_given = true;
+          if (auto error =
+                  parseList(source, body, path, decodeTelnyxAccount, telnyx_world.accounts)) {
+            return *error;
+          }
+        } else if (name == "messaging_profiles") {
+          // A profile that names no account is given the first one when the world loads.
+          auto decode = [](const json& item) { return decodeMessagingProfile(item, ""); };
+          if (auto error = parseList(source, body, path, decode, telnyx_world.profiles)) {
+            return *error;
+          }
+        } else if (name == "rules") {
+          if (auto error = parseRules(source, body, path, telnyx_world)) {
+            return *error;
+          }
+        } else if (name == "signing_key_seed") {
+          const std::string seed = crypto::hexDecode(body.IsScalar() ? body.Scalar() : "");
+          if (seed.size() != 32) {
+            return yamlError(source, body.Mark(), path,
+                             "expected 64 hex digits (a 32-byte Ed25519 seed)");
+          }
+          world.telnyx_signing_seed = seed;
+        } else if (name == "numbers") {
+          if (auto error = parseNumbers(source, body, path, telnyx_world)) {
+            return *error;
+          }
+        } else {
+          return yamlError(source, section.first.Mark(), path,
+                           "unknown key; expected accounts, messaging_profiles, numbers, rules or "
+                           "signing_key_seed");
+        }
+      }
+      world.telnyx = std::move(telnyx_world);
+    } else if (key == "bandwidth") {
+      if (!value.IsMap()) {
+        return yamlError(source, value.Mark(), key,
+                         "expected a mapping with accounts, numbers, rules");
+      }
+      bandwidth::World bandwidth_world;
+      for (const auto& section : value) {
+        const std::string name = section.first.as<std::string>();
+        const YAML::Node& body = section.second;
+        const std::string path = "bandwidth." + name;
+        if (name == "accounts") {
+          world.bandwidth_accounts_given = true;
+          if (auto error =
+                  parseList(source, body, path, decodeBandwidthAccount, bandwidth_world.accounts)) {
+            return *error;
+          }
+        } else if (name == "rules") {
+          if (auto error = parseRules(source, body, path, bandwidth_world)) {
+            return *error;
+          }
+        } else if (name == "numbers") {
+          if (auto error = parseNumbers(source, body, path, bandwidth_world)) {
+            return *error;
+          }
+        } else {
+          return yamlError(source, section.first.Mark(), path,
+                           "unknown key; expected accounts, numbers or rules");
+        }
+      }
+      world.bandwidth = std::move(bandwidth_world);
+    } else if (key == "faults") {
+      if (!value.IsSequence()) {
+        return yamlError(source, value.Mark(), key, "expected a list of faults");
+      }
+      for (size_t i = 0; i < value.size(); ++i) {
+        auto fault = decodeFault(yamlToJson(value[i]));
+        if (!fault.ok()) {
+          return yamlError(source, value[i].Mark(), key + "[" + std::to_string(i) + "]",
+                           fault.error().message);
+        }
+        world.faults.push_back(fault.value());
+      }
+    } else if (key == "tamper_webhooks") {
+      const json count = yamlToJson(value);
+      if (!count.is_number_unsigned() || count.get<uint64_t>() > 1000) {
+        return yamlError(source, value.Mark(), key, "expected a count from 0 to 1000");
+      }
+      world.tamper_webhooks = count.get<int>();
+    } else if (key == "auto_quiet") {
+      auto quiet = parseDuration(value.IsScalar() ? value.Scalar() : "");
+      if (!quiet.ok()) {
+        return yamlError(source, value.Mark(), key, quiet.error().message);
+      }
+      world.auto_quiet = quiet.value();
+    } else {
+      known = false;
+    }
   } catch (const YAML::Exception& error) {
     return makeError(ErrorCode::InvalidArgument,
                      source + ":" + std::to_string(error.mark.line + 1) + ":" +

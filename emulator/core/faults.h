@@ -17,8 +17,8 @@ struct FaultRule {
   std::string provider;  // empty: any provider
   std::string method;    // empty: any method
   std::string path;      // a path prefix ("/v2/messaging_hosted_number_orders"); empty: any
-  int status = 500;  // 0: no error; the request runs after `latency`
-  int times = 1;     // how many matching requests fail; 0: every one
+  int status = 500;      // 0: no error; the request runs after `latency`
+  int times = 1;         // how many matching requests fail; 0: every one
   std::optional<double> retry_after_seconds;
   Millis latency{0};             // virtual time that passes before the answer (timers fire)
   bool drop_connection = false;  // the connection closes before a body; nothing is run

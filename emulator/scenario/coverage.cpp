@@ -31,8 +31,8 @@ std::vector<Coverage> measureCoverage(
         if (status == previous) {
           continue;
         }
-        const bool known = std::find(machine.states.begin(), machine.states.end(), status) !=
-                           machine.states.end();
+        const bool known =
+            std::find(machine.states.begin(), machine.states.end(), status) != machine.states.end();
         if (known) {
           coverage.states_seen.insert(status);
         }

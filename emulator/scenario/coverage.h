@@ -23,8 +23,8 @@ struct Coverage {
 
 // Coverage of `provider`'s machines (every provider's when it is empty) in one state dump.
 std::vector<Coverage> measureCoverage(
-    const std::vector<std::pair<std::string, StateMachine>>& machines,
-    const nlohmann::json& state, const std::string& provider);
+    const std::vector<std::pair<std::string, StateMachine>>& machines, const nlohmann::json& state,
+    const std::string& provider);
 // Adds `run` into `total`, machine by machine.
 void mergeCoverage(std::vector<Coverage>& total, const std::vector<Coverage>& run);
 nlohmann::json coverageJson(const std::vector<Coverage>& coverage);

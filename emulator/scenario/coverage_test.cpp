@@ -19,11 +19,9 @@ TEST_CASE("coverage reads histories, merges runs and flags undocumented moves", 
     }
     return json{{"history", out}};
   };
-  const json first = {{"bandwidth",
-                       {{"import_tn_orders",
-                         {history({"received", "processing", "complete"})}}}}};
-  const json second = {{"bandwidth",
-                        {{"import_tn_orders", {history({"received", "complete"})}}}}};
+  const json first = {
+      {"bandwidth", {{"import_tn_orders", {history({"received", "processing", "complete"})}}}}};
+  const json second = {{"bandwidth", {{"import_tn_orders", {history({"received", "complete"})}}}}};
   auto total = measureCoverage(machines, first, "bandwidth");
   REQUIRE(total.size() == 1);
   CHECK(coverageLine(total[0]) == "bandwidth import_tn_order: states 3/4, transitions 2/3");
@@ -32,7 +30,7 @@ TEST_CASE("coverage reads histories, merges runs and flags undocumented moves", 
         "bandwidth import_tn_order: states 3/4, transitions 2/3; UNDOCUMENTED RECEIVED -> "
         "COMPLETE");
   const json encoded = coverageJson(total);
-  CHECK(encoded[0]["transitions"][2] == json({{"from", "PROCESSING"}, {"to", "FAILED"},
-                                              {"seen", false}}));
+  CHECK(encoded[0]["transitions"][2] ==
+        json({{"from", "PROCESSING"}, {"to", "FAILED"}, {"seen", false}}));
   CHECK(measureCoverage(machines, first, "twilio").empty());
 }

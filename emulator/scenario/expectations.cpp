@@ -76,8 +76,8 @@ bool orderHasNumber(const std::string& provider, const json& order, const std::s
 std::vector<json> ordersFor(const std::string& provider, const json& state,
                             const std::string& number) {
   std::vector<json> out;
-  const json& all = state.value(provider, json::object())
-                        .value(orderShape(provider).collection, json::array());
+  const json& all =
+      state.value(provider, json::object()).value(orderShape(provider).collection, json::array());
   for (const json& order : all) {
     if (orderHasNumber(provider, order, number)) {
       out.push_back(order);
@@ -106,29 +106,28 @@ class Judge {
 
   void check(std::string what, const std::string& where, bool passed, std::string expected,
              std::string actual) {
-    results.push_back(
-        {std::move(what), where, passed, std::move(expected), std::move(actual)});
+    results.push_back({std::move(what), where, passed, std::move(expected), std::move(actual)});
   }
 
   void client(const Scenario& scenario, const ClientOutcome& outcome) {
     const std::optional<ClientExpectation>& expected = scenario.expect.client;
     const std::string where = expected ? expected->where : scenario.source;
     const int exit_code = expected && expected->exit_code ? *expected->exit_code : 0;
-    std::string ended = !outcome.started     ? "could not be started"
-                        : outcome.timed_out ? "was still running after " +
-                                                  formatDuration(scenario.client.timeout) +
-                                                  " and was killed"
-                                            : "exited with " + std::to_string(outcome.exit_code);
+    std::string ended = !outcome.started ? "could not be started"
+                        : outcome.timed_out
+                            ? "was still running after " + formatDuration(scenario.client.timeout) +
+                                  " and was killed"
+                            : "exited with " + std::to_string(outcome.exit_code);
     check("the client finishes within " + formatDuration(scenario.client.timeout) +
               " and exits with " + std::to_string(exit_code),
           where, outcome.started && !outcome.timed_out && outcome.exit_code == exit_code,
           "exit code " + std::to_string(exit_code), ended);
     if (expected && expected->reported) {
       const std::string actual =
-          outcome.reported ? "reported " + *outcome.reported
-                           : "no report" + (outcome.report_error.empty()
-                                                ? std::string()
-                                                : " (" + outcome.report_error + ")");
+          outcome.reported
+              ? "reported " + *outcome.reported
+              : "no report" + (outcome.report_error.empty() ? std::string()
+                                                            : " (" + outcome.report_error + ")");
       check("the client reports the outcome " + *expected->reported, expected->where,
             outcome.reported && *outcome.reported == *expected->reported,
             "reported " + *expected->reported, actual);
@@ -142,9 +141,9 @@ class Judge {
     for (const json& order : orders) {
       statuses.push_back(order.value("status", ""));
     }
-    const std::string found = orders.empty() ? "no order"
-                                             : std::to_string(orders.size()) + " order(s), " +
-                                                   listText(statuses);
+    const std::string found =
+        orders.empty() ? "no order"
+                       : std::to_string(orders.size()) + " order(s), " + listText(statuses);
     if (!expected.exists) {
       check("no " + subject, expected.where, orders.empty(), "no order", found);
       return;
@@ -251,7 +250,7 @@ class Judge {
               delivery->attempts.empty() ? nullptr : &delivery->attempts.back();
           failures += (failures.empty() ? "" : "; ") + std::string("#") +
                       std::to_string(delivery->id) + " " + delivery->status + ": " +
-                      (last == nullptr         ? std::string("never attempted")
+                      (last == nullptr   ? std::string("never attempted")
                        : last->connected ? "answered " + std::to_string(last->status)
                                          : last->error);
         }
@@ -260,11 +259,10 @@ class Judge {
       check(subject + (*expected.delivered ? " are all delivered (2xx)" : " are not all delivered"),
             expected.where, all == *expected.delivered,
             *expected.delivered ? "every delivery answered 2xx" : "a delivery not answered 2xx",
-            deliveries.empty()
-                ? "no webhook was sent"
-                : std::to_string(deliveries.size() - failed) + " of " +
-                      std::to_string(deliveries.size()) + " delivered" +
-                      (failures.empty() ? "" : ": " + failures));
+            deliveries.empty() ? "no webhook was sent"
+                               : std::to_string(deliveries.size() - failed) + " of " +
+                                     std::to_string(deliveries.size()) + " delivered" +
+                                     (failures.empty() ? "" : ": " + failures));
     }
     if (expected.forged_rejected) {
       size_t forged = 0;
@@ -305,11 +303,11 @@ class Judge {
     if (expected.status) {
       subject += " answered " + std::to_string(*expected.status);
     }
-    const std::string dropped =
-        record_.journal_dropped > 0
-            ? " (the journal dropped its " + std::to_string(record_.journal_dropped) +
-                  " oldest entries)"
-            : "";
+    const std::string dropped = record_.journal_dropped > 0
+                                    ? " (the journal dropped its " +
+                                          std::to_string(record_.journal_dropped) +
+                                          " oldest entries)"
+                                    : "";
     if (expected.count) {
       check(subject + ": " + expected.count->text(), expected.where,
             expected.count->holds(times.size()), expected.count->text(),

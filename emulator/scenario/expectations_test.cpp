@@ -44,10 +44,9 @@ HttpResponse twilioCall(Emulator& emulator, const std::string& method, const std
   request.host = "127.0.0.1:1";
   request.body = body;
   request.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
-  request.headers.emplace("Authorization",
-                          "Basic " + crypto::base64Encode(std::string(kDefaultTwilioAccountSid) +
-                                                          ":" +
-                                                          std::string(kDefaultTwilioAuthToken)));
+  request.headers.emplace(
+      "Authorization", "Basic " + crypto::base64Encode(std::string(kDefaultTwilioAccountSid) + ":" +
+                                                       std::string(kDefaultTwilioAuthToken)));
   return emulator.handle(request);
 }
 

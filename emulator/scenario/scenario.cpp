@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/http_types.h"
+
 namespace hnemu {
 
 using nlohmann::json;
@@ -52,7 +54,7 @@ bool pathMatches(std::string_view pattern, std::string_view path) {
     if (pattern_done || path_done) {
       return pattern_done && path_done;
     }
-    if (want != "*" && want != have) {
+    if (want != "*" && !iequals(want, have)) {
       return false;
     }
     if (pattern.empty() && path.empty()) {
@@ -113,12 +115,11 @@ class ScenarioReader {
         }
         for (const auto& variable : value) {
           const std::string name = variable.first.as<std::string>();
-          const bool valid =
-              !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
-              std::all_of(name.begin(), name.end(), [](char c) {
-                return std::isupper(static_cast<unsigned char>(c)) ||
-                       std::isdigit(static_cast<unsigned char>(c)) || c == '_';
-              });
+          const bool valid = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                             std::all_of(name.begin(), name.end(), [](char c) {
+                               return std::isupper(static_cast<unsigned char>(c)) ||
+                                      std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+                             });
           if (!valid || !variable.second.IsScalar()) {
             return yamlError(source_, variable.first.Mark(), "client.env." + name,
                              "expected an UPPER_CASE variable name with a scalar value");
@@ -298,8 +299,7 @@ class ScenarioReader {
       if (!node[i].IsScalar()) {
         return yamlError(source_, node[i].Mark(), at, "expected a status");
       }
-      pending_statuses_.push_back(
-          {node[i].Scalar(), where(source_, node[i].Mark()), at, numbers});
+      pending_statuses_.push_back({node[i].Scalar(), where(source_, node[i].Mark()), at, numbers});
       out.push_back(node[i].Scalar());
     }
     return std::nullopt;
@@ -341,9 +341,9 @@ class ScenarioReader {
   }
 
   std::optional<Error> order(const YAML::Node& item, const std::string& at) {
-    if (auto error = unknownKeys(item, at,
-                                 {"number", "exists", "status", "visited", "not_visited",
-                                  "reason_contains", "count"})) {
+    if (auto error = unknownKeys(
+            item, at,
+            {"number", "exists", "status", "visited", "not_visited", "reason_contains", "count"})) {
       return error;
     }
     OrderExpectation& out = scenario_.expect.orders.emplace_back();
@@ -385,7 +385,8 @@ class ScenarioReader {
       error = flag(item, "in_service", at, out.in_service);
     }
     if (!error) {
-      number_fields_.push_back({at, item.Mark(), out.status.has_value(), out.in_service.has_value()});
+      number_fields_.push_back(
+          {at, item.Mark(), out.status.has_value(), out.in_service.has_value()});
     }
     return error ? error
                  : numberKey(item["number"], at, NumberOwner::Number,
@@ -415,15 +416,15 @@ class ScenarioReader {
     }
     if (!error && item["number"]) {
       out.number.emplace();
-      error = numberKey(item["number"], at, NumberOwner::Webhook,
-                        scenario_.expect.webhooks.size() - 1);
+      error =
+          numberKey(item["number"], at, NumberOwner::Webhook, scenario_.expect.webhooks.size() - 1);
     }
     return error;
   }
 
   std::optional<Error> request(const YAML::Node& item, const std::string& at) {
-    if (auto error = unknownKeys(item, at,
-                                 {"method", "path", "status", "count", "at_most", "per"})) {
+    if (auto error =
+            unknownKeys(item, at, {"method", "path", "status", "count", "at_most", "per"})) {
       return error;
     }
     RequestExpectation& out = scenario_.expect.requests.emplace_back();
@@ -496,8 +497,9 @@ class ScenarioReader {
       for (const OrderExpectation& order : scenario_.expect.orders) {
         if (order.reason_contains) {
           return makeError(ErrorCode::InvalidArgument,
-                           order.where + ": reason_contains: only Twilio orders carry a "
-                                         "failure reason");
+                           order.where +
+                               ": reason_contains: only Twilio orders carry a "
+                               "failure reason");
         }
       }
     }
@@ -605,9 +607,9 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& source)
         if (!value.IsScalar()) {
           return yamlError(source, value.Mark(), key, "expected a string");
         }
-        (key == "name" ? scenario.name
-                       : key == "description" ? scenario.description : scenario.provider) =
-            value.Scalar();
+        (key == "name"          ? scenario.name
+         : key == "description" ? scenario.description
+                                : scenario.provider) = value.Scalar();
         if (key == "provider") {
           provider_mark = value.Mark();
           if (std::find(std::begin(kProviders), std::end(kProviders), value.Scalar()) ==

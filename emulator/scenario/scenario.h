@@ -53,7 +53,7 @@ struct NumberExpectation {
 };
 
 struct WebhookExpectation {
-  std::optional<std::string> number;  // only the webhooks about this number's orders
+  std::optional<std::string> number;                 // only the webhooks about this number's orders
   std::optional<std::vector<std::string>> statuses;  // announced, in order, repeats collapsed
   std::optional<CountBound> count;
   std::optional<bool> delivered;        // every delivery ended delivered (a 2xx answer)
@@ -62,7 +62,7 @@ struct WebhookExpectation {
 };
 
 // Requests the client made, matched by method and path pattern ('*' is one path segment,
-// a trailing '**' any rest).
+// a trailing '**' any rest, case ignored).
 struct RequestExpectation {
   std::string method;  // empty: any
   std::string path;
@@ -83,7 +83,7 @@ struct Expectations {
 };
 
 struct ClientSettings {
-  std::map<std::string, std::string> env;  // added to the client's environment
+  std::map<std::string, std::string> env;    // added to the client's environment
   Millis timeout{std::chrono::seconds(60)};  // wall time the client may take
 };
 
@@ -104,7 +104,8 @@ inline constexpr std::string_view kProviders[] = {"twilio", "telnyx", "bandwidth
 Result<Scenario> parseScenario(std::string_view text, const std::string& source);
 Result<Scenario> loadScenarioFile(const std::string& path);
 
-// Whether path matches a pattern: '*' matches one segment, a trailing '**' any rest.
+// Whether path matches a pattern: '*' matches one segment, a trailing '**' any rest; letter
+// case is ignored, as Bandwidth's paths ignore it.
 bool pathMatches(std::string_view pattern, std::string_view path);
 
 }  // namespace hnemu

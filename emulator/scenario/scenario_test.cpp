@@ -22,7 +22,7 @@ twilio:
       carrier: {decision: reject, after: 2d}
     "+18005550100": {}
 )",
-                                    "w.yaml");
+                                   "w.yaml");
   REQUIRE(world.ok());
   REQUIRE(world.value().world.seed == 42u);
   REQUIRE(world.value().world.clock == ClockMode::Auto);
@@ -108,9 +108,10 @@ TEST_CASE("scenario errors: typos, unknown numbers and statuses, before anything
     return parsed.ok() ? std::string("(ok)") : parsed.error().message;
   };
   const std::string world = "provider: twilio\ntwilio:\n  numbers:\n    \"+14155550104\": {}\n";
-  CHECK(error_of(world + "expect:\n  orders:\n    - {number: \"+14155550104\", statuss: failed}\n") ==
-        "s.yaml:7:32: expect.orders[0].statuss: unknown key; expected one of: number, exists, "
-        "status, visited, not_visited, reason_contains, count");
+  CHECK(
+      error_of(world + "expect:\n  orders:\n    - {number: \"+14155550104\", statuss: failed}\n") ==
+      "s.yaml:7:32: expect.orders[0].statuss: unknown key; expected one of: number, exists, "
+      "status, visited, not_visited, reason_contains, count");
   CHECK(error_of(world + "expect:\n  orders:\n    - {number: \"+14155550999\"}\n") ==
         "s.yaml:7:16: expect.orders[0].number: '+14155550999' is not one of the scenario's twilio "
         "numbers; list it under twilio.numbers");
@@ -118,9 +119,10 @@ TEST_CASE("scenario errors: typos, unknown numbers and statuses, before anything
             .rfind("s.yaml:7:40: expect.orders[0].status: 'rejected' is not a twilio order "
                    "status; expected one of: twilio-processing, received,",
                    0) == 0);
-  CHECK(error_of(world + "expect:\n  numbers:\n    - {number: \"+14155550104\", status: failed}\n") ==
-        "s.yaml:7:7: expect.numbers[0]: Twilio numbers carry no status of their own; expect their "
-        "order's");
+  CHECK(
+      error_of(world + "expect:\n  numbers:\n    - {number: \"+14155550104\", status: failed}\n") ==
+      "s.yaml:7:7: expect.numbers[0]: Twilio numbers carry no status of their own; expect their "
+      "order's");
   CHECK(error_of("twilio: {}\nexpect:\n  requests:\n    - {path: /x, count: 1}\n") ==
         "s.yaml:1:1: provider: a scenario with expectations names its provider (twilio, telnyx or "
         "bandwidth)");
@@ -132,8 +134,9 @@ TEST_CASE("scenario errors: typos, unknown numbers and statuses, before anything
             .rfind("s.yaml:7:26: expect.requests[0].count: expected a count", 0) == 0);
   CHECK(error_of(world + "faults:\n  - {path: /v2}\n") ==
         "s.yaml:6:5: faults[0]: a fault needs 'status' (400-599), 'latency' or 'drop: true'");
-  CHECK(error_of(world + "client: {env: {lower: x}}\n").rfind("s.yaml:5:16: client.env.lower:", 0) ==
-        0);
+  CHECK(
+      error_of(world + "client: {env: {lower: x}}\n").rfind("s.yaml:5:16: client.env.lower:", 0) ==
+      0);
 }
 
 TEST_CASE("path patterns: '*' is one segment, a trailing '**' any rest", "[scenario]") {
@@ -144,4 +147,5 @@ TEST_CASE("path patterns: '*' is one segment, a trailing '**' any rest", "[scena
   CHECK(pathMatches("/v2/HostedNumber/Orders", "/v2/HostedNumber/Orders"));
   CHECK_FALSE(pathMatches("/v2/HostedNumber/Orders", "/v2/HostedNumber/Order"));
   CHECK_FALSE(pathMatches("/v2", "/v2/x"));
+  CHECK(pathMatches("/api/accounts/*/importTnOrders", "/api/accounts/1/importtnorders"));
 }

@@ -38,8 +38,7 @@ void writeResponse(const HttpResponse& from, httplib::Response& to) {
     }
   }
   if (from.drop_connection) {
-    to.set_chunked_content_provider(content_type,
-                                    [](size_t, httplib::DataSink&) { return false; });
+    to.set_chunked_content_provider(content_type, [](size_t, httplib::DataSink&) { return false; });
     return;
   }
   if (!from.body.empty() || from.status != 204) {

@@ -121,21 +121,20 @@ bool isFailed(NumberStatus status) {
 
 StateMachine orderLifecycle() {
   using S = OrderStatus;
-  std::vector<std::pair<S, S>> moves = {
-      {S::Pending, S::LoaFileSuccessful},
-      {S::Pending, S::Failed},
-      {S::LoaFileSuccessful, S::Provisioning},
-      {S::LoaFileSuccessful, S::LoaFileInvalid},
-      {S::LoaFileSuccessful, S::IncompleteDocumentation},
-      {S::LoaFileSuccessful, S::IncorrectBillingInformation},
-      {S::LoaFileSuccessful, S::ComplianceReviewFailed},
-      {S::LoaFileInvalid, S::LoaFileSuccessful},
-      {S::IncompleteDocumentation, S::LoaFileSuccessful},
-      {S::IncorrectBillingInformation, S::LoaFileSuccessful},
-      {S::Provisioning, S::Successful},
-      {S::Provisioning, S::CarrierRejected},
-      {S::Provisioning, S::IneligibleCarrier},
-      {S::Provisioning, S::Failed}};
+  std::vector<std::pair<S, S>> moves = {{S::Pending, S::LoaFileSuccessful},
+                                        {S::Pending, S::Failed},
+                                        {S::LoaFileSuccessful, S::Provisioning},
+                                        {S::LoaFileSuccessful, S::LoaFileInvalid},
+                                        {S::LoaFileSuccessful, S::IncompleteDocumentation},
+                                        {S::LoaFileSuccessful, S::IncorrectBillingInformation},
+                                        {S::LoaFileSuccessful, S::ComplianceReviewFailed},
+                                        {S::LoaFileInvalid, S::LoaFileSuccessful},
+                                        {S::IncompleteDocumentation, S::LoaFileSuccessful},
+                                        {S::IncorrectBillingInformation, S::LoaFileSuccessful},
+                                        {S::Provisioning, S::Successful},
+                                        {S::Provisioning, S::CarrierRejected},
+                                        {S::Provisioning, S::IneligibleCarrier},
+                                        {S::Provisioning, S::Failed}};
   for (const auto& [status, name] : kOrderStatuses) {
     if (status != S::Deleted) {
       moves.emplace_back(status, S::Deleted);
@@ -148,12 +147,9 @@ StateMachine orderLifecycle() {
 StateMachine numberLifecycle() {
   using S = NumberStatus;
   std::vector<std::pair<S, S>> moves = {
-      {S::Pending, S::OwnershipSuccessful},
-      {S::Pending, S::FailedOwnershipVerification},
-      {S::Pending, S::FailedNumberAlreadyHosted},
-      {S::Pending, S::Failed},
-      {S::OwnershipSuccessful, S::Provisioning},
-      {S::OwnershipSuccessful, S::Failed}};
+      {S::Pending, S::OwnershipSuccessful},       {S::Pending, S::FailedOwnershipVerification},
+      {S::Pending, S::FailedNumberAlreadyHosted}, {S::Pending, S::Failed},
+      {S::OwnershipSuccessful, S::Provisioning},  {S::OwnershipSuccessful, S::Failed}};
   for (S outcome : {S::Successful, S::FailedCarrierRejected, S::FailedIneligibleCarrier,
                     S::FailedNumberNotFound, S::FailedNumberAlreadyHosted, S::FailedActivation,
                     S::FailedTimeout}) {

@@ -92,14 +92,19 @@ bool isTerminal(OrderStatus status) {
 
 StateMachine orderLifecycle() {
   using S = OrderStatus;
-  std::vector<std::pair<S, S>> moves = {
-      {S::TwilioProcessing, S::Received},         {S::Received, S::PendingVerification},
-      {S::PendingVerification, S::Verified},      {S::PendingVerification, S::ActionRequired},
-      {S::ActionRequired, S::PendingVerification}, {S::Verified, S::PendingLoa},
-      {S::PendingLoa, S::Verified},               {S::PendingLoa, S::CarrierProcessing},
-      {S::PendingLoa, S::ActionRequired},         {S::CarrierProcessing, S::Testing},
-      {S::CarrierProcessing, S::Failed},          {S::Testing, S::Completed},
-      {S::ActionRequired, S::Failed}};
+  std::vector<std::pair<S, S>> moves = {{S::TwilioProcessing, S::Received},
+                                        {S::Received, S::PendingVerification},
+                                        {S::PendingVerification, S::Verified},
+                                        {S::PendingVerification, S::ActionRequired},
+                                        {S::ActionRequired, S::PendingVerification},
+                                        {S::Verified, S::PendingLoa},
+                                        {S::PendingLoa, S::Verified},
+                                        {S::PendingLoa, S::CarrierProcessing},
+                                        {S::PendingLoa, S::ActionRequired},
+                                        {S::CarrierProcessing, S::Testing},
+                                        {S::CarrierProcessing, S::Failed},
+                                        {S::Testing, S::Completed},
+                                        {S::ActionRequired, S::Failed}};
   // Releasing the incoming phone number fails an order from any open status.
   for (S open : {S::TwilioProcessing, S::Received, S::PendingVerification, S::Verified,
                  S::PendingLoa, S::Testing}) {
