@@ -9,6 +9,8 @@
 #include "providers/bandwidth/model.h"
 #include "providers/telnyx/routes.h"
 #include "providers/twilio/model.h"
+#include "scenario/coverage.h"
+#include "scenario/expectations.h"
 #include "scenario/scenario.h"
 
 namespace hnemu {
@@ -234,6 +236,44 @@ void ControlApi::registerRoutes() {
     return reply(200, state);
   });
 
+  // The loaded scenario's expectations, judged against the state now: the harness's verdict for
+  // test suites that drive the flow themselves (no client process, so no client expectation).
+  add("GET", "/__hnemu/expectations", [this, &emu](HttpRequest&) {
+    std::optional<Scenario> scenario;
+    {
+      std::lock_guard lock(scenario_mutex_);
+      scenario = scenario_;
+    }
+    if (!scenario || scenario->expect.empty()) {
+      return problem(404, "no scenario with expectations is loaded (PUT /__hnemu/scenario)");
+    }
+    RunRecord record;
+    record.state = emu.state();
+    record.journal = emu.journal().entries();
+    record.journal_dropped = emu.journal().dropped();
+    record.deliveries = emu.webhooks().log();
+    json results = json::array();
+    bool passed = true;
+    for (const ExpectationResult& result : evaluate(*scenario, record, std::nullopt)) {
+      passed = passed && result.passed;
+      results.push_back({{"what", result.what},
+                         {"where", result.where},
+                         {"passed", result.passed},
+                         {"expected", result.expected},
+                         {"actual", result.actual}});
+    }
+    return reply(200, json{{"scenario", scenario->name},
+                           {"provider", scenario->provider},
+                           {"passed", passed},
+                           {"expectations", std::move(results)}});
+  });
+
+  add("GET", "/__hnemu/coverage", [&emu](HttpRequest& request) {
+    const std::string provider = request.queryValue("provider").value_or("");
+    return reply(200, json{{"coverage", coverageJson(measureCoverage(emu.stateMachines(),
+                                                                     emu.state(), provider))}});
+  });
+
   add("GET", "/__hnemu/journal", [&emu](HttpRequest& request) {
     uint64_t after = 0;
     size_t limit = SIZE_MAX;
@@ -303,12 +343,16 @@ void ControlApi::registerRoutes() {
   });
 
   // Loads a world (YAML or JSON, as in a --scenario file) and resets to it.
-  add("PUT", "/__hnemu/scenario", [&emu](HttpRequest& request) {
+  add("PUT", "/__hnemu/scenario", [this, &emu](HttpRequest& request) {
     auto scenario = parseScenario(request.body, "request body");
     if (!scenario.ok()) {
       return fromError(scenario.error());
     }
     emu.loadWorld(scenario.value().world);
+    {
+      std::lock_guard lock(scenario_mutex_);
+      scenario_ = std::move(scenario).value();
+    }
     return reply(200, json{{"loaded", true}, {"seed", emu.seed()}, {"clock", clockJson(emu)}});
   });
 

@@ -1,7 +1,11 @@
 #pragma once
 
+#include <mutex>
+#include <optional>
+
 #include "core/http_types.h"
 #include "core/router.h"
+#include "scenario/scenario.h"
 
 namespace hnemu {
 
@@ -17,6 +21,8 @@ class ControlApi {
   void registerRoutes();
   Router router_;
   Emulator& emulator_;
+  std::mutex scenario_mutex_;
+  std::optional<Scenario> scenario_;  // the last one PUT /__hnemu/scenario loaded
 };
 
 }  // namespace hnemu

@@ -466,8 +466,31 @@ Result<bandwidth::Account> decodeBandwidthAccount(const json& body) {
 
 Result<bandwidth::NumberProfile> decodeBandwidthProfile(const std::string& tn, const json& body,
                                                         bandwidth::NumberProfile profile) {
-  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(body, {"checker_code", "import"}));
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(body, {"checker_code", "import", "carrier"}));
   profile.tn = tn;
+  // The vocabulary shared with Twilio and Telnyx: the losing carrier's answer.
+  if (body.contains("carrier")) {
+    const json& carrier = body["carrier"];
+    if (!carrier.is_object() || body.contains("import")) {
+      return makeError(
+          ErrorCode::InvalidArgument,
+          "carrier must be {decision: accept|reject|never}, and not given with import");
+    }
+    HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(carrier, {"decision"}));
+    HNEMU_ASSIGN_OR_RETURN(const std::string decision, stringField(carrier, "decision", true));
+    if (decision == "accept") {
+      profile.import = bandwidth::ImportOutcome::Import;
+    } else if (decision == "reject") {
+      profile.import = bandwidth::ImportOutcome::Error;
+      profile.import_error_code = 19010;
+    } else if (decision == "never") {
+      profile.import = bandwidth::ImportOutcome::Never;
+    } else {
+      return makeError(ErrorCode::InvalidArgument,
+                       "carrier.decision must be accept, reject or never (Bandwidth decides "
+                       "within rules.done_after)");
+    }
+  }
   if (body.contains("checker_code")) {
     const json& code = body["checker_code"];
     if (code.is_null()) {

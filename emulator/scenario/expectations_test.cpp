@@ -139,3 +139,36 @@ TEST_CASE("a client that times out or never starts fails the client expectation"
   CHECK_FALSE(results[0].passed);
   CHECK(results[0].actual == "was still running after 5s and was killed");
 }
+
+TEST_CASE("the control API judges the loaded scenario and measures coverage", "[scenario]") {
+  Emulator emulator;
+  auto control = [&](const std::string& method, const std::string& path,
+                     const std::string& body = "") {
+    HttpRequest request;
+    request.method = method;
+    request.raw_target = path;
+    request.path = path.substr(0, path.find('?'));
+    if (path.find('?') != std::string::npos) {
+      request.query.emplace_back("provider", path.substr(path.find('=') + 1));
+    }
+    request.body = body;
+    return emulator.handle(request);
+  };
+  REQUIRE(control("GET", "/__hnemu/expectations").status == 404);
+  REQUIRE(control("PUT", "/__hnemu/scenario", kScenario).status == 200);
+  twilioCall(emulator, "POST", "/v2/HostedNumber/Orders",
+             "PhoneNumber=%2B14155550104&ContactPhoneNumber=%2B12344444444&AddressSid="
+             "AD11111111111111111111111111111111&Email=a%40b.c");
+  const HttpResponse judged = control("GET", "/__hnemu/expectations");
+  INFO(judged.body);
+  REQUIRE(judged.status == 200);
+  const json verdict = json::parse(judged.body);
+  CHECK(verdict["scenario"] == "carrier rejects");
+  CHECK(verdict["passed"] == false);
+  CHECK(verdict["expectations"][1]["what"] == "order for +14155550104 is failed");
+  CHECK(verdict["expectations"][1]["actual"] == "twilio-processing (history [twilio-processing])");
+  const HttpResponse measured = control("GET", "/__hnemu/coverage?provider=twilio");
+  REQUIRE(measured.status == 200);
+  const json coverage = json::parse(measured.body);
+  CHECK(coverage["coverage"][0]["states_seen"] == 1);
+}

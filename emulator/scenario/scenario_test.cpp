@@ -149,3 +149,22 @@ TEST_CASE("path patterns: '*' is one segment, a trailing '**' any rest", "[scena
   CHECK_FALSE(pathMatches("/v2", "/v2/x"));
   CHECK(pathMatches("/api/accounts/*/importTnOrders", "/api/accounts/1/importtnorders"));
 }
+
+TEST_CASE("Bandwidth numbers take the shared carrier vocabulary", "[scenario]") {
+  const auto scenario = parseScenario(R"(
+bandwidth:
+  numbers:
+    "9195550102": {carrier: {decision: reject}}
+    "9195550103": {carrier: {decision: never}}
+)",
+                                      "s.yaml");
+  REQUIRE(scenario.ok());
+  const auto& numbers = scenario.value().world.bandwidth->numbers;
+  CHECK(numbers.at("9195550102").import == bandwidth::ImportOutcome::Error);
+  CHECK(numbers.at("9195550102").import_error_code == 19010);
+  CHECK(numbers.at("9195550103").import == bandwidth::ImportOutcome::Never);
+  CHECK_FALSE(
+      parseScenario("bandwidth:\n  numbers:\n    \"9195550102\": {carrier: {decision: later}}\n",
+                    "s.yaml")
+          .ok());
+}
