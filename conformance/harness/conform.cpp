@@ -240,10 +240,7 @@ ScenarioRun runScenario(const Scenario& scenario, std::vector<std::string> comma
   run.client_output = lastLines(readFile(output_file), kClientOutputLines);
   std::remove(report_file.c_str());
   std::remove(output_file.c_str());
-  run.record.state = emulator.state();
-  run.record.journal = emulator.journal().entries();
-  run.record.journal_dropped = emulator.journal().dropped();
-  run.record.deliveries = emulator.webhooks().log();
+  run.record = recordOf(emulator);
   emulator.stop();
   run.results = evaluate(scenario, run.record, run.client);
   run.coverage = measureCoverage(emulator.stateMachines(), run.record.state, scenario.provider);
@@ -416,11 +413,7 @@ json jsonReport(const std::vector<ScenarioRun>& runs) {
   for (const ScenarioRun& run : runs) {
     json expectations = json::array();
     for (const ExpectationResult& result : run.results) {
-      expectations.push_back({{"what", result.what},
-                              {"where", result.where},
-                              {"passed", result.passed},
-                              {"expected", result.expected},
-                              {"actual", result.actual}});
+      expectations.push_back(resultJson(result));
     }
     mergeCoverage(total, run.coverage);
     passed += run.passed() ? 1 : 0;

@@ -247,20 +247,11 @@ void ControlApi::registerRoutes() {
     if (!scenario || scenario->expect.empty()) {
       return problem(404, "no scenario with expectations is loaded (PUT /__hnemu/scenario)");
     }
-    RunRecord record;
-    record.state = emu.state();
-    record.journal = emu.journal().entries();
-    record.journal_dropped = emu.journal().dropped();
-    record.deliveries = emu.webhooks().log();
     json results = json::array();
     bool passed = true;
-    for (const ExpectationResult& result : evaluate(*scenario, record, std::nullopt)) {
+    for (const ExpectationResult& result : evaluate(*scenario, recordOf(emu), std::nullopt)) {
       passed = passed && result.passed;
-      results.push_back({{"what", result.what},
-                         {"where", result.where},
-                         {"passed", result.passed},
-                         {"expected", result.expected},
-                         {"actual", result.actual}});
+      results.push_back(resultJson(result));
     }
     return reply(200, json{{"scenario", scenario->name},
                            {"provider", scenario->provider},

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/http_types.h"
+#include "emulator.h"
 
 namespace hnemu {
 namespace {
@@ -343,6 +344,23 @@ class Judge {
 };
 
 }  // namespace
+
+RunRecord recordOf(Emulator& emulator) {
+  RunRecord record;
+  record.state = emulator.state();
+  record.journal = emulator.journal().entries();
+  record.journal_dropped = emulator.journal().dropped();
+  record.deliveries = emulator.webhooks().log();
+  return record;
+}
+
+json resultJson(const ExpectationResult& result) {
+  return json{{"what", result.what},
+              {"where", result.where},
+              {"passed", result.passed},
+              {"expected", result.expected},
+              {"actual", result.actual}};
+}
 
 std::vector<ExpectationResult> evaluate(const Scenario& scenario, const RunRecord& record,
                                         const std::optional<ClientOutcome>& client) {

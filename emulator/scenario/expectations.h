@@ -28,6 +28,10 @@ struct RunRecord {
   std::vector<Delivery> deliveries;
 };
 
+class Emulator;
+// What `emulator` has recorded so far.
+RunRecord recordOf(Emulator& emulator);
+
 struct ExpectationResult {
   std::string what;   // "order for +14155550104 is failed"
   std::string where;  // file:line:column of the expectation
@@ -35,6 +39,8 @@ struct ExpectationResult {
   std::string expected;
   std::string actual;
 };
+
+nlohmann::json resultJson(const ExpectationResult& result);
 
 // Every expectation of the scenario, in file order; the client's own when `client` is given
 // (unless the scenario says otherwise, it must exit 0 within its time limit).

@@ -50,13 +50,6 @@ HttpResponse twilioCall(Emulator& emulator, const std::string& method, const std
   return emulator.handle(request);
 }
 
-RunRecord recordOf(const Emulator& emulator) {
-  RunRecord record;
-  record.state = emulator.state();
-  record.journal = emulator.journal().entries();
-  return record;
-}
-
 std::vector<std::string> failed(const std::vector<ExpectationResult>& results) {
   std::vector<std::string> out;
   for (const ExpectationResult& result : results) {
