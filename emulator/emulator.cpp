@@ -270,6 +270,8 @@ void Emulator::reset(std::optional<uint64_t> seed) {
   wakeDriver();
 }
 
+void Emulator::loadScenario(Scenario scenario) { control_->load(std::move(scenario)); }
+
 void Emulator::loadWorld(const WorldFile& world) {
   {
     std::lock_guard lock(state_mutex_);

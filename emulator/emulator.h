@@ -39,6 +39,7 @@ struct World;
 class Provider;
 class ControlApi;
 struct WorldFile;
+struct Scenario;
 class HttpServer;
 
 inline constexpr std::string_view kVersion = "0.1.0";
@@ -60,6 +61,8 @@ struct EmulatorOptions {
   size_t max_upload_bytes = 10 * 1024 * 1024;
   size_t journal_capacity = 10'000;
   size_t webhook_log_capacity = 10'000;
+  // Where the console and POST /__hnemu/scenarios/load find scenario files; empty: nowhere.
+  std::string scenarios_dir;
   bool default_accounts = true;  // a Twilio account with the documented test credentials
   std::shared_ptr<WebhookTransport> webhook_transport;  // null: real HTTP
 };
@@ -95,6 +98,8 @@ class Emulator {
   // Replaces the world (seed, clock, start time, accounts, number profiles, rules, faults),
   // then resets.
   void loadWorld(const WorldFile& world);
+  // loadWorld, and keeps the scenario's expectations for GET /__hnemu/expectations.
+  void loadScenario(Scenario scenario);
   nlohmann::json state() const;
   // Each provider's lifecycles, keyed by provider name, for transition coverage.
   std::vector<std::pair<std::string, StateMachine>> stateMachines() const;

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -38,9 +39,12 @@ Options for serve:
   --max-body BYTES       largest request body a provider accepts (default 1048576)
   --scenario FILE        load a world file (YAML): seed, clock, start, and per provider
                          accounts, number profiles and rules; flags given after it win
+  --scenarios DIR        the folder the console's scenario picker lists (default: ./scenarios
+                         when it exists)
   --no-default-account   do not create the default Twilio account
 
-Once ready it prints "hnemu listening on http://HOST:PORT". SIGINT or SIGTERM stops it.
+Once ready it prints "hnemu listening on http://HOST:PORT"; the console is at /__hnemu/ui.
+SIGINT or SIGTERM stops it.
 Default accounts: Twilio ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa / your_auth_token;
 Telnyx API key KEYhnemu0000000000000000000000000_default; Bandwidth 9900000, hnemu / hnemu-password.
 )";
@@ -104,7 +108,11 @@ int main(int argc, char** argv) {
     return fail("unknown command '" + args[0] + "'");
   }
   hnemu::EmulatorOptions options;
-  std::optional<hnemu::WorldFile> world;
+  std::optional<hnemu::Scenario> scenario;
+  std::error_code no_folder;
+  if (std::filesystem::is_directory("scenarios", no_folder)) {
+    options.scenarios_dir = "scenarios";
+  }
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& flag = args[i];
     if (flag == "--help" || flag == "-h") {
@@ -149,17 +157,23 @@ int main(int argc, char** argv) {
       if (!parsed.ok()) {
         return fail(parsed.error().message);
       }
-      world = parsed.value().world;
+      scenario = std::move(parsed).value();
       // The file's settings apply now, so that flags after --scenario override them.
-      if (world->seed) {
-        options.seed = *world->seed;
+      const hnemu::WorldFile& world = scenario->world;
+      if (world.seed) {
+        options.seed = *world.seed;
       }
-      if (world->clock) {
-        options.clock_mode = *world->clock;
+      if (world.clock) {
+        options.clock_mode = *world.clock;
       }
-      if (world->start) {
-        options.start_time = *world->start;
+      if (world.start) {
+        options.start_time = *world.start;
       }
+    } else if (flag == "--scenarios") {
+      if (!std::filesystem::is_directory(value, no_folder)) {
+        return fail("--scenarios: '" + value + "' is not a folder");
+      }
+      options.scenarios_dir = value;
     } else if (flag == "--max-body") {
       if (!parseUnsigned(value, number) || number == 0) {
         return fail("--max-body must be a positive number of bytes");
@@ -178,18 +192,19 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   hnemu::Emulator emulator(options);
-  if (world) {
-    world->seed = options.seed;
-    world->clock = options.clock_mode;
-    world->start = options.start_time;
-    emulator.loadWorld(*world);
+  if (scenario) {
+    scenario->world.seed = options.seed;
+    scenario->world.clock = options.clock_mode;
+    scenario->world.start = options.start_time;
+    emulator.loadScenario(std::move(*scenario));
   }
   auto port = emulator.start();
   if (!port.ok()) {
     std::cerr << "hnemu: " << port.error().message << "\n";
     return 1;
   }
-  std::cout << "hnemu listening on " << emulator.url() << std::endl;
+  std::cout << "hnemu listening on " << emulator.url() << "\n"
+            << "hnemu console at " << emulator.url() << "/__hnemu/ui" << std::endl;
   int received = 0;
   sigwait(&stop_signals, &received);
   std::cout << "hnemu stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")"

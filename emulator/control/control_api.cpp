@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "console/console_assets.h"
 #include "control/records.h"
 #include "control/world.h"
 #include "core/time.h"
@@ -47,6 +48,48 @@ Result<json> parseBody(const HttpRequest& request) {
     return makeError(ErrorCode::InvalidArgument, "the body must be a JSON object");
   }
   return body;
+}
+
+// A non-negative integer query parameter, or `fallback` when absent.
+Result<uint64_t> countParam(const HttpRequest& request, const std::string& name,
+                            uint64_t fallback) {
+  const auto text = request.queryValue(name);
+  if (!text) {
+    return fallback;
+  }
+  if (text->empty() || text->size() > 19 ||
+      !std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return makeError(ErrorCode::InvalidArgument, "'" + name + "' must be a non-negative integer");
+  }
+  return std::stoull(*text);
+}
+
+// The console's files: a strict policy, since the journal it shows holds clients' raw bodies.
+HttpResponse consoleAsset(std::string_view name) {
+  for (const ConsoleAsset& asset : consoleAssets()) {
+    if (asset.name == name) {
+      HttpResponse response =
+          HttpResponse::text(200, std::string(asset.content_type), std::string(asset.body));
+      response.headers.emplace("Content-Security-Policy",
+                               "default-src 'self'; img-src 'self'; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+      response.headers.emplace("X-Content-Type-Options", "nosniff");
+      response.headers.emplace("Cache-Control", "no-cache");
+      return response;
+    }
+  }
+  return problem(404, "the console has no file '" + std::string(name) + "'");
+}
+
+json scenarioSummary(const Scenario& scenario) {
+  return json{
+      {"name", scenario.name},
+      {"description", scenario.description},
+      {"provider", scenario.provider},
+      {"source", scenario.source},
+      // what GET /__hnemu/expectations judges: all but the client's own outcome
+      {"expectations", scenario.expect.orders.size() + scenario.expect.numbers.size() +
+                           scenario.expect.webhooks.size() + scenario.expect.requests.size()}};
 }
 
 json clockJson(const Emulator& emulator) {
@@ -119,6 +162,19 @@ void addWorldRoutes(Router& router, Emulator& emu, const std::string& provider) 
 }  // namespace
 
 ControlApi::ControlApi(Emulator& emulator) : emulator_(emulator) { registerRoutes(); }
+
+HttpResponse ControlApi::load(Scenario scenario) {
+  emulator_.loadWorld(scenario.world);
+  json summary = scenarioSummary(scenario);
+  {
+    std::lock_guard lock(scenario_mutex_);
+    scenario_ = std::move(scenario);
+  }
+  return reply(200, json{{"loaded", true},
+                         {"scenario", std::move(summary)},
+                         {"seed", emulator_.seed()},
+                         {"clock", clockJson(emulator_)}});
+}
 
 HttpResponse ControlApi::handle(HttpRequest& request) {
   const RouteMatch match = router_.match(request);
@@ -265,32 +321,42 @@ void ControlApi::registerRoutes() {
                                                                      emu.state(), provider))}});
   });
 
+  // ?after=SEQUENCE&limit=N pages forward; ?last=N gives the newest N.
   add("GET", "/__hnemu/journal", [&emu](HttpRequest& request) {
-    uint64_t after = 0;
-    size_t limit = SIZE_MAX;
-    try {
-      if (const auto text = request.queryValue("after")) {
-        after = std::stoull(*text);
+    const auto after = countParam(request, "after", 0);
+    const auto limit = countParam(request, "limit", UINT64_MAX);
+    const auto last = countParam(request, "last", UINT64_MAX);
+    for (const auto* param : {&after, &limit, &last}) {
+      if (!param->ok()) {
+        return fromError(param->error());
       }
-      if (const auto text = request.queryValue("limit")) {
-        limit = std::stoul(*text);
-      }
-    } catch (const std::exception&) {
-      return problem(400, "'after' and 'limit' must be non-negative integers");
     }
+    const Journal& journal = emu.journal();
     json entries = json::array();
-    for (const JournalEntry& entry : emu.journal().entries(after, limit)) {
+    const auto selected = request.queryValue("last")
+                              ? journal.newest(static_cast<size_t>(last.value()))
+                              : journal.entries(after.value(), static_cast<size_t>(limit.value()));
+    for (const JournalEntry& entry : selected) {
       entries.push_back(journalEntryJson(entry));
     }
-    return reply(200, json{{"capacity", emu.journal().capacity()},
-                           {"dropped", emu.journal().dropped()},
+    return reply(200, json{{"capacity", journal.capacity()},
+                           {"size", journal.size()},
+                           {"dropped", journal.dropped()},
+                           {"generation", journal.generation()},
                            {"entries", std::move(entries)}});
   });
 
-  add("GET", "/__hnemu/webhooks", [&emu](HttpRequest&) {
+  // ?last=N gives the newest N deliveries.
+  add("GET", "/__hnemu/webhooks", [&emu](HttpRequest& request) {
+    const auto last = countParam(request, "last", UINT64_MAX);
+    if (!last.ok()) {
+      return fromError(last.error());
+    }
+    const std::vector<Delivery> log = emu.webhooks().log();
+    const size_t skip = log.size() > last.value() ? log.size() - last.value() : 0;
     json deliveries = json::array();
-    for (const Delivery& delivery : emu.webhooks().log()) {
-      deliveries.push_back(deliveryJson(delivery));
+    for (size_t i = skip; i < log.size(); ++i) {
+      deliveries.push_back(deliveryJson(log[i]));
     }
     return reply(200, json{{"deliveries", std::move(deliveries)}});
   });
@@ -334,18 +400,62 @@ void ControlApi::registerRoutes() {
   });
 
   // Loads a world (YAML or JSON, as in a --scenario file) and resets to it.
-  add("PUT", "/__hnemu/scenario", [this, &emu](HttpRequest& request) {
+  add("PUT", "/__hnemu/scenario", [this](HttpRequest& request) {
     auto scenario = parseScenario(request.body, "request body");
     if (!scenario.ok()) {
       return fromError(scenario.error());
     }
-    emu.loadWorld(scenario.value().world);
-    {
-      std::lock_guard lock(scenario_mutex_);
-      scenario_ = std::move(scenario).value();
-    }
-    return reply(200, json{{"loaded", true}, {"seed", emu.seed()}, {"clock", clockJson(emu)}});
+    return load(std::move(scenario).value());
   });
+
+  add("GET", "/__hnemu/scenario", [this](HttpRequest&) {
+    std::lock_guard lock(scenario_mutex_);
+    return reply(200, json{{"scenario", scenario_ ? scenarioSummary(*scenario_) : json(nullptr)}});
+  });
+
+  // The files under `hnemu serve --scenarios DIR`, for the console's picker.
+  add("GET", "/__hnemu/scenarios", [&emu](HttpRequest&) {
+    const std::string& directory = emu.options().scenarios_dir;
+    json scenarios = json::array();
+    for (const std::string& file : scenarioFilesUnder(directory)) {
+      json entry = {{"file", file}};
+      auto scenario = loadScenarioFile(directory + "/" + file);
+      if (scenario.ok()) {
+        entry.update(scenarioSummary(scenario.value()));
+      } else {
+        entry["error"] = scenario.error().message;
+      }
+      scenarios.push_back(std::move(entry));
+    }
+    return reply(200, json{{"directory", directory}, {"scenarios", std::move(scenarios)}});
+  });
+
+  // {"file":"twilio/happy_path.yaml"}: one of the files GET /__hnemu/scenarios lists, and only
+  // those, so the body cannot name a path outside the folder.
+  add("POST", "/__hnemu/scenarios/load", [this, &emu](HttpRequest& request) {
+    auto parsed = parseBody(request);
+    if (!parsed.ok()) {
+      return fromError(parsed.error());
+    }
+    auto file = stringField(parsed.value(), "file", true);
+    if (!file.ok()) {
+      return fromError(file.error());
+    }
+    const std::string& directory = emu.options().scenarios_dir;
+    const std::vector<std::string> files = scenarioFilesUnder(directory);
+    if (std::find(files.begin(), files.end(), file.value()) == files.end()) {
+      return problem(404, "no scenario file '" + file.value() + "' under '" + directory + "'");
+    }
+    auto scenario = loadScenarioFile(directory + "/" + file.value());
+    if (!scenario.ok()) {
+      return fromError(scenario.error());
+    }
+    return load(std::move(scenario).value());
+  });
+
+  add("GET", "/__hnemu/ui", [](HttpRequest&) { return consoleAsset("index.html"); });
+  add("GET", "/__hnemu/ui/{File}",
+      [](HttpRequest& request) { return consoleAsset(request.path_params.at("File")); });
 
   add("GET", "/__hnemu/twilio/accounts",
       [&emu](HttpRequest&) { return reply(200, emu.state()["twilio"]["accounts"]); });

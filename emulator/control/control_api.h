@@ -16,6 +16,8 @@ class ControlApi {
  public:
   explicit ControlApi(Emulator& emulator);
   HttpResponse handle(HttpRequest& request);
+  // Resets to the scenario's world and keeps the scenario for GET /__hnemu/expectations.
+  HttpResponse load(Scenario scenario);
 
  private:
   void registerRoutes();

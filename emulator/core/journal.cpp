@@ -42,6 +42,23 @@ std::vector<JournalEntry> Journal::entries(uint64_t after_sequence, size_t limit
   return out;
 }
 
+std::vector<JournalEntry> Journal::newest(size_t count) const {
+  std::lock_guard lock(mutex_);
+  const size_t skip = entries_.size() > count ? entries_.size() - count : 0;
+  return std::vector<JournalEntry>(entries_.begin() + static_cast<std::ptrdiff_t>(skip),
+                                   entries_.end());
+}
+
+size_t Journal::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+uint64_t Journal::generation() const {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
 uint64_t Journal::dropped() const {
   std::lock_guard lock(mutex_);
   return dropped_;
@@ -51,6 +68,7 @@ void Journal::clear() {
   std::lock_guard lock(mutex_);
   entries_.clear();
   dropped_ = 0;
+  ++generation_;
 }
 
 }  // namespace hnemu

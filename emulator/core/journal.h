@@ -34,7 +34,12 @@ class Journal {
 
   void record(JournalEntry entry);
   std::vector<JournalEntry> entries(uint64_t after_sequence = 0, size_t limit = SIZE_MAX) const;
+  // The newest `count` entries, oldest first.
+  std::vector<JournalEntry> newest(size_t count) const;
   uint64_t dropped() const;
+  size_t size() const;
+  // Goes up on every clear(), so a reader holding sequence numbers can tell its view is stale.
+  uint64_t generation() const;
   size_t capacity() const { return capacity_; }
   void clear();
 
@@ -46,6 +51,7 @@ class Journal {
   std::deque<JournalEntry> entries_;
   uint64_t next_sequence_ = 1;
   uint64_t dropped_ = 0;
+  uint64_t generation_ = 0;
 };
 
 }  // namespace hnemu

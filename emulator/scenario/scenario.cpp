@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -666,6 +667,21 @@ Result<Scenario> loadScenarioFile(const std::string& path) {
     return makeError(ErrorCode::InvalidArgument, path + ": larger than 1 MiB");
   }
   return parseScenario(text.str(), path);
+}
+
+std::vector<std::string> scenarioFilesUnder(const std::string& directory) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code error;
+  fs::recursive_directory_iterator it(directory, error);
+  for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    const fs::path& path = it->path();
+    if (it->is_regular_file(error) && (path.extension() == ".yaml" || path.extension() == ".yml")) {
+      files.push_back(path.lexically_relative(directory).generic_string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 }  // namespace hnemu

@@ -103,6 +103,9 @@ inline constexpr std::string_view kProviders[] = {"twilio", "telnyx", "bandwidth
 // statuses and numbers the scenario does not declare are errors.
 Result<Scenario> parseScenario(std::string_view text, const std::string& source);
 Result<Scenario> loadScenarioFile(const std::string& path);
+// The scenario files (*.yaml, *.yml) under a folder, as sorted paths relative to it; none if the
+// folder cannot be read.
+std::vector<std::string> scenarioFilesUnder(const std::string& directory);
 
 // Whether path matches a pattern: '*' matches one segment, a trailing '**' any rest; letter
 // case is ignored, as Bandwidth's paths ignore it.

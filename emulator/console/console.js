@@ -1,0 +1,550 @@
+// The hnemu console: reads the control API (/__hnemu/...) once a second and renders it; every
+// button is one control-API call. No framework and no build step: it is embedded in the binary.
+'use strict';
+
+const API = '/__hnemu';
+const POLL_MS = 1000;
+const JOURNAL_KEEP = 300;
+const WEBHOOKS_KEEP = 200;
+
+const byId = (id) => document.getElementById(id);
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function api(method, path, body) {
+  const response = await fetch(API + path, {
+    method,
+    cache: 'no-store',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, parsed?.error?.message ?? `${response.status} ${text.slice(0, 200)}`);
+  }
+  return parsed;
+}
+
+// ---- virtual time, as people read it --------------------------------------------------------
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+function fullTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return `${WEEKDAYS[date.getUTCDay()]} ${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+function shortTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return `${WEEKDAYS[date.getUTCDay()]} ${date.toISOString().slice(5, 16).replace('T', ' ')}`;
+}
+
+function span(ms) {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  const parts = [];
+  let seconds = Math.round(ms / 1000);
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]]) {
+    if (seconds >= size) {
+      parts.push(`${Math.floor(seconds / size)}${unit}`);
+      seconds %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return parts.join(' ');
+}
+
+function timeEl(iso, format = shortTime) {
+  return el('time', { datetime: iso, title: fullTime(iso) }, format(iso));
+}
+
+function pretty(text) {
+  if (typeof text !== 'string' || text === '') return text ?? '';
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+// Statuses of all three providers, by what they mean for the person watching.
+function statusTone(status) {
+  const s = String(status).toLowerCase();
+  if (/fail|reject|cancel|ineligible|invalid|declined|deleted|exception|error|not-found|incomplete/.test(s)) return 'bad';
+  if (/complete|successful|^active$|verified|^signed$|in-service|^delivered$/.test(s)) return 'good';
+  if (/action|pending|required|signing|processing|provisioning|received|retrying|queued|in-progress/.test(s)) return 'wait';
+  return '';
+}
+
+function badge(status) {
+  return el('span', { class: `badge ${statusTone(status)}` }, status);
+}
+
+// ---- notices and actions --------------------------------------------------------------------
+
+let noticeTimer = null;
+function notify(message, ok = false) {
+  const notice = byId('notice');
+  notice.textContent = message;
+  notice.className = ok ? 'notice ok' : 'notice';
+  notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { notice.hidden = true; }, ok ? 4000 : 10000);
+}
+
+// Runs one control-API call for a button, then refreshes everything at once.
+async function act(button, label, method, path, body) {
+  if (button) button.disabled = true;
+  try {
+    await api(method, path, body);
+    notify(label, true);
+  } catch (error) {
+    notify(`${label}: ${error.message}`);
+  } finally {
+    if (button) button.disabled = false;
+    await refresh();
+  }
+}
+
+function actionButton(text, tone, focusKey, label, method, path, body) {
+  const button = el('button', { type: 'button', class: tone, 'data-focus-key': focusKey }, text);
+  button.addEventListener('click', () => act(button, label, method, path, body));
+  return button;
+}
+
+// A choice and a button that sends it: the reviewer's outcome, the carrier's decision.
+function choiceAction(text, choices, focusKey, label, path, field) {
+  const select = el('select', { 'aria-label': `${text}: outcome`, 'data-focus-key': `${focusKey}:choice` },
+    choices.map((choice) => el('option', { value: choice }, choice)));
+  const button = el('button', { type: 'button', 'data-focus-key': `${focusKey}:go` }, text);
+  button.addEventListener('click', () =>
+    act(button, `${label}: ${select.value}`, 'POST', path, { [field]: select.value }));
+  return [select, button];
+}
+
+// ---- orders and numbers ---------------------------------------------------------------------
+
+function bySequence(list) {
+  return [...(list ?? [])].sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
+}
+
+function historyOf(entries, noteField) {
+  return (entries ?? []).map((entry) => ({ status: entry.status, time: entry.time, note: entry[noteField] ?? '' }));
+}
+
+function twilioRows(twilio) {
+  const rows = [];
+  for (const order of bySequence(twilio?.hosted_number_orders)) {
+    const key = `twilio:${order.sid}`;
+    rows.push({
+      provider: 'Twilio', kind: 'hosted number order', id: order.sid, numbers: [order.phone_number],
+      status: order.status, history: historyOf(order.history, 'reason'),
+      detail: order.verification_attempts ? `${order.verification_attempts} verification call(s)` : '',
+      actions: order.status === 'carrier-processing' ? [
+        actionButton('Carrier accepts', 'good', `${key}:accept`, `Carrier accepted ${order.phone_number}`,
+          'POST', `/twilio/orders/${order.sid}/carrier`, { decision: 'accept' }),
+        actionButton('Carrier rejects', 'danger', `${key}:reject`, `Carrier rejected ${order.phone_number}`,
+          'POST', `/twilio/orders/${order.sid}/carrier`, { decision: 'reject' }),
+      ] : [],
+    });
+  }
+  for (const doc of twilio?.authorization_documents ?? []) {
+    const key = `twilio:${doc.sid}`;
+    rows.push({
+      provider: 'Twilio', kind: 'authorization document (LOA)', id: doc.sid, numbers: [],
+      status: doc.status, history: [], detail: (doc.hosted_number_order_sids ?? []).join(', '),
+      actions: doc.status === 'signing' ? [
+        actionButton('Owner signs', 'good', `${key}:sign`, `Signed ${doc.sid}`,
+          'POST', `/twilio/authorization-documents/${doc.sid}`, { decision: 'sign' }),
+        actionButton('Owner declines', 'danger', `${key}:decline`, `Declined ${doc.sid}`,
+          'POST', `/twilio/authorization-documents/${doc.sid}`, { decision: 'decline' }),
+      ] : [],
+    });
+  }
+  return rows;
+}
+
+const TELNYX_REVIEW = ['accept', 'loa_file_invalid', 'incomplete_documentation',
+  'incorrect_billing_information', 'compliance_review_failed'];
+const TELNYX_CARRIER = ['accept', 'reject', 'ineligible', 'not-found', 'already-hosted', 'activation-fails'];
+
+function telnyxRows(telnyx) {
+  const rows = [];
+  for (const order of bySequence(telnyx?.messaging_hosted_number_orders)) {
+    const key = `telnyx:${order.id}`;
+    rows.push({
+      provider: 'Telnyx', kind: 'hosted number order', id: order.id,
+      numbers: (order.phone_numbers ?? []).map((n) => n.phone_number),
+      status: order.status, history: historyOf(order.history),
+      detail: `LOA ${order.documents?.loa ? 'uploaded' : 'missing'}, bill ${order.documents?.bill ? 'uploaded' : 'missing'}`,
+      actions: order.status === 'loa_file_successful'
+        ? choiceAction('Review decides', TELNYX_REVIEW, key, `Review of ${order.id}`,
+          `/telnyx/orders/${order.id}/review`, 'outcome')
+        : [],
+    });
+  }
+  for (const number of telnyx?.messaging_hosted_numbers ?? []) {
+    const key = `telnyx:${number.id}`;
+    rows.push({
+      provider: 'Telnyx', kind: 'hosted number', id: number.id, numbers: [number.phone_number],
+      status: number.status, history: historyOf(number.history), detail: '',
+      actions: number.status === 'provisioning'
+        ? choiceAction('Carrier decides', TELNYX_CARRIER, key, `Carrier for ${number.phone_number}`,
+          `/telnyx/hosted-numbers/${number.id}/carrier`, 'decision')
+        : [],
+    });
+  }
+  return rows;
+}
+
+function bandwidthRows(bandwidth) {
+  const rows = [];
+  for (const order of bySequence(bandwidth?.import_tn_orders)) {
+    const key = `bandwidth:${order.order_id}`;
+    const open = order.status === 'PROCESSING' || order.status === 'EXCEPTION';
+    rows.push({
+      provider: 'Bandwidth', kind: 'import TN order', id: order.order_id,
+      numbers: order.telephone_numbers ?? [], status: order.status, history: historyOf(order.history, 'note'),
+      detail: `${(order.loas ?? []).length} LOA file(s)`,
+      actions: open ? [
+        actionButton('Import completes', 'good', `${key}:complete`, `Import ${order.order_id} completed`,
+          'POST', `/bandwidth/import-orders/${order.order_id}/finish`, { status: 'COMPLETE' }),
+        actionButton('Import fails', 'danger', `${key}:fail`, `Import ${order.order_id} failed`,
+          'POST', `/bandwidth/import-orders/${order.order_id}/finish`, { status: 'FAILED' }),
+      ] : [],
+    });
+  }
+  for (const order of bandwidth?.remove_imported_tn_orders ?? []) {
+    rows.push({
+      provider: 'Bandwidth', kind: 'remove imported TN order', id: order.order_id,
+      numbers: order.telephone_numbers ?? [], status: order.status, history: [], detail: '', actions: [],
+    });
+  }
+  return rows;
+}
+
+function timelineEl(history) {
+  if (history.length === 0) return el('span', { class: 'muted' }, '—');
+  return el('ol', { class: 'timeline' }, history.map((step, i) => {
+    const gap = i === 0 ? '' : ` (+${span(new Date(step.time) - new Date(history[i - 1].time))})`;
+    return el('li', { title: step.note ? `${step.note}${gap}` : gap.trim() }, badge(step.status), timeEl(step.time));
+  }));
+}
+
+let ordersKey = '';
+function renderOrders(state) {
+  const rows = [...twilioRows(state.twilio), ...telnyxRows(state.telnyx), ...bandwidthRows(state.bandwidth)];
+  // Re-render only on change, so a half-made choice in an open select survives the next poll.
+  const key = JSON.stringify(rows.map(({ actions, ...rest }) => [rest, actions.length]));
+  if (key === ordersKey) return;
+  ordersKey = key;
+  const focused = document.activeElement?.dataset?.focusKey;
+  byId('orders-count').textContent = rows.length ? `(${rows.length})` : '';
+  byId('orders-empty').hidden = rows.length > 0;
+  byId('orders-table').hidden = rows.length === 0;
+  const body = byId('orders-table').tBodies[0];
+  body.replaceChildren(...rows.map((row) => el('tr', { 'data-id': row.id },
+    el('td', {}, row.provider),
+    el('td', {}, row.kind, el('span', { class: 'id mono' }, row.id)),
+    el('td', { class: 'mono' }, row.numbers.join(', ') || '—'),
+    el('td', { class: 'status' }, badge(row.status), row.detail ? el('span', { class: 'id' }, row.detail) : null),
+    el('td', {}, timelineEl(row.history)),
+    el('td', {}, el('div', { class: 'actions' }, row.actions.length ? row.actions : el('span', { class: 'muted' }, '—'))))));
+  if (focused) body.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+}
+
+// ---- verification: Twilio's calls, Telnyx's SMS inbox ----------------------------------------
+
+let verificationKey = '';
+function renderVerification(calls, messages) {
+  const key = JSON.stringify([calls, messages]);
+  if (key === verificationKey) return;
+  verificationKey = key;
+  const focused = document.activeElement?.dataset?.focusKey;
+  const items = [];
+  for (const call of calls) {
+    const live = call.outcome === 'in-progress' || call.outcome === 'queued';
+    const focusKey = `call:${call.call_sid}`;
+    const digits = el('input', {
+      class: 'digits mono', inputmode: 'numeric', value: call.code ?? '', 'data-focus-key': `${focusKey}:digits`,
+      'aria-label': `Digits to key in on call ${call.call_sid}`,
+    });
+    const keyIn = el('button', { type: 'button', class: 'good', 'data-focus-key': `${focusKey}:key` }, 'Owner keys in');
+    keyIn.addEventListener('click', () => act(keyIn, `Keyed ${digits.value} into ${call.call_sid}`,
+      'POST', `/calls/${call.call_sid}`, { digits: digits.value }));
+    items.push(el('li', { 'data-call': call.call_sid },
+      el('div', {}, el('strong', {}, 'Twilio verification call '), el('span', { class: 'mono' }, call.to),
+        ` attempt ${call.attempt} `, badge(call.outcome)),
+      el('div', {}, 'Code read out: ', el('span', { class: 'code mono' }, call.code ?? '—'),
+        ` · owner: ${call.callee}`, call.digits_entered ? ` · keyed in ${call.digits_entered}` : ''),
+      el('div', { class: 'muted' }, 'placed ', timeEl(call.placed_at), call.ended_at ? [' · ended ', timeEl(call.ended_at)] : ''),
+      live ? el('div', { class: 'actions' }, digits, keyIn,
+        actionButton("Owner doesn't answer", 'danger', `${focusKey}:no`, `${call.call_sid} not answered`,
+          'POST', `/calls/${call.call_sid}`, { answer: false })) : null));
+  }
+  for (const message of messages) {
+    items.push(el('li', {},
+      el('div', {}, el('strong', {}, `Telnyx ${message.method} to `), el('span', { class: 'mono' }, message.to)),
+      el('div', {}, 'Code: ', el('span', { class: 'code mono' }, message.code), ` · “${message.body}”`),
+      el('div', { class: 'muted' }, 'delivered ', timeEl(message.delivered_at), ` · order ${message.order_id}`)));
+  }
+  byId('verification-empty').hidden = items.length > 0;
+  byId('verification-list').replaceChildren(...items);
+  if (focused) byId('verification-list').querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+}
+
+// ---- journal and webhooks: append-only logs, newest first ----------------------------------
+
+function statusClass(status) {
+  return `status-${String(status).charAt(0)}`;
+}
+
+function bodyBlock(title, text) {
+  if (!text) return null;
+  return [el('h3', {}, title), el('pre', {}, pretty(text))];
+}
+
+function journalItem(entry) {
+  return el('li', { 'data-sequence': entry.sequence },
+    el('details', {},
+      el('summary', {},
+        el('span', { class: 'muted mono' }, `#${entry.sequence}`), timeEl(entry.time),
+        el('strong', {}, entry.method), el('span', { class: 'path mono' }, entry.path + (entry.query ? `?${entry.query}` : '')),
+        el('span', { class: statusClass(entry.status) }, entry.status),
+        el('span', { class: 'muted' }, entry.provider || ''),
+        entry.fault_id ? el('span', { class: 'badge bad' }, `fault #${entry.fault_id}`) : null),
+      el('div', { class: 'detail' },
+        el('div', { class: 'muted' }, `account ${entry.account || '—'} · route ${entry.route || 'none'} · ${entry.duration_ms.toFixed(2)} ms wall`),
+        bodyBlock('Request body', entry.request_body),
+        bodyBlock('Response body', entry.response_body))));
+}
+
+const journalState = { generation: null, last: 0, count: 0 };
+async function refreshJournal() {
+  const path = journalState.generation === null ? `/journal?last=${JOURNAL_KEEP}` : `/journal?after=${journalState.last}`;
+  const journal = await api('GET', path);
+  const list = byId('journal-list');
+  if (journal.generation !== journalState.generation) {
+    const fresh = journalState.generation !== null;
+    Object.assign(journalState, { generation: journal.generation, last: 0, count: 0 });
+    list.replaceChildren();
+    // A reset (here or elsewhere) cleared the journal: read its newest entries afresh.
+    if (fresh) return refreshJournal();
+  }
+  for (const entry of journal.entries) {
+    list.prepend(journalItem(entry));
+    journalState.last = Math.max(journalState.last, entry.sequence);
+  }
+  while (list.children.length > JOURNAL_KEEP) list.lastElementChild.remove();
+  journalState.count = journal.size;
+  byId('journal-count').textContent = journalState.count ? `(${journalState.count}${journal.dropped ? `, ${journal.dropped} dropped` : ''})` : '';
+  byId('journal-empty').hidden = list.children.length > 0;
+  return undefined;
+}
+
+function headerLines(headers) {
+  return Object.entries(headers ?? {}).map(([name, value]) => `${name}: ${value}`).join('\n');
+}
+
+function attemptEl(attempt) {
+  const answer = attempt.connected ? `answered ${attempt.status}` : `no answer: ${attempt.error || 'not connected'}`;
+  return el('li', {},
+    el('div', {}, `Attempt ${attempt.number} `, timeEl(attempt.time), ' ', el('span', { class: 'mono path' }, attempt.url), ' → ',
+      el('span', { class: attempt.connected ? statusClass(attempt.status) : 'status-0' }, answer),
+      attempt.tampered ? el('span', { class: 'badge bad' }, 'forged signature') : null),
+    bodyBlock('Signature and other headers', headerLines(attempt.request_headers)),
+    bodyBlock("Receiver's answer", attempt.response_body));
+}
+
+function deliveryItem(delivery, open) {
+  const attempts = delivery.attempts ?? [];
+  return el('li', { 'data-delivery': delivery.id },
+    el('details', { open },
+      el('summary', {},
+        el('span', { class: 'muted mono' }, `#${delivery.id}`), timeEl(delivery.created),
+        el('strong', {}, delivery.provider), el('span', {}, delivery.event || delivery.method),
+        delivery.status ? badge(delivery.status) : null,
+        el('span', { class: 'mono muted' }, delivery.resource_id || ''),
+        el('span', { class: `badge ${statusTone(delivery.state)}` }, `${delivery.state}, ${attempts.length} attempt(s)`)),
+      el('div', { class: 'detail' },
+        el('div', { class: 'muted' }, `${delivery.method} ${delivery.url}`, delivery.failover_url ? ` (failover ${delivery.failover_url})` : ''),
+        bodyBlock('Body', delivery.body),
+        el('ol', { class: 'cards' }, attempts.map(attemptEl)))));
+}
+
+const deliveryKeys = new Map();
+async function refreshWebhooks() {
+  const { deliveries } = await api('GET', `/webhooks?last=${WEBHOOKS_KEEP}`);
+  const list = byId('webhooks-list');
+  const seen = new Set();
+  let previous = null;
+  for (const delivery of [...deliveries].reverse()) {
+    const key = JSON.stringify(delivery);
+    seen.add(delivery.id);
+    let node = list.querySelector(`[data-delivery="${delivery.id}"]`);
+    if (!node || deliveryKeys.get(delivery.id) !== key) {
+      const fresh = deliveryItem(delivery, node?.querySelector('details')?.open ?? false);
+      if (node) node.replaceWith(fresh);
+      node = fresh;
+      deliveryKeys.set(delivery.id, key);
+    }
+    if (previous ? previous.nextElementSibling !== node : list.firstElementChild !== node) {
+      if (previous) previous.after(node); else list.prepend(node);
+    }
+    previous = node;
+  }
+  for (const node of [...list.children]) {
+    const id = Number(node.dataset.delivery);
+    if (!seen.has(id)) {
+      node.remove();
+      deliveryKeys.delete(id);
+    }
+  }
+  byId('webhooks-count').textContent = deliveries.length ? `(${deliveries.length})` : '';
+  byId('webhooks-empty').hidden = deliveries.length > 0;
+}
+
+// ---- clock, scenario, expectations ----------------------------------------------------------
+
+function renderClock(clock) {
+  const now = byId('now');
+  now.textContent = fullTime(clock.now);
+  now.setAttribute('datetime', clock.now);
+  byId('clock-mode').textContent = `${clock.mode} clock`;
+  const next = clock.pending_timers?.[0];
+  byId('next-timer').textContent = next
+    ? `next timer in ${span(new Date(next.due) - new Date(clock.now))}: ${next.label} · ${clock.pending_timers.length} pending`
+    : 'no timer pending';
+  byId('next-timer-button').disabled = !next;
+}
+
+async function refreshExpectations() {
+  const { scenario } = await api('GET', '/scenario');
+  const summary = byId('expectations-summary');
+  const list = byId('expectations-list');
+  if (!scenario) {
+    summary.textContent = 'No scenario loaded. Pick one above to see its expectations judged live.';
+    list.replaceChildren();
+    return;
+  }
+  if (!scenario.expectations) {
+    summary.textContent = `${scenario.name}: no expectations.`;
+    list.replaceChildren();
+    return;
+  }
+  const verdict = await api('GET', '/expectations');
+  const held = verdict.expectations.filter((e) => e.passed).length;
+  summary.textContent = `${verdict.scenario} (${verdict.provider}): ${held} of ${verdict.expectations.length} hold now.`;
+  list.replaceChildren(...verdict.expectations.map((result) => el('li', { class: result.passed ? 'pass' : 'fail' },
+    el('span', { class: 'mark', 'aria-label': result.passed ? 'holds' : 'does not hold' }, result.passed ? '✓' : '✗'),
+    result.what, result.where ? el('span', { class: 'muted' }, ` (${result.where})`) : null,
+    result.passed ? null : el('div', { class: 'muted' }, `expected ${result.expected}; now ${result.actual}`))));
+}
+
+async function loadScenarioList() {
+  const { scenarios, directory } = await api('GET', '/scenarios');
+  const select = byId('scenario-select');
+  select.replaceChildren(...scenarios.map((s) => el('option', { value: s.file },
+    `${s.file}${s.name && s.name !== s.file ? ` — ${s.name}` : ''}`)));
+  select.disabled = scenarios.length === 0;
+  select.title = directory ? `from ${directory}` : 'no scenarios folder (hnemu serve --scenarios DIR)';
+  byId('scenario-form').querySelector('button').disabled = scenarios.length === 0;
+}
+
+// ---- the loop ---------------------------------------------------------------------------------
+
+let refreshing = null;
+async function refreshOnce() {
+  const live = byId('live');
+  try {
+    const [clock, state, calls, inbox] = await Promise.all([
+      api('GET', '/clock'), api('GET', '/state'), api('GET', '/calls'), api('GET', '/inbox')]);
+    renderClock(clock);
+    renderOrders(state);
+    renderVerification(calls.calls, inbox.messages);
+    await Promise.all([refreshJournal(), refreshWebhooks(), refreshExpectations()]);
+    live.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+    live.classList.remove('offline');
+  } catch (error) {
+    live.textContent = `cannot reach hnemu (${error.message}); retrying`;
+    live.classList.add('offline');
+  }
+}
+
+function refresh() {
+  refreshing ??= refreshOnce().finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+function advance(by, button) {
+  return act(button, `Advanced the clock ${by}`, 'POST', '/clock', { advance: by });
+}
+
+function wireControls() {
+  for (const button of document.querySelectorAll('[data-advance]')) {
+    button.addEventListener('click', () => advance(button.dataset.advance, button));
+  }
+  const next = byId('next-timer-button');
+  next.addEventListener('click', () => act(next, 'Fired the next timer', 'POST', '/clock', { next_timer: true }));
+  const reset = byId('reset-button');
+  reset.addEventListener('click', () => act(reset, 'Reset to the world\'s start', 'POST', '/reset', {}));
+  byId('scenario-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const file = byId('scenario-select').value;
+    act(event.submitter, `Loaded ${file}`, 'POST', '/scenarios/load', { file });
+  });
+  const keys = { h: '1h', d: '1d', w: '7d' };
+  document.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest('input, select, textarea')) return;
+    if (keys[event.key]) {
+      event.preventDefault();
+      advance(keys[event.key], null);
+    } else if (event.key === 'n') {
+      event.preventDefault();
+      act(null, 'Fired the next timer', 'POST', '/clock', { next_timer: true });
+    }
+  });
+}
+
+async function start() {
+  wireControls();
+  try {
+    const health = await api('GET', '/health');
+    byId('version').textContent = `${health.version} · seed ${health.seed}`;
+    await loadScenarioList();
+  } catch (error) {
+    notify(`Cannot read hnemu: ${error.message}`);
+  }
+  await refresh();
+  setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);
+}
+
+start();

@@ -1,0 +1,171 @@
+#include "control/control_api.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/crypto.h"
+#include "core/wire/form.h"
+#include "emulator.h"
+
+using namespace hnemu;
+using nlohmann::json;
+
+namespace {
+
+HttpResponse control(Emulator& emulator, const std::string& method, const std::string& target,
+                     const std::string& body = "") {
+  HttpRequest request;
+  request.method = method;
+  request.raw_target = target;
+  const size_t question = target.find('?');
+  request.path = target.substr(0, question);
+  if (question != std::string::npos) {
+    const auto query = wire::parseForm(target.substr(question + 1));
+    REQUIRE(query.ok());
+    request.query = query.value();
+  }
+  request.host = "127.0.0.1:1";
+  request.body = body;
+  return emulator.handle(request);
+}
+
+HttpResponse createTwilioOrder(Emulator& emulator, const std::string& number) {
+  HttpRequest request;
+  request.method = "POST";
+  request.path = request.raw_target = "/v2/HostedNumber/Orders";
+  request.host = "127.0.0.1:1";
+  request.body = "PhoneNumber=" + wire::percentEncode(number) +
+                 "&ContactPhoneNumber=%2B12344444444&AddressSid=AD11111111111111111111111111111111"
+                 "&Email=a%40example.com";
+  request.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
+  request.headers.emplace(
+      "Authorization", "Basic " + crypto::base64Encode(std::string(kDefaultTwilioAccountSid) + ":" +
+                                                       std::string(kDefaultTwilioAuthToken)));
+  return emulator.handle(request);
+}
+
+std::string header(const HttpResponse& response, const std::string& name) {
+  const auto it = response.headers.find(name);
+  return it == response.headers.end() ? "" : it->second;
+}
+
+// A scenarios folder of its own, removed when the test ends.
+struct ScenarioFolder {
+  std::filesystem::path root =
+      std::filesystem::temp_directory_path() / ("hnemu-scenarios-" + std::to_string(::getpid()));
+  ScenarioFolder() {
+    std::filesystem::create_directories(root / "twilio");
+    std::ofstream(root / "twilio" / "happy.yaml") << "name: happy\nprovider: twilio\nseed: 5\n"
+                                                     "expect:\n  orders:\n"
+                                                     "    - {number: \"+14153608311\", status: "
+                                                     "completed}\ntwilio:\n  numbers:\n"
+                                                     "    \"+14153608311\": {}\n";
+    std::ofstream(root / "broken.yaml") << "seed: [\n";
+    std::ofstream(root / "notes.txt") << "not a scenario\n";
+  }
+  ~ScenarioFolder() { std::filesystem::remove_all(root); }
+};
+
+}  // namespace
+
+TEST_CASE("console: the page and its files are served with a strict policy", "[control]") {
+  Emulator emulator;
+  const HttpResponse page = control(emulator, "GET", "/__hnemu/ui");
+  REQUIRE(page.status == 200);
+  REQUIRE(header(page, "Content-Type") == "text/html; charset=utf-8");
+  REQUIRE(header(page, "Content-Security-Policy").find("default-src 'self'") != std::string::npos);
+  REQUIRE(header(page, "X-Content-Type-Options") == "nosniff");
+  REQUIRE(page.body.find("/__hnemu/ui/console.js") != std::string::npos);
+  for (const auto& [file, type] : {std::pair{"console.js", "text/javascript; charset=utf-8"},
+                                   std::pair{"console.css", "text/css; charset=utf-8"},
+                                   std::pair{"favicon.svg", "image/svg+xml"}}) {
+    const HttpResponse asset = control(emulator, "GET", std::string("/__hnemu/ui/") + file);
+    REQUIRE(asset.status == 200);
+    REQUIRE(header(asset, "Content-Type") == type);
+    REQUIRE(!asset.body.empty());
+  }
+  const HttpResponse missing = control(emulator, "GET", "/__hnemu/ui/..%2Femulator.h");
+  REQUIRE(missing.status == 404);
+  REQUIRE(json::parse(missing.body)["error"]["status"] == 404);
+}
+
+TEST_CASE("control: the journal gives its newest entries and tells a reset apart", "[control]") {
+  Emulator emulator;
+  for (const char* number : {"+14153608311", "+14153608312", "+14153608313"}) {
+    REQUIRE(createTwilioOrder(emulator, number).status == 201);
+  }
+  const json newest = json::parse(control(emulator, "GET", "/__hnemu/journal?last=2").body);
+  REQUIRE(newest["size"] == 3);
+  REQUIRE(newest["entries"].size() == 2);
+  REQUIRE(newest["entries"][0]["sequence"] == 2);
+  REQUIRE(newest["entries"][1]["sequence"] == 3);
+  const json after = json::parse(control(emulator, "GET", "/__hnemu/journal?after=1&limit=1").body);
+  REQUIRE(after["entries"].size() == 1);
+  REQUIRE(after["entries"][0]["sequence"] == 2);
+
+  const uint64_t generation = newest["generation"];
+  REQUIRE(control(emulator, "POST", "/__hnemu/reset").status == 200);
+  const json cleared = json::parse(control(emulator, "GET", "/__hnemu/journal").body);
+  REQUIRE(cleared["generation"] == generation + 1);
+  REQUIRE(cleared["size"] == 0);
+
+  for (const char* bad : {"last=-1", "after=x", "limit=", "last=99999999999999999999"}) {
+    const HttpResponse refused = control(emulator, "GET", std::string("/__hnemu/journal?") + bad);
+    REQUIRE(refused.status == 400);
+  }
+  REQUIRE(control(emulator, "GET", "/__hnemu/webhooks?last=z").status == 400);
+  REQUIRE(
+      json::parse(control(emulator, "GET", "/__hnemu/webhooks?last=0").body)["deliveries"].empty());
+}
+
+TEST_CASE("control: scenarios load from the folder, and only from it", "[control]") {
+  ScenarioFolder folder;
+  EmulatorOptions options;
+  options.scenarios_dir = folder.root.string();
+  Emulator emulator(options);
+  REQUIRE(json::parse(control(emulator, "GET", "/__hnemu/scenario").body)["scenario"].is_null());
+
+  const json listed = json::parse(control(emulator, "GET", "/__hnemu/scenarios").body);
+  REQUIRE(listed["scenarios"].size() == 2);
+  REQUIRE(listed["scenarios"][0]["file"] == "broken.yaml");
+  REQUIRE(listed["scenarios"][0].contains("error"));
+  REQUIRE(listed["scenarios"][1]["file"] == "twilio/happy.yaml");
+  REQUIRE(listed["scenarios"][1]["name"] == "happy");
+  REQUIRE(listed["scenarios"][1]["expectations"] == 1);
+
+  for (const char* outside :
+       {R"({"file":"../happy.yaml"})", R"({"file":"/etc/passwd"})", R"({"file":"notes.txt"})"}) {
+    REQUIRE(control(emulator, "POST", "/__hnemu/scenarios/load", outside).status == 404);
+  }
+  REQUIRE(control(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":7})").status == 400);
+  REQUIRE(
+      control(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":"broken.yaml"})").status ==
+      400);
+
+  REQUIRE(createTwilioOrder(emulator, "+14153608311").status == 201);
+  const HttpResponse loaded =
+      control(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":"twilio/happy.yaml"})");
+  REQUIRE(loaded.status == 200);
+  REQUIRE(emulator.seed() == 5);
+  REQUIRE(
+      json::parse(
+          control(emulator, "GET", "/__hnemu/state?provider=twilio").body)["hosted_number_orders"]
+          .empty());
+  REQUIRE(json::parse(control(emulator, "GET", "/__hnemu/scenario").body)["scenario"]["name"] ==
+          "happy");
+  const json verdict = json::parse(control(emulator, "GET", "/__hnemu/expectations").body);
+  REQUIRE(verdict["passed"] == false);
+}
+
+TEST_CASE("control: no scenarios folder lists nothing", "[control]") {
+  Emulator emulator;
+  const json listed = json::parse(control(emulator, "GET", "/__hnemu/scenarios").body);
+  REQUIRE(listed["scenarios"].empty());
+  REQUIRE(
+      control(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":"default.yaml"})").status ==
+      404);
+}
