@@ -202,7 +202,11 @@ TEST_CASE("over HTTP: ephemeral port, keep-alive, oversized body", "[emulator][h
   REQUIRE(huge);
   REQUIRE(huge->status == 413);
   REQUIRE(json::parse(huge->body)["code"] == 20001);
+  // An idle keep-alive connection does not hold stop() for the 5 s keep-alive timeout.
+  REQUIRE(client.Get("/__hnemu/health"));
+  const auto stopping = std::chrono::steady_clock::now();
   emulator.stop();
+  REQUIRE(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(2));
 }
 
 TEST_CASE("in-process: PUT /__hnemu/scenario loads a world and resets", "[emulator]") {

@@ -34,6 +34,7 @@ namespace {
 
 constexpr size_t kClientOutputLines = 40;
 constexpr Millis kWebhookSettle{5000};
+constexpr size_t kMaxTimersAfterClient = 1000;
 
 std::string readFile(const std::string& path) {
   std::ifstream file(path);
@@ -233,9 +234,15 @@ ScenarioRun runScenario(const Scenario& scenario, std::vector<std::string> comma
   std::remove(report_file.c_str());
   run.client = runClient(command, clientEnvironment(scenario, emulator, report_file), output_file,
                          scenario.client.timeout);
-  // Freeze the world before judging it: no timer fires while the record is read.
+  // The client has stopped; the world has not. Freeze the clock, then let every pending timer
+  // fire in order (a 7-day action-required window runs out, webhook retries to the gone client
+  // give up), so the judged state does not depend on how fast the client process exited.
   emulator.setClockMode(ClockMode::Manual);
   (void)emulator.waitForWebhooks(kWebhookSettle);
+  for (size_t fired = 0; fired < kMaxTimersAfterClient && emulator.clock().nextDue(); ++fired) {
+    emulator.fireNextTimer();
+    (void)emulator.waitForWebhooks(kWebhookSettle);
+  }
   readReport(report_file, run.client);
   run.client_output = lastLines(readFile(output_file), kClientOutputLines);
   std::remove(report_file.c_str());

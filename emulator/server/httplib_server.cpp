@@ -1,6 +1,16 @@
 #include "server/httplib_server.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <vector>
 
 #include "core/wire/form.h"
 
@@ -46,13 +56,109 @@ void writeResponse(const HttpResponse& from, httplib::Response& to) {
   }
 }
 
+// httplib 0.11 lets an idle keep-alive connection hold its worker for the whole keep-alive timeout
+// (5 s), even after stop(), and gives no handle on accepted sockets. Shutting down every connected
+// socket of this process whose local port is ours wakes those workers at once, so stop() takes
+// microseconds and a test suite can afford an emulator per test.
+void shutDownAcceptedConnections(int port) {
+  DIR* fds = opendir("/proc/self/fd");
+  if (fds == nullptr) {
+    return;
+  }
+  while (const dirent* entry = readdir(fds)) {
+    const int fd = std::atoi(entry->d_name);
+    if (fd <= 2 || fd == dirfd(fds)) {
+      continue;
+    }
+    sockaddr_storage local{};
+    socklen_t length = sizeof local;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) {
+      continue;
+    }
+    int local_port = -1;
+    if (local.ss_family == AF_INET) {
+      local_port = ntohs(reinterpret_cast<const sockaddr_in*>(&local)->sin_port);
+    } else if (local.ss_family == AF_INET6) {
+      local_port = ntohs(reinterpret_cast<const sockaddr_in6*>(&local)->sin6_port);
+    }
+    sockaddr_storage peer{};
+    length = sizeof peer;
+    // The listening socket has no peer; httplib has already closed it.
+    if (local_port == port && getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) == 0) {
+      ::shutdown(fd, SHUT_RDWR);
+    }
+  }
+  closedir(fds);
+}
+
+// httplib's ThreadPool starts every worker up front and joins them all on stop: with the 64 that
+// idle keep-alive SDK connections need, that is most of an emulator's start+stop time. This pool
+// starts a worker only when a connection finds none idle, up to the same limit.
+class GrowingThreadPool : public httplib::TaskQueue {
+ public:
+  explicit GrowingThreadPool(size_t max_workers) : max_workers_(max_workers) {}
+
+  void enqueue(std::function<void()> job) override {
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.push_back(std::move(job));
+      if (jobs_.size() > idle_ && workers_.size() < max_workers_) {
+        workers_.emplace_back([this] { work(); });
+      }
+    }
+    wake_.notify_one();
+  }
+
+  void shutdown() override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& worker : workers_) {
+      worker.join();
+    }
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mutex_);
+        ++idle_;
+        wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        --idle_;
+        if (jobs_.empty()) {
+          return;  // stopping, and every accepted connection has been served
+        }
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+
+  const size_t max_workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> workers_;
+  size_t idle_ = 0;
+  bool stopping_ = false;
+};
+
 }  // namespace
 
 HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, size_t max_payload_bytes,
                        size_t worker_threads)
     : server_(std::make_unique<httplib::Server>()) {
-  // Keep-alive connections each hold a worker, so the pool is sized for many idle SDK sockets.
-  server_->new_task_queue = [worker_threads] { return new httplib::ThreadPool(worker_threads); };
+  // Keep-alive connections each hold a worker, so the pool may grow to many idle SDK sockets.
+  server_->new_task_queue = [worker_threads] { return new GrowingThreadPool(worker_threads); };
+  // Without TCP_NODELAY a response's headers and body (two writes) meet Nagle's algorithm and the
+  // client's delayed ACK: 40 ms per request on one connection. Accepted sockets inherit the
+  // option from the listening one.
+  server_->set_tcp_nodelay(true);
   server_->set_payload_max_length(max_payload_bytes);
   server_->set_keep_alive_max_count(1000);
   server_->set_keep_alive_timeout(5);
@@ -118,16 +224,23 @@ Result<int> HttpServer::bind(const std::string& host, int port) {
                      "cannot listen on " + host + ":" + std::to_string(port) +
                          " (address in use, or not an address of this machine)");
   }
+  port_ = bound;
   return bound;
 }
 
 void HttpServer::serveInBackground() {
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() does nothing until the listening thread has marked itself running, so a
+  // stop() right after start() would leave that thread listening forever: wait for the mark.
+  while (!server_->is_running()) {
+    std::this_thread::yield();
+  }
 }
 
 void HttpServer::stop() {
-  if (server_) {
+  if (server_ && server_->is_running()) {
     server_->stop();
+    shutDownAcceptedConnections(port_);
   }
   if (thread_.joinable()) {
     thread_.join();
@@ -152,6 +265,7 @@ TransportResult HttplibWebhookTransport::send(const OutgoingRequest& request,
     result.error = "unsupported URL: " + url;
     return result;
   }
+  client.set_tcp_nodelay(true);
   client.set_connection_timeout(
       std::chrono::duration_cast<std::chrono::microseconds>(connect_timeout));
   client.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(read_timeout));

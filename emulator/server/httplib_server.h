@@ -36,6 +36,7 @@ class HttpServer {
  private:
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  int port_ = 0;
 };
 
 // Real HTTP for webhook deliveries.

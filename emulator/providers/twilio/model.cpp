@@ -151,6 +151,8 @@ Model::Model(Clock& clock, IdGenerator& ids)
 
 void Model::reset() {
   orders_.clear();
+  order_sids_by_sequence_.clear();
+  order_sids_by_number_.clear();
   documents_.clear();
   numbers_.clear();
   calls_.clear();
@@ -210,8 +212,10 @@ NumberProfile Model::profileFor(const std::string& phone_number) const {
 }
 
 bool Model::numberIsBusy(const std::string& phone_number) const {
-  for (const auto& [sid, order] : orders_) {
-    if (order.phone_number == phone_number && order.status != OrderStatus::Failed) {
+  const auto [first, last] = order_sids_by_number_.equal_range(phone_number);
+  for (auto it = first; it != last; ++it) {
+    const Order& order = orders_.at(it->second);
+    if (order.status != OrderStatus::Failed) {
       const auto number = numbers_.find(order.incoming_phone_number_sid);
       if (number == numbers_.end() || !number->second.retired) {
         return true;
@@ -356,6 +360,8 @@ Result<Order> Model::createOrder(const Account& owner, const CreateOrderInput& i
   const std::string sid = order.sid;
   numbers_.emplace(number.sid, std::move(number));
   Order& stored = orders_.emplace(sid, std::move(order)).first->second;
+  order_sids_by_sequence_.emplace(stored.sequence, sid);
+  order_sids_by_number_.emplace(stored.phone_number, sid);
   setStatus(stored, OrderStatus::TwilioProcessing, "created; eligibility check running");
   timers_.schedule(world_.rules.eligibility_check, "eligibility check " + sid, [this, sid] {
     const auto it = orders_.find(sid);
@@ -650,34 +656,64 @@ Status Model::deleteOrder(const Account& owner, std::string_view sid) {
         std::string(orderStatusName(order->status)));
   }
   numbers_.erase(order->incoming_phone_number_sid);
+  order_sids_by_sequence_.erase(order->sequence);
+  const auto [first, last] = order_sids_by_number_.equal_range(order->phone_number);
+  for (auto it = first; it != last; ++it) {
+    if (it->second == order->sid) {
+      order_sids_by_number_.erase(it);
+      break;
+    }
+  }
   orders_.erase(std::string(sid));
   return {};
 }
 
+namespace {
+
+bool matches(const Order& order, const Account& owner, Flavor flavor, const OrderFilter& filter) {
+  return order.account_sid == owner.sid && order.flavor == flavor &&
+         (!filter.status || order.status == *filter.status) &&
+         (!filter.sms_capability || order.capabilities.sms == *filter.sms_capability) &&
+         (!filter.phone_number || order.phone_number == *filter.phone_number) &&
+         (!filter.incoming_phone_number_sid ||
+          order.incoming_phone_number_sid == *filter.incoming_phone_number_sid) &&
+         (!filter.friendly_name || order.friendly_name == filter.friendly_name) &&
+         (!filter.unique_name || order.unique_name == filter.unique_name) &&
+         (!filter.signing_document_sid ||
+          order.signing_document_sid == filter.signing_document_sid);
+}
+
+}  // namespace
+
 std::vector<Order> Model::listOrders(const Account& owner, Flavor flavor,
                                      const OrderFilter& filter) const {
   std::vector<Order> out;
-  for (const auto& [sid, order] : orders_) {
-    if (order.account_sid != owner.sid || order.flavor != flavor) {
-      continue;
-    }
-    if ((filter.status && order.status != *filter.status) ||
-        (filter.sms_capability && order.capabilities.sms != *filter.sms_capability) ||
-        (filter.phone_number && order.phone_number != *filter.phone_number) ||
-        (filter.incoming_phone_number_sid &&
-         order.incoming_phone_number_sid != *filter.incoming_phone_number_sid) ||
-        (filter.friendly_name && order.friendly_name != filter.friendly_name) ||
-        (filter.unique_name && order.unique_name != filter.unique_name) ||
-        (filter.signing_document_sid &&
-         order.signing_document_sid != filter.signing_document_sid)) {
-      continue;
-    }
-    out.push_back(order);
+  for (const Order* order : pageOfOrders(owner, flavor, filter, 0, SIZE_MAX).orders) {
+    out.push_back(*order);
   }
-  // Newest first, as Twilio lists.
-  std::sort(out.begin(), out.end(),
-            [](const Order& a, const Order& b) { return a.sequence > b.sequence; });
   return out;
+}
+
+Model::OrderPage Model::pageOfOrders(const Account& owner, Flavor flavor, const OrderFilter& filter,
+                                     size_t offset, size_t limit) const {
+  OrderPage page;
+  size_t skipped = 0;
+  // Newest first, as Twilio lists.
+  for (auto it = order_sids_by_sequence_.rbegin(); it != order_sids_by_sequence_.rend(); ++it) {
+    const Order& order = orders_.at(it->second);
+    if (!matches(order, owner, flavor, filter)) {
+      continue;
+    }
+    if (skipped < offset) {
+      ++skipped;
+    } else if (page.orders.size() < limit) {
+      page.orders.push_back(&order);
+    } else {
+      page.more = true;
+      break;
+    }
+  }
+  return page;
 }
 
 Result<AuthorizationDocument> Model::createDocument(const Account& owner,

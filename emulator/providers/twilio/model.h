@@ -312,6 +312,14 @@ class Model {
   Status deleteOrder(const Account& account, std::string_view sid);
   std::vector<Order> listOrders(const Account& account, Flavor flavor,
                                 const OrderFilter& filter) const;
+  // One page of listOrders without copying the rest: newest first, `limit` matches after the
+  // first `offset`, and whether more follow. Costs the page plus the offset, not the store.
+  struct OrderPage {
+    std::vector<const Order*> orders;
+    bool more = false;
+  };
+  OrderPage pageOfOrders(const Account& account, Flavor flavor, const OrderFilter& filter,
+                         size_t offset, size_t limit) const;
 
   Result<AuthorizationDocument> createDocument(const Account& account,
                                                const CreateDocumentInput& input);
@@ -364,6 +372,8 @@ class Model {
   ProviderTimers timers_;
   OrderListener listener_;
   std::map<std::string, Order> orders_;
+  std::map<uint64_t, std::string> order_sids_by_sequence_;        // creation order, for paging
+  std::multimap<std::string, std::string> order_sids_by_number_;  // for numberIsBusy
   std::map<std::string, AuthorizationDocument> documents_;
   std::map<std::string, IncomingNumber> numbers_;
   std::vector<VerificationCall> calls_;

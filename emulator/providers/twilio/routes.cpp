@@ -181,15 +181,20 @@ HttpResponse TwilioProvider::listOrders(const Account& account, HttpRequest& req
   filter.incoming_phone_number_sid = request.queryValue("IncomingPhoneNumberSid");
   filter.friendly_name = request.queryValue("FriendlyName");
   filter.unique_name = request.queryValue("UniqueName");
-  const auto orders = model_.listOrders(account, flavor, filter);
+  const Model::OrderPage orders =
+      model_.pageOfOrders(account, flavor, filter, page.value().offset, page.value().page_size);
   const std::string base = request.baseUrl();
-  json items = pageItems(orders, page.value(),
-                         [&](const Order& order) { return wire::encodeOrder(order, base); });
+  json items = json::array();
+  for (const Order* order : orders.orders) {
+    items.push_back(wire::encodeOrder(*order, base));
+  }
   const QueryParams filters =
       echoFilters(request, {"Status", "SmsCapability", "PhoneNumber", "IncomingPhoneNumberSid",
                             "FriendlyName", "UniqueName"});
+  // The envelope needs only whether a next page exists: one more match than this page shows.
+  const size_t known_matches = page.value().offset + orders.orders.size() + (orders.more ? 1 : 0);
   return jsonResponse(200, wire::pageEnvelope(base, request.path, filters, page.value(),
-                                              orders.size(), std::move(items)));
+                                              known_matches, std::move(items)));
 }
 
 HttpResponse TwilioProvider::createDocument(const Account& account, HttpRequest& request,

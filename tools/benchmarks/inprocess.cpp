@@ -1,0 +1,234 @@
+// In-process costs of hnemu::Emulator, for tools/bench (one JSON object per line on stdout):
+//   start_stop  construct, start on port 0 and stop; alone, and with a keep-alive client
+//   flow        complete Twilio order lifecycles (create to completed) through handle() and the
+//               control API's clock, per second
+//   scaling     fetch and list (PageSize=50) with 10, 10k and 100k orders stored
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/crypto.h"
+#include "emulator.h"
+
+using hnemu::Emulator;
+using hnemu::HttpRequest;
+using hnemu::HttpResponse;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double microsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+}
+
+json summary(std::vector<double> micros) {
+  std::sort(micros.begin(), micros.end());
+  double total = 0;
+  for (double value : micros) {
+    total += value;
+  }
+  const auto at = [&](double q) {
+    return micros[std::min(micros.size() - 1, static_cast<size_t>(q * micros.size()))];
+  };
+  return json{{"n", micros.size()},
+              {"mean_us", total / micros.size()},
+              {"p50_us", at(0.50)},
+              {"p99_us", at(0.99)}};
+}
+
+long residentKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      return std::stol(line.substr(6));
+    }
+  }
+  return -1;
+}
+
+const std::string kAuth =
+    "Basic " + hnemu::crypto::base64Encode(std::string(hnemu::kDefaultTwilioAccountSid) + ":" +
+                                           std::string(hnemu::kDefaultTwilioAuthToken));
+
+HttpResponse call(Emulator& emulator, const std::string& method, const std::string& target,
+                  const std::string& body = "") {
+  HttpRequest request;
+  request.method = method;
+  request.raw_target = target;
+  const size_t question = target.find('?');
+  request.path = target.substr(0, question);
+  if (question != std::string::npos) {
+    const std::string query = target.substr(question + 1);
+    for (size_t start = 0; start <= query.size();) {
+      const size_t end = std::min(query.find('&', start), query.size());
+      const std::string pair = query.substr(start, end - start);
+      const size_t equals = pair.find('=');
+      request.query.emplace_back(pair.substr(0, equals),
+                                 equals == std::string::npos ? "" : pair.substr(equals + 1));
+      start = end + 1;
+    }
+  }
+  request.host = "127.0.0.1:1";
+  request.body = body;
+  if (!body.empty()) {
+    request.headers.emplace("Content-Type", request.path.rfind("/__hnemu", 0) == 0
+                                                ? "application/json"
+                                                : "application/x-www-form-urlencoded");
+  }
+  request.headers.emplace("Authorization", kAuth);
+  return emulator.handle(request);
+}
+
+std::string phoneNumber(size_t i) { return "%2B1415" + std::to_string(2000000 + i); }
+
+std::string createOrder(Emulator& emulator, size_t i) {
+  const HttpResponse created =
+      call(emulator, "POST", "/v2/HostedNumber/Orders",
+           "PhoneNumber=" + phoneNumber(i) +
+               "&ContactPhoneNumber=%2B12344444444&AddressSid=AD11111111111111111111111111111111"
+               "&Email=owner%40example.com");
+  if (created.status != 201) {
+    throw std::runtime_error("create answered " + std::to_string(created.status) + ": " +
+                             created.body);
+  }
+  return json::parse(created.body)["sid"];
+}
+
+void expectStatus(Emulator& emulator, const std::string& sid, const std::string& status) {
+  const HttpResponse fetched = call(emulator, "GET", "/v2/HostedNumber/Orders/" + sid);
+  const std::string actual = json::parse(fetched.body).value("status", "");
+  if (actual != status) {
+    throw std::runtime_error(sid + " is " + actual + ", expected " + status);
+  }
+}
+
+json startStop(int rounds) {
+  std::vector<double> alone;
+  std::vector<double> construct;
+  std::vector<double> start_only;
+  std::vector<double> stop_only;
+  std::vector<double> with_client;
+  for (int i = 0; i < rounds; ++i) {
+    auto start = Clock::now();
+    {
+      auto step = Clock::now();
+      Emulator emulator;
+      construct.push_back(microsSince(step));
+      step = Clock::now();
+      if (!emulator.start().ok()) {
+        throw std::runtime_error("cannot start");
+      }
+      start_only.push_back(microsSince(step));
+      step = Clock::now();
+      emulator.stop();
+      stop_only.push_back(microsSince(step));
+    }
+    alone.push_back(microsSince(start));
+
+    start = Clock::now();
+    {
+      Emulator emulator;
+      const int port = emulator.start().value();
+      httplib::Client client("127.0.0.1", port);
+      client.set_keep_alive(true);  // the connection stays open, idle, while the emulator stops
+      if (!client.Get("/__hnemu/health")) {
+        throw std::runtime_error("no answer");
+      }
+      emulator.stop();
+    }
+    with_client.push_back(microsSince(start));
+  }
+  return json{{"bench", "start_stop"},           {"alone", summary(alone)},
+              {"construct", summary(construct)}, {"start", summary(start_only)},
+              {"stop", summary(stop_only)},      {"with_keep_alive_client", summary(with_client)}};
+}
+
+json flows(int count) {
+  Emulator emulator;
+  const auto start = Clock::now();
+  for (int i = 0; i < count; ++i) {
+    const std::string sid = createOrder(emulator, static_cast<size_t>(i));
+    call(emulator, "POST", "/__hnemu/clock", R"({"advance":"1m"})");
+    call(emulator, "POST", "/v2/HostedNumber/Orders/" + sid, "Status=pending-verification");
+    call(emulator, "POST", "/__hnemu/clock", R"({"advance":"1m"})");
+    expectStatus(emulator, sid, "verified");
+    call(emulator, "POST", "/v2/HostedNumber/AuthorizationDocuments",
+         "AddressSid=AD11111111111111111111111111111111&Email=owner%40example.com"
+         "&ContactPhoneNumber=%2B12344444444&HostedNumberOrderSids=" +
+             sid);
+    call(emulator, "POST", "/__hnemu/clock", R"({"advance":"3d"})");
+    expectStatus(emulator, sid, "completed");
+  }
+  const double seconds = microsSince(start) / 1e6;
+  return json{{"bench", "flow"},
+              {"flows", count},
+              {"seconds", seconds},
+              {"flows_per_second", count / seconds},
+              {"requests_per_flow", 9}};
+}
+
+json scaling(size_t stored) {
+  Emulator emulator;
+  std::string middle;
+  for (size_t i = 0; i < stored; ++i) {
+    const std::string sid = createOrder(emulator, i);
+    if (i == stored / 2) {
+      middle = sid;
+    }
+  }
+  std::vector<double> fetch;
+  for (int i = 0; i < 5000; ++i) {
+    const auto start = Clock::now();
+    const HttpResponse fetched = call(emulator, "GET", "/v2/HostedNumber/Orders/" + middle);
+    fetch.push_back(microsSince(start));
+    if (fetched.status != 200) {
+      throw std::runtime_error("fetch answered " + std::to_string(fetched.status));
+    }
+  }
+  std::vector<double> list;
+  size_t page_items = 0;
+  for (int i = 0; i < 500; ++i) {
+    const auto start = Clock::now();
+    const HttpResponse listed = call(emulator, "GET", "/v2/HostedNumber/Orders?PageSize=50");
+    list.push_back(microsSince(start));
+    if (listed.status != 200) {
+      throw std::runtime_error("list answered " + std::to_string(listed.status));
+    }
+    page_items = json::parse(listed.body)["items"].size();
+  }
+  return json{{"bench", "scaling"},       {"stored", stored},
+              {"fetch", summary(fetch)},  {"list_page_50", summary(list)},
+              {"page_items", page_items}, {"rss_kib", residentKiB()}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string what = argc > 1 ? argv[1] : "all";
+  try {
+    if (what == "start_stop" || what == "all") {
+      std::cout << startStop(200).dump() << std::endl;
+    }
+    if (what == "flow" || what == "all") {
+      std::cout << flows(2000).dump() << std::endl;
+    }
+    if (what == "scaling" || what == "all") {
+      for (size_t stored : {size_t{10}, size_t{10'000}, size_t{100'000}}) {
+        std::cout << scaling(stored).dump() << std::endl;
+      }
+    }
+  } catch (const std::exception& error) {
+    std::cerr << "hnemu bench: " << error.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
