@@ -6,11 +6,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <condition_variable>
 #include <cstdlib>
-#include <deque>
-#include <mutex>
-#include <vector>
 
 #include "core/wire/form.h"
 
@@ -91,70 +87,13 @@ void shutDownAcceptedConnections(int port) {
   closedir(fds);
 }
 
-// httplib's ThreadPool starts every worker up front and joins them all on stop: with the 64 that
-// idle keep-alive SDK connections need, that is most of an emulator's start+stop time. This pool
-// starts a worker only when a connection finds none idle, up to the same limit.
-class GrowingThreadPool : public httplib::TaskQueue {
- public:
-  explicit GrowingThreadPool(size_t max_workers) : max_workers_(max_workers) {}
-
-  void enqueue(std::function<void()> job) override {
-    {
-      std::lock_guard lock(mutex_);
-      jobs_.push_back(std::move(job));
-      if (jobs_.size() > idle_ && workers_.size() < max_workers_) {
-        workers_.emplace_back([this] { work(); });
-      }
-    }
-    wake_.notify_one();
-  }
-
-  void shutdown() override {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    for (std::thread& worker : workers_) {
-      worker.join();
-    }
-  }
-
- private:
-  void work() {
-    for (;;) {
-      std::function<void()> job;
-      {
-        std::unique_lock lock(mutex_);
-        ++idle_;
-        wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-        --idle_;
-        if (jobs_.empty()) {
-          return;  // stopping, and every accepted connection has been served
-        }
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-      job();
-    }
-  }
-
-  const size_t max_workers_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::function<void()>> jobs_;
-  std::vector<std::thread> workers_;
-  size_t idle_ = 0;
-  bool stopping_ = false;
-};
-
 }  // namespace
 
 HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, size_t max_payload_bytes,
                        size_t worker_threads)
     : server_(std::make_unique<httplib::Server>()) {
-  // Keep-alive connections each hold a worker, so the pool may grow to many idle SDK sockets.
-  server_->new_task_queue = [worker_threads] { return new GrowingThreadPool(worker_threads); };
+  // Keep-alive connections each hold a worker, so the pool is sized for many idle SDK sockets.
+  server_->new_task_queue = [worker_threads] { return new httplib::ThreadPool(worker_threads); };
   // Without TCP_NODELAY a response's headers and body (two writes) meet Nagle's algorithm and the
   // client's delayed ACK: 40 ms per request on one connection. Accepted sockets inherit the
   // option from the listening one.
