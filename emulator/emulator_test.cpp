@@ -6,34 +6,19 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "core/crypto.h"
-#include "core/wire/form.h"
-
 using namespace hnemu;
 using nlohmann::json;
 
 namespace {
 
-std::string basic(const std::string& user, const std::string& password) {
-  return "Basic " + crypto::base64Encode(user + ":" + password);
-}
-
 HttpResponse call(Emulator& emulator, const std::string& method, const std::string& target,
                   const std::string& body = "",
-                  const std::string& auth = basic(std::string(kDefaultTwilioAccountSid),
-                                                  std::string(kDefaultTwilioAuthToken))) {
-  HttpRequest request;
-  request.method = method;
-  request.raw_target = target;
-  const size_t question = target.find('?');
-  request.path = target.substr(0, question);
-  if (question != std::string::npos) {
-    const auto query = wire::parseForm(target.substr(question + 1));
-    REQUIRE(query.ok());
-    request.query = query.value();
-  }
+                  const std::string& auth = basicAuthorization(kDefaultTwilioAccountSid,
+                                                               kDefaultTwilioAuthToken)) {
+  auto made = requestFor(method, target, body);
+  REQUIRE(made.ok());
+  HttpRequest& request = made.value();
   request.host = "127.0.0.1:1";
-  request.body = body;
   if (!body.empty()) {
     request.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
   }
@@ -75,7 +60,7 @@ TEST_CASE("in-process: auth, 404s and bad input get Twilio's shape", "[emulator]
   REQUIRE(no_auth.status == 401);
   REQUIRE(code_of(no_auth) == 20003);
   REQUIRE(call(emulator, "GET", "/v2/HostedNumber/Orders", "",
-               basic(std::string(kDefaultTwilioAccountSid), "wrong"))
+               basicAuthorization(kDefaultTwilioAccountSid, "wrong"))
               .status == 401);
 
   const HttpResponse unknown =

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/numbers.h"
 #include "emulator.h"
 #include "harness/conform.h"
 #include "scenario/scenario.h"
@@ -54,15 +55,6 @@ int fail(const std::string& message) {
   return 2;
 }
 
-bool parseUnsigned(const std::string& text, uint64_t& out) {
-  if (text.empty() || text.size() > 19 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
-    return false;
-  }
-  out = std::stoull(text);
-  return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,9 +82,7 @@ int main(int argc, char** argv) {
       const hnemu::Expectations& expect = scenario.value().expect;
       std::cout << args[i] << ": ok ("
                 << (scenario.value().provider.empty() ? "no provider" : scenario.value().provider)
-                << ", "
-                << expect.orders.size() + expect.numbers.size() + expect.webhooks.size() +
-                       expect.requests.size() + (expect.client ? 1 : 0)
+                << ", " << expect.judgedFromState() + (expect.client ? 1 : 0)
                 << " expectation group(s))\n";
     }
     return status;
@@ -127,19 +117,19 @@ int main(int argc, char** argv) {
       return fail("flag " + flag + " needs a value");
     }
     const std::string& value = args[++i];
-    uint64_t number = 0;
+    const std::optional<uint64_t> number = hnemu::parseUnsigned(value);
     if (flag == "--host") {
       options.host = value;
     } else if (flag == "--port") {
-      if (!parseUnsigned(value, number) || number > 65535) {
+      if (!number || *number > 65535) {
         return fail("--port must be 0-65535");
       }
-      options.port = static_cast<int>(number);
+      options.port = static_cast<int>(*number);
     } else if (flag == "--seed") {
-      if (!parseUnsigned(value, number)) {
+      if (!number) {
         return fail("--seed must be a non-negative integer");
       }
-      options.seed = number;
+      options.seed = *number;
     } else if (flag == "--clock") {
       auto mode = hnemu::parseClockMode(value);
       if (!mode.ok()) {
@@ -175,10 +165,10 @@ int main(int argc, char** argv) {
       }
       options.scenarios_dir = value;
     } else if (flag == "--max-body") {
-      if (!parseUnsigned(value, number) || number == 0) {
+      if (!number || *number == 0) {
         return fail("--max-body must be a positive number of bytes");
       }
-      options.max_body_bytes = number;
+      options.max_body_bytes = *number;
     } else {
       return fail("unknown flag '" + flag + "'");
     }

@@ -258,6 +258,14 @@ function timelineEl(history) {
   }));
 }
 
+// Replaces a list's children; the control that had the focus (by its data-focus-key) keeps it,
+// so a poll does not pull a person's keyboard out of a half-typed code.
+function replaceKeepingFocus(container, children) {
+  const focused = document.activeElement?.dataset?.focusKey;
+  container.replaceChildren(...children);
+  if (focused) container.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+}
+
 let ordersKey = '';
 function renderOrders(state) {
   const rows = [...twilioRows(state.twilio), ...telnyxRows(state.telnyx), ...bandwidthRows(state.bandwidth)];
@@ -265,19 +273,16 @@ function renderOrders(state) {
   const key = JSON.stringify(rows.map(({ actions, ...rest }) => [rest, actions.length]));
   if (key === ordersKey) return;
   ordersKey = key;
-  const focused = document.activeElement?.dataset?.focusKey;
   byId('orders-count').textContent = rows.length ? `(${rows.length})` : '';
   byId('orders-empty').hidden = rows.length > 0;
   byId('orders-table').hidden = rows.length === 0;
-  const body = byId('orders-table').tBodies[0];
-  body.replaceChildren(...rows.map((row) => el('tr', { 'data-id': row.id },
+  replaceKeepingFocus(byId('orders-table').tBodies[0], rows.map((row) => el('tr', { 'data-id': row.id },
     el('td', {}, row.provider),
     el('td', {}, row.kind, el('span', { class: 'id mono' }, row.id)),
     el('td', { class: 'mono' }, row.numbers.join(', ') || '—'),
     el('td', { class: 'status' }, badge(row.status), row.detail ? el('span', { class: 'id' }, row.detail) : null),
     el('td', {}, timelineEl(row.history)),
     el('td', {}, el('div', { class: 'actions' }, row.actions.length ? row.actions : el('span', { class: 'muted' }, '—'))))));
-  if (focused) body.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
 }
 
 // ---- verification: Twilio's calls, Telnyx's SMS inbox ----------------------------------------
@@ -287,7 +292,6 @@ function renderVerification(calls, messages) {
   const key = JSON.stringify([calls, messages]);
   if (key === verificationKey) return;
   verificationKey = key;
-  const focused = document.activeElement?.dataset?.focusKey;
   const items = [];
   for (const call of calls) {
     const live = call.outcome === 'in-progress' || call.outcome === 'queued';
@@ -316,8 +320,7 @@ function renderVerification(calls, messages) {
       el('div', { class: 'muted' }, 'delivered ', timeEl(message.delivered_at), ` · order ${message.order_id}`)));
   }
   byId('verification-empty').hidden = items.length > 0;
-  byId('verification-list').replaceChildren(...items);
-  if (focused) byId('verification-list').querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+  replaceKeepingFocus(byId('verification-list'), items);
 }
 
 // ---- journal and webhooks: append-only logs, newest first ----------------------------------

@@ -7,7 +7,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/crypto.h"
 #include "core/wire/form.h"
 #include "emulator.h"
 
@@ -18,34 +17,23 @@ namespace {
 
 HttpResponse control(Emulator& emulator, const std::string& method, const std::string& target,
                      const std::string& body = "") {
-  HttpRequest request;
-  request.method = method;
-  request.raw_target = target;
-  const size_t question = target.find('?');
-  request.path = target.substr(0, question);
-  if (question != std::string::npos) {
-    const auto query = wire::parseForm(target.substr(question + 1));
-    REQUIRE(query.ok());
-    request.query = query.value();
-  }
-  request.host = "127.0.0.1:1";
-  request.body = body;
-  return emulator.handle(request);
+  auto request = requestFor(method, target, body);
+  REQUIRE(request.ok());
+  request.value().host = "127.0.0.1:1";
+  return emulator.handle(request.value());
 }
 
 HttpResponse createTwilioOrder(Emulator& emulator, const std::string& number) {
-  HttpRequest request;
-  request.method = "POST";
-  request.path = request.raw_target = "/v2/HostedNumber/Orders";
-  request.host = "127.0.0.1:1";
-  request.body = "PhoneNumber=" + wire::percentEncode(number) +
-                 "&ContactPhoneNumber=%2B12344444444&AddressSid=AD11111111111111111111111111111111"
-                 "&Email=a%40example.com";
-  request.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
-  request.headers.emplace(
-      "Authorization", "Basic " + crypto::base64Encode(std::string(kDefaultTwilioAccountSid) + ":" +
-                                                       std::string(kDefaultTwilioAuthToken)));
-  return emulator.handle(request);
+  auto request = requestFor("POST", "/v2/HostedNumber/Orders",
+                            "PhoneNumber=" + wire::percentEncode(number) +
+                                "&ContactPhoneNumber=%2B12344444444&AddressSid="
+                                "AD11111111111111111111111111111111&Email=a%40example.com");
+  REQUIRE(request.ok());
+  request.value().host = "127.0.0.1:1";
+  request.value().headers.emplace("Content-Type", "application/x-www-form-urlencoded");
+  request.value().headers.emplace(
+      "Authorization", basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken));
+  return emulator.handle(request.value());
 }
 
 std::string header(const HttpResponse& response, const std::string& name) {

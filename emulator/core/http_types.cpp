@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/crypto.h"
+#include "core/wire/form.h"
 
 namespace hnemu {
 
@@ -56,6 +57,23 @@ std::optional<std::pair<std::string, std::string>> HttpRequest::basicCredentials
     return std::nullopt;
   }
   return std::make_pair(decoded->substr(0, colon), decoded->substr(colon + 1));
+}
+
+std::string basicAuthorization(std::string_view user, std::string_view password) {
+  return "Basic " + crypto::base64Encode(std::string(user) + ":" + std::string(password));
+}
+
+Result<HttpRequest> requestFor(std::string method, std::string_view target, std::string body) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.raw_target = std::string(target);
+  const size_t question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) {
+    HNEMU_ASSIGN_OR_RETURN(request.query, wire::parseForm(target.substr(question + 1)));
+  }
+  request.body = std::move(body);
+  return request;
 }
 
 HttpResponse HttpResponse::json(int status, std::string body) {

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/result.h"
+
 namespace hnemu {
 
 // Header names are case-insensitive on the wire; they are stored lower-cased.
@@ -50,5 +52,12 @@ struct HttpResponse {
   static HttpResponse text(int status, std::string content_type, std::string body);
   static HttpResponse empty(int status);
 };
+
+// The value of an HTTP Basic Authorization header.
+std::string basicAuthorization(std::string_view user, std::string_view password);
+
+// A request as a caller without a socket (tests, benchmarks) sends it: the target's path, and its
+// query decoded strictly (a malformed query is an error, where the server would drop it).
+Result<HttpRequest> requestFor(std::string method, std::string_view target, std::string body = "");
 
 }  // namespace hnemu

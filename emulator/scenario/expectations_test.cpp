@@ -2,7 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "core/crypto.h"
 #include "emulator.h"
 #include "scenario/coverage.h"
 
@@ -37,17 +36,13 @@ expect:
 
 HttpResponse twilioCall(Emulator& emulator, const std::string& method, const std::string& path,
                         const std::string& body = "") {
-  HttpRequest request;
-  request.method = method;
-  request.path = path;
-  request.raw_target = path;
-  request.host = "127.0.0.1:1";
-  request.body = body;
-  request.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
-  request.headers.emplace(
-      "Authorization", "Basic " + crypto::base64Encode(std::string(kDefaultTwilioAccountSid) + ":" +
-                                                       std::string(kDefaultTwilioAuthToken)));
-  return emulator.handle(request);
+  auto request = requestFor(method, path, body);
+  REQUIRE(request.ok());
+  request.value().host = "127.0.0.1:1";
+  request.value().headers.emplace("Content-Type", "application/x-www-form-urlencoded");
+  request.value().headers.emplace(
+      "Authorization", basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken));
+  return emulator.handle(request.value());
 }
 
 std::vector<std::string> failed(const std::vector<ExpectationResult>& results) {
@@ -137,15 +132,9 @@ TEST_CASE("the control API judges the loaded scenario and measures coverage", "[
   Emulator emulator;
   auto control = [&](const std::string& method, const std::string& path,
                      const std::string& body = "") {
-    HttpRequest request;
-    request.method = method;
-    request.raw_target = path;
-    request.path = path.substr(0, path.find('?'));
-    if (path.find('?') != std::string::npos) {
-      request.query.emplace_back("provider", path.substr(path.find('=') + 1));
-    }
-    request.body = body;
-    return emulator.handle(request);
+    auto request = requestFor(method, path, body);
+    REQUIRE(request.ok());
+    return emulator.handle(request.value());
   };
   REQUIRE(control("GET", "/__hnemu/expectations").status == 404);
   REQUIRE(control("PUT", "/__hnemu/scenario", kScenario).status == 200);

@@ -80,6 +80,8 @@ struct Expectations {
   std::vector<WebhookExpectation> webhooks;
   std::vector<RequestExpectation> requests;
   bool empty() const;
+  // How many are judged from the emulator's state alone: all but the client's.
+  size_t judgedFromState() const;
 };
 
 struct ClientSettings {

@@ -14,7 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "core/crypto.h"
 #include "emulator.h"
 
 using hnemu::Emulator;
@@ -56,29 +55,16 @@ long residentKiB() {
 }
 
 const std::string kAuth =
-    "Basic " + hnemu::crypto::base64Encode(std::string(hnemu::kDefaultTwilioAccountSid) + ":" +
-                                           std::string(hnemu::kDefaultTwilioAuthToken));
+    hnemu::basicAuthorization(hnemu::kDefaultTwilioAccountSid, hnemu::kDefaultTwilioAuthToken);
 
 HttpResponse call(Emulator& emulator, const std::string& method, const std::string& target,
                   const std::string& body = "") {
-  HttpRequest request;
-  request.method = method;
-  request.raw_target = target;
-  const size_t question = target.find('?');
-  request.path = target.substr(0, question);
-  if (question != std::string::npos) {
-    const std::string query = target.substr(question + 1);
-    for (size_t start = 0; start <= query.size();) {
-      const size_t end = std::min(query.find('&', start), query.size());
-      const std::string pair = query.substr(start, end - start);
-      const size_t equals = pair.find('=');
-      request.query.emplace_back(pair.substr(0, equals),
-                                 equals == std::string::npos ? "" : pair.substr(equals + 1));
-      start = end + 1;
-    }
+  auto made = hnemu::requestFor(method, target, body);
+  if (!made.ok()) {
+    throw std::runtime_error(target + ": " + made.error().message);
   }
+  HttpRequest& request = made.value();
   request.host = "127.0.0.1:1";
-  request.body = body;
   if (!body.empty()) {
     request.headers.emplace("Content-Type", request.path.rfind("/__hnemu", 0) == 0
                                                 ? "application/json"

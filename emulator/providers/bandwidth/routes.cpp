@@ -146,7 +146,7 @@ void BandwidthProvider::notify(const OrderNotice& notice) {
     hook.body = wire::encodeNotification(notice, subscription.id);
     if (!subscription.username.empty()) {
       const std::string authorization =
-          "Basic " + crypto::base64Encode(subscription.username + ":" + subscription.password);
+          basicAuthorization(subscription.username, subscription.password);
       hook.sign = [authorization](const std::string&, const std::string&, int) {
         Headers headers;
         headers.emplace("Authorization", authorization);

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/crypto.h"
 #include "emulator.h"
 #include "providers/bandwidth/routes.h"
 
@@ -34,10 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   hnemu::HttpRequest request;
   request.method = target[0];
   request.path = target[1];
-  request.headers.emplace(
-      "Authorization",
-      "Basic " + hnemu::crypto::base64Encode(std::string(hnemu::bandwidth::kDefaultUsername) + ":" +
-                                             std::string(hnemu::bandwidth::kDefaultPassword)));
+  request.headers.emplace("Authorization",
+                          hnemu::basicAuthorization(hnemu::bandwidth::kDefaultUsername,
+                                                    hnemu::bandwidth::kDefaultPassword));
   request.headers.emplace("Content-Type", "application/xml");
   request.body.assign(reinterpret_cast<const char*>(data) + 1, size - 1);
   const hnemu::HttpResponse response = emulator().handle(request);

@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/crypto.h"
 #include "core/wire/form.h"
 #include "emulator.h"
 
@@ -52,8 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.host = "127.0.0.1:1";
   request.headers.emplace(
       "Authorization",
-      "Basic " + hnemu::crypto::base64Encode(std::string(hnemu::kDefaultTwilioAccountSid) + ":" +
-                                             std::string(hnemu::kDefaultTwilioAuthToken)));
+      hnemu::basicAuthorization(hnemu::kDefaultTwilioAccountSid, hnemu::kDefaultTwilioAuthToken));
   if (std::string(method) == "GET") {
     const auto query = hnemu::wire::parseForm(rest);
     if (query.ok()) {
