@@ -36,8 +36,12 @@ Emulator::Emulator(EmulatorOptions options)
   }
   webhooks_ = std::make_unique<WebhookDispatcher>(clock_, transport, options_.webhook_log_capacity);
   webhooks_->setIdleListener([this] { wakeDriver(); });
-  ProviderContext context{clock_, ids_, *webhooks_, options_.max_body_bytes,
-                          options_.max_upload_bytes};
+  ProviderContext context{clock_,
+                          ids_,
+                          *webhooks_,
+                          options_.max_body_bytes,
+                          options_.max_upload_bytes,
+                          options_.max_numbers_per_order};
   twilio_ = std::make_unique<twilio::TwilioProvider>(context);
   twilio_->registerRoutes(router_);
   if (options_.default_accounts) {
@@ -79,9 +83,19 @@ Emulator::~Emulator() {
   webhooks_->stop();
 }
 
+bool isLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 Result<int> Emulator::start() {
   if (server_) {
     return makeError(ErrorCode::FailedPrecondition, "already started");
+  }
+  if (!options_.allow_remote && !isLoopbackHost(options_.host)) {
+    return makeError(ErrorCode::FailedPrecondition,
+                     "refusing to bind " + options_.host +
+                         ": not a loopback address, and the emulator accepts well-known test "
+                         "credentials; pass --allow-remote to serve the network anyway");
   }
   auto server =
       std::make_unique<HttpServer>([this](HttpRequest& request) { return handle(request); },
@@ -179,6 +193,9 @@ HttpResponse Emulator::dispatch(HttpRequest& request, JournalEntry& entry) {
   const RouteMatch match = router_.match(request);
   entry.provider = match.provider;
   entry.route = match.route_template;
+  if (match.handler != nullptr && request.malformed_query) {
+    return provider(match.provider)->errorForStatus(400, request);
+  }
   if (match.handler != nullptr) {
     // An injected fault answers instead of the provider, before anything is stored.
     if (const auto fault = faults_.take(match.provider, request.method, request.path)) {

@@ -59,16 +59,26 @@ struct EmulatorOptions {
   TimePoint start_time = TimePoint(Millis(1'767'603'600'000));  // 2026-01-05T09:00:00Z, a Monday
   size_t max_body_bytes = 1024 * 1024;
   size_t max_upload_bytes = 10 * 1024 * 1024;
+  size_t max_numbers_per_order = 5000;
   size_t journal_capacity = 10'000;
   size_t webhook_log_capacity = 10'000;
   // Where the console and POST /__hnemu/scenarios/load find scenario files; empty: nowhere.
   std::string scenarios_dir;
+  // When set, every /__hnemu/ request but the console's files and /__hnemu/health must carry
+  // "Authorization: Bearer <token>" (or X-Hnemu-Admin-Token), so a shared runner's other jobs
+  // cannot reset or reconfigure this one.
+  std::string admin_token;
+  // start() refuses an address other than loopback unless this is set: the emulator accepts
+  // well-known test credentials and must not be reachable from the network by accident.
+  bool allow_remote = false;
   bool default_accounts = true;  // a Twilio account with the documented test credentials
   std::shared_ptr<WebhookTransport> webhook_transport;  // null: real HTTP
 };
 
 // The whole emulator: one core, two transports. Tests call handle() with no socket, or start()
 // it on an ephemeral port; the `hnemu` binary does the same.
+bool isLoopbackHost(const std::string& host);
+
 class Emulator {
  public:
   explicit Emulator(EmulatorOptions options = {});
@@ -104,6 +114,8 @@ class Emulator {
   // Each provider's lifecycles, keyed by provider name, for transition coverage.
   std::vector<std::pair<std::string, StateMachine>> stateMachines() const;
   nlohmann::json calls() const;
+  // The providers' routes (not the control API's).
+  std::vector<RouteInfo> routes() const { return router_.routes(); }
   const Journal& journal() const { return journal_; }
   WebhookDispatcher& webhooks() { return *webhooks_; }
   [[nodiscard]] bool waitForWebhooks(Millis timeout) const;

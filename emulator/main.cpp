@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -32,12 +33,21 @@ Usage:
   hnemu --help | --version
 
 Options for serve:
-  --host ADDR            address to bind (default 127.0.0.1, loopback)
+  --host ADDR            address to bind (default 127.0.0.1); an address other than
+                         loopback needs --allow-remote
+  --allow-remote         serve a non-loopback address (anyone who reaches it can use the
+                         test credentials; set --admin-token too)
+  --admin-token TOKEN    the /__hnemu control API needs "Authorization: Bearer TOKEN"
+                         (default: $HNEMU_ADMIN_TOKEN, else none); open the console as
+                         /__hnemu/ui#token=TOKEN
   --port N               port to bind; 0 picks a free one (default 0)
   --seed N               seed for every id and code (default 1)
   --clock MODE           manual | auto | realtime (default manual)
   --start TIME           virtual time at start, ISO 8601 UTC (default 2026-01-05T09:00:00Z)
   --max-body BYTES       largest request body a provider accepts (default 1048576)
+  --max-numbers-per-order N
+                         most numbers a Telnyx or Bandwidth order (or check) may list
+                         (default 5000, Bandwidth's documented limit)
   --scenario FILE        load a world file (YAML): seed, clock, start, and per provider
                          accounts, number profiles and rules; flags given after it win
   --scenarios DIR        the folder the console's scenario picker lists (default: ./scenarios
@@ -98,6 +108,9 @@ int main(int argc, char** argv) {
     return fail("unknown command '" + args[0] + "'");
   }
   hnemu::EmulatorOptions options;
+  if (const char* token = std::getenv("HNEMU_ADMIN_TOKEN"); token != nullptr) {
+    options.admin_token = token;
+  }
   std::optional<hnemu::Scenario> scenario;
   std::error_code no_folder;
   if (std::filesystem::is_directory("scenarios", no_folder)) {
@@ -111,6 +124,10 @@ int main(int argc, char** argv) {
     }
     if (flag == "--no-default-account") {
       options.default_accounts = false;
+      continue;
+    }
+    if (flag == "--allow-remote") {
+      options.allow_remote = true;
       continue;
     }
     if (i + 1 >= args.size()) {
@@ -164,6 +181,16 @@ int main(int argc, char** argv) {
         return fail("--scenarios: '" + value + "' is not a folder");
       }
       options.scenarios_dir = value;
+    } else if (flag == "--admin-token") {
+      if (value.empty()) {
+        return fail("--admin-token must not be empty");
+      }
+      options.admin_token = value;
+    } else if (flag == "--max-numbers-per-order") {
+      if (!number || *number == 0) {
+        return fail("--max-numbers-per-order must be a positive number");
+      }
+      options.max_numbers_per_order = *number;
     } else if (flag == "--max-body") {
       if (!number || *number == 0) {
         return fail("--max-body must be a positive number of bytes");
@@ -194,7 +221,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "hnemu listening on " << emulator.url() << "\n"
-            << "hnemu console at " << emulator.url() << "/__hnemu/ui" << std::endl;
+            << "hnemu console at " << emulator.url() << "/__hnemu/ui"
+            << (options.admin_token.empty() ? "" : "#token=<the admin token>") << std::endl;
   int received = 0;
   sigwait(&stop_signals, &received);
   std::cout << "hnemu stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")"

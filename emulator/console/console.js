@@ -31,11 +31,24 @@ class ApiError extends Error {
   }
 }
 
+// `hnemu serve --admin-token T`: the page is opened as /__hnemu/ui#token=T. The fragment never
+// reaches a server or a log; it is kept for this tab only.
+const ADMIN_TOKEN = (() => {
+  const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromFragment) {
+    sessionStorage.setItem('hnemu-admin-token', fromFragment);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem('hnemu-admin-token');
+})();
+
 async function api(method, path, body) {
+  const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+  if (ADMIN_TOKEN) headers.Authorization = `Bearer ${ADMIN_TOKEN}`;
   const response = await fetch(API + path, {
     method,
     cache: 'no-store',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

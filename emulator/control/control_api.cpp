@@ -175,7 +175,42 @@ HttpResponse ControlApi::load(Scenario scenario) {
                          {"clock", clockJson(emulator_)}});
 }
 
+// Constant-time, so the answer's timing does not reveal how much of a guess was right.
+bool sameSecret(std::string_view given, std::string_view expected) {
+  unsigned char difference = given.size() == expected.size() ? 0 : 1;
+  for (size_t i = 0; i < given.size(); ++i) {
+    difference |= static_cast<unsigned char>(given[i] ^ expected[i % expected.size()]);
+  }
+  return difference == 0;
+}
+
+bool ControlApi::authorized(const HttpRequest& request) const {
+  const std::string& token = emulator_.options().admin_token;
+  if (token.empty() || request.path == "/__hnemu/health" || request.path == "/__hnemu/ui" ||
+      request.path.rfind("/__hnemu/ui/", 0) == 0) {
+    return true;
+  }
+  if (const auto header = request.header("X-Hnemu-Admin-Token")) {
+    return sameSecret(*header, token);
+  }
+  constexpr std::string_view kBearer = "Bearer ";
+  const auto authorization = request.header("Authorization");
+  return authorization && authorization->rfind(kBearer, 0) == 0 &&
+         sameSecret(std::string_view(*authorization).substr(kBearer.size()), token);
+}
+
 HttpResponse ControlApi::handle(HttpRequest& request) {
+  if (!authorized(request)) {
+    HttpResponse response =
+        problem(401, "the control API needs the admin token: Authorization: Bearer <token>");
+    response.headers.emplace("WWW-Authenticate", "Bearer realm=\"hnemu\"");
+    return response;
+  }
+  // The largest control body is a scenario.
+  if (request.body.size() > kMaxScenarioBytes) {
+    return problem(
+        413, "control request bodies are at most " + std::to_string(kMaxScenarioBytes) + " bytes");
+  }
   const RouteMatch match = router_.match(request);
   if (match.handler != nullptr) {
     return (*match.handler)(request);

@@ -21,6 +21,7 @@ class ControlApi {
 
  private:
   void registerRoutes();
+  bool authorized(const HttpRequest& request) const;
   Router router_;
   Emulator& emulator_;
   std::mutex scenario_mutex_;

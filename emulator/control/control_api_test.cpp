@@ -157,3 +157,52 @@ TEST_CASE("control: no scenarios folder lists nothing", "[control]") {
       control(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":"default.yaml"})").status ==
       404);
 }
+
+TEST_CASE("control: an admin token guards every control endpoint but health and the console",
+          "[control]") {
+  EmulatorOptions options;
+  options.admin_token = "s3cret-token";
+  Emulator emulator(options);
+
+  HttpResponse refused = control(emulator, "POST", "/__hnemu/reset");
+  CHECK(refused.status == 401);
+  CHECK(header(refused, "WWW-Authenticate") == "Bearer realm=\"hnemu\"");
+  CHECK(json::parse(refused.body)["error"]["status"] == 401);
+  CHECK(control(emulator, "GET", "/__hnemu/state").status == 401);
+  CHECK(control(emulator, "GET", "/__hnemu/health").status == 200);
+  CHECK(control(emulator, "GET", "/__hnemu/ui").status == 200);
+  CHECK(control(emulator, "GET", "/__hnemu/ui/console.js").status == 200);
+
+  auto withHeader = [&](const std::string& name, const std::string& value) {
+    auto request = requestFor("GET", "/__hnemu/state", "");
+    REQUIRE(request.ok());
+    request.value().headers.emplace(name, value);
+    return emulator.handle(request.value()).status;
+  };
+  CHECK(withHeader("Authorization", "Bearer s3cret-token") == 200);
+  CHECK(withHeader("X-Hnemu-Admin-Token", "s3cret-token") == 200);
+  CHECK(withHeader("Authorization", "Bearer s3cret-tokeN") == 401);
+  CHECK(withHeader("Authorization", "Bearer s3cret-token-and-more") == 401);
+  CHECK(withHeader("Authorization", "Bearer ") == 401);
+  CHECK(withHeader("Authorization", "Basic czNjcmV0LXRva2Vu") == 401);
+
+  // The providers' own APIs keep their own credentials, token or not.
+  CHECK(createTwilioOrder(emulator, "+14153608311").status == 201);
+}
+
+TEST_CASE("server: a non-loopback address needs allow_remote", "[control]") {
+  EmulatorOptions options;
+  options.host = "0.0.0.0";
+  Emulator refused(options);
+  const auto port = refused.start();
+  REQUIRE_FALSE(port.ok());
+  CHECK(port.error().message.find("--allow-remote") != std::string::npos);
+
+  CHECK(isLoopbackHost("127.0.0.1"));
+  CHECK(isLoopbackHost("127.3.2.1"));
+  CHECK(isLoopbackHost("::1"));
+  CHECK(isLoopbackHost("localhost"));
+  CHECK_FALSE(isLoopbackHost("0.0.0.0"));
+  CHECK_FALSE(isLoopbackHost("::"));
+  CHECK_FALSE(isLoopbackHost("10.0.0.5"));
+}

@@ -63,14 +63,24 @@ std::string basicAuthorization(std::string_view user, std::string_view password)
   return "Basic " + crypto::base64Encode(std::string(user) + ":" + std::string(password));
 }
 
+Result<QueryParams> parseTargetQuery(std::string_view target) {
+  const size_t question = target.find('?');
+  if (question == std::string_view::npos) {
+    return QueryParams{};
+  }
+  return wire::parseForm(target.substr(question + 1));
+}
+
 Result<HttpRequest> requestFor(std::string method, std::string_view target, std::string body) {
   HttpRequest request;
   request.method = std::move(method);
   request.raw_target = std::string(target);
-  const size_t question = target.find('?');
-  request.path = std::string(target.substr(0, question));
-  if (question != std::string_view::npos) {
-    HNEMU_ASSIGN_OR_RETURN(request.query, wire::parseForm(target.substr(question + 1)));
+  request.path = std::string(target.substr(0, target.find('?')));
+  auto query = parseTargetQuery(target);
+  if (query.ok()) {
+    request.query = std::move(query).value();
+  } else {
+    request.malformed_query = true;
   }
   request.body = std::move(body);
   return request;

@@ -21,11 +21,17 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 // The transport-neutral request every route sees: the server converts httplib's request into this,
 // so routes, tests and fuzz targets never need a socket.
+// The decoded pairs of a target's query ("" when it has none); an error when malformed.
+Result<QueryParams> parseTargetQuery(std::string_view target);
+
 struct HttpRequest {
   std::string method;
   std::string path;        // decoded path, no query
   std::string raw_target;  // path and query exactly as sent
   QueryParams query;       // decoded, in order, repeated keys kept
+  // The query had a %-escape that is not %XX or that decodes to invalid UTF-8: the provider
+  // answers 400 rather than guess what was meant.
+  bool malformed_query = false;
   Headers headers;
   std::string body;
   std::string scheme = "http";

@@ -132,4 +132,13 @@ const Handler* Router::fallbackFor(std::string_view path, std::string* provider)
   return &best->handler;
 }
 
+std::vector<RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const Route& route : routes_) {
+    out.push_back({route.method, route.path.text(), route.provider});
+  }
+  return out;
+}
+
 }  // namespace hnemu

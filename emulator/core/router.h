@@ -44,6 +44,12 @@ struct RouteMatch {
   std::string route_template;
 };
 
+struct RouteInfo {
+  std::string method;
+  std::string path_template;
+  std::string provider;
+};
+
 class Router {
  public:
   void add(std::string method, std::string_view path_template, std::string provider,
@@ -53,6 +59,8 @@ class Router {
 
   RouteMatch match(HttpRequest& request) const;
   const Handler* fallbackFor(std::string_view path, std::string* provider) const;
+  // Every route, in the order added: for tests that walk each endpoint.
+  std::vector<RouteInfo> routes() const;
 
  private:
   struct Route {

@@ -18,6 +18,9 @@ struct ProviderContext {
   WebhookDispatcher& webhooks;
   size_t max_body_bytes = 1024 * 1024;
   size_t max_upload_bytes = 10 * 1024 * 1024;  // document uploads (LOA, bills)
+  // Bandwidth documents 5000 TNs per checker or order; Telnyx documents no limit, so it shares
+  // Bandwidth's (README, "Limits").
+  size_t max_numbers_per_order = 5000;
 };
 
 // What every provider plugs into the core. Routes run with the emulator's state lock held;

@@ -582,6 +582,12 @@ class ScenarioReader {
 }  // namespace
 
 Result<Scenario> parseScenario(std::string_view text, const std::string& source) {
+  if (text.size() > kMaxScenarioBytes) {
+    return makeError(ErrorCode::InvalidArgument, source + ": " + std::to_string(text.size()) +
+                                                     " bytes; a scenario is at most " +
+                                                     std::to_string(kMaxScenarioBytes) +
+                                                     " bytes (1 MiB)");
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -664,10 +670,6 @@ Result<Scenario> loadScenarioFile(const std::string& path) {
   }
   std::stringstream text;
   text << file.rdbuf();
-  constexpr size_t kMaxScenarioBytes = 1024 * 1024;
-  if (text.str().size() > kMaxScenarioBytes) {
-    return makeError(ErrorCode::InvalidArgument, path + ": larger than 1 MiB");
-  }
   return parseScenario(text.str(), path);
 }
 

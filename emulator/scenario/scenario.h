@@ -103,6 +103,8 @@ inline constexpr std::string_view kProviders[] = {"twilio", "telnyx", "bandwidth
 
 // Every error names the file, line and column and what was expected; unknown keys, unknown
 // statuses and numbers the scenario does not declare are errors.
+// Scenarios describe a world, not bulk data: a larger one is refused before yaml-cpp sees it.
+inline constexpr size_t kMaxScenarioBytes = 1024 * 1024;
 Result<Scenario> parseScenario(std::string_view text, const std::string& source);
 Result<Scenario> loadScenarioFile(const std::string& path);
 // The scenario files (*.yaml, *.yml) under a folder, as sorted paths relative to it; none if the

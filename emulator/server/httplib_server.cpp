@@ -18,21 +18,6 @@ constexpr const char* kOriginalContentType = "X-Hnemu-Original-Content-Type";
 // handler for every status >= 400, including the ones we chose ourselves (an empty 401).
 thread_local bool answered_by_handler = false;
 
-QueryParams parseQuery(const std::string& target) {
-  QueryParams out;
-  const size_t question = target.find('?');
-  if (question == std::string::npos) {
-    return out;
-  }
-  auto pairs = wire::parseForm(std::string_view(target).substr(question + 1));
-  if (pairs.ok()) {
-    for (auto& pair : pairs.value()) {
-      out.push_back(std::move(pair));
-    }
-  }
-  return out;
-}
-
 void writeResponse(const HttpResponse& from, httplib::Response& to) {
   to.status = from.status;
   std::string content_type = "text/plain";
@@ -118,7 +103,12 @@ HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, size_
     request.method = in.method;
     request.path = in.path;
     request.raw_target = in.target;
-    request.query = parseQuery(in.target);
+    auto query = parseTargetQuery(in.target);
+    if (query.ok()) {
+      request.query = std::move(query).value();
+    } else {
+      request.malformed_query = true;
+    }
     const auto original_type = in.headers.find(kOriginalContentType);
     for (const auto& [name, value] : in.headers) {
       if (iequals(name, kOriginalContentType)) {

@@ -27,8 +27,6 @@ constexpr EnumNames<ImportOutcome, 4> kOutcomes = {{
     {ImportOutcome::Exception, "exception"},
 }};
 
-constexpr size_t kMaxCheckerTns = 5000;
-
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -11,6 +11,10 @@
 namespace hnemu::bandwidth {
 namespace {
 
+std::string tooManyTns(size_t limit) {
+  return "At most " + std::to_string(limit) + " telephone numbers can be sent at once.";
+}
+
 using nlohmann::json;
 
 // The media types Bandwidth accepts for LOA files, and the extension it names them with.
@@ -103,6 +107,14 @@ HttpResponse BandwidthProvider::errorForStatus(int status, const HttpRequest& re
   }
   if (status == 401) {
     return HttpResponse::empty(401);
+  }
+  if (status == 400) {
+    HttpResponse response = wire::errorResponse(
+        "ErrorResponse",
+        makeError(ErrorCode::InvalidArgument,
+                  "The query string has an escape that is not %XX or is not UTF-8.", "1003"));
+    response.status = 400;
+    return response;
   }
   HttpResponse response = wire::errorResponse(
       "ErrorResponse",
@@ -269,42 +281,45 @@ void BandwidthProvider::registerRoutes(Router& router) {
           },
           PathTemplate::Options{true});
     };
-    route(
-        "POST", "/importTnChecker", "ImportTnCheckerResponse",
-        [this](const Account& a, const std::string&, HttpRequest& r) {
-          const std::string root = "ImportTnCheckerResponse";
-          auto tns = wire::decodeCheckerTns(r.body);
-          if (!tns.ok()) {
-            return wire::errorResponse(root, tns.error());
-          }
-          std::vector<TnError> invalid;
-          if (tns.value().empty()) {
-            invalid.push_back({7202, "At least one telephone number is required.", {}});
-          } else if (tns.value().size() > 5000) {
-            invalid.push_back({7203, "At most 5000 telephone numbers can be checked at once.", {}});
-          }
-          std::set<std::string> seen;
-          for (const std::string& tn : tns.value()) {
-            const std::string normalized = normalizeTn(tn);
-            if (normalized.empty()) {
-              invalid.push_back({7201, tn + " is not a valid NANPA telephone number.", {}});
-            } else if (!seen.insert(normalized).second) {
-              invalid.push_back({7201, tn + " is listed more than once.", {}});
+    route("POST", "/importTnChecker", "ImportTnCheckerResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            const std::string root = "ImportTnCheckerResponse";
+            auto tns = wire::decodeCheckerTns(r.body);
+            if (!tns.ok()) {
+              return wire::errorResponse(root, tns.error());
             }
-          }
-          if (!invalid.empty()) {
-            return wire::validationErrors(root, invalid, false);
-          }
-          auto result = model_.check(a, tns.value());
-          return result.ok() ? wire::xmlResponse(200, wire::encodeChecker(result.value()))
-                             : wire::errorResponse(root, result.error());
-        });
+            std::vector<TnError> invalid;
+            if (tns.value().empty()) {
+              invalid.push_back({7202, "At least one telephone number is required.", {}});
+            } else if (tns.value().size() > context_.max_numbers_per_order) {
+              invalid.push_back({7203, tooManyTns(context_.max_numbers_per_order), {}});
+            }
+            std::set<std::string> seen;
+            for (const std::string& tn : tns.value()) {
+              const std::string normalized = normalizeTn(tn);
+              if (normalized.empty()) {
+                invalid.push_back({7201, tn + " is not a valid NANPA telephone number.", {}});
+              } else if (!seen.insert(normalized).second) {
+                invalid.push_back({7201, tn + " is listed more than once.", {}});
+              }
+            }
+            if (!invalid.empty()) {
+              return wire::validationErrors(root, invalid, false);
+            }
+            auto result = model_.check(a, tns.value());
+            return result.ok() ? wire::xmlResponse(200, wire::encodeChecker(result.value()))
+                               : wire::errorResponse(root, result.error());
+          });
     route("POST", "/importTnOrders", "ImportTnOrderResponse",
           [this](const Account& a, const std::string& user, HttpRequest& r) {
             const std::string root = "ImportTnOrderResponse";
             auto input = wire::decodeImportOrder(r.body);
             if (!input.ok()) {
               return wire::errorResponse(root, input.error());
+            }
+            if (input.value().tns.size() > context_.max_numbers_per_order) {
+              return wire::validationErrors(
+                  root, {{7203, tooManyTns(context_.max_numbers_per_order), {}}}, true);
             }
             std::vector<TnError> invalid;
             auto order = model_.createImportOrder(a, user, input.value(), invalid);
@@ -417,6 +432,10 @@ void BandwidthProvider::registerRoutes(Router& router) {
             auto input = wire::decodeRemoveOrder(r.body);
             if (!input.ok()) {
               return wire::errorResponse(root, input.error());
+            }
+            if (input.value().second.size() > context_.max_numbers_per_order) {
+              return wire::validationErrors(
+                  root, {{7203, tooManyTns(context_.max_numbers_per_order), {}}}, true);
             }
             std::vector<TnError> invalid;
             auto order = model_.createRemoveOrder(a, user, input.value().first,

@@ -64,6 +64,12 @@ HttpResponse TelnyxProvider::errorForStatus(int status, const HttpRequest& reque
       return wire::errorResponse(
           makeError(ErrorCode::ResourceExhausted,
                     "You have exceeded the maximum number of allowed requests.", "10011"));
+    case 400: {
+      HttpResponse response = wire::errorResponse(
+          errors::badRequest("The query string has an escape that is not %XX or is not UTF-8."));
+      response.status = 400;
+      return response;
+    }
     case 408:
       return wire::errorResponse(makeError(ErrorCode::Internal, "The request timed out.", "10008"));
     case 401:
@@ -150,6 +156,13 @@ HttpResponse TelnyxProvider::createOrder(const Account& account, HttpRequest& re
   auto numbers = wire::stringArray(body.value(), "phone_numbers", false);
   if (!numbers.ok()) {
     return wire::errorResponse(numbers.error());
+  }
+  if (numbers.value().size() > context_.max_numbers_per_order) {
+    return wire::errorResponse(
+        errors::badRequest("At most " + std::to_string(context_.max_numbers_per_order) +
+                               " phone numbers can be hosted in one order; this one lists " +
+                               std::to_string(numbers.value().size()) + ".",
+                           "/phone_numbers"));
   }
   auto profile_id = wire::optionalString(body.value(), "messaging_profile_id");
   if (!profile_id.ok()) {

@@ -54,6 +54,9 @@ void TwilioProvider::reset() { model_.reset(); }
 
 HttpResponse TwilioProvider::errorForStatus(int status, const HttpRequest& request) const {
   switch (status) {
+    case 400:
+      return wire::errorResponse(
+          errors::invalidParameter("query", "has an escape that is not %XX or is not UTF-8"));
     case 401:
       return wire::errorResponse(errors::authenticate());
     case 404:
