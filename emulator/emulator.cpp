@@ -36,6 +36,7 @@ Emulator::Emulator(EmulatorOptions options)
   }
   webhooks_ = std::make_unique<WebhookDispatcher>(clock_, transport, options_.webhook_log_capacity);
   webhooks_->setIdleListener([this] { wakeDriver(); });
+  webhooks_->capTimeouts(options_.webhook_timeout_cap);
   ProviderContext context{clock_,
                           ids_,
                           *webhooks_,

@@ -62,6 +62,9 @@ struct EmulatorOptions {
   size_t max_numbers_per_order = 5000;
   size_t journal_capacity = 10'000;
   size_t webhook_log_capacity = 10'000;
+  // Caps the providers' webhook connect and read timeouts (wall time); zero keeps theirs
+  // (Twilio 5 s + 15 s, Telnyx 2 s + 2 s, Bandwidth 5 s + 10 s).
+  Millis webhook_timeout_cap{0};
   // Where the console and POST /__hnemu/scenarios/load find scenario files; empty: nowhere.
   std::string scenarios_dir;
   // When set, every /__hnemu/ request but the console's files and /__hnemu/health must carry

@@ -45,6 +45,9 @@ Options for serve:
   --clock MODE           manual | auto | realtime (default manual)
   --start TIME           virtual time at start, ISO 8601 UTC (default 2026-01-05T09:00:00Z)
   --max-body BYTES       largest request body a provider accepts (default 1048576)
+  --webhook-timeout DURATION
+                         cap every provider's webhook connect and read timeout (wall time,
+                         e.g. 500ms; default: each provider's own, up to Twilio's 15s)
   --max-numbers-per-order N
                          most numbers a Telnyx or Bandwidth order (or check) may list
                          (default 5000, Bandwidth's documented limit)
@@ -186,6 +189,12 @@ int main(int argc, char** argv) {
         return fail("--admin-token must not be empty");
       }
       options.admin_token = value;
+    } else if (flag == "--webhook-timeout") {
+      auto cap = hnemu::parseDuration(value);
+      if (!cap.ok() || cap.value().count() <= 0) {
+        return fail("--webhook-timeout must be a positive duration such as 500ms or 2s");
+      }
+      options.webhook_timeout_cap = cap.value();
     } else if (flag == "--max-numbers-per-order") {
       if (!number || *number == 0) {
         return fail("--max-numbers-per-order must be a positive number");

@@ -41,6 +41,13 @@ std::string corrupt(std::string value) {
   return value;
 }
 
+// scheme://host[:port] of a URL: deliveries to one origin are serialised.
+std::string originOf(const std::string& url) {
+  const size_t scheme_end = url.find("://");
+  const size_t path_start = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  return url.substr(0, path_start);
+}
+
 }  // namespace
 
 std::string_view deliveryStateName(DeliveryState state) {
@@ -58,11 +65,13 @@ std::string_view deliveryStateName(DeliveryState state) {
 }
 
 WebhookDispatcher::WebhookDispatcher(Clock& clock, std::shared_ptr<WebhookTransport> transport,
-                                     size_t log_capacity)
+                                     size_t log_capacity, size_t workers)
     : clock_(clock),
       transport_(std::move(transport)),
       log_capacity_(std::max<size_t>(1, log_capacity)) {
-  worker_ = std::thread([this] { run(); });
+  for (size_t i = 0; i < std::max<size_t>(1, workers); ++i) {
+    workers_.emplace_back([this] { run(); });
+  }
 }
 
 WebhookDispatcher::~WebhookDispatcher() { stop(); }
@@ -76,8 +85,10 @@ void WebhookDispatcher::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (worker_.joinable()) {
-    worker_.join();
+  for (std::thread& worker : workers_) {
+    if (worker.joinable()) {
+      worker.join();
+    }
   }
   idle_cv_.notify_all();
 }
@@ -127,21 +138,35 @@ Delivery* WebhookDispatcher::findLocked(uint64_t id) {
   return it != log_.end() && it->id == id ? &*it : nullptr;
 }
 
+std::optional<WebhookDispatcher::Job> WebhookDispatcher::takeRunnableLocked() {
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    std::string origin = originOf(it->url);
+    if (busy_origins_.count(origin) == 0) {
+      const Job job = *it;
+      queue_.erase(it);
+      busy_origins_.insert(std::move(origin));
+      ++busy_;
+      return job;
+    }
+  }
+  return std::nullopt;
+}
+
 void WebhookDispatcher::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    std::optional<Job> job;
+    wake_.wait(lock, [&] { return stopping_ || (job = takeRunnableLocked()).has_value(); });
     if (stopping_) {
       return;
     }
-    const Job job = queue_.front();
-    queue_.pop_front();
-    busy_ = true;
     lock.unlock();
-    deliver(job);
+    deliver(*job);
     lock.lock();
-    busy_ = false;
-    if (queue_.empty()) {
+    --busy_;
+    busy_origins_.erase(originOf(job->url));
+    wake_.notify_all();  // the next job for this origin may run now
+    if (idleLocked()) {
       const auto listener = idle_listener_;
       lock.unlock();
       idle_cv_.notify_all();
@@ -187,8 +212,16 @@ void WebhookDispatcher::deliver(const Job& job) {
       request.headers.emplace(name, tamper && isProofHeader(name) ? corrupt(value) : value);
     }
   }
-  const TransportResult result =
-      transport_->send(request, hook.policy.connect_timeout, hook.policy.read_timeout);
+  Millis connect_timeout = hook.policy.connect_timeout;
+  Millis read_timeout = hook.policy.read_timeout;
+  {
+    std::lock_guard lock(mutex_);
+    if (timeout_cap_.count() > 0) {
+      connect_timeout = std::min(connect_timeout, timeout_cap_);
+      read_timeout = std::min(read_timeout, timeout_cap_);
+    }
+  }
+  const TransportResult result = transport_->send(request, connect_timeout, read_timeout);
 
   DeliveryAttempt attempt;
   attempt.number = attempt_number;
@@ -262,13 +295,12 @@ std::vector<Delivery> WebhookDispatcher::log() const {
 
 bool WebhookDispatcher::idle() const {
   std::lock_guard lock(mutex_);
-  return queue_.empty() && !busy_;
+  return idleLocked();
 }
 
 bool WebhookDispatcher::waitIdle(Millis timeout) const {
   std::unique_lock lock(mutex_);
-  return idle_cv_.wait_for(lock, timeout,
-                           [this] { return stopping_ || (queue_.empty() && !busy_); });
+  return idle_cv_.wait_for(lock, timeout, [this] { return stopping_ || idleLocked(); });
 }
 
 void WebhookDispatcher::setIdleListener(std::function<void()> listener) {
@@ -279,6 +311,11 @@ void WebhookDispatcher::setIdleListener(std::function<void()> listener) {
 void WebhookDispatcher::tamperSignatures(int count) {
   std::lock_guard lock(mutex_);
   tamper_remaining_ = count;
+}
+
+void WebhookDispatcher::capTimeouts(Millis cap) {
+  std::lock_guard lock(mutex_);
+  timeout_cap_ = cap;
 }
 
 void WebhookDispatcher::clear() {

@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,11 +106,16 @@ struct Delivery {
   std::vector<DeliveryAttempt> attempts;
 };
 
-// Queues webhooks and delivers them, in order, on its own thread, so that no API request ever
-// waits for a receiver. Retries wait on the virtual clock, not the wall clock.
+// Queues webhooks and delivers them on a few threads of its own, so that no API request ever waits
+// for a receiver. Deliveries to one origin (scheme://host:port) go one at a time, in order, so a
+// receiver sees its events in the order they happened; a slow or dead receiver holds up only its
+// own origin. Retries wait on the virtual clock, not the wall clock.
 class WebhookDispatcher {
  public:
-  WebhookDispatcher(Clock& clock, std::shared_ptr<WebhookTransport> transport, size_t log_capacity);
+  static constexpr size_t kDefaultWorkers = 4;
+
+  WebhookDispatcher(Clock& clock, std::shared_ptr<WebhookTransport> transport, size_t log_capacity,
+                    size_t workers = kDefaultWorkers);
   ~WebhookDispatcher();
   WebhookDispatcher(const WebhookDispatcher&) = delete;
   WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
@@ -122,6 +129,9 @@ class WebhookDispatcher {
   // The next `count` signed deliveries go out first with a corrupted signature (or
   // Authorization) header, so a test sees whether the receiver checks it; retries are genuine.
   void tamperSignatures(int count);
+  // Caps every provider's connect and read timeouts (wall time), so that a test of a receiver
+  // slower than, say, Twilio's 15 s read timeout does not take 15 s. Zero: the providers' own.
+  void capTimeouts(Millis cap);
   void clear();
   void stop();
 
@@ -139,6 +149,9 @@ class WebhookDispatcher {
   void run();
   void deliver(const Job& job);
   Delivery* findLocked(uint64_t id);
+  // The first queued job whose origin has no delivery in flight; marks the origin busy.
+  std::optional<Job> takeRunnableLocked();
+  bool idleLocked() const { return queue_.empty() && busy_ == 0; }
 
   Clock& clock_;
   std::shared_ptr<WebhookTransport> transport_;
@@ -152,11 +165,13 @@ class WebhookDispatcher {
   std::map<uint64_t, std::shared_ptr<Pending>> pending_;
   uint64_t next_id_ = 1;
   int tamper_remaining_ = 0;
-  bool busy_ = false;
+  Millis timeout_cap_{0};
+  size_t busy_ = 0;                     // deliveries in flight
+  std::set<std::string> busy_origins_;  // their origins
   bool stopping_ = false;
   uint64_t generation_ = 0;  // bumped by clear(): retries from before a reset are dropped
   std::function<void()> idle_listener_;
-  std::thread worker_;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace hnemu

@@ -1,0 +1,261 @@
+// Faults at the edges, over real sockets: webhook receivers that are down, slow past the
+// provider's timeout, answer 500 or close the connection; clients that hang up mid-request.
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/wire/form.h"
+#include "emulator.h"
+
+using namespace hnemu;
+using nlohmann::json;
+using WallClock = std::chrono::steady_clock;
+
+namespace {
+
+// A listening socket on an ephemeral loopback port; closed when the object goes.
+struct Listener {
+  int fd = -1;
+  int port = 0;
+  Listener() {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(fd, 16) == 0);
+    socklen_t length = sizeof address;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    port = ntohs(address.sin_port);
+  }
+  ~Listener() { ::close(fd); }
+};
+
+// Accepts connections, reads what arrives, and closes without answering.
+class HangUpReceiver {
+ public:
+  HangUpReceiver()
+      : thread_([this] {
+          for (;;) {
+            const int client = ::accept(listener_.fd, nullptr, nullptr);
+            if (client < 0 || stopping_) {
+              if (client >= 0) {
+                ::close(client);
+              }
+              return;
+            }
+            char buffer[4096];
+            (void)::recv(client, buffer, sizeof buffer, 0);
+            ++connections_;
+            ::close(client);
+          }
+        }) {}
+  ~HangUpReceiver() {
+    stopping_ = true;
+    ::shutdown(listener_.fd, SHUT_RDWR);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(listener_.port) + "/x"; }
+  int connections() const { return connections_; }
+
+ private:
+  Listener listener_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> connections_{0};
+  std::thread thread_;
+};
+
+// An httplib receiver on its own port: /slow sleeps, /fail answers 500, /ok answers 204.
+class Receiver {
+ public:
+  explicit Receiver(std::chrono::milliseconds slow_for) {
+    server_.Post("/slow", [slow_for](const httplib::Request&, httplib::Response& response) {
+      std::this_thread::sleep_for(slow_for);  // the receiver is slow, not the emulator
+      response.status = 204;
+    });
+    server_.Post("/fail", [](const httplib::Request&, httplib::Response& response) {
+      response.status = 500;
+    });
+    server_.Post("/ok", [this](const httplib::Request&, httplib::Response& response) {
+      ++ok_count_;
+      response.status = 204;
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    // Bound and listening already: connections queue until the thread accepts them.
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~Receiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  int okCount() const { return ok_count_; }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::atomic<int> ok_count_{0};
+};
+
+HttpResponse createTwilioOrder(Emulator& emulator, const std::string& number,
+                               const std::string& callback) {
+  auto request =
+      requestFor("POST", "/v2/HostedNumber/Orders",
+                 "PhoneNumber=" + wire::percentEncode(number) +
+                     "&ContactPhoneNumber=%2B12344444444&AddressSid="
+                     "AD11111111111111111111111111111111&Email=a%40example.com&StatusCallbackUrl=" +
+                     wire::percentEncode(callback));
+  REQUIRE(request.ok());
+  request.value().host = "127.0.0.1:1";
+  request.value().headers.emplace("Content-Type", "application/x-www-form-urlencoded");
+  request.value().headers.emplace(
+      "Authorization", basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken));
+  return emulator.handle(request.value());
+}
+
+std::map<std::string, std::vector<Delivery>> deliveriesByUrl(Emulator& emulator) {
+  std::map<std::string, std::vector<Delivery>> out;
+  for (Delivery& delivery : emulator.webhooks().log()) {
+    out[delivery.url].push_back(std::move(delivery));
+  }
+  return out;
+}
+
+// Writes raw bytes to the emulator's port and closes, as a client that gives up would.
+void sendAndHangUp(int port, const std::string& bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(bytes.size()));
+  ::close(fd);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "webhook receivers that are down, slow, failing or hanging up get Twilio's retry "
+    "policy and never hold up the API or other receivers",
+    "[faults][http]") {
+  EmulatorOptions options;
+  options.webhook_timeout_cap = Millis(300);  // instead of Twilio's 15 s read timeout
+  Emulator emulator(options);
+  const auto port = emulator.start();
+  REQUIRE(port.ok());
+
+  Receiver slow_receiver(std::chrono::milliseconds(1500));
+  Receiver other_receiver(std::chrono::milliseconds(0));
+  HangUpReceiver hang_up;
+  std::string down_url;
+  {
+    Listener closed;  // a port that was free a moment ago and has nothing listening now
+    down_url = "http://127.0.0.1:" + std::to_string(closed.port) + "/down";
+  }
+  const std::map<std::string, std::string> callbacks = {
+      {"+14153608311", slow_receiver.url("/slow")},
+      {"+14153608312", other_receiver.url("/fail")},
+      {"+14153608313", hang_up.url()},
+      {"+14153608314", down_url},
+      {"+14153608315", other_receiver.url("/ok")}};
+  for (const auto& [number, url] : callbacks) {
+    REQUIRE(createTwilioOrder(emulator, number, url).status == 201);
+  }
+
+  const auto started = WallClock::now();
+  emulator.advance(std::chrono::hours(24));
+  // The API answers at once while the slow receiver holds its deliveries.
+  httplib::Client client("127.0.0.1", port.value());
+  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
+                        std::string(kDefaultTwilioAuthToken).c_str());
+  const auto listed = client.Get("/v2/HostedNumber/Orders");
+  REQUIRE(listed);
+  CHECK(listed->status == 200);
+  CHECK(WallClock::now() - started < std::chrono::milliseconds(250));
+  CHECK_FALSE(emulator.webhooks().idle());
+  // The healthy receiver is not queued behind the slow one.
+  while (other_receiver.okCount() == 0 && WallClock::now() - started < std::chrono::seconds(5)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(other_receiver.okCount() > 0);
+  CHECK(WallClock::now() - started < std::chrono::milliseconds(250));
+
+  REQUIRE(emulator.waitForWebhooks(Millis(20000)));
+  const auto by_url = deliveriesByUrl(emulator);
+  for (const auto& [number, url] : callbacks) {
+    INFO(number << " -> " << url);
+    REQUIRE(by_url.count(url) == 1);
+    for (const Delivery& delivery : by_url.at(url)) {
+      if (url == other_receiver.url("/ok")) {
+        CHECK(delivery.state == DeliveryState::Delivered);
+        CHECK(delivery.attempts.size() == 1);
+      } else if (url == other_receiver.url("/fail")) {
+        // Twilio retries connection failures only: a 500 is final.
+        CHECK(delivery.state == DeliveryState::Failed);
+        REQUIRE(delivery.attempts.size() == 1);
+        CHECK(delivery.attempts[0].status == 500);
+      } else {
+        // Down, hung up, or slower than the timeout: no status arrived, so one retry.
+        CHECK(delivery.state == DeliveryState::Failed);
+        REQUIRE(delivery.attempts.size() == 2);
+        for (const DeliveryAttempt& attempt : delivery.attempts) {
+          CHECK_FALSE(attempt.connected);
+          CHECK_FALSE(attempt.error.empty());
+        }
+      }
+    }
+  }
+  CHECK(hang_up.connections() >= 2);
+}
+
+TEST_CASE("a client that hangs up mid-request leaves no half-made resource", "[faults][http]") {
+  Emulator emulator;
+  const auto port = emulator.start();
+  REQUIRE(port.ok());
+  const std::string body =
+      "PhoneNumber=%2B14153608311&ContactPhoneNumber=%2B12344444444&AddressSid="
+      "AD11111111111111111111111111111111&Email=a%40example.com";
+  const std::string head =
+      "POST /v2/HostedNumber/Orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/x-www-form-urlencoded\r\nAuthorization: " +
+      basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken) +
+      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+
+  // Gone during the headers, and gone halfway through the body: nothing is stored.
+  sendAndHangUp(port.value(), head.substr(0, head.size() / 2));
+  sendAndHangUp(port.value(), head + body.substr(0, body.size() / 2));
+  // A request that arrived whole is answered whole, even if nobody reads the answer.
+  sendAndHangUp(port.value(), head + body);
+
+  httplib::Client client("127.0.0.1", port.value());
+  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
+                        std::string(kDefaultTwilioAuthToken).c_str());
+  json items;
+  const auto deadline = WallClock::now() + std::chrono::seconds(5);
+  do {
+    const auto listed = client.Get("/v2/HostedNumber/Orders");
+    REQUIRE(listed);
+    items = json::parse(listed->body)["items"];
+  } while (items.empty() && WallClock::now() < deadline);
+  REQUIRE(items.size() == 1);
+  const auto fetched = client.Get("/v2/HostedNumber/Orders/" + items[0]["sid"].get<std::string>());
+  REQUIRE(fetched);
+  CHECK(fetched->status == 200);
+  CHECK(json::parse(fetched->body)["phone_number"] == "+14153608311");
+  // The emulator still serves new connections normally.
+  CHECK(client.Get("/__hnemu/health")->status == 200);
+}
