@@ -4,6 +4,7 @@
 
 #include "control/control_api.h"
 #include "control/world.h"
+#include "core/crypto.h"
 #include "providers/bandwidth/routes.h"
 #include "providers/telnyx/routes.h"
 #include "providers/twilio/routes.h"
@@ -153,6 +154,12 @@ const Provider* Emulator::provider(std::string_view name) const {
   return nullptr;
 }
 
+namespace {
+bool isRead(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+}  // namespace
+
 HttpResponse Emulator::handle(HttpRequest& request) {
   {
     std::lock_guard lock(driver_mutex_);
@@ -160,7 +167,24 @@ HttpResponse Emulator::handle(HttpRequest& request) {
   }
   const auto started = std::chrono::steady_clock::now();
   JournalEntry entry;
+  InputLog* const input_log = input_log_.load();
+  std::unique_lock applying(apply_mutex_, std::defer_lock);
+  if (input_log != nullptr && !isRead(request.method)) {
+    applying.lock();
+  }
+  const TimePoint applied_at = clock_.now();
   HttpResponse response = dispatch(request, entry);
+  uint64_t ticket = 0;
+  // A read changes nothing, unless an injected fault answered it (faults count down).
+  if (input_log != nullptr && (applying.owns_lock() || entry.fault_id != 0)) {
+    std::lock_guard lock(state_mutex_);
+    ticket = input_log->append(RecordedInput{RecordedInput::Kind::Request, applied_at,
+                                             request.method, request.raw_target, request.path,
+                                             request.headers, request.body});
+  }
+  if (applying.owns_lock()) {
+    applying.unlock();
+  }
   const bool is_control = request.path.compare(0, kControlPrefix.size(), kControlPrefix) == 0;
   if (!is_control) {
     entry.time = clock_.now();
@@ -183,6 +207,9 @@ HttpResponse Emulator::handle(HttpRequest& request) {
     last_activity_ = std::chrono::steady_clock::now();
   }
   driver_cv_.notify_all();
+  if (ticket != 0) {
+    input_log->waitSaved(ticket);  // acknowledged means saved
+  }
   return response;
 }
 
@@ -339,6 +366,10 @@ void Emulator::loadWorld(const WorldFile& world) {
 
 nlohmann::json Emulator::state() const {
   std::lock_guard lock(state_mutex_);
+  return stateLocked();
+}
+
+nlohmann::json Emulator::stateLocked() const {
   nlohmann::json out;
   out["clock"] = {{"now", formatIso8601Millis(clock_.now())},
                   {"mode", clockModeName(clock_.mode())}};
@@ -388,6 +419,10 @@ void Emulator::wakeDriver() {
 void Emulator::driveClock() {
   std::unique_lock lock(driver_mutex_);
   while (!driver_stopping_) {
+    if (replaying_) {
+      driver_cv_.wait_for(lock, Millis(100));
+      continue;
+    }
     const ClockMode mode = clock_.mode();
     const auto next_due = clock_.nextDue();
     if (mode == ClockMode::Auto && next_due && in_flight_ == 0 && webhooks_->idle()) {
@@ -398,8 +433,14 @@ void Emulator::driveClock() {
       }
       lock.unlock();
       {
+        std::lock_guard applying(apply_mutex_);
         std::lock_guard state(state_mutex_);
+        const TimePoint at = clock_.now();
         clock_.fireNext();
+        if (InputLog* input_log = input_log_.load()) {
+          input_log->append(
+              RecordedInput{RecordedInput::Kind::FireNextTimer, at, {}, {}, {}, {}, {}});
+        }
       }
       lock.lock();
       last_activity_ = std::chrono::steady_clock::now();  // the client gets a turn after each step
@@ -410,8 +451,14 @@ void Emulator::driveClock() {
       if (wait <= Millis(0)) {
         lock.unlock();
         {
+          std::lock_guard applying(apply_mutex_);
           std::lock_guard state(state_mutex_);
+          const TimePoint at = clock_.now();
           clock_.advance(Millis(0));
+          if (InputLog* input_log = input_log_.load()) {
+            input_log->append(
+                RecordedInput{RecordedInput::Kind::AdvanceTo, at, {}, {}, {}, {}, {}});
+          }
         }
         lock.lock();
         continue;
@@ -422,6 +469,92 @@ void Emulator::driveClock() {
     // Bounded wait: a timer scheduled from another thread is noticed even without a wake-up.
     driver_cv_.wait_for(lock, Millis(100));
   }
+}
+
+void Emulator::setInputLog(InputLog* log) { input_log_ = log; }
+
+void Emulator::replay(const RecordedInput& input) {
+  if (!replaying_.exchange(true)) {
+    webhooks_->setMuted(true);
+  }
+  // The clock moves only as the inputs say, whatever mode an input put it in.
+  if (clock_.mode() != ClockMode::Manual) {
+    clock_.setMode(ClockMode::Manual);
+  }
+  std::lock_guard applying(apply_mutex_);
+  switch (input.kind) {
+    case RecordedInput::Kind::FireNextTimer: {
+      std::lock_guard state(state_mutex_);
+      clock_.fireNext();
+      return;
+    }
+    case RecordedInput::Kind::AdvanceTo: {
+      std::lock_guard state(state_mutex_);
+      if (input.at > clock_.now()) {
+        (void)clock_.advanceTo(input.at);  // checked: never back
+      }
+      return;
+    }
+    case RecordedInput::Kind::Request:
+      break;
+  }
+  {
+    std::lock_guard state(state_mutex_);
+    if (input.at > clock_.now()) {
+      (void)clock_.advanceTo(input.at);  // checked: never back
+    }
+  }
+  auto request = requestFor(input.method, input.target, input.body);
+  if (!request.ok()) {
+    return;  // requestFor always succeeds; a malformed query is a flag on the request
+  }
+  request.value().path = input.path;
+  request.value().headers = input.headers;
+  if (const auto host = request.value().header("Host")) {
+    request.value().host = *host;
+  }
+  JournalEntry unused;
+  dispatch(request.value(), unused);
+}
+
+void Emulator::finishReplay(ClockMode mode, std::vector<Delivery> webhooks,
+                            uint64_t next_webhook_id) {
+  webhooks_->restoreLog(std::move(webhooks), next_webhook_id);
+  webhooks_->setMuted(false);
+  clock_.setMode(mode);
+  replaying_ = false;
+  wakeDriver();
+}
+
+std::string Emulator::stateDigestLocked() const {
+  nlohmann::json digested = stateLocked();
+  digested["clock"].erase("mode");  // a replay runs on a manual clock
+  nlohmann::json& timers = digested["clock"]["pending_timers"];
+  timers = nlohmann::json::array();
+  for (const PendingTimer& timer : clock_.pendingTimers()) {
+    timers.push_back({formatIso8601Millis(timer.due), timer.label});
+  }
+  return crypto::sha256Hex(digested.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::string Emulator::stateDigest() const {
+  std::lock_guard lock(state_mutex_);
+  return stateDigestLocked();
+}
+
+DurableSnapshot Emulator::snapshot(const std::function<void()>& at_consistent_instant) {
+  DurableSnapshot out;
+  {
+    std::lock_guard applying(apply_mutex_);
+    std::lock_guard state(state_mutex_);
+    at_consistent_instant();
+    out.state_digest = stateDigestLocked();
+    out.now = clock_.now();
+    out.mode = clock_.mode();
+  }
+  out.webhooks = webhooks_->log();
+  out.next_webhook_id = webhooks_->nextId();
+  return out;
 }
 
 }  // namespace hnemu

@@ -82,6 +82,39 @@ struct EmulatorOptions {
 // it on an ephemeral port; the `hnemu` binary does the same.
 bool isLoopbackHost(const std::string& host);
 
+// One input that changed the emulator's state: a request that was not a read, or a step the clock
+// driver took by itself. Replaying a run's inputs in order on the same base rebuilds its state,
+// clock and pending timers exactly, since ids come from the seeded generator and time from the
+// virtual clock.
+struct RecordedInput {
+  enum class Kind { Request, FireNextTimer, AdvanceTo };
+  Kind kind = Kind::Request;
+  TimePoint at;  // the virtual time it was applied at
+  std::string method;
+  std::string target;  // path and query as sent
+  std::string path;    // decoded path, as the transport gave it
+  Headers headers;
+  std::string body;
+};
+
+// Where durable state goes (hnemu serve --state). append() runs with the state lock held and
+// returns a ticket; the request is answered only once waitSaved(ticket) returns.
+class InputLog {
+ public:
+  virtual ~InputLog() = default;
+  virtual uint64_t append(RecordedInput input) = 0;
+  virtual void waitSaved(uint64_t ticket) = 0;
+};
+
+// What a save holds besides the inputs, taken at one consistent instant.
+struct DurableSnapshot {
+  std::string state_digest;  // sha256 of state() and the pending timers
+  TimePoint now;
+  ClockMode mode = ClockMode::Manual;
+  std::vector<Delivery> webhooks;
+  uint64_t next_webhook_id = 1;
+};
+
 class Emulator {
  public:
   explicit Emulator(EmulatorOptions options = {});
@@ -137,6 +170,19 @@ class Emulator {
   nlohmann::json inbox(const std::optional<std::string>& number) const;
   FaultInjector& faults() { return faults_; }
 
+  // Durable state: from now on every state-changing input goes to `log` (null: none).
+  void setInputLog(InputLog* log);
+  // Applies one recorded input as it was first applied: no journal entry, no webhook sent, the
+  // clock driver held still. Call it before start() while restoring.
+  void replay(const RecordedInput& input);
+  // Ends a replay: the clock resumes in `mode`, webhooks are sent again and the webhook log is the
+  // saved one. The journal starts empty: it records requests, not state.
+  void finishReplay(ClockMode mode, std::vector<Delivery> webhooks, uint64_t next_webhook_id);
+  // Takes a snapshot at an instant when no input is half-applied; at_consistent_instant runs at
+  // that instant (the log notes how many inputs the snapshot covers).
+  DurableSnapshot snapshot(const std::function<void()>& at_consistent_instant);
+  std::string stateDigest() const;
+
  private:
   friend class ControlApi;
   twilio::Model& modelOf(twilio::World*);
@@ -146,6 +192,8 @@ class Emulator {
   void driveClock();
   void wakeDriver();
   HttpResponse dispatch(HttpRequest& request, JournalEntry& entry);
+  nlohmann::json stateLocked() const;
+  std::string stateDigestLocked() const;
 
   EmulatorOptions options_;
   Clock clock_;
@@ -163,6 +211,11 @@ class Emulator {
   std::unique_ptr<HttpServer> server_;
 
   mutable std::mutex state_mutex_;  // guards every provider's state; timers fire under it
+  // Held (before state_mutex_) by every input that may change state, so that the order inputs are
+  // recorded in is the order they were applied in.
+  std::mutex apply_mutex_;
+  std::atomic<InputLog*> input_log_{nullptr};
+  std::atomic<bool> replaying_{false};
 
   std::mutex driver_mutex_;
   std::condition_variable driver_cv_;

@@ -12,10 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "core/crypto.h"
 #include "core/numbers.h"
 #include "emulator.h"
 #include "harness/conform.h"
 #include "scenario/scenario.h"
+#include "state/state_file.h"
 
 namespace {
 
@@ -53,6 +55,9 @@ Options for serve:
                          (default 5000, Bandwidth's documented limit)
   --scenario FILE        load a world file (YAML): seed, clock, start, and per provider
                          accounts, number profiles and rules; flags given after it win
+  --state FILE           keep state, clock and pending timers in FILE across restarts: each
+                         change is saved (write, then rename) before it is answered, and
+                         FILE is restored on start; start again with the same flags
   --scenarios DIR        the folder the console's scenario picker lists (default: ./scenarios
                          when it exists)
   --no-default-account   do not create the default Twilio account
@@ -115,6 +120,8 @@ int main(int argc, char** argv) {
     options.admin_token = token;
   }
   std::optional<hnemu::Scenario> scenario;
+  std::string scenario_text;  // fingerprinted into a state file's base
+  std::string state_path;
   std::error_code no_folder;
   if (std::filesystem::is_directory("scenarios", no_folder)) {
     options.scenarios_dir = "scenarios";
@@ -168,6 +175,10 @@ int main(int argc, char** argv) {
         return fail(parsed.error().message);
       }
       scenario = std::move(parsed).value();
+      std::ifstream file(value, std::ios::binary);
+      std::stringstream text;
+      text << file.rdbuf();
+      scenario_text = text.str();
       // The file's settings apply now, so that flags after --scenario override them.
       const hnemu::WorldFile& world = scenario->world;
       if (world.seed) {
@@ -184,6 +195,8 @@ int main(int argc, char** argv) {
         return fail("--scenarios: '" + value + "' is not a folder");
       }
       options.scenarios_dir = value;
+    } else if (flag == "--state") {
+      state_path = value;
     } else if (flag == "--admin-token") {
       if (value.empty()) {
         return fail("--admin-token must not be empty");
@@ -224,6 +237,36 @@ int main(int argc, char** argv) {
     scenario->world.start = options.start_time;
     emulator.loadScenario(std::move(*scenario));
   }
+  std::unique_ptr<hnemu::StateFile> state_file;
+  if (!state_path.empty()) {
+    // What the inputs in the file were applied on top of: the same start replays to the same state.
+    const nlohmann::json base = {
+        {"seed", options.seed},
+        {"clock", hnemu::clockModeName(options.clock_mode)},
+        {"start", hnemu::formatIso8601Millis(options.start_time)},
+        {"scenario_sha256", scenario ? hnemu::crypto::sha256Hex(scenario_text) : ""},
+        {"default_accounts", options.default_accounts},
+        {"max_body", options.max_body_bytes},
+        {"max_numbers_per_order", options.max_numbers_per_order}};
+    hnemu::RestoreReport report;
+    auto opened = hnemu::StateFile::open(state_path, emulator, base, &report);
+    if (!opened.ok()) {
+      std::cerr << "hnemu: --state: " << opened.error().message << std::endl;
+      return 2;
+    }
+    state_file = std::move(opened).value();
+    if (report.restored) {
+      std::cout << "hnemu restored " << report.inputs << " input(s) from " << state_path
+                << std::endl;
+      if (report.diverged) {
+        std::cerr << "hnemu: warning: " << state_path
+                  << " replays to a state that differs from the saved one (another hnemu "
+                     "version, or a timer the realtime clock fired between two requests); "
+                     "serving the replayed state"
+                  << std::endl;
+      }
+    }
+  }
   auto port = emulator.start();
   if (!port.ok()) {
     std::cerr << "hnemu: " << port.error().message << "\n";
@@ -237,5 +280,6 @@ int main(int argc, char** argv) {
   std::cout << "hnemu stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")"
             << std::endl;
   emulator.stop();
+  state_file.reset();  // the last save, before the emulator goes
   return 0;
 }

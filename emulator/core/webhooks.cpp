@@ -111,6 +111,9 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   {
     std::lock_guard lock(mutex_);
     id = next_id_++;
+    if (muted_) {
+      return id;
+    }
     delivery.id = id;
     if (tamper_remaining_ > 0 && webhook.sign) {
       --tamper_remaining_;
@@ -316,6 +319,31 @@ void WebhookDispatcher::tamperSignatures(int count) {
 void WebhookDispatcher::capTimeouts(Millis cap) {
   std::lock_guard lock(mutex_);
   timeout_cap_ = cap;
+}
+
+void WebhookDispatcher::setMuted(bool muted) {
+  std::lock_guard lock(mutex_);
+  muted_ = muted;
+}
+
+void WebhookDispatcher::restoreLog(std::vector<Delivery> log, uint64_t next_id) {
+  std::lock_guard lock(mutex_);
+  log_.clear();
+  for (Delivery& delivery : log) {
+    if (delivery.state == DeliveryState::Pending || delivery.state == DeliveryState::Retrying) {
+      delivery.state = DeliveryState::Failed;
+    }
+    log_.push_back(std::move(delivery));
+  }
+  while (log_.size() > log_capacity_) {
+    log_.pop_front();
+  }
+  next_id_ = std::max(next_id_, next_id);
+}
+
+uint64_t WebhookDispatcher::nextId() const {
+  std::lock_guard lock(mutex_);
+  return next_id_;
 }
 
 void WebhookDispatcher::clear() {

@@ -132,6 +132,13 @@ class WebhookDispatcher {
   // Caps every provider's connect and read timeouts (wall time), so that a test of a receiver
   // slower than, say, Twilio's 15 s read timeout does not take 15 s. Zero: the providers' own.
   void capTimeouts(Millis cap);
+  // While muted (replaying saved inputs), enqueue() numbers a webhook and drops it: it was sent,
+  // or not, before the restart, and the log restored afterwards says which.
+  void setMuted(bool muted);
+  // Puts a saved log back. Deliveries that had not finished when it was saved are marked failed:
+  // what they would have sent did not survive the restart.
+  void restoreLog(std::vector<Delivery> log, uint64_t next_id);
+  uint64_t nextId() const;
   void clear();
   void stop();
 
@@ -166,6 +173,7 @@ class WebhookDispatcher {
   uint64_t next_id_ = 1;
   int tamper_remaining_ = 0;
   Millis timeout_cap_{0};
+  bool muted_ = false;
   size_t busy_ = 0;                     // deliveries in flight
   std::set<std::string> busy_origins_;  // their origins
   bool stopping_ = false;
