@@ -94,10 +94,13 @@ bool bandwidthShape(const Sent& sent) {
   return doc.load_buffer(sent.body.data(), sent.body.size()) && doc.document_element();
 }
 
+// NUL bytes inside, and invalid UTF-8.
+constexpr char kBinaryGarbage[] = "\xff\xfe\x00\x01garbage\xc3\x28";
+
 std::vector<std::string> commonHostileBodies(size_t max_body) {
   return {
       "",
-      std::string("\xff\xfe\x00\x01garbage\xc3\x28", 15),
+      std::string(kBinaryGarbage, sizeof kBinaryGarbage - 1),
       std::string(max_body + 1, 'a'),
       std::string(1, '\0'),
   };

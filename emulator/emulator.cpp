@@ -5,6 +5,7 @@
 #include "control/control_api.h"
 #include "control/world.h"
 #include "core/crypto.h"
+#include "core/json_text.h"
 #include "providers/bandwidth/routes.h"
 #include "providers/telnyx/routes.h"
 #include "providers/twilio/routes.h"
@@ -21,7 +22,7 @@ constexpr size_t kHardPayloadLimit = 64 * 1024 * 1024;
 
 HttpResponse genericNotFound(const std::string& path) {
   nlohmann::json body = {{"error", "no route for " + path}};
-  return HttpResponse::json(404, body.dump());
+  return HttpResponse::json(404, jsonText(body));
 }
 
 }  // namespace
@@ -534,7 +535,7 @@ std::string Emulator::stateDigestLocked() const {
   for (const PendingTimer& timer : clock_.pendingTimers()) {
     timers.push_back({formatIso8601Millis(timer.due), timer.label});
   }
-  return crypto::sha256Hex(digested.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return crypto::sha256Hex(jsonText(digested));
 }
 
 std::string Emulator::stateDigest() const {

@@ -259,3 +259,54 @@ TEST_CASE("a client that hangs up mid-request leaves no half-made resource", "[f
   // The emulator still serves new connections normally.
   CHECK(client.Get("/__hnemu/health")->status == 200);
 }
+
+namespace {
+
+// Sends raw bytes and returns the status code of the answer (0: none).
+int rawStatus(int port, const std::string& bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(bytes.size()));
+  std::string answer;
+  char buffer[4096];
+  ssize_t n = 0;
+  while (answer.find("\r\n") == std::string::npos &&
+         (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+    answer.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return answer.rfind("HTTP/1.1 ", 0) == 0 ? std::stoi(answer.substr(9, 3)) : 0;
+}
+
+}  // namespace
+
+TEST_CASE("over HTTP: paths the server decodes into invalid UTF-8 or NUL never get a 5xx",
+          "[faults][http]") {
+  Emulator emulator;
+  const auto port = emulator.start();
+  REQUIRE(port.ok());
+  const std::string twilio_auth =
+      basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken);
+  for (const std::string prefix :
+       {"/v2/HostedNumber/Orders/", "/2010-04-01/Accounts/", "/v2/messaging_hosted_number_orders/",
+        "/api/accounts/9900000/importTnOrders/", "/__hnemu/", "/__hnemu/twilio/numbers/",
+        "/nowhere/"}) {
+    for (const std::string segment : {"%FF%FE", "%00", "%C3%28", "%ED%A0%80", "%F4%90%80%80"}) {
+      for (const std::string method : {"GET", "POST", "PUT"}) {
+        const std::string request =
+            method + " " + prefix + segment +
+            " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + twilio_auth +
+            "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        const int status = rawStatus(port.value(), request);
+        INFO(method << " " << prefix << segment << " -> " << status);
+        CHECK(status >= 400);
+        CHECK(status < 500);
+      }
+    }
+  }
+}

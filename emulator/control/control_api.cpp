@@ -5,6 +5,7 @@
 #include "console/console_assets.h"
 #include "control/records.h"
 #include "control/world.h"
+#include "core/json_text.h"
 #include "core/numbers.h"
 #include "core/time.h"
 #include "emulator.h"
@@ -21,7 +22,7 @@ namespace {
 using nlohmann::json;
 
 HttpResponse reply(int status, const json& body) {
-  return HttpResponse::json(status, body.dump(2));
+  return HttpResponse::json(status, jsonText(body, 2));
 }
 
 HttpResponse problem(int status, const std::string& message) {

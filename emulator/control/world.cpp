@@ -28,7 +28,8 @@ Result<std::string> stringField(const json& body, const char* name, bool require
 }
 
 Status rejectUnknownKeys(const json& body, std::initializer_list<const char*> known) {
-  for (const auto& [key, value] : body.items()) {
+  for (const auto& item : body.items()) {
+    const std::string& key = item.key();
     if (std::find_if(known.begin(), known.end(), [&](const char* k) { return key == k; }) ==
         known.end()) {
       std::string list;

@@ -12,6 +12,7 @@
 
 #include "control/records.h"
 #include "core/crypto.h"
+#include "core/json_text.h"
 #include "core/time.h"
 
 namespace hnemu {
@@ -32,11 +33,6 @@ std::string_view kindName(RecordedInput::Kind kind) {
       return "advance_to";
   }
   return "request";
-}
-
-// Strings may hold any bytes a client sent; the file stays valid JSON whatever they are.
-std::string dumpJson(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Error corrupt(const std::string& path, const std::string& why) {
@@ -155,15 +151,15 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Emul
       return corrupt(path, "no \"format\": \"hnemu-state\"");
     }
     if (saved.value("version", 0) != kFormatVersion) {
-      return corrupt(path, "format version " + saved.value("version", json(0)).dump() +
+      return corrupt(path, "format version " + jsonText(saved.value("version", json(0))) +
                                ", this hnemu reads version " + std::to_string(kFormatVersion));
     }
     if (!saved.contains("base") || saved["base"] != file->base_) {
       return makeError(
           ErrorCode::FailedPrecondition,
           path + " was saved from another start: " +
-              (saved.contains("base") ? dumpJson(saved["base"]) : std::string("(none)")) +
-              "; now: " + dumpJson(file->base_) +
+              (saved.contains("base") ? jsonText(saved["base"]) : std::string("(none)")) +
+              "; now: " + jsonText(file->base_) +
               ". Start with the same --seed, --clock, --start, --scenario and limits, or use "
               "another --state file");
     }
@@ -202,7 +198,7 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Emul
     }
     for (const RecordedInput& input : decoded) {
       emulator.replay(input);
-      file->inputs_.push_back(dumpJson(encodeInput(input)));
+      file->inputs_.push_back(jsonText(encodeInput(input)));
     }
     RecordedInput until_save;
     until_save.kind = RecordedInput::Kind::AdvanceTo;
@@ -237,7 +233,7 @@ StateFile::~StateFile() {
 }
 
 uint64_t StateFile::append(RecordedInput input) {
-  std::string encoded = dumpJson(encodeInput(input));
+  std::string encoded = jsonText(encodeInput(input));
   uint64_t ticket = 0;
   {
     std::lock_guard lock(mutex_);
@@ -288,7 +284,7 @@ void StateFile::run() {
           {"state_digest", snapshot.state_digest},
           {"next_webhook_id", snapshot.next_webhook_id},
           {"webhooks", std::move(webhooks)}};
-      text = dumpJson(head);
+      text = jsonText(head);
       text.pop_back();  // the closing brace: the inputs follow, one per line
       text += ",\n\"inputs\": [";
       for (size_t i = 0; i < covered; ++i) {

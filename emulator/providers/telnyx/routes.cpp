@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "core/time.h"
 #include "core/wire/multipart.h"
 #include "providers/telnyx/errors.h"
@@ -125,7 +126,7 @@ void TelnyxProvider::sendEvent(const Order& order, const std::vector<HostedNumbe
   hook.failover_url = profile->webhook_failover_url;
   hook.content_type = "application/json";
   hook.render_body = [data](const std::string& url, int attempt) {
-    return json{{"data", data}, {"meta", {{"attempt", attempt}, {"delivered_to", url}}}}.dump();
+    return jsonText(json{{"data", data}, {"meta", {{"attempt", attempt}, {"delivered_to", url}}}});
   };
   // Signed at send time over "timestamp|body" with a wall-clock timestamp, because receivers
   // check it against their own clock (300 s); occurred_at follows the virtual clock.
@@ -186,9 +187,9 @@ HttpResponse TelnyxProvider::listOrders(const Account& account, HttpRequest& req
   for (size_t i = start; i < orders.size() && i < start + page.value().size; ++i) {
     data.push_back(wire::encodeOrder(orders[i], model_.numbersOf(orders[i])));
   }
-  return HttpResponse::json(
-      200, json{{"data", std::move(data)}, {"meta", wire::pageMeta(page.value(), orders.size())}}
-               .dump());
+  return HttpResponse::json(200,
+                            jsonText(json{{"data", std::move(data)},
+                                          {"meta", wire::pageMeta(page.value(), orders.size())}}));
 }
 
 HttpResponse TelnyxProvider::requestCodes(const Account& account, HttpRequest& request) {
@@ -327,9 +328,9 @@ HttpResponse TelnyxProvider::listNumbers(const Account& account, HttpRequest& re
   for (size_t i = start; i < numbers.size() && i < start + page.value().size; ++i) {
     data.push_back(wire::encodeNumberSettings(numbers[i]));
   }
-  return HttpResponse::json(
-      200, json{{"data", std::move(data)}, {"meta", wire::pageMeta(page.value(), numbers.size())}}
-               .dump());
+  return HttpResponse::json(200,
+                            jsonText(json{{"data", std::move(data)},
+                                          {"meta", wire::pageMeta(page.value(), numbers.size())}}));
 }
 
 HttpResponse TelnyxProvider::updateNumber(const Account& account, HttpRequest& request) {
@@ -379,7 +380,7 @@ void TelnyxProvider::registerRoutes(Router& router) {
         return wire::errorResponse(listed.error());
       }
       return HttpResponse::json(
-          200, wire::encodeEligibility(model_.checkEligibility(a, listed.value())).dump());
+          200, jsonText(wire::encodeEligibility(model_.checkEligibility(a, listed.value()))));
     });
     route("POST", orders, [this](const Account& a, HttpRequest& r) { return createOrder(a, r); });
     route("GET", orders, [this](const Account& a, HttpRequest& r) { return listOrders(a, r); });

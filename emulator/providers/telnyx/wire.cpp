@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/json_text.h"
 #include "core/phone.h"
 #include "core/time.h"
 #include "providers/telnyx/errors.h"
@@ -83,11 +84,11 @@ HttpResponse errorResponse(const Error& error) {
   if (!pointer.empty()) {
     item["source"] = {{"pointer", pointer}};
   }
-  return HttpResponse::json(httpStatusFor(error), json{{"errors", json::array({item})}}.dump());
+  return HttpResponse::json(httpStatusFor(error), jsonText(json{{"errors", json::array({item})}}));
 }
 
 HttpResponse dataResponse(const json& data) {
-  return HttpResponse::json(200, json{{"data", data}}.dump());
+  return HttpResponse::json(200, jsonText(json{{"data", data}}));
 }
 
 Result<json> decodeObject(const HttpRequest& request) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crypto.h"
+#include "core/json_text.h"
 #include "core/time.h"
 #include "providers/twilio/errors.h"
 #include "providers/twilio/signature.h"
@@ -19,7 +20,7 @@ constexpr std::string_view kPreviewOrders = "/HostedNumbers/HostedNumberOrders";
 constexpr std::string_view kPreviewDocuments = "/HostedNumbers/AuthorizationDocuments";
 
 HttpResponse jsonResponse(int status, const json& body) {
-  return HttpResponse::json(status, body.dump());
+  return HttpResponse::json(status, jsonText(body));
 }
 
 // Query filters in the order Twilio echoes them into page URLs.

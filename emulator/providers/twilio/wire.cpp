@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/json_text.h"
 #include "core/time.h"
 #include "providers/twilio/errors.h"
 
@@ -103,7 +104,7 @@ HttpResponse errorResponse(const Error& error) {
                {"message", error.message},
                {"more_info", std::string(errors::kMoreInfoBase) + code},
                {"status", status}};
-  return HttpResponse::json(status, body.dump());
+  return HttpResponse::json(status, jsonText(body));
 }
 
 Result<bool> decodeBool(std::string_view name, std::string_view value) {
