@@ -133,8 +133,8 @@ std::map<std::string, std::vector<Delivery>> deliveriesByUrl(Emulator& emulator)
   return out;
 }
 
-// Writes raw bytes to the emulator's port and closes, as a client that gives up would.
-void sendAndHangUp(int port, const std::string& bytes) {
+// Connects to a loopback port and sends raw bytes; returns the socket.
+int connectAndSend(int port, const std::string& bytes) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -143,8 +143,11 @@ void sendAndHangUp(int port, const std::string& bytes) {
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
   REQUIRE(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
           static_cast<ssize_t>(bytes.size()));
-  ::close(fd);
+  return fd;
 }
+
+// Writes raw bytes to the emulator's port and closes, as a client that gives up would.
+void sendAndHangUp(int port, const std::string& bytes) { ::close(connectAndSend(port, bytes)); }
 
 }  // namespace
 
@@ -264,14 +267,7 @@ namespace {
 
 // Sends raw bytes and returns the status code of the answer (0: none).
 int rawStatus(int port, const std::string& bytes) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  REQUIRE(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(bytes.size()));
+  const int fd = connectAndSend(port, bytes);
   std::string answer;
   char buffer[4096];
   ssize_t n = 0;
