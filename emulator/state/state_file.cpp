@@ -147,12 +147,14 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Emul
     if (saved.is_discarded()) {
       return corrupt(path, "not valid JSON; was it written by something else?");
     }
-    if (!saved.is_object() || saved.value("format", "") != kFormat) {
+    // json::value(key, default) throws when the field has another type; these compare instead.
+    if (!saved.is_object() || saved.value("format", json()) != kFormat) {
       return corrupt(path, "no \"format\": \"hnemu-state\"");
     }
-    if (saved.value("version", 0) != kFormatVersion) {
-      return corrupt(path, "format version " + jsonText(saved.value("version", json(0))) +
-                               ", this hnemu reads version " + std::to_string(kFormatVersion));
+    const json version = saved.value("version", json(0));
+    if (version != kFormatVersion) {
+      return corrupt(path, "format version " + jsonText(version) + ", this hnemu reads version " +
+                               std::to_string(kFormatVersion));
     }
     if (!saved.contains("base") || saved["base"] != file->base_) {
       return makeError(
@@ -163,9 +165,10 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Emul
               ". Start with the same --seed, --clock, --start, --scenario and limits, or use "
               "another --state file");
     }
-    const json& inputs = saved.contains("inputs") ? saved["inputs"] : json();
-    const json& webhooks = saved.contains("webhooks") ? saved["webhooks"] : json();
-    const json& clock = saved.contains("clock") ? saved["clock"] : json();
+    static const json kMissing;  // an lvalue, so that the fields below are read, not copied
+    const json& inputs = saved.contains("inputs") ? saved["inputs"] : kMissing;
+    const json& webhooks = saved.contains("webhooks") ? saved["webhooks"] : kMissing;
+    const json& clock = saved.contains("clock") ? saved["clock"] : kMissing;
     if (!inputs.is_array() || !webhooks.is_array() || !clock.is_object() ||
         !clock.contains("now") || !clock["now"].is_string() || !clock.contains("mode") ||
         !clock["mode"].is_string() || !saved.contains("next_webhook_id") ||

@@ -221,6 +221,8 @@ TEST_CASE("state file: a corrupt or foreign file gets a clear error and changes 
   expectRefused("\x00\x01garbage", kBase, "not valid JSON");
   expectRefused(good.substr(0, good.size() / 2), kBase, "not valid JSON");
   expectRefused("{}", kBase, "format");
+  expectRefused(R"({"format":5})", kBase, "format");
+  expectRefused(R"({"format":"hnemu-state","version":"one"})", kBase, "version \"one\"");
   expectRefused(R"({"format":"hnemu-state","version":99})", kBase, "version 99");
   expectRefused(good, json{{"seed", 2}}, "another start");
   json broken = json::parse(good);
