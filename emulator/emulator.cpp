@@ -483,27 +483,19 @@ void Emulator::replay(const RecordedInput& input) {
     clock_.setMode(ClockMode::Manual);
   }
   std::lock_guard applying(apply_mutex_);
-  switch (input.kind) {
-    case RecordedInput::Kind::FireNextTimer: {
-      std::lock_guard state(state_mutex_);
+  {
+    std::lock_guard state(state_mutex_);
+    if (input.kind == RecordedInput::Kind::FireNextTimer) {
       clock_.fireNext();
       return;
     }
-    case RecordedInput::Kind::AdvanceTo: {
-      std::lock_guard state(state_mutex_);
-      if (input.at > clock_.now()) {
-        (void)clock_.advanceTo(input.at);  // checked: never back
-      }
-      return;
-    }
-    case RecordedInput::Kind::Request:
-      break;
-  }
-  {
-    std::lock_guard state(state_mutex_);
+    // A request (or a realtime step) applies at the virtual time it was first applied at.
     if (input.at > clock_.now()) {
       (void)clock_.advanceTo(input.at);  // checked: never back
     }
+  }
+  if (input.kind == RecordedInput::Kind::AdvanceTo) {
+    return;
   }
   auto request = requestFor(input.method, input.target, input.body);
   if (!request.ok()) {

@@ -78,8 +78,6 @@ struct EmulatorOptions {
   std::shared_ptr<WebhookTransport> webhook_transport;  // null: real HTTP
 };
 
-// The whole emulator: one core, two transports. Tests call handle() with no socket, or start()
-// it on an ephemeral port; the `hnemu` binary does the same.
 bool isLoopbackHost(const std::string& host);
 
 // One input that changed the emulator's state: a request that was not a read, or a step the clock
@@ -115,6 +113,8 @@ struct DurableSnapshot {
   uint64_t next_webhook_id = 1;
 };
 
+// The whole emulator: one core, two transports. Tests call handle() with no socket, or start()
+// it on an ephemeral port; the `hnemu` binary does the same.
 class Emulator {
  public:
   explicit Emulator(EmulatorOptions options = {});

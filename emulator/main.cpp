@@ -5,10 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -170,15 +168,16 @@ int main(int argc, char** argv) {
       }
       options.start_time = start.value();
     } else if (flag == "--scenario") {
-      auto parsed = hnemu::loadScenarioFile(value);
+      auto text = hnemu::readScenarioFile(value);
+      if (!text.ok()) {
+        return fail(text.error().message);
+      }
+      scenario_text = std::move(text).value();
+      auto parsed = hnemu::parseScenario(scenario_text, value);
       if (!parsed.ok()) {
         return fail(parsed.error().message);
       }
       scenario = std::move(parsed).value();
-      std::ifstream file(value, std::ios::binary);
-      std::stringstream text;
-      text << file.rdbuf();
-      scenario_text = text.str();
       // The file's settings apply now, so that flags after --scenario override them.
       const hnemu::WorldFile& world = scenario->world;
       if (world.seed) {

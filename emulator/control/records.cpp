@@ -103,28 +103,6 @@ class FieldReader {
 
 }  // namespace
 
-Result<JournalEntry> journalEntryFromJson(const json& object) {
-  JournalEntry entry;
-  FieldReader reader(object, "a journal entry");
-  reader.read("sequence", entry.sequence);
-  reader.readTime("time", entry.time);
-  reader.read("method", entry.method);
-  reader.read("path", entry.path);
-  reader.read("query", entry.query);
-  reader.read("status", entry.status);
-  reader.read("provider", entry.provider);
-  reader.read("account", entry.account);
-  reader.read("route", entry.route);
-  reader.read("fault_id", entry.fault_id);
-  reader.read("request_body", entry.request_body);
-  reader.read("response_body", entry.response_body);
-  reader.read("duration_ms", entry.duration_ms);
-  if (reader.error()) {
-    return *reader.error();
-  }
-  return entry;
-}
-
 Result<Delivery> deliveryFromJson(const json& object) {
   Delivery delivery;
   FieldReader reader(object, "a webhook delivery");

@@ -11,7 +11,6 @@ namespace hnemu {
 nlohmann::json journalEntryJson(const JournalEntry& entry);
 nlohmann::json deliveryJson(const Delivery& delivery);
 // The way back, for a state file; an error names what is missing or mistyped.
-Result<JournalEntry> journalEntryFromJson(const nlohmann::json& json);
 Result<Delivery> deliveryFromJson(const nlohmann::json& json);
 
 }  // namespace hnemu

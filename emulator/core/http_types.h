@@ -19,11 +19,11 @@ bool iequals(std::string_view a, std::string_view b);
 using Headers = std::multimap<std::string, std::string, CaseInsensitiveLess>;
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
-// The transport-neutral request every route sees: the server converts httplib's request into this,
-// so routes, tests and fuzz targets never need a socket.
 // The decoded pairs of a target's query ("" when it has none); an error when malformed.
 Result<QueryParams> parseTargetQuery(std::string_view target);
 
+// The transport-neutral request every route sees: the server converts httplib's request into this,
+// so routes, tests and fuzz targets never need a socket.
 struct HttpRequest {
   std::string method;
   std::string path;        // decoded path, no query

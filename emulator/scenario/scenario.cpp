@@ -663,14 +663,19 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& source)
   return scenario;
 }
 
-Result<Scenario> loadScenarioFile(const std::string& path) {
-  std::ifstream file(path);
+Result<std::string> readScenarioFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
   if (!file) {
     return makeError(ErrorCode::NotFound, path + ": cannot read the file");
   }
   std::stringstream text;
   text << file.rdbuf();
-  return parseScenario(text.str(), path);
+  return text.str();
+}
+
+Result<Scenario> loadScenarioFile(const std::string& path) {
+  HNEMU_ASSIGN_OR_RETURN(const std::string text, readScenarioFile(path));
+  return parseScenario(text, path);
 }
 
 std::vector<std::string> scenarioFilesUnder(const std::string& directory) {

@@ -106,6 +106,8 @@ inline constexpr std::string_view kProviders[] = {"twilio", "telnyx", "bandwidth
 // Scenarios describe a world, not bulk data: a larger one is refused before yaml-cpp sees it.
 inline constexpr size_t kMaxScenarioBytes = 1024 * 1024;
 Result<Scenario> parseScenario(std::string_view text, const std::string& source);
+// readScenarioFile, then parseScenario.
+Result<std::string> readScenarioFile(const std::string& path);
 Result<Scenario> loadScenarioFile(const std::string& path);
 // The scenario files (*.yaml, *.yml) under a folder, as sorted paths relative to it; none if the
 // folder cannot be read.
