@@ -10,13 +10,13 @@
 #include <pugixml.hpp>
 #include <set>
 
-#include "core/wire/form.h"
 #include "emulator.h"
 #include "providers/bandwidth/model.h"
 #include "providers/bandwidth/routes.h"
 #include "providers/telnyx/model.h"
 #include "providers/telnyx/routes.h"
 #include "providers/twilio/model.h"
+#include "testing/requests.h"
 
 using namespace hnemu;
 using nlohmann::json;
@@ -130,18 +130,9 @@ class Matrix {
 
   Sent send(const std::string& method, const std::string& target, const std::string& body,
             const std::string& content_type, const std::string& authorization) {
-    auto made = requestFor(method, target, body);
-    REQUIRE(made.ok());
-    HttpRequest& request = made.value();
-    request.host = "127.0.0.1:1";
-    if (!content_type.empty()) {
-      request.headers.emplace("Content-Type", content_type);
-    }
-    if (!authorization.empty()) {
-      request.headers.emplace("Authorization", authorization);
-    }
     const auto started = std::chrono::steady_clock::now();
-    HttpResponse response = emulator_.handle(request);
+    HttpResponse response =
+        testing::send(emulator_, method, target, body, content_type, authorization);
     Sent sent{response.status, response.body, "", 0};
     if (const auto it = response.headers.find("Content-Type"); it != response.headers.end()) {
       sent.content_type = it->second;
@@ -216,9 +207,7 @@ std::set<std::string> storedIds(Emulator& emulator) {
   return ids;
 }
 
-const std::string kTwilioCreate =
-    "PhoneNumber=%2B14153608311&ContactPhoneNumber=%2B12344444444&AddressSid="
-    "AD11111111111111111111111111111111&Email=a%40example.com";
+const std::string kTwilioCreate = testing::twilioOrderBody("+14153608311");
 
 std::string bandwidthImportOrder(const std::vector<std::string>& tns) {
   std::string listed;
@@ -445,12 +434,7 @@ TEST_CASE("limits: numbers per order answer in each provider's shape", "[bad-inp
   Emulator emulator(options);
   auto send = [&](const std::string& target, const std::string& body, const std::string& type,
                   const std::string& auth) {
-    auto made = requestFor("POST", target, body);
-    REQUIRE(made.ok());
-    made.value().host = "127.0.0.1:1";
-    made.value().headers.emplace("Content-Type", type);
-    made.value().headers.emplace("Authorization", auth);
-    return emulator.handle(made.value());
+    return testing::send(emulator, "POST", target, body, type, auth);
   };
   const HttpResponse telnyx =
       send("/v2/messaging_hosted_number_orders",

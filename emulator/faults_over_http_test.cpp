@@ -15,6 +15,7 @@
 
 #include "core/wire/form.h"
 #include "emulator.h"
+#include "testing/requests.h"
 
 using namespace hnemu;
 using nlohmann::json;
@@ -109,22 +110,6 @@ class Receiver {
   std::atomic<int> ok_count_{0};
 };
 
-HttpResponse createTwilioOrder(Emulator& emulator, const std::string& number,
-                               const std::string& callback) {
-  auto request =
-      requestFor("POST", "/v2/HostedNumber/Orders",
-                 "PhoneNumber=" + wire::percentEncode(number) +
-                     "&ContactPhoneNumber=%2B12344444444&AddressSid="
-                     "AD11111111111111111111111111111111&Email=a%40example.com&StatusCallbackUrl=" +
-                     wire::percentEncode(callback));
-  REQUIRE(request.ok());
-  request.value().host = "127.0.0.1:1";
-  request.value().headers.emplace("Content-Type", "application/x-www-form-urlencoded");
-  request.value().headers.emplace(
-      "Authorization", basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken));
-  return emulator.handle(request.value());
-}
-
 std::map<std::string, std::vector<Delivery>> deliveriesByUrl(Emulator& emulator) {
   std::map<std::string, std::vector<Delivery>> out;
   for (Delivery& delivery : emulator.webhooks().log()) {
@@ -176,7 +161,10 @@ TEST_CASE(
       {"+14153608314", down_url},
       {"+14153608315", other_receiver.url("/ok")}};
   for (const auto& [number, url] : callbacks) {
-    REQUIRE(createTwilioOrder(emulator, number, url).status == 201);
+    REQUIRE(testing::sendTwilio(
+                emulator, "POST", "/v2/HostedNumber/Orders",
+                testing::twilioOrderBody(number, "&StatusCallbackUrl=" + wire::percentEncode(url)))
+                .status == 201);
   }
 
   const auto started = WallClock::now();

@@ -7,34 +7,13 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/wire/form.h"
 #include "emulator.h"
+#include "testing/requests.h"
 
 using namespace hnemu;
 using nlohmann::json;
 
 namespace {
-
-HttpResponse control(Emulator& emulator, const std::string& method, const std::string& target,
-                     const std::string& body = "") {
-  auto request = requestFor(method, target, body);
-  REQUIRE(request.ok());
-  request.value().host = "127.0.0.1:1";
-  return emulator.handle(request.value());
-}
-
-HttpResponse createTwilioOrder(Emulator& emulator, const std::string& number) {
-  auto request = requestFor("POST", "/v2/HostedNumber/Orders",
-                            "PhoneNumber=" + wire::percentEncode(number) +
-                                "&ContactPhoneNumber=%2B12344444444&AddressSid="
-                                "AD11111111111111111111111111111111&Email=a%40example.com");
-  REQUIRE(request.ok());
-  request.value().host = "127.0.0.1:1";
-  request.value().headers.emplace("Content-Type", "application/x-www-form-urlencoded");
-  request.value().headers.emplace(
-      "Authorization", basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken));
-  return emulator.handle(request.value());
-}
 
 std::string header(const HttpResponse& response, const std::string& name) {
   const auto it = response.headers.find(name);
@@ -62,7 +41,7 @@ struct ScenarioFolder {
 
 TEST_CASE("console: the page and its files are served with a strict policy", "[control]") {
   Emulator emulator;
-  const HttpResponse page = control(emulator, "GET", "/__hnemu/ui");
+  const HttpResponse page = testing::send(emulator, "GET", "/__hnemu/ui");
   REQUIRE(page.status == 200);
   REQUIRE(header(page, "Content-Type") == "text/html; charset=utf-8");
   REQUIRE(header(page, "Content-Security-Policy").find("default-src 'self'") != std::string::npos);
@@ -71,12 +50,12 @@ TEST_CASE("console: the page and its files are served with a strict policy", "[c
   for (const auto& [file, type] : {std::pair{"console.js", "text/javascript; charset=utf-8"},
                                    std::pair{"console.css", "text/css; charset=utf-8"},
                                    std::pair{"favicon.svg", "image/svg+xml"}}) {
-    const HttpResponse asset = control(emulator, "GET", std::string("/__hnemu/ui/") + file);
+    const HttpResponse asset = testing::send(emulator, "GET", std::string("/__hnemu/ui/") + file);
     REQUIRE(asset.status == 200);
     REQUIRE(header(asset, "Content-Type") == type);
     REQUIRE(!asset.body.empty());
   }
-  const HttpResponse missing = control(emulator, "GET", "/__hnemu/ui/..%2Femulator.h");
+  const HttpResponse missing = testing::send(emulator, "GET", "/__hnemu/ui/..%2Femulator.h");
   REQUIRE(missing.status == 404);
   REQUIRE(json::parse(missing.body)["error"]["status"] == 404);
 }
@@ -84,30 +63,34 @@ TEST_CASE("console: the page and its files are served with a strict policy", "[c
 TEST_CASE("control: the journal gives its newest entries and tells a reset apart", "[control]") {
   Emulator emulator;
   for (const char* number : {"+14153608311", "+14153608312", "+14153608313"}) {
-    REQUIRE(createTwilioOrder(emulator, number).status == 201);
+    REQUIRE(testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                                testing::twilioOrderBody(number))
+                .status == 201);
   }
-  const json newest = json::parse(control(emulator, "GET", "/__hnemu/journal?last=2").body);
+  const json newest = json::parse(testing::send(emulator, "GET", "/__hnemu/journal?last=2").body);
   REQUIRE(newest["size"] == 3);
   REQUIRE(newest["entries"].size() == 2);
   REQUIRE(newest["entries"][0]["sequence"] == 2);
   REQUIRE(newest["entries"][1]["sequence"] == 3);
-  const json after = json::parse(control(emulator, "GET", "/__hnemu/journal?after=1&limit=1").body);
+  const json after =
+      json::parse(testing::send(emulator, "GET", "/__hnemu/journal?after=1&limit=1").body);
   REQUIRE(after["entries"].size() == 1);
   REQUIRE(after["entries"][0]["sequence"] == 2);
 
   const uint64_t generation = newest["generation"];
-  REQUIRE(control(emulator, "POST", "/__hnemu/reset").status == 200);
-  const json cleared = json::parse(control(emulator, "GET", "/__hnemu/journal").body);
+  REQUIRE(testing::send(emulator, "POST", "/__hnemu/reset").status == 200);
+  const json cleared = json::parse(testing::send(emulator, "GET", "/__hnemu/journal").body);
   REQUIRE(cleared["generation"] == generation + 1);
   REQUIRE(cleared["size"] == 0);
 
   for (const char* bad : {"last=-1", "after=x", "limit=", "last=99999999999999999999"}) {
-    const HttpResponse refused = control(emulator, "GET", std::string("/__hnemu/journal?") + bad);
+    const HttpResponse refused =
+        testing::send(emulator, "GET", std::string("/__hnemu/journal?") + bad);
     REQUIRE(refused.status == 400);
   }
-  REQUIRE(control(emulator, "GET", "/__hnemu/webhooks?last=z").status == 400);
-  REQUIRE(
-      json::parse(control(emulator, "GET", "/__hnemu/webhooks?last=0").body)["deliveries"].empty());
+  REQUIRE(testing::send(emulator, "GET", "/__hnemu/webhooks?last=z").status == 400);
+  REQUIRE(json::parse(testing::send(emulator, "GET", "/__hnemu/webhooks?last=0").body)["deliveries"]
+              .empty());
 }
 
 TEST_CASE("control: scenarios load from the folder, and only from it", "[control]") {
@@ -115,9 +98,10 @@ TEST_CASE("control: scenarios load from the folder, and only from it", "[control
   EmulatorOptions options;
   options.scenarios_dir = folder.root.string();
   Emulator emulator(options);
-  REQUIRE(json::parse(control(emulator, "GET", "/__hnemu/scenario").body)["scenario"].is_null());
+  REQUIRE(
+      json::parse(testing::send(emulator, "GET", "/__hnemu/scenario").body)["scenario"].is_null());
 
-  const json listed = json::parse(control(emulator, "GET", "/__hnemu/scenarios").body);
+  const json listed = json::parse(testing::send(emulator, "GET", "/__hnemu/scenarios").body);
   REQUIRE(listed["scenarios"].size() == 2);
   REQUIRE(listed["scenarios"][0]["file"] == "broken.yaml");
   REQUIRE(listed["scenarios"][0].contains("error"));
@@ -127,35 +111,36 @@ TEST_CASE("control: scenarios load from the folder, and only from it", "[control
 
   for (const char* outside :
        {R"({"file":"../happy.yaml"})", R"({"file":"/etc/passwd"})", R"({"file":"notes.txt"})"}) {
-    REQUIRE(control(emulator, "POST", "/__hnemu/scenarios/load", outside).status == 404);
+    REQUIRE(testing::send(emulator, "POST", "/__hnemu/scenarios/load", outside).status == 404);
   }
-  REQUIRE(control(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":7})").status == 400);
-  REQUIRE(
-      control(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":"broken.yaml"})").status ==
-      400);
+  REQUIRE(testing::send(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":7})").status ==
+          400);
+  REQUIRE(testing::send(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":"broken.yaml"})")
+              .status == 400);
 
-  REQUIRE(createTwilioOrder(emulator, "+14153608311").status == 201);
+  REQUIRE(testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                              testing::twilioOrderBody("+14153608311"))
+              .status == 201);
   const HttpResponse loaded =
-      control(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":"twilio/happy.yaml"})");
+      testing::send(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":"twilio/happy.yaml"})");
   REQUIRE(loaded.status == 200);
   REQUIRE(emulator.seed() == 5);
+  REQUIRE(json::parse(testing::send(emulator, "GET", "/__hnemu/state?provider=twilio")
+                          .body)["hosted_number_orders"]
+              .empty());
   REQUIRE(
-      json::parse(
-          control(emulator, "GET", "/__hnemu/state?provider=twilio").body)["hosted_number_orders"]
-          .empty());
-  REQUIRE(json::parse(control(emulator, "GET", "/__hnemu/scenario").body)["scenario"]["name"] ==
-          "happy");
-  const json verdict = json::parse(control(emulator, "GET", "/__hnemu/expectations").body);
+      json::parse(testing::send(emulator, "GET", "/__hnemu/scenario").body)["scenario"]["name"] ==
+      "happy");
+  const json verdict = json::parse(testing::send(emulator, "GET", "/__hnemu/expectations").body);
   REQUIRE(verdict["passed"] == false);
 }
 
 TEST_CASE("control: no scenarios folder lists nothing", "[control]") {
   Emulator emulator;
-  const json listed = json::parse(control(emulator, "GET", "/__hnemu/scenarios").body);
+  const json listed = json::parse(testing::send(emulator, "GET", "/__hnemu/scenarios").body);
   REQUIRE(listed["scenarios"].empty());
-  REQUIRE(
-      control(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":"default.yaml"})").status ==
-      404);
+  REQUIRE(testing::send(emulator, "POST", "/__hnemu/scenarios/load", R"({"file":"default.yaml"})")
+              .status == 404);
 }
 
 TEST_CASE("control: an admin token guards every control endpoint but health and the console",
@@ -164,14 +149,14 @@ TEST_CASE("control: an admin token guards every control endpoint but health and 
   options.admin_token = "s3cret-token";
   Emulator emulator(options);
 
-  HttpResponse refused = control(emulator, "POST", "/__hnemu/reset");
+  HttpResponse refused = testing::send(emulator, "POST", "/__hnemu/reset");
   CHECK(refused.status == 401);
   CHECK(header(refused, "WWW-Authenticate") == "Bearer realm=\"hnemu\"");
   CHECK(json::parse(refused.body)["error"]["status"] == 401);
-  CHECK(control(emulator, "GET", "/__hnemu/state").status == 401);
-  CHECK(control(emulator, "GET", "/__hnemu/health").status == 200);
-  CHECK(control(emulator, "GET", "/__hnemu/ui").status == 200);
-  CHECK(control(emulator, "GET", "/__hnemu/ui/console.js").status == 200);
+  CHECK(testing::send(emulator, "GET", "/__hnemu/state").status == 401);
+  CHECK(testing::send(emulator, "GET", "/__hnemu/health").status == 200);
+  CHECK(testing::send(emulator, "GET", "/__hnemu/ui").status == 200);
+  CHECK(testing::send(emulator, "GET", "/__hnemu/ui/console.js").status == 200);
 
   auto withHeader = [&](const std::string& name, const std::string& value) {
     auto request = requestFor("GET", "/__hnemu/state", "");
@@ -187,7 +172,9 @@ TEST_CASE("control: an admin token guards every control endpoint but health and 
   CHECK(withHeader("Authorization", "Basic czNjcmV0LXRva2Vu") == 401);
 
   // The providers' own APIs keep their own credentials, token or not.
-  CHECK(createTwilioOrder(emulator, "+14153608311").status == 201);
+  CHECK(testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                            testing::twilioOrderBody("+14153608311"))
+            .status == 201);
 }
 
 TEST_CASE("server: a non-loopback address needs allow_remote", "[control]") {

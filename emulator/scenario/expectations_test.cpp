@@ -4,6 +4,7 @@
 
 #include "emulator.h"
 #include "scenario/coverage.h"
+#include "testing/requests.h"
 
 using namespace hnemu;
 using nlohmann::json;
@@ -34,17 +35,6 @@ expect:
     - {method: DELETE, path: "/v2/**", count: 0}
 )";
 
-HttpResponse twilioCall(Emulator& emulator, const std::string& method, const std::string& path,
-                        const std::string& body = "") {
-  auto request = requestFor(method, path, body);
-  REQUIRE(request.ok());
-  request.value().host = "127.0.0.1:1";
-  request.value().headers.emplace("Content-Type", "application/x-www-form-urlencoded");
-  request.value().headers.emplace(
-      "Authorization", basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken));
-  return emulator.handle(request.value());
-}
-
 std::vector<std::string> failed(const std::vector<ExpectationResult>& results) {
   std::vector<std::string> out;
   for (const ExpectationResult& result : results) {
@@ -63,23 +53,23 @@ TEST_CASE("expectations hold for a run that follows the scenario", "[scenario]")
   Emulator emulator;
   emulator.loadWorld(scenario.value().world);
   const json order = json::parse(
-      twilioCall(emulator, "POST", "/v2/HostedNumber/Orders",
-                 "PhoneNumber=%2B14155550104&ContactPhoneNumber=%2B12344444444&AddressSid="
-                 "AD11111111111111111111111111111111&Email=a%40b.c")
+      testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                          "PhoneNumber=%2B14155550104&ContactPhoneNumber=%2B12344444444&AddressSid="
+                          "AD11111111111111111111111111111111&Email=a%40b.c")
           .body);
   const std::string path = "/v2/HostedNumber/Orders/" + order["sid"].get<std::string>();
   emulator.advance(Millis(60'000));
-  REQUIRE(twilioCall(emulator, "POST", path, "Status=pending-verification").status == 200);
+  REQUIRE(testing::sendTwilio(emulator, "POST", path, "Status=pending-verification").status == 200);
   emulator.advance(Millis(60'000));
-  REQUIRE(twilioCall(emulator, "POST", "/v2/HostedNumber/AuthorizationDocuments",
-                     "AddressSid=AD11111111111111111111111111111111&Email=a%40b.c&"
-                     "ContactPhoneNumber=%2B12344444444&HostedNumberOrderSids=" +
-                         order["sid"].get<std::string>())
+  REQUIRE(testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/AuthorizationDocuments",
+                              "AddressSid=AD11111111111111111111111111111111&Email=a%40b.c&"
+                              "ContactPhoneNumber=%2B12344444444&HostedNumberOrderSids=" +
+                                  order["sid"].get<std::string>())
               .status == 201);
   emulator.advance(Millis(3'600'000));
-  REQUIRE(twilioCall(emulator, "GET", path).status == 200);
+  REQUIRE(testing::sendTwilio(emulator, "GET", path).status == 200);
   emulator.advance(Millis(2 * 86'400'000));
-  REQUIRE(twilioCall(emulator, "GET", path).status == 200);
+  REQUIRE(testing::sendTwilio(emulator, "GET", path).status == 200);
 
   ClientOutcome client;
   client.started = true;
@@ -91,7 +81,7 @@ TEST_CASE("expectations hold for a run that follows the scenario", "[scenario]")
 
   SECTION("and fail, saying what happened, when the run does not") {
     for (int i = 0; i < 3; ++i) {
-      REQUIRE(twilioCall(emulator, "GET", path).status == 200);
+      REQUIRE(testing::sendTwilio(emulator, "GET", path).status == 200);
     }
     client.exit_code = 1;
     client.reported = "completed";
@@ -132,15 +122,13 @@ TEST_CASE("the control API judges the loaded scenario and measures coverage", "[
   Emulator emulator;
   auto control = [&](const std::string& method, const std::string& path,
                      const std::string& body = "") {
-    auto request = requestFor(method, path, body);
-    REQUIRE(request.ok());
-    return emulator.handle(request.value());
+    return testing::send(emulator, method, path, body);
   };
   REQUIRE(control("GET", "/__hnemu/expectations").status == 404);
   REQUIRE(control("PUT", "/__hnemu/scenario", kScenario).status == 200);
-  twilioCall(emulator, "POST", "/v2/HostedNumber/Orders",
-             "PhoneNumber=%2B14155550104&ContactPhoneNumber=%2B12344444444&AddressSid="
-             "AD11111111111111111111111111111111&Email=a%40b.c");
+  testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                      "PhoneNumber=%2B14155550104&ContactPhoneNumber=%2B12344444444&AddressSid="
+                      "AD11111111111111111111111111111111&Email=a%40b.c");
   const HttpResponse judged = control("GET", "/__hnemu/expectations");
   INFO(judged.body);
   REQUIRE(judged.status == 200);

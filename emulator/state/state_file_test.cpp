@@ -15,8 +15,8 @@
 #include <sstream>
 #include <thread>
 
-#include "core/wire/form.h"
 #include "providers/telnyx/routes.h"
+#include "testing/requests.h"
 
 using namespace hnemu;
 using nlohmann::json;
@@ -49,65 +49,41 @@ struct TempFolder {
   std::string file(const std::string& name) const { return (root / name).string(); }
 };
 
-HttpResponse send(Emulator& emulator, const std::string& method, const std::string& target,
-                  const std::string& body = "", const std::string& content_type = "",
-                  const std::string& authorization = "") {
-  auto request = requestFor(method, target, body);
-  REQUIRE(request.ok());
-  request.value().host = "127.0.0.1:1";
-  request.value().headers.emplace("Host", "127.0.0.1:1");
-  if (!content_type.empty()) {
-    request.value().headers.emplace("Content-Type", content_type);
-  }
-  if (!authorization.empty()) {
-    request.value().headers.emplace("Authorization", authorization);
-  }
-  return emulator.handle(request.value());
-}
-
-HttpResponse twilioRequest(Emulator& emulator, const std::string& method, const std::string& target,
-                           const std::string& body = "") {
-  return send(emulator, method, target, body, "application/x-www-form-urlencoded",
-              basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken));
-}
-
-std::string createOrderBody(const std::string& number) {
-  return "PhoneNumber=" + wire::percentEncode(number) +
-         "&ContactPhoneNumber=%2B12344444444&AddressSid=AD11111111111111111111111111111111"
-         "&Email=a%40example.com&StatusCallbackUrl=http%3A%2F%2F127.0.0.1%3A9%2Fhook";
-}
+// Every order's status callback goes to a port nothing listens on.
+const std::string kCallback = "&StatusCallbackUrl=http%3A%2F%2F127.0.0.1%3A9%2Fhook";
 
 const json kBase = {{"seed", 1}, {"test", "state_file_test"}};
 
 // A run that touches every kind of input: provider requests of all three providers, control
 // actions, a clock move, an injected fault answered on a read.
 void driveARun(Emulator& emulator) {
-  REQUIRE(
-      twilioRequest(emulator, "POST", "/v2/HostedNumber/Orders", createOrderBody("+14153608311"))
-          .status == 201);
-  REQUIRE(
-      twilioRequest(emulator, "POST", "/v2/HostedNumber/Orders", createOrderBody("+14153608312"))
-          .status == 201);
-  REQUIRE(send(emulator, "POST", "/__hnemu/clock", R"({"advance":"26h"})").status == 200);
-  REQUIRE(send(emulator, "POST", "/v2/messaging_hosted_number_orders",
-               R"({"phone_numbers":["+13125550001"]})", "application/json",
-               "Bearer " + std::string(telnyx::kDefaultApiKey))
-              .status == 200);
-  REQUIRE(send(emulator, "POST", "/__hnemu/faults",
-               R"({"provider":"twilio","method":"GET","status":503,"times":1})")
+  REQUIRE(testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                              testing::twilioOrderBody("+14153608311", kCallback))
               .status == 201);
-  REQUIRE(twilioRequest(emulator, "GET", "/v2/HostedNumber/Orders").status == 503);
-  REQUIRE(twilioRequest(emulator, "GET", "/v2/HostedNumber/Orders").status == 200);
-  REQUIRE(send(emulator, "POST", "/__hnemu/clock", R"({"advance":"3h"})").status == 200);
+  REQUIRE(testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                              testing::twilioOrderBody("+14153608312", kCallback))
+              .status == 201);
+  REQUIRE(testing::send(emulator, "POST", "/__hnemu/clock", R"({"advance":"26h"})").status == 200);
+  REQUIRE(testing::send(emulator, "POST", "/v2/messaging_hosted_number_orders",
+                        R"({"phone_numbers":["+13125550001"]})", "application/json",
+                        "Bearer " + std::string(telnyx::kDefaultApiKey))
+              .status == 200);
+  REQUIRE(testing::send(emulator, "POST", "/__hnemu/faults",
+                        R"({"provider":"twilio","method":"GET","status":503,"times":1})")
+              .status == 201);
+  REQUIRE(testing::sendTwilio(emulator, "GET", "/v2/HostedNumber/Orders").status == 503);
+  REQUIRE(testing::sendTwilio(emulator, "GET", "/v2/HostedNumber/Orders").status == 200);
+  REQUIRE(testing::send(emulator, "POST", "/__hnemu/clock", R"({"advance":"3h"})").status == 200);
   // Leaves a timer pending: the import order's processing.
-  REQUIRE(send(emulator, "POST", "/api/accounts/9900000/importTnOrders",
-               "<ImportTnOrder><SiteId>222</SiteId><Subscriber><Name>Owner</Name><ServiceAddress>"
-               "<HouseNumber>1</HouseNumber><StreetName>Main</StreetName><City>Raleigh</City>"
-               "<StateCode>NC</StateCode><Zip>27601</Zip><County>Wake</County></ServiceAddress>"
-               "</Subscriber><LoaAuthorizingPerson>The Owner</LoaAuthorizingPerson>"
-               "<TelephoneNumbers><TelephoneNumber>9195551234</TelephoneNumber>"
-               "</TelephoneNumbers></ImportTnOrder>",
-               "application/xml", basicAuthorization("hnemu", "hnemu-password"))
+  REQUIRE(testing::send(
+              emulator, "POST", "/api/accounts/9900000/importTnOrders",
+              "<ImportTnOrder><SiteId>222</SiteId><Subscriber><Name>Owner</Name><ServiceAddress>"
+              "<HouseNumber>1</HouseNumber><StreetName>Main</StreetName><City>Raleigh</City>"
+              "<StateCode>NC</StateCode><Zip>27601</Zip><County>Wake</County></ServiceAddress>"
+              "</Subscriber><LoaAuthorizingPerson>The Owner</LoaAuthorizingPerson>"
+              "<TelephoneNumbers><TelephoneNumber>9195551234</TelephoneNumber>"
+              "</TelephoneNumbers></ImportTnOrder>",
+              "application/xml", basicAuthorization("hnemu", "hnemu-password"))
               .status == 201);
 }
 
@@ -148,7 +124,7 @@ TEST_CASE("state file: a restart restores state, clock and pending timers exactl
   CHECK(report.inputs >= 7);
   CHECK(comparable(second) == saved);
   // The fault was used up before the restart, and stays used up.
-  CHECK(twilioRequest(second, "GET", "/v2/HostedNumber/Orders").status == 200);
+  CHECK(testing::sendTwilio(second, "GET", "/v2/HostedNumber/Orders").status == 200);
 
   // The restored timers behave as the originals would have.
   first.advance(std::chrono::hours(24 * 30));
@@ -156,7 +132,8 @@ TEST_CASE("state file: a restart restores state, clock and pending timers exactl
   CHECK(comparable(second) == comparable(first));
 
   // And what happens after the restart is saved on top.
-  REQUIRE(twilioRequest(second, "POST", "/v2/HostedNumber/Orders", createOrderBody("+14153608313"))
+  REQUIRE(testing::sendTwilio(second, "POST", "/v2/HostedNumber/Orders",
+                              testing::twilioOrderBody("+14153608313", kCallback))
               .status == 201);
   const json after = comparable(second);
   file.value().reset();
@@ -176,11 +153,12 @@ TEST_CASE("state file: a restore after a reset and a scenario load replays them 
     auto file = StateFile::open(path, first, kBase, nullptr);
     REQUIRE(file.ok());
     driveARun(first);
-    REQUIRE(send(first, "PUT", "/__hnemu/scenario",
-                 "seed: 7\nclock: auto\ntwilio:\n  numbers:\n    \"+14155550100\": {}\n")
+    REQUIRE(testing::send(first, "PUT", "/__hnemu/scenario",
+                          "seed: 7\nclock: auto\ntwilio:\n  numbers:\n    \"+14155550100\": {}\n")
                 .status == 200);
-    REQUIRE(send(first, "POST", "/__hnemu/clock", R"({"mode":"manual"})").status == 200);
-    REQUIRE(twilioRequest(first, "POST", "/v2/HostedNumber/Orders", createOrderBody("+14155550100"))
+    REQUIRE(testing::send(first, "POST", "/__hnemu/clock", R"({"mode":"manual"})").status == 200);
+    REQUIRE(testing::sendTwilio(first, "POST", "/v2/HostedNumber/Orders",
+                                testing::twilioOrderBody("+14155550100", kCallback))
                 .status == 201);
     saved = comparable(first);
   }
@@ -313,8 +291,9 @@ TEST_CASE(
         client.set_read_timeout(std::chrono::seconds(5));
         for (int i = first_number; !stop; ++i) {
           const std::string phone = "+1415" + std::to_string(3000000 + i % 7000000);
-          const auto created = client.Post("/v2/HostedNumber/Orders", createOrderBody(phone),
-                                           "application/x-www-form-urlencoded");
+          const auto created =
+              client.Post("/v2/HostedNumber/Orders", testing::twilioOrderBody(phone, kCallback),
+                          "application/x-www-form-urlencoded");
           if (!created) {
             return;  // killed
           }

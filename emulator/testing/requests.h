@@ -1,0 +1,45 @@
+#pragma once
+
+// For the unit tests: in-process requests as a client would send them.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "core/http_types.h"
+#include "core/wire/form.h"
+#include "emulator.h"
+
+namespace hnemu::testing {
+
+inline HttpResponse send(Emulator& emulator, const std::string& method, const std::string& target,
+                         const std::string& body = "", const std::string& content_type = "",
+                         const std::string& authorization = "") {
+  auto request = requestFor(method, target, body);
+  REQUIRE(request.ok());
+  request.value().host = "127.0.0.1:1";
+  request.value().headers.emplace("Host", "127.0.0.1:1");
+  if (!content_type.empty()) {
+    request.value().headers.emplace("Content-Type", content_type);
+  }
+  if (!authorization.empty()) {
+    request.value().headers.emplace("Authorization", authorization);
+  }
+  return emulator.handle(request.value());
+}
+
+// A form request with the default Twilio account's credentials.
+inline HttpResponse sendTwilio(Emulator& emulator, const std::string& method,
+                               const std::string& target, const std::string& body = "") {
+  return send(emulator, method, target, body, "application/x-www-form-urlencoded",
+              basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken));
+}
+
+// The body of a v2 Hosted Number Order for `number`; `extra` ("&StatusCallbackUrl=...") is
+// appended as given.
+inline std::string twilioOrderBody(const std::string& number, const std::string& extra = "") {
+  return "PhoneNumber=" + wire::percentEncode(number) +
+         "&ContactPhoneNumber=%2B12344444444&AddressSid=AD11111111111111111111111111111111"
+         "&Email=a%40example.com" +
+         extra;
+}
+
+}  // namespace hnemu::testing
