@@ -403,7 +403,9 @@ int main(int argc, char** argv) {
     }
   }
   size_t illegal = 0;
-  for (const json& machine : json::parse(coverage_response->body)["coverage"]) {
+  // Parsed into a name first: a range-for over a member of a temporary reads freed memory.
+  const json coverage = json::parse(coverage_response->body);
+  for (const json& machine : coverage["coverage"]) {
     illegal += machine.value("undocumented", json::array()).size();
   }
   // The journal: sequences increase with no gaps inside what it keeps, and it stays capped.
