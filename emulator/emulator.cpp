@@ -1,5 +1,9 @@
 #include "emulator.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
 #include <nlohmann/json.hpp>
 
 #include "control/control_api.h"
@@ -15,10 +19,8 @@ namespace hnemu {
 namespace {
 
 constexpr std::string_view kControlPrefix = "/__hnemu";
-constexpr size_t kServerWorkers = 64;
-// httplib refuses bodies past this itself; the providers' own, smaller limit answers in their
-// error shape below it.
-constexpr size_t kHardPayloadLimit = 64 * 1024 * 1024;
+// A multipart upload's boundaries and part headers, on top of the document itself.
+constexpr size_t kMultipartAllowance = 64 * 1024;
 
 HttpResponse genericNotFound(const std::string& path) {
   nlohmann::json body = {{"error", "no route for " + path}};
@@ -87,7 +89,28 @@ Emulator::~Emulator() {
 }
 
 bool isLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  // What the name resolves to, not how it is spelled: "127.evil.test" is not loopback.
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (host.empty() || getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) {
+    return false;
+  }
+  bool loopback = found != nullptr;
+  for (const addrinfo* each = found; each != nullptr; each = each->ai_next) {
+    if (each->ai_family == AF_INET) {
+      const auto* v4 = reinterpret_cast<const sockaddr_in*>(each->ai_addr);
+      loopback = loopback && (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    } else if (each->ai_family == AF_INET6) {
+      const auto* v6 = reinterpret_cast<const sockaddr_in6*>(each->ai_addr);
+      loopback = loopback && IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+    } else {
+      loopback = false;
+    }
+  }
+  freeaddrinfo(found);
+  return loopback;
 }
 
 Result<int> Emulator::start() {
@@ -100,19 +123,22 @@ Result<int> Emulator::start() {
                          ": not a loopback address, and the emulator accepts well-known test "
                          "credentials; pass --allow-remote to serve the network anyway");
   }
+  ServerLimits limits;
+  // Chunked bodies have no length to judge up front: read up to the largest any route takes.
+  limits.max_payload_bytes =
+      std::max({options_.max_body_bytes, options_.max_upload_bytes, kMaxControlBodyBytes}) +
+      kMultipartAllowance;
   auto server =
       std::make_unique<HttpServer>([this](HttpRequest& request) { return handle(request); },
                                    [this](const std::string& path, int status) {
-                                     // Errors httplib raises before a route runs (an oversized
-                                     // body, a broken request line) get the error shape of the
-                                     // provider that owns the path; Twilio's by default.
-                                     std::string owner = "twilio";
-                                     router_.fallbackFor(path, &owner);
                                      HttpRequest request;
                                      request.path = path;
-                                     return provider(owner)->errorForStatus(status, request);
+                                     return errorFor(status, request);
                                    },
-                                   kHardPayloadLimit, kServerWorkers);
+                                   [this](const HttpRequest& head, uint64_t content_length) {
+                                     return refuseBeforeBody(head, content_length);
+                                   },
+                                   limits);
   auto bound = server->bind(options_.host, options_.port);
   if (!bound.ok()) {
     return bound.error();
@@ -155,10 +181,66 @@ const Provider* Emulator::provider(std::string_view name) const {
   return nullptr;
 }
 
+bool Emulator::isControl(const HttpRequest& request) {
+  return request.path.compare(0, kControlPrefix.size(), kControlPrefix) == 0;
+}
+
+// Errors raised before a route runs (an oversized head or body, a broken request line) get the
+// error shape of whoever owns the path: the control API, a provider, or Twilio by default.
+HttpResponse Emulator::errorFor(int status, const HttpRequest& request) const {
+  if (isControl(request)) {
+    return control_->errorForStatus(status);
+  }
+  std::string owner = "twilio";
+  router_.fallbackFor(request.path, &owner);
+  return provider(owner)->errorForStatus(status, request);
+}
+
+std::optional<HttpResponse> Emulator::refuseBeforeBody(const HttpRequest& head,
+                                                       uint64_t content_length) const {
+  if (isControl(head)) {
+    if (content_length > kMaxControlBodyBytes) {
+      return control_->errorForStatus(413);
+    }
+    return std::nullopt;
+  }
+  HttpRequest matched = head;
+  std::string owner = router_.match(matched).provider;
+  if (owner.empty()) {
+    owner = "twilio";
+    router_.fallbackFor(head.path, &owner);
+  }
+  const Provider* const answering = provider(owner);
+  if (content_length > answering->bodyLimit(head)) {
+    return answering->errorForStatus(413, head);
+  }
+  return std::nullopt;
+}
+
 namespace {
+
 bool isRead(const std::string& method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS";
 }
+
+// The admin token authorises a control request once, when it arrives; it is not part of the
+// input, and a state file must not hold it.
+RecordedInput recordedRequest(const HttpRequest& request, bool control) {
+  RecordedInput input;
+  input.kind = RecordedInput::Kind::Request;
+  input.method = request.method;
+  input.target = request.raw_target;
+  input.path = request.path;
+  for (const auto& [name, value] : request.headers) {
+    if (control && (iequals(name, "Authorization") || iequals(name, "X-Hnemu-Admin-Token"))) {
+      continue;
+    }
+    input.headers.emplace(name, value);
+  }
+  input.body = request.body;
+  return input;
+}
+
 }  // namespace
 
 HttpResponse Emulator::handle(HttpRequest& request) {
@@ -167,27 +249,26 @@ HttpResponse Emulator::handle(HttpRequest& request) {
     ++in_flight_;
   }
   const auto started = std::chrono::steady_clock::now();
+  const bool control = isControl(request);
   JournalEntry entry;
-  InputLog* const input_log = input_log_.load();
-  std::unique_lock applying(apply_mutex_, std::defer_lock);
-  if (input_log != nullptr && !isRead(request.method)) {
-    applying.lock();
+  HttpResponse response;
+  std::shared_lock using_log(input_log_mutex_);
+  InputLog* const input_log = input_log_;
+  if (auto refused = control ? control_->refusal(request) : std::nullopt) {
+    response = std::move(*refused);
+  } else {
+    if (control) {
+      control_->inlineScenarioFile(request);
+    }
+    if (input_log != nullptr && changesState(request)) {
+      response = applyDurably(*input_log, recordedRequest(request, control), &request, entry);
+    } else {
+      // In a durable run a read must not use up a fault unrecorded: it leaves it for the next.
+      response = dispatch(request, entry, input_log == nullptr);
+    }
   }
-  const TimePoint applied_at = clock_.now();
-  HttpResponse response = dispatch(request, entry);
-  uint64_t ticket = 0;
-  // A read changes nothing, unless an injected fault answered it (faults count down).
-  if (input_log != nullptr && (applying.owns_lock() || entry.fault_id != 0)) {
-    std::lock_guard lock(state_mutex_);
-    ticket = input_log->append(RecordedInput{RecordedInput::Kind::Request, applied_at,
-                                             request.method, request.raw_target, request.path,
-                                             request.headers, request.body});
-  }
-  if (applying.owns_lock()) {
-    applying.unlock();
-  }
-  const bool is_control = request.path.compare(0, kControlPrefix.size(), kControlPrefix) == 0;
-  if (!is_control) {
+  using_log.unlock();
+  if (!control) {
     entry.time = clock_.now();
     entry.method = request.method;
     entry.path = request.path;
@@ -208,14 +289,87 @@ HttpResponse Emulator::handle(HttpRequest& request) {
     last_activity_ = std::chrono::steady_clock::now();
   }
   driver_cv_.notify_all();
-  if (ticket != 0) {
-    input_log->waitSaved(ticket);  // acknowledged means saved
+  return response;
+}
+
+bool Emulator::changesState(HttpRequest& request) const {
+  if (!isRead(request.method)) {
+    return true;
+  }
+  if (isControl(request)) {
+    return false;  // the control API's reads have no side effects
+  }
+  const RouteMatch match = router_.match(request);
+  return match.handler != nullptr && faults_.matches(match.provider, request.method, request.path);
+}
+
+HttpResponse Emulator::applyDurably(InputLog& log, RecordedInput input, HttpRequest* request,
+                                    JournalEntry& entry) {
+  uint64_t ticket = 0;
+  {
+    std::lock_guard order(order_mutex_);
+    if (input.kind == RecordedInput::Kind::Request) {
+      input.at = clock_.now();
+    }
+    ticket = log.append(input);
+  }
+  const bool saved = log.waitSaved(ticket);
+  HttpResponse response;
+  {
+    std::unique_lock turn(turn_mutex_);
+    turn_cv_.wait(turn, [&] { return next_turn_ == ticket; });
+  }
+  if (saved) {
+    std::lock_guard applying(apply_mutex_);
+    response = applyAt(input.at, request, entry);
+    ++inputs_applied_;
+  }
+  {
+    std::lock_guard turn(turn_mutex_);
+    ++next_turn_;
+  }
+  turn_cv_.notify_all();
+  if (!saved) {
+    return request != nullptr ? errorFor(503, *request) : HttpResponse::empty(503);
   }
   return response;
 }
 
-HttpResponse Emulator::dispatch(HttpRequest& request, JournalEntry& entry) {
-  if (request.path.compare(0, kControlPrefix.size(), kControlPrefix) == 0) {
+HttpResponse Emulator::applyAt(TimePoint at, HttpRequest* request, JournalEntry& entry) {
+  {
+    std::lock_guard state(state_mutex_);
+    clock_.pin(at);
+  }
+  HttpResponse response;
+  if (request != nullptr) {
+    response = dispatch(*request, entry);
+  }
+  if (!replaying_) {
+    clock_.release();
+  }
+  return response;
+}
+
+void Emulator::step(TimePoint at) {
+  std::shared_lock using_log(input_log_mutex_);
+  if (InputLog* input_log = input_log_) {
+    RecordedInput input;
+    input.kind = RecordedInput::Kind::AdvanceTo;
+    input.at = at;
+    JournalEntry unused;
+    (void)applyDurably(*input_log, std::move(input), nullptr, unused);
+    return;
+  }
+  std::lock_guard state(state_mutex_);
+  if (at > clock_.now()) {
+    (void)clock_.advanceTo(at);
+  } else {
+    clock_.advance(Millis(0));  // fires what the wall clock made due (realtime)
+  }
+}
+
+HttpResponse Emulator::dispatch(HttpRequest& request, JournalEntry& entry, bool faults_allowed) {
+  if (isControl(request)) {
     return control_->handle(request);
   }
   std::lock_guard lock(state_mutex_);
@@ -227,7 +381,9 @@ HttpResponse Emulator::dispatch(HttpRequest& request, JournalEntry& entry) {
   }
   if (match.handler != nullptr) {
     // An injected fault answers instead of the provider, before anything is stored.
-    if (const auto fault = faults_.take(match.provider, request.method, request.path)) {
+    const auto fault =
+        faults_allowed ? faults_.take(match.provider, request.method, request.path) : std::nullopt;
+    if (fault) {
       entry.fault_id = fault->id;
       if (fault->latency > Millis(0)) {
         clock_.advance(fault->latency);  // the state lock is held, as timers expect
@@ -416,7 +572,7 @@ void Emulator::wakeDriver() {
 
 // Moves the clock by itself in auto mode (once nothing has been in flight for auto_quiet, jump to
 // the next timer) and in realtime mode (fire timers as the wall clock reaches them). Manual mode
-// leaves it alone.
+// leaves it alone. Each step is an input of its own, recorded like a request.
 void Emulator::driveClock() {
   std::unique_lock lock(driver_mutex_);
   while (!driver_stopping_) {
@@ -433,38 +589,20 @@ void Emulator::driveClock() {
         continue;
       }
       lock.unlock();
-      {
-        std::lock_guard applying(apply_mutex_);
-        std::lock_guard state(state_mutex_);
-        const TimePoint at = clock_.now();
-        clock_.fireNext();
-        if (InputLog* input_log = input_log_.load()) {
-          input_log->append(
-              RecordedInput{RecordedInput::Kind::FireNextTimer, at, {}, {}, {}, {}, {}});
-        }
-      }
+      step(*next_due);
       lock.lock();
       last_activity_ = std::chrono::steady_clock::now();  // the client gets a turn after each step
       continue;
     }
     if (mode == ClockMode::Realtime && next_due) {
-      const auto wait = *next_due - clock_.now();
-      if (wait <= Millis(0)) {
+      const TimePoint now = clock_.now();
+      if (*next_due <= now) {
         lock.unlock();
-        {
-          std::lock_guard applying(apply_mutex_);
-          std::lock_guard state(state_mutex_);
-          const TimePoint at = clock_.now();
-          clock_.advance(Millis(0));
-          if (InputLog* input_log = input_log_.load()) {
-            input_log->append(
-                RecordedInput{RecordedInput::Kind::AdvanceTo, at, {}, {}, {}, {}, {}});
-          }
-        }
+        step(now);
         lock.lock();
         continue;
       }
-      driver_cv_.wait_for(lock, std::min<Millis>(wait, Millis(100)));
+      driver_cv_.wait_for(lock, std::min<Millis>(*next_due - now, Millis(100)));
       continue;
     }
     // Bounded wait: a timer scheduled from another thread is noticed even without a wake-up.
@@ -472,60 +610,51 @@ void Emulator::driveClock() {
   }
 }
 
-void Emulator::setInputLog(InputLog* log) { input_log_ = log; }
+void Emulator::setInputLog(InputLog* log) {
+  std::unique_lock lock(input_log_mutex_);
+  input_log_ = log;
+}
 
 void Emulator::replay(const RecordedInput& input) {
   if (!replaying_.exchange(true)) {
     webhooks_->setMuted(true);
   }
-  // The clock moves only as the inputs say, whatever mode an input put it in.
-  if (clock_.mode() != ClockMode::Manual) {
-    clock_.setMode(ClockMode::Manual);
-  }
-  std::lock_guard applying(apply_mutex_);
-  {
-    std::lock_guard state(state_mutex_);
-    if (input.kind == RecordedInput::Kind::FireNextTimer) {
-      clock_.fireNext();
-      return;
-    }
-    // A request (or a realtime step) applies at the virtual time it was first applied at.
-    if (input.at > clock_.now()) {
-      (void)clock_.advanceTo(input.at);  // checked: never back
-    }
-  }
-  if (input.kind == RecordedInput::Kind::AdvanceTo) {
-    return;
-  }
-  auto request = requestFor(input.method, input.target, input.body);
-  if (!request.ok()) {
-    return;  // requestFor always succeeds; a malformed query is a flag on the request
-  }
-  request.value().path = input.path;
-  request.value().headers = input.headers;
-  if (const auto host = request.value().header("Host")) {
-    request.value().host = *host;
-  }
   JournalEntry unused;
-  dispatch(request.value(), unused);
+  std::lock_guard applying(apply_mutex_);
+  if (input.kind == RecordedInput::Kind::AdvanceTo) {
+    applyAt(input.at, nullptr, unused);
+  } else {
+    auto request = requestFor(input.method, input.target, input.body);
+    HttpRequest& replayed = request.value();  // requestFor flags a malformed query, never fails
+    replayed.path = input.path;
+    replayed.headers = input.headers;
+    if (const auto host = replayed.header("Host")) {
+      replayed.host = *host;
+    }
+    applyAt(input.at, &replayed, unused);
+  }
+  ++inputs_applied_;
 }
 
-void Emulator::finishReplay(ClockMode mode, std::vector<Delivery> webhooks,
-                            uint64_t next_webhook_id) {
+void Emulator::finishReplay(std::vector<Delivery> webhooks, uint64_t next_webhook_id) {
   webhooks_->restoreLog(std::move(webhooks), next_webhook_id);
   webhooks_->setMuted(false);
-  clock_.setMode(mode);
+  clock_.release();
   replaying_ = false;
   wakeDriver();
 }
 
 std::string Emulator::stateDigestLocked() const {
   nlohmann::json digested = stateLocked();
-  digested["clock"].erase("mode");  // a replay runs on a manual clock
+  digested["clock"].erase("mode");  // the clock's mode is not state
   nlohmann::json& timers = digested["clock"]["pending_timers"];
   timers = nlohmann::json::array();
   for (const PendingTimer& timer : clock_.pendingTimers()) {
-    timers.push_back({formatIso8601Millis(timer.due), timer.label});
+    // Webhook retries wait on the clock too, but they are delivery, not state: a replay sends
+    // nothing and so schedules none.
+    if (timer.label.rfind(kWebhookRetryLabel, 0) != 0) {
+      timers.push_back({formatIso8601Millis(timer.due), timer.label});
+    }
   }
   return crypto::sha256Hex(jsonText(digested));
 }
@@ -535,18 +664,18 @@ std::string Emulator::stateDigest() const {
   return stateDigestLocked();
 }
 
-DurableSnapshot Emulator::snapshot(const std::function<void()>& at_consistent_instant) {
+DurableSnapshot Emulator::snapshot() {
   DurableSnapshot out;
   {
     std::lock_guard applying(apply_mutex_);
     std::lock_guard state(state_mutex_);
-    at_consistent_instant();
+    out.inputs_applied = inputs_applied_;
     out.state_digest = stateDigestLocked();
     out.now = clock_.now();
     out.mode = clock_.mode();
+    out.webhooks = webhooks_->log();
+    out.next_webhook_id = webhooks_->nextId();
   }
-  out.webhooks = webhooks_->log();
-  out.next_webhook_id = webhooks_->nextId();
   return out;
 }
 

@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 
@@ -80,33 +82,35 @@ struct EmulatorOptions {
 
 bool isLoopbackHost(const std::string& host);
 
-// One input that changed the emulator's state: a request that was not a read, or a step the clock
-// driver took by itself. Replaying a run's inputs in order on the same base rebuilds its state,
-// clock and pending timers exactly, since ids come from the seeded generator and time from the
-// virtual clock.
+// One input that may change the emulator's state: a request that is not a read (or a read an
+// injected fault will answer), or a step the clock driver takes by itself. Replaying a run's
+// inputs in order on the same base rebuilds its state, clock and pending timers exactly, since
+// ids come from the seeded generator and time from the virtual clock.
 struct RecordedInput {
-  enum class Kind { Request, FireNextTimer, AdvanceTo };
+  enum class Kind { Request, AdvanceTo };
   Kind kind = Kind::Request;
-  TimePoint at;  // the virtual time it was applied at
+  TimePoint at;  // the virtual time it applies at (a step: the time the clock moves to)
   std::string method;
   std::string target;  // path and query as sent
   std::string path;    // decoded path, as the transport gave it
-  Headers headers;
+  Headers headers;     // as sent, but never the admin token
   std::string body;
 };
 
-// Where durable state goes (hnemu serve --state). append() runs with the state lock held and
-// returns a ticket; the request is answered only once waitSaved(ticket) returns.
+// Where durable state goes (hnemu serve --state). Inputs are written ahead: append() is called
+// in the order inputs will be applied, and an input is applied (and answered) only once
+// waitSaved() says it is on disk. One that could not be saved is answered 503, not applied.
 class InputLog {
  public:
   virtual ~InputLog() = default;
-  virtual uint64_t append(RecordedInput input) = 0;
-  virtual void waitSaved(uint64_t ticket) = 0;
+  virtual uint64_t append(const RecordedInput& input) = 0;
+  [[nodiscard]] virtual bool waitSaved(uint64_t ticket) = 0;
 };
 
-// What a save holds besides the inputs, taken at one consistent instant.
+// What a checkpoint of a durable run holds, taken between two inputs.
 struct DurableSnapshot {
-  std::string state_digest;  // sha256 of state() and the pending timers
+  uint64_t inputs_applied = 0;  // the saved inputs applied so far
+  std::string state_digest;     // sha256 of state() and the provider's pending timers
   TimePoint now;
   ClockMode mode = ClockMode::Manual;
   std::vector<Delivery> webhooks;
@@ -170,17 +174,18 @@ class Emulator {
   nlohmann::json inbox(const std::optional<std::string>& number) const;
   FaultInjector& faults() { return faults_; }
 
-  // Durable state: from now on every state-changing input goes to `log` (null: none).
+  // Durable state: from now on every state-changing input goes to `log` first (null: none).
+  // Returns once no request is using the previous log.
   void setInputLog(InputLog* log);
-  // Applies one recorded input as it was first applied: no journal entry, no webhook sent, the
-  // clock driver held still. Call it before start() while restoring.
+  // Applies one recorded input as it was first applied: no journal entry, no webhook sent (each
+  // is logged as not sent), no clock driver, time pinned to the inputs' times. Call it before
+  // start() while restoring.
   void replay(const RecordedInput& input);
-  // Ends a replay: the clock resumes in `mode`, webhooks are sent again and the webhook log is the
-  // saved one. The journal starts empty: it records requests, not state.
-  void finishReplay(ClockMode mode, std::vector<Delivery> webhooks, uint64_t next_webhook_id);
-  // Takes a snapshot at an instant when no input is half-applied; at_consistent_instant runs at
-  // that instant (the log notes how many inputs the snapshot covers).
-  DurableSnapshot snapshot(const std::function<void()>& at_consistent_instant);
+  // Ends a replay: the clock runs in its mode again and webhooks are sent again; the deliveries
+  // in `webhooks` (a checkpoint's log) replace the replayed entries with the same ids.
+  void finishReplay(std::vector<Delivery> webhooks, uint64_t next_webhook_id);
+  // Takes a checkpoint between two inputs.
+  DurableSnapshot snapshot();
   std::string stateDigest() const;
 
  private:
@@ -189,9 +194,22 @@ class Emulator {
   telnyx::Model& modelOf(telnyx::World*);
   bandwidth::Model& modelOf(bandwidth::World*);
   const Provider* provider(std::string_view name) const;
+  static bool isControl(const HttpRequest& request);
+  HttpResponse errorFor(int status, const HttpRequest& request) const;
+  std::optional<HttpResponse> refuseBeforeBody(const HttpRequest& head,
+                                               uint64_t content_length) const;
   void driveClock();
   void wakeDriver();
-  HttpResponse dispatch(HttpRequest& request, JournalEntry& entry);
+  // Whether the request may change state: not a read, or a read an injected fault answers.
+  bool changesState(HttpRequest& request) const;
+  // With faults_allowed false, a fault that matches is left for a request that may take it.
+  HttpResponse dispatch(HttpRequest& request, JournalEntry& entry, bool faults_allowed = true);
+  // Writes the input ahead to the log, waits for its turn, applies it; 503 if it was not saved.
+  HttpResponse applyDurably(InputLog& log, RecordedInput input, HttpRequest* request,
+                            JournalEntry& entry);
+  HttpResponse applyAt(TimePoint at, HttpRequest* request, JournalEntry& entry);
+  // Moves the clock to `at` as one input (the auto and realtime drivers' steps).
+  void step(TimePoint at);
   nlohmann::json stateLocked() const;
   std::string stateDigestLocked() const;
 
@@ -211,10 +229,18 @@ class Emulator {
   std::unique_ptr<HttpServer> server_;
 
   mutable std::mutex state_mutex_;  // guards every provider's state; timers fire under it
-  // Held (before state_mutex_) by every input that may change state, so that the order inputs are
-  // recorded in is the order they were applied in.
+
+  // Durable runs: inputs are stamped and appended in one order (order_mutex_), and applied in
+  // that order, one at a time (the turn, then apply_mutex_), each once it is saved.
+  // Held shared by every request while it uses the log, so that setInputLog() can wait for them.
+  std::shared_mutex input_log_mutex_;
+  InputLog* input_log_ = nullptr;
+  std::mutex order_mutex_;
+  std::mutex turn_mutex_;
+  std::condition_variable turn_cv_;
+  uint64_t next_turn_ = 1;
   std::mutex apply_mutex_;
-  std::atomic<InputLog*> input_log_{nullptr};
+  uint64_t inputs_applied_ = 0;  // guarded by apply_mutex_
   std::atomic<bool> replaying_{false};
 
   std::mutex driver_mutex_;

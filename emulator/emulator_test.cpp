@@ -20,7 +20,9 @@ HttpResponse call(Emulator& emulator, const std::string& method, const std::stri
   HttpRequest& request = made.value();
   request.host = "127.0.0.1:1";
   if (!body.empty()) {
-    request.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
+    const bool control = target.rfind("/__hnemu/", 0) == 0;
+    request.headers.emplace("Content-Type",
+                            control ? "application/json" : "application/x-www-form-urlencoded");
   }
   if (!auth.empty()) {
     request.headers.emplace("Authorization", auth);

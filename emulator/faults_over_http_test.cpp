@@ -16,30 +16,16 @@
 #include "core/wire/form.h"
 #include "emulator.h"
 #include "testing/requests.h"
+#include "testing/sockets.h"
 
 using namespace hnemu;
 using nlohmann::json;
 using WallClock = std::chrono::steady_clock;
+using testing::connectAndSend;
+using testing::Listener;
+using testing::sendAndHangUp;
 
 namespace {
-
-// A listening socket on an ephemeral loopback port; closed when the object goes.
-struct Listener {
-  int fd = -1;
-  int port = 0;
-  Listener() {
-    fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    REQUIRE(::listen(fd, 16) == 0);
-    socklen_t length = sizeof address;
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    port = ntohs(address.sin_port);
-  }
-  ~Listener() { ::close(fd); }
-};
 
 // Accepts connections, reads what arrives, and closes without answering.
 class HangUpReceiver {
@@ -117,22 +103,6 @@ std::map<std::string, std::vector<Delivery>> deliveriesByUrl(Emulator& emulator)
   }
   return out;
 }
-
-// Connects to a loopback port and sends raw bytes; returns the socket.
-int connectAndSend(int port, const std::string& bytes) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  REQUIRE(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(bytes.size()));
-  return fd;
-}
-
-// Writes raw bytes to the emulator's port and closes, as a client that gives up would.
-void sendAndHangUp(int port, const std::string& bytes) { ::close(connectAndSend(port, bytes)); }
 
 }  // namespace
 

@@ -228,6 +228,9 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // A state file past the file-size limit must fail its write (and the request get 503), not
+  // end the process.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   hnemu::Emulator emulator(options);
   if (scenario) {
@@ -255,13 +258,12 @@ int main(int argc, char** argv) {
     }
     state_file = std::move(opened).value();
     if (report.restored) {
-      std::cout << "hnemu restored " << report.inputs << " input(s) from " << state_path
-                << std::endl;
-      if (report.diverged) {
-        std::cerr << "hnemu: warning: " << state_path
-                  << " replays to a state that differs from the saved one (another hnemu "
-                     "version, or a timer the realtime clock fired between two requests); "
-                     "serving the replayed state"
+      std::cout << "hnemu restored " << report.inputs << " input(s) from " << state_path << " ("
+                << report.checkpoints << " checkpoint(s) verified)" << std::endl;
+      if (report.dropped_torn_input) {
+        std::cerr << "hnemu: " << state_path
+                  << ": dropped a last input that a kill cut short while it was written (it was "
+                     "never answered)"
                   << std::endl;
       }
     }

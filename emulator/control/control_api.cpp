@@ -200,17 +200,147 @@ bool ControlApi::authorized(const HttpRequest& request) const {
          sameSecret(std::string_view(*authorization).substr(kBearer.size()), token);
 }
 
-HttpResponse ControlApi::handle(HttpRequest& request) {
+namespace {
+
+// A host name or address a DNS name cannot be rebound to: loopback, by name or by address.
+bool isLoopbackName(std::string_view host_header) {
+  std::string_view host = host_header;
+  if (!host.empty() && host.front() == '[') {
+    host =
+        host.substr(1, host.find(']') == std::string_view::npos ? host.size() : host.find(']') - 1);
+  } else if (const size_t colon = host.rfind(':'); colon != std::string_view::npos) {
+    host = host.substr(0, colon);
+  }
+  if (iequals(host, "localhost") || host == "::1") {
+    return true;
+  }
+  // 127.0.0.0/8 in dotted-decimal form, and nothing else that merely begins with "127."
+  int parts = 0;
+  size_t start = 0;
+  while (start <= host.size()) {
+    const size_t dot = std::min(host.find('.', start), host.size());
+    const std::string_view part = host.substr(start, dot - start);
+    if (part.empty() || part.size() > 3 ||
+        part.find_first_not_of("0123456789") != std::string_view::npos ||
+        std::stoi(std::string(part)) > 255 || (parts == 0 && part != "127")) {
+      return false;
+    }
+    ++parts;
+    start = dot + 1;
+  }
+  return parts == 4;
+}
+
+bool isJsonType(std::string_view type) {
+  const std::string_view essence = type.substr(0, type.find(';'));
+  auto ends_with = [&](std::string_view suffix) {
+    return essence.size() >= suffix.size() &&
+           iequals(essence.substr(essence.size() - suffix.size()), suffix);
+  };
+  return iequals(essence, "application/json") || ends_with("+json");
+}
+
+bool isYamlType(std::string_view type) {
+  const std::string_view essence = type.substr(0, type.find(';'));
+  for (const char* yaml : {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}) {
+    if (iequals(essence, yaml)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> ControlApi::crossSiteRefusal(const HttpRequest& request) const {
+  const auto host = request.header("Host");
+  if (!emulator_.options().allow_remote && host && !isLoopbackName(*host)) {
+    return "the control API answers only loopback host names (Host: " + *host +
+           "); serve with --allow-remote to reach it by another name";
+  }
+  if (const auto origin = request.header("Origin")) {
+    if (!host || !iequals(*origin, "http://" + *host)) {
+      return "a page from " + *origin + " may not use the control API";
+    }
+  }
+  if (const auto site = request.header("Sec-Fetch-Site"); site && *site == "cross-site") {
+    return "a page from another site may not use the control API";
+  }
+  return std::nullopt;
+}
+
+HttpResponse ControlApi::errorForStatus(int status) const {
+  switch (status) {
+    case 413:
+      return problem(413, "control request bodies are at most " +
+                              std::to_string(kMaxControlBodyBytes) + " bytes");
+    case 431:
+      return problem(431, "the request's headers are larger than the server accepts");
+    case 503:
+      return problem(503, "the change could not be saved to the --state file; nothing was applied");
+    default:
+      return problem(status, std::string(httpStatusText(status)));
+  }
+}
+
+Result<std::string> ControlApi::listedScenarioFile(const HttpRequest& request) const {
+  HNEMU_ASSIGN_OR_RETURN(const json body, parseBody(request));
+  HNEMU_ASSIGN_OR_RETURN(const std::string file, stringField(body, "file", true));
+  const std::string& directory = emulator_.options().scenarios_dir;
+  const std::vector<std::string> files = scenarioFilesUnder(directory);
+  if (std::find(files.begin(), files.end(), file) == files.end()) {
+    return makeError(ErrorCode::NotFound,
+                     "no scenario file '" + file + "' under '" + directory + "'");
+  }
+  return directory + "/" + file;
+}
+
+void ControlApi::inlineScenarioFile(HttpRequest& request) const {
+  if (request.method != "POST" || request.path != "/__hnemu/scenarios/load") {
+    return;
+  }
+  const auto file = listedScenarioFile(request);
+  auto text = file.ok() ? readScenarioFile(file.value()) : Result<std::string>(file.error());
+  if (!text.ok()) {
+    return;  // the route answers the error
+  }
+  request.method = "PUT";
+  request.path = "/__hnemu/scenario";
+  request.raw_target = request.path;
+  request.body = std::move(text).value();
+  request.headers.erase("Content-Type");
+  request.headers.emplace("Content-Type", "application/yaml");
+  request.headers.emplace(kScenarioSourceHeader, file.value());
+}
+
+std::optional<HttpResponse> ControlApi::refusal(const HttpRequest& request) const {
   if (!authorized(request)) {
     HttpResponse response =
         problem(401, "the control API needs the admin token: Authorization: Bearer <token>");
     response.headers.emplace("WWW-Authenticate", "Bearer realm=\"hnemu\"");
     return response;
   }
-  // The largest control body is a scenario.
-  if (request.body.size() > kMaxScenarioBytes) {
-    return problem(
-        413, "control request bodies are at most " + std::to_string(kMaxScenarioBytes) + " bytes");
+  if (auto reason = crossSiteRefusal(request)) {
+    return problem(403, *reason);
+  }
+  return std::nullopt;
+}
+
+HttpResponse ControlApi::handle(HttpRequest& request) {
+  if (request.body.size() > kMaxControlBodyBytes) {
+    return errorForStatus(413);
+  }
+  // JSON bodies only (a scenario may be YAML): a browser sends other types to any site without
+  // asking first.
+  if (const auto type = request.header("Content-Type")) {
+    const bool scenario = request.path == "/__hnemu/scenario";
+    if (!isJsonType(*type) && !(scenario && isYamlType(*type))) {
+      return problem(415, "control request bodies are JSON (Content-Type: application/json" +
+                              std::string(scenario ? "; a scenario may be application/yaml" : "") +
+                              "), not " + *type);
+    }
+  } else if (!request.body.empty()) {
+    return problem(415, "a control request with a body needs Content-Type: application/json");
   }
   const RouteMatch match = router_.match(request);
   if (match.handler != nullptr) {
@@ -436,7 +566,8 @@ void ControlApi::registerRoutes() {
 
   // Loads a world (YAML or JSON, as in a --scenario file) and resets to it.
   add("PUT", "/__hnemu/scenario", [this](HttpRequest& request) {
-    auto scenario = parseScenario(request.body, "request body");
+    auto scenario =
+        parseScenario(request.body, request.header(kScenarioSourceHeader).value_or("request body"));
     if (!scenario.ok()) {
       return fromError(scenario.error());
     }
@@ -466,26 +597,13 @@ void ControlApi::registerRoutes() {
   });
 
   // {"file":"twilio/happy_path.yaml"}: one of the files GET /__hnemu/scenarios lists, and only
-  // those, so the body cannot name a path outside the folder.
-  add("POST", "/__hnemu/scenarios/load", [this, &emu](HttpRequest& request) {
-    auto parsed = parseBody(request);
-    if (!parsed.ok()) {
-      return fromError(parsed.error());
-    }
-    auto file = stringField(parsed.value(), "file", true);
-    if (!file.ok()) {
-      return fromError(file.error());
-    }
-    const std::string& directory = emu.options().scenarios_dir;
-    const std::vector<std::string> files = scenarioFilesUnder(directory);
-    if (std::find(files.begin(), files.end(), file.value()) == files.end()) {
-      return problem(404, "no scenario file '" + file.value() + "' under '" + directory + "'");
-    }
-    auto scenario = loadScenarioFile(directory + "/" + file.value());
-    if (!scenario.ok()) {
-      return fromError(scenario.error());
-    }
-    return load(std::move(scenario).value());
+  // those, so the body cannot name a path outside the folder. A file that can be read never
+  // gets here: inlineScenarioFile() turned the request into a PUT of its content.
+  add("POST", "/__hnemu/scenarios/load", [this](HttpRequest& request) {
+    auto file = listedScenarioFile(request);
+    return fromError(file.ok()
+                         ? makeError(ErrorCode::NotFound, file.value() + ": cannot read the file")
+                         : file.error());
   });
 
   add("GET", "/__hnemu/ui", [](HttpRequest&) { return consoleAsset("index.html"); });

@@ -192,4 +192,8 @@ TEST_CASE("server: a non-loopback address needs allow_remote", "[control]") {
   CHECK_FALSE(isLoopbackHost("0.0.0.0"));
   CHECK_FALSE(isLoopbackHost("::"));
   CHECK_FALSE(isLoopbackHost("10.0.0.5"));
+  // The resolved address counts, not the spelling.
+  CHECK_FALSE(isLoopbackHost("127.evil.test"));
+  CHECK_FALSE(isLoopbackHost("127.0.0.1.evil.test"));
+  CHECK_FALSE(isLoopbackHost(""));
 }

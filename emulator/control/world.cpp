@@ -553,50 +553,6 @@ json bandwidthRulesJson(const bandwidth::Rules& rules) {
               {"done_after", formatDuration(rules.done_after)}};
 }
 
-// YAML scalars keep their type where it is plain: quoted text stays text.
-json yamlToJson(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      json out = json::object();
-      for (const auto& item : node) {
-        out[item.first.as<std::string>()] = yamlToJson(item.second);
-      }
-      return out;
-    }
-    case YAML::NodeType::Sequence: {
-      json out = json::array();
-      for (const auto& item : node) {
-        out.push_back(yamlToJson(item));
-      }
-      return out;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string text = node.Scalar();
-      if (node.Tag() == "!") {
-        return text;
-      }
-      if (!text.empty() && text.size() < 19 && std::all_of(text.begin(), text.end(), [](char c) {
-            return std::isdigit(static_cast<unsigned char>(c));
-          })) {
-        return std::stoull(text);
-      }
-      if (text == "true" || text == "false") {
-        return text == "true";
-      }
-      return text;
-    }
-    default:
-      return nullptr;
-  }
-}
-
-Error yamlError(const std::string& source, const YAML::Mark& mark, const std::string& path,
-                const std::string& message) {
-  return makeError(ErrorCode::InvalidArgument, source + ":" + std::to_string(mark.line + 1) + ":" +
-                                                   std::to_string(mark.column + 1) + ": " + path +
-                                                   ": " + message);
-}
-
 namespace {
 
 template <class World>

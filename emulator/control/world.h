@@ -14,6 +14,7 @@
 #include "providers/bandwidth/model.h"
 #include "providers/telnyx/model.h"
 #include "providers/twilio/model.h"
+#include "scenario/yaml.h"
 
 // The world the emulator starts from — accounts, how each number's owner, signer and carrier
 // behave, the provider's rules — decoded from JSON (control API) or a YAML world file
@@ -119,10 +120,6 @@ struct WorldFile {
   std::optional<Millis> auto_quiet;
 };
 
-// YAML in, with errors that read "SOURCE:LINE:COLUMN: path: what was expected".
-nlohmann::json yamlToJson(const YAML::Node& node);
-Error yamlError(const std::string& source, const YAML::Mark& mark, const std::string& path,
-                const std::string& message);
 // Parses one top-level key of a world file (seed, clock, start, auto_quiet, faults,
 // tamper_webhooks, twilio, telnyx, bandwidth) into world; `known` is false for any other key.
 std::optional<Error> parseWorldKey(const std::string& source, const std::string& key,

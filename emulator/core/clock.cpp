@@ -38,7 +38,7 @@ Clock::Clock(TimePoint start, ClockMode mode)
     : mode_(mode), virtual_now_(start), realtime_base_(std::chrono::steady_clock::now()) {}
 
 TimePoint Clock::nowLocked() const {
-  if (mode_ != ClockMode::Realtime) {
+  if (!runningLocked()) {
     return virtual_now_;
   }
   // The realtime mode is the one place that reads the wall clock.
@@ -95,12 +95,12 @@ size_t Clock::fireUntil(TimePoint target) {
       std::lock_guard lock(mutex_);
       const auto first = timers_.begin();
       if (first == timers_.end() || first->first.first > target) {
-        if (mode_ != ClockMode::Realtime && virtual_now_ < target) {
+        if (!runningLocked() && virtual_now_ < target) {
           virtual_now_ = target;
         }
         return fired;
       }
-      if (mode_ != ClockMode::Realtime && virtual_now_ < first->first.first) {
+      if (!runningLocked() && virtual_now_ < first->first.first) {
         virtual_now_ = first->first.first;
       }
       callback = std::move(first->second.callback);
@@ -116,11 +116,11 @@ size_t Clock::advance(Millis by) {
   TimePoint target;
   {
     std::lock_guard lock(mutex_);
-    if (mode_ == ClockMode::Realtime) {
+    if (runningLocked()) {
       // Skipping ahead in realtime mode shifts the base, then fires what became due.
       virtual_now_ += by;
     }
-    target = nowLocked() + (mode_ == ClockMode::Realtime ? Millis(0) : by);
+    target = nowLocked() + (runningLocked() ? Millis(0) : by);
   }
   return fireUntil(target);
 }
@@ -142,6 +142,27 @@ size_t Clock::fireNext() {
   }
   const TimePoint current = now();
   return advance(*due > current ? *due - current : Millis(0));
+}
+
+size_t Clock::pin(TimePoint at) {
+  TimePoint target;
+  {
+    std::lock_guard lock(mutex_);
+    // Not nowLocked(): a realtime clock's wall-clock progress since the last pin is not part of
+    // any input, so a replay could not repeat it; `at` (read from now() when the input was
+    // recorded) carries it.
+    pinned_ = true;
+    target = std::max(virtual_now_, at);
+  }
+  return fireUntil(target);
+}
+
+void Clock::release() {
+  std::lock_guard lock(mutex_);
+  if (pinned_) {
+    pinned_ = false;
+    realtime_base_ = std::chrono::steady_clock::now();
+  }
 }
 
 std::optional<TimePoint> Clock::nextDue() const {

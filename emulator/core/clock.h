@@ -52,6 +52,12 @@ class Clock {
   // Jumps to the earliest pending timer and fires every timer due at that instant.
   size_t fireNext();
 
+  // For applying one recorded input at exactly the instant it was recorded at: time stands still
+  // (also in realtime mode) at max(now, at), and timers due by then fire. release() lets a
+  // realtime clock run on from there.
+  size_t pin(TimePoint at);
+  void release();
+
   std::optional<TimePoint> nextDue() const;
   std::vector<PendingTimer> pendingTimers() const;
   void reset(TimePoint start);
@@ -64,6 +70,7 @@ class Clock {
   using Key = std::pair<TimePoint, uint64_t>;  // (due, sequence): the deterministic order
 
   TimePoint nowLocked() const;
+  bool runningLocked() const { return mode_ == ClockMode::Realtime && !pinned_; }
   size_t fireUntil(TimePoint target);
 
   mutable std::mutex mutex_;
@@ -71,6 +78,7 @@ class Clock {
   TimePoint virtual_now_;
   // Realtime mode: virtual_now_ is the virtual time at realtime_base_ on the steady clock.
   std::chrono::steady_clock::time_point realtime_base_;
+  bool pinned_ = false;
   uint64_t next_sequence_ = 1;
   std::map<Key, Timer> timers_;
   std::map<uint64_t, Key> keys_by_id_;

@@ -31,6 +31,9 @@ class FaultInjector {
   // The rule that answers this request, if any; counts it as fired.
   std::optional<FaultRule> take(const std::string& provider, const std::string& method,
                                 const std::string& path);
+  // Whether take() would answer this request now, without counting it.
+  bool matches(const std::string& provider, const std::string& method,
+               const std::string& path) const;
   std::vector<FaultRule> rules() const;
   void clear();
 

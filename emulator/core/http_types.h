@@ -59,6 +59,9 @@ struct HttpResponse {
   static HttpResponse empty(int status);
 };
 
+// The reason phrase of a status ("Not Found"), "Unknown" for one hnemu never sends.
+std::string_view httpStatusText(int status);
+
 // The value of an HTTP Basic Authorization header.
 std::string basicAuthorization(std::string_view user, std::string_view password);
 

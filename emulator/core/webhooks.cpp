@@ -85,6 +85,7 @@ void WebhookDispatcher::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  transport_->cancelAll();  // a receiver that never answers must not hold the stop
   for (std::thread& worker : workers_) {
     if (worker.joinable()) {
       worker.join();
@@ -111,10 +112,16 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   {
     std::lock_guard lock(mutex_);
     id = next_id_++;
+    delivery.id = id;
     if (muted_) {
+      // Replayed: it was sent, or not, before the restart; a checkpoint's log may say which.
+      delivery.state = DeliveryState::Failed;
+      log_.push_back(std::move(delivery));
+      while (log_.size() > log_capacity_) {
+        log_.pop_front();
+      }
       return id;
     }
-    delivery.id = id;
     if (tamper_remaining_ > 0 && webhook.sign) {
       --tamper_remaining_;
       delivery.tampered = true;
@@ -252,7 +259,9 @@ void WebhookDispatcher::deliver(const Job& job) {
     }
     delivery->attempts.push_back(std::move(attempt));
     const bool on_primary = job.url == hook.url;
-    if (success) {
+    if (stopping_ && !success) {
+      delivery->state = DeliveryState::Failed;  // cut short by the stop: no retry will run
+    } else if (success) {
       delivery->state = DeliveryState::Delivered;
     } else if (job.attempt_on_url < hook.policy.max_attempts && shouldRetry(hook.policy, result)) {
       const auto& backoff = hook.policy.backoff;
@@ -277,7 +286,7 @@ void WebhookDispatcher::deliver(const Job& job) {
   if (next) {
     // The retry waits on the virtual clock; when it fires, the job goes back on the queue.
     const Job retry = *next;
-    clock_.scheduleAfter(delay, "webhook retry #" + std::to_string(retry.delivery_id),
+    clock_.scheduleAfter(delay, std::string(kWebhookRetryLabel) + std::to_string(retry.delivery_id),
                          [this, retry, generation] {
                            {
                              std::lock_guard lock(mutex_);
@@ -328,12 +337,18 @@ void WebhookDispatcher::setMuted(bool muted) {
 
 void WebhookDispatcher::restoreLog(std::vector<Delivery> log, uint64_t next_id) {
   std::lock_guard lock(mutex_);
-  log_.clear();
   for (Delivery& delivery : log) {
     if (delivery.state == DeliveryState::Pending || delivery.state == DeliveryState::Retrying) {
       delivery.state = DeliveryState::Failed;
     }
-    log_.push_back(std::move(delivery));
+    const auto at =
+        std::lower_bound(log_.begin(), log_.end(), delivery.id,
+                         [](const Delivery& entry, uint64_t id) { return entry.id < id; });
+    if (at != log_.end() && at->id == delivery.id) {
+      *at = std::move(delivery);
+    } else {
+      log_.insert(at, std::move(delivery));
+    }
   }
   while (log_.size() > log_capacity_) {
     log_.pop_front();

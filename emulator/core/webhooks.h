@@ -18,6 +18,9 @@
 
 namespace hnemu {
 
+// The label of the clock timers a delivery's retry waits on ("webhook retry #12").
+inline constexpr std::string_view kWebhookRetryLabel = "webhook retry #";
+
 struct OutgoingRequest {
   std::string method;
   std::string url;
@@ -38,6 +41,8 @@ class WebhookTransport {
   virtual ~WebhookTransport() = default;
   virtual TransportResult send(const OutgoingRequest& request, Millis connect_timeout,
                                Millis read_timeout) = 0;
+  // Cuts short every send in flight and refuses new ones: the emulator is stopping.
+  virtual void cancelAll() {}
 };
 
 enum class RetryOn { Never, ConnectionFailure, AnyFailure };
@@ -132,11 +137,12 @@ class WebhookDispatcher {
   // Caps every provider's connect and read timeouts (wall time), so that a test of a receiver
   // slower than, say, Twilio's 15 s read timeout does not take 15 s. Zero: the providers' own.
   void capTimeouts(Millis cap);
-  // While muted (replaying saved inputs), enqueue() numbers a webhook and drops it: it was sent,
-  // or not, before the restart, and the log restored afterwards says which.
+  // While muted (replaying saved inputs), enqueue() logs a webhook as failed and sends nothing:
+  // it was sent, or not, before the restart.
   void setMuted(bool muted);
-  // Puts a saved log back. Deliveries that had not finished when it was saved are marked failed:
-  // what they would have sent did not survive the restart.
+  // Puts saved deliveries back over the entries with the same ids. Deliveries that had not
+  // finished when they were saved are marked failed: what they would have sent did not survive
+  // the restart.
   void restoreLog(std::vector<Delivery> log, uint64_t next_id);
   uint64_t nextId() const;
   void clear();

@@ -35,8 +35,11 @@ class Provider {
   virtual void dumpState(nlohmann::json& out) const = 0;
   // The lifecycles whose histories dumpState records, for transition coverage.
   virtual std::vector<StateMachine> stateMachines() const = 0;
-  // The provider's own error for an HTTP status, for injected faults.
+  // The provider's own error for an HTTP status, for injected faults and the server's refusals.
   virtual HttpResponse errorForStatus(int status, const HttpRequest& request) const = 0;
+  // The largest body this request may carry, from its head alone (method, path, headers): the
+  // server refuses a larger Content-Length before reading the body.
+  virtual size_t bodyLimit(const HttpRequest& head) const = 0;
 };
 
 }  // namespace hnemu

@@ -588,14 +588,7 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& source)
                                                      std::to_string(kMaxScenarioBytes) +
                                                      " bytes (1 MiB)");
   }
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& error) {
-    return makeError(ErrorCode::InvalidArgument,
-                     source + ":" + std::to_string(error.mark.line + 1) + ":" +
-                         std::to_string(error.mark.column + 1) + ": " + error.msg);
-  }
+  HNEMU_ASSIGN_OR_RETURN(const YAML::Node root, loadYaml(text, source));
   Scenario scenario;
   scenario.source = source;
   if (root.IsNull()) {
@@ -682,12 +675,25 @@ std::vector<std::string> scenarioFilesUnder(const std::string& directory) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   std::error_code error;
-  fs::recursive_directory_iterator it(directory, error);
+  const fs::path root = fs::canonical(directory, error);
+  if (error) {
+    return files;
+  }
+  fs::recursive_directory_iterator it(root, error);
   for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     const fs::path& path = it->path();
-    if (it->is_regular_file(error) && (path.extension() == ".yaml" || path.extension() == ".yml")) {
-      files.push_back(path.lexically_relative(directory).generic_string());
+    if (!it->is_regular_file(error) ||
+        (path.extension() != ".yaml" && path.extension() != ".yml")) {
+      continue;
     }
+    // A link may point anywhere: only files that are inside the folder once resolved are listed,
+    // so that neither the picker nor its error messages show another file's content.
+    const fs::path target = fs::canonical(path, error);
+    if (!error &&
+        std::mismatch(root.begin(), root.end(), target.begin(), target.end()).first == root.end()) {
+      files.push_back(path.lexically_relative(root).generic_string());
+    }
+    error.clear();
   }
   std::sort(files.begin(), files.end());
   return files;

@@ -1,14 +1,13 @@
 #include "state/state_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "control/records.h"
 #include "core/crypto.h"
@@ -21,18 +20,13 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kFormat = "hnemu-state";
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;
+constexpr size_t kSumLength = 32;  // hex digits of each line's chained checksum
+// Webhook ids stay far from wrapping; JSON readers elsewhere keep 53 bits exactly.
+constexpr uint64_t kMaxWebhookId = uint64_t{1} << 53;
 
 std::string_view kindName(RecordedInput::Kind kind) {
-  switch (kind) {
-    case RecordedInput::Kind::Request:
-      return "request";
-    case RecordedInput::Kind::FireNextTimer:
-      return "fire_next_timer";
-    case RecordedInput::Kind::AdvanceTo:
-      return "advance_to";
-  }
-  return "request";
+  return kind == RecordedInput::Kind::AdvanceTo ? "advance_to" : "request";
 }
 
 Error corrupt(const std::string& path, const std::string& why) {
@@ -41,6 +35,12 @@ Error corrupt(const std::string& path, const std::string& why) {
                    "); move it aside or remove it to start afresh",
                ""};
 }
+
+std::string chained(const std::string& previous, std::string_view record) {
+  return crypto::sha256Hex(previous + std::string(record)).substr(0, kSumLength);
+}
+
+std::string systemError(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 // write(2) all of it, or say why not.
 Status writeAll(int fd, const std::string& text) {
@@ -56,6 +56,74 @@ Status writeAll(int fd, const std::string& text) {
     written += static_cast<size_t>(n);
   }
   return Status();
+}
+
+Result<std::string> readAll(int fd) {
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return makeError(ErrorCode::Internal, systemError("read"));
+    }
+    if (n == 0) {
+      return text;
+    }
+    text.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+// A new file's entry in its folder is durable once the folder is synced.
+void syncFolderOf(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  const int folder =
+      ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (folder >= 0) {
+    ::fsync(folder);
+    ::close(folder);
+  }
+}
+
+struct Checkpoint {
+  uint64_t after_inputs = 0;
+  std::string state_digest;
+  std::vector<Delivery> webhooks;
+  uint64_t next_webhook_id = 1;
+};
+
+Result<Checkpoint> decodeCheckpoint(const json& object) {
+  Checkpoint checkpoint;
+  if (!object.is_object() || !object.contains("after_inputs") ||
+      !object["after_inputs"].is_number_unsigned() || !object.contains("state_digest") ||
+      !object["state_digest"].is_string() || !object.contains("next_webhook_id") ||
+      !object["next_webhook_id"].is_number_unsigned() || !object.contains("webhooks") ||
+      !object["webhooks"].is_array()) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "a checkpoint lacks after_inputs, state_digest, next_webhook_id or webhooks");
+  }
+  checkpoint.after_inputs = object["after_inputs"].get<uint64_t>();
+  checkpoint.state_digest = object["state_digest"].get<std::string>();
+  checkpoint.next_webhook_id = object["next_webhook_id"].get<uint64_t>();
+  uint64_t highest = 0;
+  for (const json& each : object["webhooks"]) {
+    auto delivery = deliveryFromJson(each);
+    if (!delivery.ok()) {
+      return delivery.error();
+    }
+    highest = std::max(highest, delivery.value().id);
+    checkpoint.webhooks.push_back(std::move(delivery).value());
+  }
+  if (checkpoint.next_webhook_id == 0 || checkpoint.next_webhook_id > kMaxWebhookId ||
+      checkpoint.next_webhook_id <= highest) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "a checkpoint's next_webhook_id " +
+                         std::to_string(checkpoint.next_webhook_id) +
+                         " is not above its webhooks' ids and at most 2^53");
+  }
+  return checkpoint;
 }
 
 }  // namespace
@@ -94,10 +162,6 @@ Result<RecordedInput> StateFile::decodeInput(const json& object) {
   }
   RecordedInput input;
   input.at = time.value();
-  if (*kind == "fire_next_timer") {
-    input.kind = RecordedInput::Kind::FireNextTimer;
-    return input;
-  }
   if (*kind == "advance_to") {
     input.kind = RecordedInput::Kind::AdvanceTo;
     return input;
@@ -127,92 +191,156 @@ Result<RecordedInput> StateFile::decodeInput(const json& object) {
   return input;
 }
 
-StateFile::StateFile(std::string path, Emulator& emulator, json base)
-    : path_(std::move(path)), emulator_(emulator), base_(std::move(base)) {}
+StateFile::StateFile(std::string path, Emulator& emulator, StateFileOptions options)
+    : path_(std::move(path)), emulator_(emulator), options_(options) {}
 
 Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Emulator& emulator,
-                                                   json base, RestoreReport* report) {
-  std::unique_ptr<StateFile> file(new StateFile(path, emulator, std::move(base)));
-  std::error_code ignored;
-  std::filesystem::remove(path + ".tmp", ignored);  // a save cut short by a kill
+                                                   json base, RestoreReport* report,
+                                                   StateFileOptions options) {
+  std::unique_ptr<StateFile> file(new StateFile(path, emulator, options));
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return makeError(ErrorCode::NotFound, systemError(path));
+  }
+  file->fd_ = fd;  // closed by the destructor from here on
+  // Credentials and the whole request history: for its owner only, also if it existed before.
+  if (::fchmod(fd, 0600) != 0) {
+    return makeError(ErrorCode::Internal, systemError(path + ": chmod"));
+  }
+  HNEMU_ASSIGN_OR_RETURN(const std::string text, readAll(fd));
+  const std::string header =
+      jsonText(json{{"format", kFormat}, {"version", kFormatVersion}, {"base", base}}) + "\n";
   RestoreReport found;
-  if (std::filesystem::exists(path, ignored)) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      return makeError(ErrorCode::NotFound, path + ": cannot read the file");
+  if (text.empty()) {
+    if (const Status written = writeAll(fd, header); !written.ok() || ::fsync(fd) != 0) {
+      return makeError(ErrorCode::Internal,
+                       path + ": cannot write: " +
+                           (written.ok() ? std::strerror(errno) : written.error().message));
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    const json saved = json::parse(text.str(), nullptr, false);
-    if (saved.is_discarded()) {
-      return corrupt(path, "not valid JSON; was it written by something else?");
+    syncFolderOf(path);
+    file->good_size_ = header.size();
+    file->chain_ = chained("", header);
+  } else {
+    const size_t header_end = std::min(text.find('\n'), text.size());
+    const json saved_header = json::parse(text.substr(0, header_end), nullptr, false);
+    if (saved_header.is_discarded() || !saved_header.is_object()) {
+      return corrupt(path, "its first line is not valid JSON; was it written by something else?");
     }
     // json::value(key, default) throws when the field has another type; these compare instead.
-    if (!saved.is_object() || saved.value("format", json()) != kFormat) {
+    if (saved_header.value("format", json()) != kFormat) {
       return corrupt(path, "no \"format\": \"hnemu-state\"");
     }
-    const json version = saved.value("version", json(0));
+    const json version = saved_header.value("version", json(0));
     if (version != kFormatVersion) {
       return corrupt(path, "format version " + jsonText(version) + ", this hnemu reads version " +
                                std::to_string(kFormatVersion));
     }
-    if (!saved.contains("base") || saved["base"] != file->base_) {
+    if (!saved_header.contains("base") || saved_header["base"] != base) {
       return makeError(
           ErrorCode::FailedPrecondition,
           path + " was saved from another start: " +
-              (saved.contains("base") ? jsonText(saved["base"]) : std::string("(none)")) +
-              "; now: " + jsonText(file->base_) +
+              (saved_header.contains("base") ? jsonText(saved_header["base"])
+                                             : std::string("(none)")) +
+              "; now: " + jsonText(base) +
               ". Start with the same --seed, --clock, --start, --scenario and limits, or use "
               "another --state file");
     }
-    static const json kMissing;  // an lvalue, so that the fields below are read, not copied
-    const json& inputs = saved.contains("inputs") ? saved["inputs"] : kMissing;
-    const json& webhooks = saved.contains("webhooks") ? saved["webhooks"] : kMissing;
-    const json& clock = saved.contains("clock") ? saved["clock"] : kMissing;
-    if (!inputs.is_array() || !webhooks.is_array() || !clock.is_object() ||
-        !clock.contains("now") || !clock["now"].is_string() || !clock.contains("mode") ||
-        !clock["mode"].is_string() || !saved.contains("next_webhook_id") ||
-        !saved["next_webhook_id"].is_number_unsigned() || !saved.contains("state_digest") ||
-        !saved["state_digest"].is_string()) {
-      return corrupt(path, "inputs, webhooks, clock, next_webhook_id or state_digest missing");
+    // Every line is checked and decoded before anything is applied.
+    if (header_end == text.size()) {
+      return corrupt(path, "its first line does not end");
     }
-    const auto now = parseIso8601(clock["now"].get<std::string>());
-    const auto mode = parseClockMode(clock["mode"].get<std::string>());
-    if (!now.ok() || !mode.ok()) {
-      return corrupt(path, "the clock's now or mode is unreadable");
+    std::string chain = chained("", text.substr(0, header_end + 1));
+    std::vector<RecordedInput> inputs;
+    std::vector<Checkpoint> checkpoints;
+    size_t position = header_end + 1;
+    size_t line_number = 1;
+    while (position < text.size()) {
+      ++line_number;
+      const size_t end = text.find('\n', position);
+      if (end == std::string::npos) {
+        found.dropped_torn_input = true;  // cut short by a kill; never acknowledged
+        break;
+      }
+      const std::string_view line(text.data() + position, end - position);
+      const std::string where = "line " + std::to_string(line_number);
+      if (line.size() <= kSumLength + 1 || line[kSumLength] != ' ') {
+        return corrupt(path, where + " is not a checksum and a record");
+      }
+      const std::string_view record = line.substr(kSumLength + 1);
+      if (line.substr(0, kSumLength) != chained(chain, record)) {
+        return corrupt(path, where +
+                                 ": its checksum does not match; the file was changed after "
+                                 "hnemu wrote it");
+      }
+      chain = std::string(line.substr(0, kSumLength));
+      const json parsed = json::parse(record, nullptr, false);
+      if (parsed.is_object() && parsed.contains("input")) {
+        auto input = decodeInput(parsed["input"]);
+        if (!input.ok()) {
+          return corrupt(path, where + ": " + input.error().message);
+        }
+        inputs.push_back(std::move(input).value());
+      } else if (parsed.is_object() && parsed.contains("checkpoint")) {
+        auto checkpoint = decodeCheckpoint(parsed["checkpoint"]);
+        if (!checkpoint.ok()) {
+          return corrupt(path, where + ": " + checkpoint.error().message);
+        }
+        if (checkpoint.value().after_inputs > inputs.size() ||
+            (!checkpoints.empty() &&
+             checkpoint.value().after_inputs < checkpoints.back().after_inputs)) {
+          return corrupt(path, where + ": a checkpoint after input " +
+                                   std::to_string(checkpoint.value().after_inputs) +
+                                   ", out of order");
+        }
+        checkpoints.push_back(std::move(checkpoint).value());
+      } else {
+        return corrupt(path, where + " is neither an input nor a checkpoint");
+      }
+      position = end + 1;
     }
-    // Everything is decoded before anything is applied: a bad file changes nothing.
-    std::vector<RecordedInput> decoded;
-    decoded.reserve(inputs.size());
+    // Replay, checking the state against each checkpoint as the count of inputs reaches it.
+    size_t next_checkpoint = 0;
+    auto verify = [&](uint64_t applied) -> std::optional<Error> {
+      for (; next_checkpoint < checkpoints.size() &&
+             checkpoints[next_checkpoint].after_inputs == applied;
+           ++next_checkpoint) {
+        if (emulator.stateDigest() != checkpoints[next_checkpoint].state_digest) {
+          return corrupt(path,
+                         "it replays to a state that differs from the one it recorded after "
+                         "input " +
+                             std::to_string(applied) +
+                             ": an input was changed, or another hnemu version wrote it");
+        }
+        ++found.checkpoints;
+      }
+      return std::nullopt;
+    };
+    if (auto error = verify(0)) {
+      return *error;
+    }
     for (size_t i = 0; i < inputs.size(); ++i) {
-      auto input = decodeInput(inputs[i]);
-      if (!input.ok()) {
-        return corrupt(path, "input #" + std::to_string(i + 1) + ": " + input.error().message);
+      emulator.replay(inputs[i]);
+      if (auto error = verify(i + 1)) {
+        return *error;
       }
-      decoded.push_back(std::move(input).value());
     }
-    std::vector<Delivery> deliveries;
-    for (const json& each : webhooks) {
-      auto delivery = deliveryFromJson(each);
-      if (!delivery.ok()) {
-        return corrupt(path, delivery.error().message);
-      }
-      deliveries.push_back(std::move(delivery).value());
+    std::vector<Delivery> webhooks;
+    uint64_t next_webhook_id = 1;
+    if (!checkpoints.empty()) {
+      webhooks = std::move(checkpoints.back().webhooks);
+      next_webhook_id = checkpoints.back().next_webhook_id;
     }
-    for (const RecordedInput& input : decoded) {
-      emulator.replay(input);
-      file->inputs_.push_back(jsonText(encodeInput(input)));
+    emulator.finishReplay(std::move(webhooks), next_webhook_id);
+    file->good_size_ = position;
+    file->chain_ = chain;
+    if (found.dropped_torn_input &&
+        (::ftruncate(fd, static_cast<off_t>(position)) != 0 || ::fsync(fd) != 0)) {
+      return makeError(ErrorCode::Internal, systemError(path + ": cutting off a torn last input"));
     }
-    RecordedInput until_save;
-    until_save.kind = RecordedInput::Kind::AdvanceTo;
-    until_save.at = now.value();
-    emulator.replay(until_save);
-    found.diverged = emulator.stateDigest() != saved["state_digest"].get<std::string>();
-    emulator.finishReplay(mode.value(), std::move(deliveries),
-                          saved["next_webhook_id"].get<uint64_t>());
     found.restored = true;
-    found.inputs = decoded.size();
-    file->saved_through_ = decoded.size();
+    found.inputs = inputs.size();
+    file->inputs_since_checkpoint_ =
+        inputs.size() - (checkpoints.empty() ? 0 : checkpoints.back().after_inputs);
   }
   if (report != nullptr) {
     *report = found;
@@ -223,33 +351,59 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Emul
 }
 
 StateFile::~StateFile() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
   if (saver_.joinable()) {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
     saver_.join();
+    // What arrives from now on is refused (503, not applied), so the last checkpoint is final.
+    {
+      std::lock_guard lock(mutex_);
+      for (uint64_t ticket = decided_through_ + 1; ticket < next_ticket_; ++ticket) {
+        failed_.insert(ticket);
+      }
+      decided_through_ = next_ticket_ - 1;
+      queued_.clear();
+      closed_ = true;
+    }
+    decided_cv_.notify_all();
+    if (!broken_) {
+      const Status written = writeRecords({checkpointRecord(emulator_.snapshot())});
+      if (!written.ok()) {
+        std::cerr << "hnemu: could not write the last checkpoint to " << path_ << ": "
+                  << written.error().message << std::endl;
+      }
+    }
+    emulator_.setInputLog(nullptr);
   }
-  emulator_.setInputLog(nullptr);
-  saved_cv_.notify_all();
+  if (fd_ >= 0) {
+    ::close(fd_);
+  }
 }
 
-uint64_t StateFile::append(RecordedInput input) {
-  std::string encoded = jsonText(encodeInput(input));
+uint64_t StateFile::append(const RecordedInput& input) {
+  std::string encoded = jsonText(json{{"input", encodeInput(input)}});
   uint64_t ticket = 0;
   {
     std::lock_guard lock(mutex_);
-    inputs_.push_back(std::move(encoded));
-    ticket = inputs_.size();
+    ticket = next_ticket_++;
+    if (closed_) {
+      failed_.insert(ticket);
+      decided_through_ = ticket;
+      return ticket;
+    }
+    queued_.push_back(std::move(encoded));
   }
   wake_.notify_all();
   return ticket;
 }
 
-void StateFile::waitSaved(uint64_t ticket) {
+bool StateFile::waitSaved(uint64_t ticket) {
   std::unique_lock lock(mutex_);
-  saved_cv_.wait(lock, [&] { return saved_through_ >= ticket || stopping_; });
+  decided_cv_.wait(lock, [&] { return decided_through_ >= ticket; });
+  return failed_.erase(ticket) == 0;
 }
 
 uint64_t StateFile::saves() const {
@@ -259,83 +413,88 @@ uint64_t StateFile::saves() const {
 
 void StateFile::run() {
   std::unique_lock lock(mutex_);
+  bool failing = false;  // say so once per run of failures
   for (;;) {
-    wake_.wait(lock, [&] { return stopping_ || inputs_.size() > saved_through_; });
-    if (inputs_.size() <= saved_through_) {
-      return;  // stopping, and everything is on disk
+    wake_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
+    if (queued_.empty()) {
+      return;  // stopping, and everything is decided
     }
+    std::vector<std::string> batch = std::move(queued_);
+    queued_.clear();
     lock.unlock();
-    size_t covered = 0;
-    const DurableSnapshot snapshot = emulator_.snapshot([&] {
-      std::lock_guard inputs_lock(mutex_);
-      covered = inputs_.size();
-    });
-    std::string text;
-    {
-      std::lock_guard inputs_lock(mutex_);
-      json webhooks = json::array();
-      for (const Delivery& delivery : snapshot.webhooks) {
-        webhooks.push_back(deliveryJson(delivery));
-      }
-      json head = {
-          {"format", kFormat},
-          {"version", kFormatVersion},
-          {"hnemu", kVersion},
-          {"base", base_},
-          {"clock",
-           {{"now", formatIso8601Millis(snapshot.now)}, {"mode", clockModeName(snapshot.mode)}}},
-          {"state_digest", snapshot.state_digest},
-          {"next_webhook_id", snapshot.next_webhook_id},
-          {"webhooks", std::move(webhooks)}};
-      text = jsonText(head);
-      text.pop_back();  // the closing brace: the inputs follow, one per line
-      text += ",\n\"inputs\": [";
-      for (size_t i = 0; i < covered; ++i) {
-        text += i == 0 ? "\n" : ",\n";
-        text += inputs_[i];
-      }
-      text += "\n]}\n";
-    }
-    const Status written = write(text);
-    if (!written.ok()) {
-      // The requests waiting are answered anyway: an emulator that hangs is worse than one
-      // whose next save may succeed. The error says what was not saved.
-      std::cerr << "hnemu: could not save " << path_ << ": " << written.error().message
+    const Status written =
+        broken_ ? Status(makeError(ErrorCode::Internal, "an earlier write could not be undone"))
+                : writeRecords(batch);
+    if (!written.ok() && !failing) {
+      std::cerr << "hnemu: could not save to " << path_ << ": " << written.error().message
+                << "; requests are answered 503 and not applied until saving works again"
                 << std::endl;
     }
+    failing = !written.ok();
+    bool checkpoint_due = false;
     lock.lock();
-    saved_through_ = std::max<uint64_t>(saved_through_, covered);
-    ++saves_;
-    saved_cv_.notify_all();
+    const uint64_t first = decided_through_ + 1;
+    decided_through_ += batch.size();
+    if (written.ok()) {
+      ++saves_;
+      inputs_since_checkpoint_ += batch.size();
+      checkpoint_due = inputs_since_checkpoint_ >= options_.checkpoint_every;
+    } else {
+      for (uint64_t ticket = first; ticket <= decided_through_; ++ticket) {
+        failed_.insert(ticket);
+      }
+    }
+    decided_cv_.notify_all();
+    if (checkpoint_due) {
+      lock.unlock();
+      // Not needed for safety (the inputs are): it lets a restart check the replayed state.
+      if (writeRecords({checkpointRecord(emulator_.snapshot())}).ok()) {
+        inputs_since_checkpoint_ = 0;
+      }
+      lock.lock();
+    }
   }
 }
 
-Status StateFile::write(const std::string& text) const {
-  const std::string temporary = path_ + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return makeError(ErrorCode::Internal, temporary + ": " + std::strerror(errno));
+std::string StateFile::checkpointRecord(const DurableSnapshot& snapshot) const {
+  json webhooks = json::array();
+  for (const Delivery& delivery : snapshot.webhooks) {
+    webhooks.push_back(deliveryJson(delivery));
   }
-  Status status = writeAll(fd, text);
-  if (status.ok() && ::fsync(fd) != 0) {
-    status = makeError(ErrorCode::Internal, std::string("fsync: ") + std::strerror(errno));
+  return jsonText(
+      json{{"checkpoint",
+            {{"after_inputs", snapshot.inputs_applied},
+             {"state_digest", snapshot.state_digest},
+             {"clock",
+              {{"now", formatIso8601Millis(snapshot.now)}, {"mode", clockModeName(snapshot.mode)}}},
+             {"hnemu", kVersion},
+             {"next_webhook_id", snapshot.next_webhook_id},
+             {"webhooks", std::move(webhooks)}}}});
+}
+
+Status StateFile::writeRecords(const std::vector<std::string>& records) {
+  std::string text;
+  std::string chain = chain_;
+  for (const std::string& record : records) {
+    chain = chained(chain, record);
+    text += chain;
+    text += ' ';
+    text += record;
+    text += '\n';
   }
-  ::close(fd);
+  Status status = writeAll(fd_, text);
+  if (status.ok() && ::fdatasync(fd_) != 0) {
+    status = makeError(ErrorCode::Internal, systemError("fdatasync"));
+  }
   if (!status.ok()) {
+    // Whatever part of it reached the file goes, so that the next write follows whole records.
+    if (::ftruncate(fd_, static_cast<off_t>(good_size_)) != 0) {
+      broken_ = true;
+    }
     return status;
   }
-  if (std::rename(temporary.c_str(), path_.c_str()) != 0) {
-    return makeError(ErrorCode::Internal, std::string("rename: ") + std::strerror(errno));
-  }
-  // The rename is durable once the folder is synced.
-  const std::string folder = std::filesystem::path(path_).parent_path().empty()
-                                 ? std::string(".")
-                                 : std::filesystem::path(path_).parent_path().string();
-  const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  good_size_ += text.size();
+  chain_ = std::move(chain);
   return Status();
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,51 +19,74 @@ namespace hnemu {
 struct RestoreReport {
   bool restored = false;  // false: there was no file; a new one is started
   size_t inputs = 0;
-  // The replayed state differs from the saved one: a different hnemu version, or a realtime-clock
-  // run whose driver fired a timer between two inputs. The replayed state is kept.
-  bool diverged = false;
+  size_t checkpoints = 0;  // each one's state digest matched the replayed state
+  // The last input was cut short by a kill while it was written: it was never acknowledged, and
+  // it is dropped.
+  bool dropped_torn_input = false;
 };
 
-// `hnemu serve --state FILE`: every input that changes state is appended to a log, and the whole
-// log, with the clock, a digest of the state and the webhook log, is written to FILE.tmp, synced
-// and renamed over FILE before the request that made it is answered (group commit: one write
-// covers every request waiting at that moment). A kill -9 at any point leaves either the previous
-// file or the new one. On start the file's inputs are replayed on the same base (flags and
-// scenario), which rebuilds state, clock and pending timers exactly.
+struct StateFileOptions {
+  // A checkpoint (the state's digest, the clock, the webhook log) after this many inputs, and
+  // when the file is closed.
+  uint64_t checkpoint_every = 1000;
+};
+
+// `hnemu serve --state FILE`: an append-only log of every input that may change state, written
+// ahead: an input is appended, synced, and only then applied and answered (group commit: one
+// write and sync covers every input waiting at that moment). An input that cannot be written (a
+// full disk) is not applied, and its request gets 503. Each line carries a checksum chained to
+// the one before, and checkpoints carry a digest of the state; on start the inputs are replayed
+// on the same base (flags and scenario), and a file whose chain or digests do not hold is
+// refused. A kill -9 at any moment leaves at most a torn last line, never acknowledged, which the
+// next start drops. The file is created readable by its owner only: it holds credentials.
 class StateFile : public InputLog {
  public:
   // Restores from `path` if it exists, then records into it. `base` fingerprints the start
-  // (flags, scenario); a file saved from another base is refused, not half-applied.
+  // (flags, scenario); a file saved from another base is refused, not half-applied. A file
+  // refused once replay has begun leaves `emulator` part-way: discard it.
   static Result<std::unique_ptr<StateFile>> open(const std::string& path, Emulator& emulator,
-                                                 nlohmann::json base, RestoreReport* report);
+                                                 nlohmann::json base, RestoreReport* report,
+                                                 StateFileOptions options = {});
+  // Writes what is pending and a last checkpoint.
   ~StateFile() override;
   StateFile(const StateFile&) = delete;
   StateFile& operator=(const StateFile&) = delete;
 
-  uint64_t append(RecordedInput input) override;
-  void waitSaved(uint64_t ticket) override;
-  // How many saves have been written (for tests and the final message).
+  uint64_t append(const RecordedInput& input) override;
+  bool waitSaved(uint64_t ticket) override;
+  // How many writes have reached the disk (for tests).
   uint64_t saves() const;
 
   static nlohmann::json encodeInput(const RecordedInput& input);
   static Result<RecordedInput> decodeInput(const nlohmann::json& json);
 
  private:
-  StateFile(std::string path, Emulator& emulator, nlohmann::json base);
+  StateFile(std::string path, Emulator& emulator, StateFileOptions options);
   void run();
-  Status write(const std::string& text) const;
+  // Appends records (each one JSON text) with their chained checksums, synced; on failure the
+  // file is cut back to what it held before.
+  Status writeRecords(const std::vector<std::string>& records);
+  std::string checkpointRecord(const DurableSnapshot& snapshot) const;
 
   const std::string path_;
   Emulator& emulator_;
-  const nlohmann::json base_;
+  const StateFileOptions options_;
+  int fd_ = -1;
+  uint64_t good_size_ = 0;  // bytes of the file that hold whole, synced records
+  std::string chain_;       // the checksum of the last record written
+  bool broken_ = false;     // a failed write could not be cut back: no more writes
+  uint64_t inputs_since_checkpoint_ = 0;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::condition_variable saved_cv_;
-  std::vector<std::string> inputs_;  // each input already encoded
-  uint64_t saved_through_ = 0;       // inputs the file on disk holds
+  std::condition_variable decided_cv_;
+  std::vector<std::string> queued_;  // encoded inputs not yet written, in ticket order
+  uint64_t next_ticket_ = 1;
+  uint64_t decided_through_ = 0;  // tickets up to here are saved, or failed
+  std::set<uint64_t> failed_;     // tickets whose write failed and that have not been asked about
   uint64_t saves_ = 0;
   bool stopping_ = false;
+  bool closed_ = false;  // the saver is gone: appends fail at once
   std::thread saver_;
 };
 

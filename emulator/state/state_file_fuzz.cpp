@@ -1,5 +1,6 @@
 // Fuzz target: any bytes as a --state file. Opening it restores or refuses with an error that
-// names the file; it never crashes, and a refused file leaves the emulator as it was.
+// names the file; it never crashes, and a file refused before its replay began (anything but a
+// digest that does not match the replayed state) leaves the emulator as it was.
 #include <unistd.h>
 
 #include <cstdint>
@@ -21,12 +22,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const nlohmann::json before = emulator.state();
   auto opened = hnemu::StateFile::open(path, emulator, nlohmann::json{{"seed", 1}}, nullptr);
   if (!opened.ok()) {
-    if (opened.error().message.find(path) == std::string::npos || emulator.state() != before) {
+    const std::string& message = opened.error().message;
+    const bool replay_began = message.find("replays to a state that differs") != std::string::npos;
+    if (message.find(path) == std::string::npos || (!replay_began && emulator.state() != before)) {
       std::abort();
     }
   }
   opened = hnemu::Error{};  // closes the file (a final save) before it is removed
   std::filesystem::remove(path);
-  std::filesystem::remove(path + ".tmp");
   return 0;
 }

@@ -10,12 +10,15 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "core/crypto.h"
 #include "providers/telnyx/routes.h"
+#include "testing/binary.h"
 #include "testing/requests.h"
 
 using namespace hnemu;
@@ -120,7 +123,8 @@ TEST_CASE("state file: a restart restores state, clock and pending timers exactl
   auto file = StateFile::open(path, second, kBase, &report);
   REQUIRE(file.ok());
   CHECK(report.restored);
-  CHECK_FALSE(report.diverged);
+  CHECK(report.checkpoints >= 1);  // the one written on close matched the replayed state
+  CHECK_FALSE(report.dropped_torn_input);
   CHECK(report.inputs >= 7);
   CHECK(comparable(second) == saved);
   // The fault was used up before the restart, and stays used up.
@@ -140,7 +144,7 @@ TEST_CASE("state file: a restart restores state, clock and pending timers exactl
   Emulator third(quietOptions());
   auto again = StateFile::open(path, third, kBase, &report);
   REQUIRE(again.ok());
-  CHECK_FALSE(report.diverged);
+  CHECK(report.checkpoints >= 2);
   CHECK(comparable(third) == after);
 }
 
@@ -166,12 +170,85 @@ TEST_CASE("state file: a restore after a reset and a scenario load replays them 
   RestoreReport report;
   auto file = StateFile::open(path, second, kBase, &report);
   REQUIRE(file.ok());
-  CHECK_FALSE(report.diverged);
+  CHECK(report.checkpoints >= 1);
   CHECK(comparable(second) == saved);
   CHECK(second.seed() == 7);
 }
 
-TEST_CASE("state file: a corrupt or foreign file gets a clear error and changes nothing",
+TEST_CASE("state file: a scenario loaded from the folder is recorded as its content", "[state]") {
+  TempFolder folder("state-scenario-file");
+  const std::string path = folder.file("state.json");
+  std::filesystem::create_directories(folder.root / "scenarios");
+  std::ofstream(folder.file("scenarios/picked.yaml")) << "name: picked\nseed: 5\n";
+  EmulatorOptions options = quietOptions();
+  options.scenarios_dir = folder.file("scenarios");
+  {
+    Emulator first(options);
+    auto file = StateFile::open(path, first, kBase, nullptr);
+    REQUIRE(file.ok());
+    REQUIRE(testing::send(first, "POST", "/__hnemu/scenarios/load", R"({"file":"picked.yaml"})")
+                .status == 200);
+    REQUIRE(first.seed() == 5);
+  }
+  // The file changes afterwards; the restart restores what was loaded then.
+  std::ofstream(folder.file("scenarios/picked.yaml"), std::ios::trunc) << "name: later\nseed: 9\n";
+  Emulator second(options);
+  RestoreReport report;
+  auto file = StateFile::open(path, second, kBase, &report);
+  REQUIRE(file.ok());
+  CHECK(report.checkpoints >= 1);
+  CHECK(second.seed() == 5);
+  const json loaded = json::parse(testing::send(second, "GET", "/__hnemu/scenario").body);
+  CHECK(loaded["scenario"]["name"] == "picked");
+  CHECK(loaded["scenario"]["source"].get<std::string>().find("picked.yaml") != std::string::npos);
+}
+
+namespace {
+
+std::string readFile(const std::string& path) {
+  std::stringstream text;
+  text << std::ifstream(path, std::ios::binary).rdbuf();
+  return text.str();
+}
+
+// The file's lines (each with its newline).
+std::vector<std::string> linesOf(const std::string& text) {
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < text.size();) {
+    const size_t end = std::min(text.find('\n', at), text.size() - 1);
+    lines.push_back(text.substr(at, end + 1 - at));
+    at = end + 1;
+  }
+  return lines;
+}
+
+// Recomputes every line's chained checksum, as someone editing the file on purpose would.
+std::string rechained(const std::vector<std::string>& lines) {
+  std::string out = lines.at(0);
+  std::string chain = crypto::sha256Hex(lines.at(0)).substr(0, 32);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::string record = lines[i].substr(33);
+    record.pop_back();  // the newline
+    chain = crypto::sha256Hex(chain + record).substr(0, 32);
+    out += chain + " " + record + "\n";
+  }
+  return out;
+}
+
+// The index of the first line whose record starts with `prefix` ("{\"input\"").
+size_t lineWith(const std::vector<std::string>& lines, const std::string& prefix) {
+  for (size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].compare(33, prefix.size(), prefix) == 0) {
+      return i;
+    }
+  }
+  FAIL("no line starts with " << prefix);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("state file: a corrupt, altered or foreign file gets a clear error and changes nothing",
           "[state]") {
   TempFolder folder("state-corrupt");
   const std::string path = folder.file("state.json");
@@ -181,11 +258,12 @@ TEST_CASE("state file: a corrupt or foreign file gets a clear error and changes 
     REQUIRE(file.ok());
     driveARun(emulator);
   }
-  std::stringstream text;
-  text << std::ifstream(path).rdbuf();
-  const std::string good = text.str();
+  const std::string good = readFile(path);
+  const std::vector<std::string> lines = linesOf(good);
 
-  auto expectRefused = [&](const std::string& content, const json& base, const std::string& says) {
+  // `replays`: the file checks out line by line, so replay began before the refusal.
+  auto expectRefused = [&](const std::string& content, const json& base, const std::string& says,
+                           bool replays = false) {
     std::ofstream(path, std::ios::trunc | std::ios::binary) << content;
     Emulator emulator(quietOptions());
     const json before = emulator.state();
@@ -194,76 +272,116 @@ TEST_CASE("state file: a corrupt or foreign file gets a clear error and changes 
     INFO(file.error().message);
     CHECK(file.error().message.find(path) != std::string::npos);
     CHECK(file.error().message.find(says) != std::string::npos);
-    CHECK(emulator.state() == before);
+    if (!replays) {
+      CHECK(emulator.state() == before);
+    }
+    CHECK(readFile(path) == content);  // a refused file is left as it was
   };
-  expectRefused("\x00\x01garbage", kBase, "not valid JSON");
-  expectRefused(good.substr(0, good.size() / 2), kBase, "not valid JSON");
-  expectRefused("{}", kBase, "format");
-  expectRefused(R"({"format":5})", kBase, "format");
-  expectRefused(R"({"format":"hnemu-state","version":"one"})", kBase, "version \"one\"");
-  expectRefused(R"({"format":"hnemu-state","version":99})", kBase, "version 99");
+  expectRefused(std::string("\x00\x01garbage", 9), kBase, "not valid JSON");
+  expectRefused(good.substr(0, lines[0].size() / 2), kBase, "not valid JSON");
+  expectRefused("{}\n", kBase, "format");
+  expectRefused("{\"format\":5}\n", kBase, "format");
+  expectRefused("{\"format\":\"hnemu-state\",\"version\":\"one\"}\n", kBase, "version \"one\"");
+  expectRefused("{\"format\":\"hnemu-state\",\"version\":99}\n", kBase, "version 99");
+  expectRefused("{\"format\":\"hnemu-state\",\"version\":1,\"inputs\":[]}", kBase, "version 1");
   expectRefused(good, json{{"seed", 2}}, "another start");
-  json broken = json::parse(good);
-  broken["inputs"][1]["kind"] = "teleport";
-  expectRefused(broken.dump(), kBase, "input #2");
-  broken = json::parse(good);
-  broken["inputs"][0]["body_base64"] = "!!!";
-  expectRefused(broken.dump(), kBase, "input #1");
-  broken = json::parse(good);
-  broken["clock"]["now"] = "yesterday";
-  expectRefused(broken.dump(), kBase, "clock");
+
+  // An input changed after it was written: its checksum no longer matches.
+  std::vector<std::string> altered = lines;
+  const size_t input = lineWith(lines, "{\"input\"");
+  json edited = json::parse(lines[input].substr(33));
+  std::string body = *crypto::base64Decode(edited["input"]["body_base64"].get<std::string>());
+  const size_t digit = body.find("14153608311");
+  REQUIRE(digit != std::string::npos);
+  body[digit + 10] = '9';
+  edited["input"]["body_base64"] = crypto::base64Encode(body);
+  altered[input] = lines[input].substr(0, 33) + edited.dump() + "\n";
+  std::string text;
+  for (const std::string& line : altered) {
+    text += line;
+  }
+  expectRefused(text, kBase, "line " + std::to_string(input + 1) + ": its checksum does not match");
+  // The same change with every checksum recomputed: the replayed state differs from the digest
+  // of the checkpoint written on close.
+  expectRefused(rechained(altered), kBase, "replays to a state that differs", true);
+
+  altered = lines;
+  altered[input] = std::string(32, '0') + " {\"teleport\":1}\n";
+  expectRefused(rechained(altered), kBase, "is neither an input nor a checkpoint");
+  altered = lines;
+  const size_t checkpoint = lineWith(lines, "{\"checkpoint\"");
+  json record = json::parse(altered[checkpoint].substr(33));
+  record["checkpoint"]["next_webhook_id"] = std::numeric_limits<uint64_t>::max();
+  altered[checkpoint] = std::string(33, ' ') + record.dump() + "\n";
+  expectRefused(rechained(altered), kBase, "next_webhook_id");
+  record["checkpoint"]["next_webhook_id"] = 1;  // below the ids it logged
+  altered[checkpoint] = std::string(33, ' ') + record.dump() + "\n";
+  expectRefused(rechained(altered), kBase, "next_webhook_id");
+}
+
+TEST_CASE("state file: a torn last input (a kill mid-write) is dropped, the rest restored",
+          "[state]") {
+  TempFolder folder("state-torn");
+  const std::string path = folder.file("state.json");
+  json saved;
+  {
+    Emulator emulator(quietOptions());
+    auto file = StateFile::open(path, emulator, kBase, nullptr);
+    REQUIRE(file.ok());
+    driveARun(emulator);
+    saved = comparable(emulator);
+  }
+  const std::string whole = readFile(path);
+  std::ofstream(path, std::ios::app | std::ios::binary)
+      << "0123456789abcdef0123456789abcdef {\"inp";
+  Emulator emulator(quietOptions());
+  RestoreReport report;
+  auto file = StateFile::open(path, emulator, kBase, &report);
+  REQUIRE(file.ok());
+  CHECK(report.dropped_torn_input);
+  CHECK(comparable(emulator) == saved);
+  CHECK(readFile(path) == whole);  // cut back to the last whole line
+}
+
+TEST_CASE("state file: created for its owner only, and never holding the admin token", "[state]") {
+  TempFolder folder("state-private");
+  const std::string path = folder.file("state.json");
+  EmulatorOptions options = quietOptions();
+  options.admin_token = "s3cret-admin-token";
+  Emulator first(options);
+  {
+    auto file = StateFile::open(path, first, kBase, nullptr);
+    REQUIRE(file.ok());
+    REQUIRE(testing::send(first, "POST", "/__hnemu/twilio/accounts",
+                          R"({"sid":"ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","auth_token":"t"})",
+                          "application/json", "Bearer s3cret-admin-token")
+                .status == 201);
+    REQUIRE(testing::send(first, "POST", "/__hnemu/clock", R"({"advance":"2h"})",
+                          "application/json", "Bearer s3cret-admin-token")
+                .status == 200);
+    // Refused requests are not inputs.
+    REQUIRE(testing::send(first, "POST", "/__hnemu/clock", R"({"advance":"5d"})",
+                          "application/json", "Bearer wrong")
+                .status == 401);
+  }
+  CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  CHECK(readFile(path).find("s3cret-admin-token") == std::string::npos);
+
+  // Another token on the next start: the recorded control changes still apply.
+  options.admin_token = "another-token";
+  Emulator second(options);
+  auto file = StateFile::open(path, second, kBase, nullptr);
+  REQUIRE(file.ok());
+  CHECK(comparable(second) == comparable(first));
+  CHECK(second.now() == first.now());
+  CHECK(second.state()["twilio"]["accounts"].size() == 2);
 }
 
 #ifdef HNEMU_BINARY
-namespace {
-
-struct Served {
-  pid_t pid = -1;
-  int port = 0;
-};
-
-// Starts `hnemu serve --state path` and reads the port it prints.
-Served serve(const std::string& state_path, const std::string& log_path) {
-  int out[2];
-  REQUIRE(::pipe(out) == 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(out[1], STDOUT_FILENO);
-    const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    ::dup2(log, STDERR_FILENO);
-    ::close(out[0]);
-    ::execl(HNEMU_BINARY, HNEMU_BINARY, "serve", "--port", "0", "--state", state_path.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(out[1]);
-  std::string printed;
-  char buffer[512];
-  while (printed.find("listening on") == std::string::npos ||
-         printed.find('\n', printed.find("listening on")) == std::string::npos) {
-    const ssize_t n = ::read(out[0], buffer, sizeof buffer);
-    if (n <= 0) {
-      break;
-    }
-    printed.append(buffer, static_cast<size_t>(n));
-  }
-  ::close(out[0]);
-  const size_t at = printed.find("http://127.0.0.1:");
-  Served served{pid, 0};
-  if (at != std::string::npos) {
-    served.port = std::stoi(printed.substr(at + 17));
-  }
-  return served;
-}
-
-int waitExit(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return status;
-}
-
-}  // namespace
+using testing::Served;
+using testing::serveWithState;
+using testing::waitExit;
 
 TEST_CASE(
     "state file: kill -9 during heavy writes never leaves a file that cannot be loaded, "
@@ -276,7 +394,7 @@ TEST_CASE(
   std::mutex acknowledged_mutex;
   int number = 0;
   for (int round = 0; round < 3; ++round) {
-    const Served served = serve(path, log);
+    const Served served = serveWithState(path, log);
     INFO("round " << round << "; stderr in " << log);
     REQUIRE(served.port > 0);
     std::atomic<bool> stop{false};
@@ -321,7 +439,7 @@ TEST_CASE(
   INFO(acknowledged.size() << " orders acknowledged across the rounds");
 
   // The last restart loads what every round acknowledged.
-  const Served served = serve(path, log);
+  const Served served = serveWithState(path, log);
   REQUIRE(served.port > 0);
   httplib::Client client("127.0.0.1", served.port);
   const auto state = client.Get("/__hnemu/state");
@@ -337,15 +455,13 @@ TEST_CASE(
   }
   INFO(stored.size() << " orders stored after the restart");
   CHECK(missing == 0);
-  std::stringstream warnings;
-  warnings << std::ifstream(log).rdbuf();
-  CHECK(warnings.str().find("differs from the saved one") == std::string::npos);
+  CHECK(readFile(log).find("replays to a state that differs") == std::string::npos);
   ::kill(served.pid, SIGTERM);
   CHECK(WIFEXITED(waitExit(served.pid)));
 
   // A corrupt file: a clear message and exit status 2, no crash.
-  std::ofstream(path, std::ios::trunc) << "{\"format\": \"hnemu-state\", \"inputs\": [";
-  const Served refused = serve(path, log);
+  std::ofstream(path, std::ios::trunc) << "{\"format\": \"hnemu-state\", \"inputs\": [\n";
+  const Served refused = serveWithState(path, log);
   CHECK(refused.port == 0);
   const int status = waitExit(refused.pid);
   CHECK(WIFEXITED(status));
@@ -353,5 +469,118 @@ TEST_CASE(
   std::stringstream errors;
   errors << std::ifstream(log).rdbuf();
   CHECK(errors.str().find("is not a state file hnemu can load") != std::string::npos);
+}
+#endif
+
+#ifdef HNEMU_BINARY
+namespace {
+
+std::set<std::string> storedOrderSids(int port) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
+                        std::string(kDefaultTwilioAuthToken).c_str());
+  const auto listed = client.Get("/v2/HostedNumber/Orders?PageSize=1000");
+  REQUIRE(listed);
+  REQUIRE(listed->status == 200);
+  std::set<std::string> sids;
+  const json page = json::parse(listed->body);
+  for (const json& order : page["items"]) {
+    sids.insert(order["sid"].get<std::string>());
+  }
+  return sids;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "state file: on a full disk a request is answered 503 and not applied; what was "
+    "acknowledged survives kill -9",
+    "[state][http]") {
+  TempFolder folder("state-full");
+  const std::string path = folder.file("state.json");
+  // RLIMIT_FSIZE: every write past 24 KiB fails, as on a full disk (EFBIG instead of ENOSPC).
+  const Served served = serveWithState(path, folder.file("first.log"), {}, 24 * 1024);
+  REQUIRE(served.port > 0);
+  httplib::Client client("127.0.0.1", served.port);
+  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
+                        std::string(kDefaultTwilioAuthToken).c_str());
+  std::set<std::string> acknowledged;
+  int refused = 0;
+  for (int i = 0; i < 200 && refused < 3; ++i) {
+    const auto created =
+        client.Post("/v2/HostedNumber/Orders",
+                    testing::twilioOrderBody("+1415" + std::to_string(3000000 + i), kCallback),
+                    "application/x-www-form-urlencoded");
+    REQUIRE(created);
+    if (created->status == 201) {
+      CHECK(refused == 0);  // once the disk is full, nothing more is acknowledged
+      acknowledged.insert(json::parse(created->body)["sid"].get<std::string>());
+    } else {
+      REQUIRE(created->status == 503);
+      const json body = json::parse(created->body);  // Twilio's own error shape
+      CHECK(body["status"] == 503);
+      CHECK(body["code"] == 20503);
+      ++refused;
+    }
+  }
+  REQUIRE(acknowledged.size() >= 3);
+  REQUIRE(refused == 3);
+  // Refused means not applied: the live emulator holds the acknowledged orders only.
+  CHECK(storedOrderSids(served.port) == acknowledged);
+  const auto control = client.Post("/__hnemu/clock", R"({"advance":"1h"})", "application/json");
+  REQUIRE(control);
+  CHECK(control->status == 503);
+  CHECK(json::parse(control->body)["error"]["status"] == 503);
+  REQUIRE(::kill(served.pid, SIGKILL) == 0);
+  waitExit(served.pid);
+  CHECK(readFile(folder.file("first.log")).find("could not save to " + path) != std::string::npos);
+
+  const Served restarted = serveWithState(path, folder.file("second.log"));
+  REQUIRE(restarted.port > 0);
+  CHECK(storedOrderSids(restarted.port) == acknowledged);
+  ::kill(restarted.pid, SIGTERM);
+  CHECK(WIFEXITED(waitExit(restarted.pid)));
+}
+
+TEST_CASE(
+    "state file: a file whose inputs were altered refuses to start (exit 2, the file "
+    "named, the file unchanged)",
+    "[state][http]") {
+  TempFolder folder("state-altered");
+  const std::string path = folder.file("state.json");
+  const std::string log = folder.file("hnemu.log");
+  const Served served = serveWithState(path, log);
+  REQUIRE(served.port > 0);
+  httplib::Client client("127.0.0.1", served.port);
+  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
+                        std::string(kDefaultTwilioAuthToken).c_str());
+  for (const char* number : {"+14153608311", "+14153608312"}) {
+    REQUIRE(client
+                .Post("/v2/HostedNumber/Orders", testing::twilioOrderBody(number, kCallback),
+                      "application/x-www-form-urlencoded")
+                ->status == 201);
+  }
+  ::kill(served.pid, SIGTERM);  // a clean stop writes a checkpoint
+  REQUIRE(WIFEXITED(waitExit(served.pid)));
+  CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+
+  std::vector<std::string> lines = linesOf(readFile(path));
+  const size_t input = lineWith(lines, "{\"input\"");
+  json edited = json::parse(lines[input].substr(33));
+  edited["input"]["at"] = "2026-01-05T09:30:00.000Z";  // applied half an hour later
+  lines[input] = lines[input].substr(0, 33) + edited.dump() + "\n";
+  const std::string altered = rechained(lines);
+  std::ofstream(path, std::ios::trunc | std::ios::binary) << altered;
+
+  const Served refused = serveWithState(path, log);
+  CHECK(refused.port == 0);
+  const int status = waitExit(refused.pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 2);
+  const std::string said = readFile(log);
+  CHECK(said.find(path) != std::string::npos);
+  CHECK(said.find("replays to a state that differs") != std::string::npos);
+  CHECK(readFile(path) == altered);
 }
 #endif

@@ -10,6 +10,7 @@
 
 namespace hnemu::testing {
 
+// A control request's body is JSON unless `content_type` says otherwise.
 inline HttpResponse send(Emulator& emulator, const std::string& method, const std::string& target,
                          const std::string& body = "", const std::string& content_type = "",
                          const std::string& authorization = "") {
@@ -17,8 +18,10 @@ inline HttpResponse send(Emulator& emulator, const std::string& method, const st
   REQUIRE(request.ok());
   request.value().host = "127.0.0.1:1";
   request.value().headers.emplace("Host", "127.0.0.1:1");
-  if (!content_type.empty()) {
-    request.value().headers.emplace("Content-Type", content_type);
+  const bool control = target.rfind("/__hnemu/", 0) == 0;
+  if (!content_type.empty() || (control && !body.empty())) {
+    request.value().headers.emplace("Content-Type",
+                                    content_type.empty() ? "application/json" : content_type);
   }
   if (!authorization.empty()) {
     request.value().headers.emplace("Authorization", authorization);

@@ -94,7 +94,7 @@ HttpResponse BandwidthProvider::errorForStatus(int status, const HttpRequest& re
     return response;
   }
   if (status == 413) {
-    return wire::errorResponse("ErrorResponse", errors::bodyTooLarge(context_.max_body_bytes));
+    return wire::errorResponse("ErrorResponse", errors::bodyTooLarge(bodyLimit(request)));
   }
   if (status == 429) {
     HttpResponse response = HttpResponse::empty(429);
@@ -124,6 +124,12 @@ HttpResponse BandwidthProvider::errorForStatus(int status, const HttpRequest& re
   return response;
 }
 
+// LOA files may be larger than other bodies.
+size_t BandwidthProvider::bodyLimit(const HttpRequest& head) const {
+  const bool upload = head.path.find("/loas") != std::string::npos;
+  return upload ? context_.max_upload_bytes : context_.max_body_bytes;
+}
+
 HttpResponse BandwidthProvider::pipeline(HttpRequest& request, const std::string& error_root,
                                          const Operation& operation) const {
   const auto credentials = request.basicCredentials();
@@ -136,9 +142,7 @@ HttpResponse BandwidthProvider::pipeline(HttpRequest& request, const std::string
   if (request.path_params.at("AccountId") != account->account_id) {
     return wire::errorResponse(error_root, errors::accessDenied());
   }
-  const bool upload = request.path.find("/loas") != std::string::npos;
-  const size_t limit = upload ? context_.max_upload_bytes : context_.max_body_bytes;
-  if (request.body.size() > limit) {
+  if (const size_t limit = bodyLimit(request); request.body.size() > limit) {
     return wire::errorResponse(error_root, errors::bodyTooLarge(limit));
   }
   return operation(*account, credentials->first, request);

@@ -21,6 +21,7 @@ class BandwidthProvider : public Provider {
   void dumpState(nlohmann::json& out) const override;
   std::vector<StateMachine> stateMachines() const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
+  size_t bodyLimit(const HttpRequest& head) const override;
 
   Model& model() { return model_; }
 

@@ -60,7 +60,7 @@ HttpResponse TelnyxProvider::errorForStatus(int status, const HttpRequest& reque
       return response;
     }
     case 413:
-      return wire::errorResponse(errors::bodyTooLarge(context_.max_body_bytes));
+      return wire::errorResponse(errors::bodyTooLarge(bodyLimit(request)));
     case 429:
       return wire::errorResponse(
           makeError(ErrorCode::ResourceExhausted,
@@ -86,6 +86,13 @@ HttpResponse TelnyxProvider::errorForStatus(int status, const HttpRequest& reque
   return response;
 }
 
+// Document uploads (LOA, bill) are multipart and may be larger than other bodies.
+size_t TelnyxProvider::bodyLimit(const HttpRequest& head) const {
+  const bool upload =
+      head.header("Content-Type").value_or("").find("multipart/") != std::string::npos;
+  return upload ? context_.max_upload_bytes : context_.max_body_bytes;
+}
+
 HttpResponse TelnyxProvider::pipeline(HttpRequest& request, const Operation& operation) const {
   const auto header = request.header("Authorization");
   const Account* account = nullptr;
@@ -96,11 +103,8 @@ HttpResponse TelnyxProvider::pipeline(HttpRequest& request, const Operation& ope
     return wire::errorResponse(errors::authenticationFailed());
   }
   request.account = account->user_id;
-  const std::string content_type = request.header("Content-Type").value_or("");
-  const bool upload = content_type.find("multipart/") != std::string::npos;
-  const size_t limit = upload ? context_.max_upload_bytes : context_.max_body_bytes;
-  if (request.body.size() > limit) {
-    return wire::errorResponse(errors::bodyTooLarge(limit));
+  if (request.body.size() > bodyLimit(request)) {
+    return errorForStatus(413, request);
   }
   return operation(*account, request);
 }

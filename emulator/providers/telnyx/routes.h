@@ -23,6 +23,7 @@ class TelnyxProvider : public Provider {
   void dumpState(nlohmann::json& out) const override;
   std::vector<StateMachine> stateMachines() const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
+  size_t bodyLimit(const HttpRequest& head) const override;
   void dumpInbox(nlohmann::json& out, const std::optional<std::string>& number) const;
 
   Model& model() { return model_; }

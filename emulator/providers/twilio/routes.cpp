@@ -82,6 +82,9 @@ HttpResponse TwilioProvider::errorForStatus(int status, const HttpRequest& reque
                            {"status", status}});
 }
 
+// Twilio takes no uploads: every body is a form.
+size_t TwilioProvider::bodyLimit(const HttpRequest&) const { return context_.max_body_bytes; }
+
 HttpResponse TwilioProvider::pipeline(HttpRequest& request, const Operation& operation) const {
   const auto credentials = request.basicCredentials();
   const Account* account =

@@ -17,6 +17,7 @@ class TwilioProvider : public Provider {
   void dumpState(nlohmann::json& out) const override;
   std::vector<StateMachine> stateMachines() const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
+  size_t bodyLimit(const HttpRequest& head) const override;
   void dumpCalls(nlohmann::json& out) const;
 
   Model& model() { return model_; }

@@ -1,0 +1,123 @@
+#include "scenario/yaml.h"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <vector>
+
+namespace hnemu {
+namespace {
+
+Error located(const std::string& source, const YAML::Mark& mark, const std::string& message) {
+  return makeError(ErrorCode::InvalidArgument, source + ":" + std::to_string(mark.line + 1) + ":" +
+                                                   std::to_string(mark.column + 1) + ": " +
+                                                   message);
+}
+
+// Walks the document as yamlToJson would expand it, without recursion: every node is counted as
+// often as it is reached, and a node reached again below itself is a cycle.
+std::optional<Error> checkExpansion(const YAML::Node& root, const std::string& source,
+                                    const YamlLimits& limits) {
+  struct Frame {
+    YAML::Node node;
+    size_t depth;
+  };
+  std::vector<Frame> pending{{root, 1}};
+  std::vector<YAML::Node> ancestors;  // the path from the root to the node being expanded
+  size_t nodes = 0;
+  while (!pending.empty()) {
+    Frame frame = std::move(pending.back());
+    pending.pop_back();
+    ancestors.resize(frame.depth - 1);
+    if (++nodes > limits.max_nodes) {
+      return located(source, frame.node.Mark(),
+                     "the document expands to more than " + std::to_string(limits.max_nodes) +
+                         " nodes once its aliases are expanded (a limit of hnemu's)");
+    }
+    if (frame.depth > limits.max_depth) {
+      return located(source, frame.node.Mark(),
+                     "nested deeper than " + std::to_string(limits.max_depth) +
+                         " levels once its aliases are expanded (a limit of hnemu's)");
+    }
+    if (!frame.node.IsMap() && !frame.node.IsSequence()) {
+      continue;
+    }
+    for (const YAML::Node& ancestor : ancestors) {
+      if (ancestor.is(frame.node)) {
+        return located(source, frame.node.Mark(),
+                       "an alias refers to a node that contains it, so it has no end");
+      }
+    }
+    ancestors.push_back(frame.node);
+    const size_t child_depth = frame.depth + 1;
+    if (frame.node.IsMap()) {
+      for (const auto& entry : frame.node) {
+        pending.push_back({entry.first, child_depth});
+        pending.push_back({entry.second, child_depth});
+      }
+    } else {
+      for (const auto& item : frame.node) {
+        pending.push_back({item, child_depth});
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<YAML::Node> loadYaml(std::string_view text, const std::string& source, YamlLimits limits) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& error) {
+    return located(source, error.mark, error.msg);
+  }
+  if (auto error = checkExpansion(root, source, limits)) {
+    return *error;
+  }
+  return root;
+}
+
+nlohmann::json yamlToJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      nlohmann::json out = nlohmann::json::object();
+      for (const auto& item : node) {
+        out[item.first.as<std::string>()] = yamlToJson(item.second);
+      }
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& item : node) {
+        out.push_back(yamlToJson(item));
+      }
+      return out;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string text = node.Scalar();
+      if (node.Tag() == "!") {
+        return text;
+      }
+      if (!text.empty() && text.size() < 19 && std::all_of(text.begin(), text.end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c));
+          })) {
+        return std::stoull(text);
+      }
+      if (text == "true" || text == "false") {
+        return text == "true";
+      }
+      return text;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+Error yamlError(const std::string& source, const YAML::Mark& mark, const std::string& path,
+                const std::string& message) {
+  return located(source, mark, path + ": " + message);
+}
+
+}  // namespace hnemu
