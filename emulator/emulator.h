@@ -1,125 +1,23 @@
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
-#include <cstdint>
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <nlohmann/json_fwd.hpp>
-#include <optional>
-#include <shared_mutex>
 #include <string>
-#include <thread>
 
-#include "core/clock.h"
-#include "core/faults.h"
-#include "core/http_types.h"
-#include "core/ids.h"
-#include "core/journal.h"
-#include "core/router.h"
-#include "core/state_machine.h"
-#include "core/webhooks.h"
+#include "engine/engine.h"
 
 namespace hnemu {
 
-namespace twilio {
-class TwilioProvider;
-class Model;
-struct World;
-}  // namespace twilio
-namespace telnyx {
-class TelnyxProvider;
-class Model;
-struct World;
-}  // namespace telnyx
-namespace bandwidth {
-class BandwidthProvider;
-class Model;
-struct World;
-}  // namespace bandwidth
-class Provider;
 class ControlApi;
-struct WorldFile;
-struct Scenario;
 class HttpServer;
+struct Scenario;
 
-inline constexpr std::string_view kVersion = "0.1.0";
-inline constexpr std::string_view kDefaultTwilioAccountSid = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-inline constexpr std::string_view kDefaultTwilioAuthToken = "your_auth_token";
-
-struct EmulatorOptions {
-  std::string host = "127.0.0.1";
-  int port = 0;  // 0: the OS picks a free port
-  uint64_t seed = 1;
-  ClockMode clock_mode = ClockMode::Manual;
-  // Auto mode jumps to the next timer once no request or webhook has been in flight for this
-  // long (wall time): long enough for a client to react to a webhook, short enough that a
-  // 7-day flow takes milliseconds. A client polling in a tight loop holds the clock still.
-  Millis auto_quiet{50};
-  // Virtual time at start and after every reset; fixed so runs are reproducible.
-  TimePoint start_time = TimePoint(Millis(1'767'603'600'000));  // 2026-01-05T09:00:00Z, a Monday
-  size_t max_body_bytes = 1024 * 1024;
-  size_t max_upload_bytes = 10 * 1024 * 1024;
-  size_t max_numbers_per_order = 5000;
-  size_t journal_capacity = 10'000;
-  size_t webhook_log_capacity = 10'000;
-  // Caps the providers' webhook connect and read timeouts (wall time); zero keeps theirs
-  // (Twilio 5 s + 15 s, Telnyx 2 s + 2 s, Bandwidth 5 s + 10 s).
-  Millis webhook_timeout_cap{0};
-  // Where the console and POST /__hnemu/scenarios/load find scenario files; empty: nowhere.
-  std::string scenarios_dir;
-  // When set, every /__hnemu/ request but the console's files and /__hnemu/health must carry
-  // "Authorization: Bearer <token>" (or X-Hnemu-Admin-Token), so a shared runner's other jobs
-  // cannot reset or reconfigure this one.
-  std::string admin_token;
-  // start() refuses an address other than loopback unless this is set: the emulator accepts
-  // well-known test credentials and must not be reachable from the network by accident.
-  bool allow_remote = false;
-  bool default_accounts = true;  // a Twilio account with the documented test credentials
-  std::shared_ptr<WebhookTransport> webhook_transport;  // null: real HTTP
-};
-
+// Whether `host` resolves only to loopback addresses.
 bool isLoopbackHost(const std::string& host);
 
-// One input that may change the emulator's state: a request that is not a read (or a read an
-// injected fault will answer), or a step the clock driver takes by itself. Replaying a run's
-// inputs in order on the same base rebuilds its state, clock and pending timers exactly, since
-// ids come from the seeded generator and time from the virtual clock.
-struct RecordedInput {
-  enum class Kind { Request, AdvanceTo };
-  Kind kind = Kind::Request;
-  TimePoint at;  // the virtual time it applies at (a step: the time the clock moves to)
-  std::string method;
-  std::string target;  // path and query as sent
-  std::string path;    // decoded path, as the transport gave it
-  Headers headers;     // as sent, but never the admin token
-  std::string body;
-};
-
-// Where durable state goes (hnemu serve --state). Inputs are written ahead: append() is called
-// in the order inputs will be applied, and an input is applied (and answered) only once
-// waitSaved() says it is on disk. One that could not be saved is answered 503, not applied.
-class InputLog {
- public:
-  virtual ~InputLog() = default;
-  virtual uint64_t append(const RecordedInput& input) = 0;
-  [[nodiscard]] virtual bool waitSaved(uint64_t ticket) = 0;
-};
-
-// What a checkpoint of a durable run holds, taken between two inputs.
-struct DurableSnapshot {
-  uint64_t inputs_applied = 0;  // the saved inputs applied so far
-  std::string state_digest;     // sha256 of state() and the provider's pending timers
-  TimePoint now;
-  ClockMode mode = ClockMode::Manual;
-  std::vector<Delivery> webhooks;
-  uint64_t next_webhook_id = 1;
-};
-
-// The whole emulator: one core, two transports. Tests call handle() with no socket, or start()
-// it on an ephemeral port; the `hnemu` binary does the same.
-class Emulator {
+// The whole emulator: the engine (providers, clock, journal, webhooks, durable inputs), the
+// control API under /__hnemu/, and an HTTP server. One core, two transports: tests call handle()
+// with no socket, or start() it on an ephemeral port; the `hnemu` binary does the same.
+class Emulator : public Engine {
  public:
   explicit Emulator(EmulatorOptions options = {});
   ~Emulator();
@@ -130,125 +28,15 @@ class Emulator {
   Result<int> start();
   void stop();
   std::string url() const;
-  int port() const;
+  int port() const { return port_; }
 
-  // Answers one request, exactly as the HTTP server would.
-  HttpResponse handle(HttpRequest& request);
-
-  // Clock control, with the state lock held while timers fire.
-  size_t advance(Millis by);
-  Result<size_t> advanceTo(TimePoint target);
-  size_t fireNextTimer();
-  void setClockMode(ClockMode mode);
-  TimePoint now() const;
-  const Clock& clock() const { return clock_; }
-
-  // Back to the loaded world's start: no resources, its faults re-armed, the clock at its start.
-  void reset(std::optional<uint64_t> seed = std::nullopt);
-  // Replaces the world (seed, clock, start time, accounts, number profiles, rules, faults),
-  // then resets.
-  void loadWorld(const WorldFile& world);
   // loadWorld, and keeps the scenario's expectations for GET /__hnemu/expectations.
   void loadScenario(Scenario scenario);
-  nlohmann::json state() const;
-  // Each provider's lifecycles, keyed by provider name, for transition coverage.
-  std::vector<std::pair<std::string, StateMachine>> stateMachines() const;
-  nlohmann::json calls() const;
-  // The providers' routes (not the control API's).
-  std::vector<RouteInfo> routes() const { return router_.routes(); }
-  const Journal& journal() const { return journal_; }
-  WebhookDispatcher& webhooks() { return *webhooks_; }
-  [[nodiscard]] bool waitForWebhooks(Millis timeout) const;
-  const EmulatorOptions& options() const { return options_; }
-  uint64_t seed() const { return ids_.seed(); }
-
-  // Runs f with the state lock held: the way to read or configure a provider's model.
-  // Runs f(model) with the state lock held, for the provider whose world type is World
-  // (twilio::World, telnyx::World, bandwidth::World): the way to read or configure a model.
-  template <class World, class F>
-  auto withWorld(F&& f) {
-    std::lock_guard lock(state_mutex_);
-    return f(modelOf(static_cast<World*>(nullptr)));
-  }
-  telnyx::TelnyxProvider& telnyxProvider() { return *telnyx_; }
-  nlohmann::json inbox(const std::optional<std::string>& number) const;
-  FaultInjector& faults() { return faults_; }
-
-  // Durable state: from now on every state-changing input goes to `log` first (null: none).
-  // Returns once no request is using the previous log.
-  void setInputLog(InputLog* log);
-  // Applies one recorded input as it was first applied: no journal entry, no webhook sent (each
-  // is logged as not sent), no clock driver, time pinned to the inputs' times. Call it before
-  // start() while restoring.
-  void replay(const RecordedInput& input);
-  // Ends a replay: the clock runs in its mode again and webhooks are sent again; the deliveries
-  // in `webhooks` (a checkpoint's log) replace the replayed entries with the same ids.
-  void finishReplay(std::vector<Delivery> webhooks, uint64_t next_webhook_id);
-  // Takes a checkpoint between two inputs.
-  DurableSnapshot snapshot();
-  std::string stateDigest() const;
 
  private:
-  friend class ControlApi;
-  twilio::Model& modelOf(twilio::World*);
-  telnyx::Model& modelOf(telnyx::World*);
-  bandwidth::Model& modelOf(bandwidth::World*);
-  const Provider* provider(std::string_view name) const;
-  static bool isControl(const HttpRequest& request);
-  HttpResponse errorFor(int status, const HttpRequest& request) const;
-  std::optional<HttpResponse> refuseBeforeBody(const HttpRequest& head,
-                                               uint64_t content_length) const;
-  void driveClock();
-  void wakeDriver();
-  // Whether the request may change state: not a read, or a read an injected fault answers.
-  bool changesState(HttpRequest& request) const;
-  // With faults_allowed false, a fault that matches is left for a request that may take it.
-  HttpResponse dispatch(HttpRequest& request, JournalEntry& entry, bool faults_allowed = true);
-  // Writes the input ahead to the log, waits for its turn, applies it; 503 if it was not saved.
-  HttpResponse applyDurably(InputLog& log, RecordedInput input, HttpRequest* request,
-                            JournalEntry& entry);
-  HttpResponse applyAt(TimePoint at, HttpRequest* request, JournalEntry& entry);
-  // Moves the clock to `at` as one input (the auto and realtime drivers' steps).
-  void step(TimePoint at);
-  nlohmann::json stateLocked() const;
-  std::string stateDigestLocked() const;
-
-  EmulatorOptions options_;
-  Clock clock_;
-  IdGenerator ids_;
-  Journal journal_;
-  std::unique_ptr<WebhookDispatcher> webhooks_;
-  Router router_;
-  FaultInjector faults_;
-  std::vector<FaultRule> world_faults_;
-  int world_tamper_webhooks_ = 0;
-  std::unique_ptr<twilio::TwilioProvider> twilio_;
-  std::unique_ptr<telnyx::TelnyxProvider> telnyx_;
-  std::unique_ptr<bandwidth::BandwidthProvider> bandwidth_;
-  std::unique_ptr<ControlApi> control_;
+  std::unique_ptr<ControlApi> control_api_;
   std::unique_ptr<HttpServer> server_;
-
-  mutable std::mutex state_mutex_;  // guards every provider's state; timers fire under it
-
-  // Durable runs: inputs are stamped and appended in one order (order_mutex_), and applied in
-  // that order, one at a time (the turn, then apply_mutex_), each once it is saved.
-  // Held shared by every request while it uses the log, so that setInputLog() can wait for them.
-  std::shared_mutex input_log_mutex_;
-  InputLog* input_log_ = nullptr;
-  std::mutex order_mutex_;
-  std::mutex turn_mutex_;
-  std::condition_variable turn_cv_;
-  uint64_t next_turn_ = 1;
-  std::mutex apply_mutex_;
-  uint64_t inputs_applied_ = 0;  // guarded by apply_mutex_
-  std::atomic<bool> replaying_{false};
-
-  std::mutex driver_mutex_;
-  std::condition_variable driver_cv_;
-  int in_flight_ = 0;
-  std::chrono::steady_clock::time_point last_activity_;
-  bool driver_stopping_ = false;
-  std::thread driver_;
+  int port_ = 0;
 };
 
 }  // namespace hnemu

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "providers/twilio/kind.h"
+
 using namespace hnemu;
 using nlohmann::json;
 
@@ -13,8 +15,8 @@ namespace {
 
 HttpResponse call(Emulator& emulator, const std::string& method, const std::string& target,
                   const std::string& body = "",
-                  const std::string& auth = basicAuthorization(kDefaultTwilioAccountSid,
-                                                               kDefaultTwilioAuthToken)) {
+                  const std::string& auth = basicAuthorization(twilio::kDefaultAccountSid,
+                                                               twilio::kDefaultAuthToken)) {
   auto made = requestFor(method, target, body);
   REQUIRE(made.ok());
   HttpRequest& request = made.value();
@@ -62,7 +64,7 @@ TEST_CASE("in-process: auth, 404s and bad input get Twilio's shape", "[emulator]
   REQUIRE(no_auth.status == 401);
   REQUIRE(code_of(no_auth) == 20003);
   REQUIRE(call(emulator, "GET", "/v2/HostedNumber/Orders", "",
-               basicAuthorization(kDefaultTwilioAccountSid, "wrong"))
+               basicAuthorization(twilio::kDefaultAccountSid, "wrong"))
               .status == 401);
 
   const HttpResponse unknown =
@@ -99,7 +101,7 @@ TEST_CASE("in-process: journal records client requests, not control calls", "[em
   const auto entries = emulator.journal().entries();
   REQUIRE(entries.size() == 1);
   REQUIRE(entries[0].status == 201);
-  REQUIRE(entries[0].account == kDefaultTwilioAccountSid);
+  REQUIRE(entries[0].account == twilio::kDefaultAccountSid);
   REQUIRE(entries[0].route == "/v2/HostedNumber/Orders");
   REQUIRE(entries[0].provider == "twilio");
 }
@@ -170,8 +172,8 @@ TEST_CASE("over HTTP: ephemeral port, keep-alive, oversized body", "[emulator][h
   REQUIRE(port.ok());
   REQUIRE(port.value() > 0);
   httplib::Client client("127.0.0.1", port.value());
-  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
-                        std::string(kDefaultTwilioAuthToken).c_str());
+  client.set_basic_auth(std::string(twilio::kDefaultAccountSid).c_str(),
+                        std::string(twilio::kDefaultAuthToken).c_str());
   client.set_keep_alive(true);
   for (int i = 0; i < 3; ++i) {
     const auto health = client.Get("/__hnemu/health");

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "emulator.h"
+#include "providers/registry.h"
 
 extern char** environ;
 
@@ -70,30 +71,17 @@ std::vector<std::string> clientEnvironment(const Scenario& scenario, const Emula
     }
   }
   const json state = emulator.state();
-  const json& twilio = state["twilio"]["accounts"];
-  const json& telnyx = state["telnyx"];
-  const json& bandwidth = state["bandwidth"]["accounts"];
   vars["HNEMU_BASE_URL"] = emulator.url();
   vars["HNEMU_CONTROL_URL"] = emulator.url() + "/__hnemu";
   vars["HNEMU_PROVIDER"] = scenario.provider;
   vars["HNEMU_SCENARIO"] = scenario.source;
   vars["HNEMU_SCENARIO_NAME"] = scenario.name;
   vars["HNEMU_REPORT_FILE"] = report_file;
-  if (!twilio.empty()) {
-    vars["HNEMU_TWILIO_ACCOUNT_SID"] = twilio[0]["sid"];
-    vars["HNEMU_TWILIO_AUTH_TOKEN"] = twilio[0]["auth_token"];
-  }
-  if (!telnyx["accounts"].empty()) {
-    vars["HNEMU_TELNYX_API_KEY"] = telnyx["accounts"][0]["api_key"];
-  }
-  vars["HNEMU_TELNYX_PUBLIC_KEY"] = telnyx["public_key"];
-  if (!telnyx["messaging_profiles"].empty()) {
-    vars["HNEMU_TELNYX_MESSAGING_PROFILE_ID"] = telnyx["messaging_profiles"][0]["id"];
-  }
-  if (!bandwidth.empty()) {
-    vars["HNEMU_BANDWIDTH_ACCOUNT_ID"] = bandwidth[0]["account_id"];
-    vars["HNEMU_BANDWIDTH_USERNAME"] = bandwidth[0]["username"];
-    vars["HNEMU_BANDWIDTH_PASSWORD"] = bandwidth[0]["password"];
+  for (const std::unique_ptr<Provider>& provider : emulator.providers()) {
+    for (const auto& [name, value] :
+         provider->kind().clientEnvironment(state.value(std::string(provider->name()), json()))) {
+      vars[name] = value;
+    }
   }
   for (const auto& [name, value] : scenario.client.env) {
     vars[name] = value;
@@ -356,13 +344,15 @@ std::string junitReport(const std::vector<ScenarioRun>& runs) {
   suites.append_attribute("name") = "hnemu conform";
   size_t failures = 0;
   double total_time = 0;
-  for (const std::string_view provider : kProviders) {
+  const std::string_view first = providerKinds().front()->name();
+  for (const ProviderKind* kind : providerKinds()) {
+    const std::string_view provider = kind->name();
     pugi::xml_node suite;
     size_t suite_tests = 0;
     size_t suite_failures = 0;
     for (const ScenarioRun& run : runs) {
       if (run.scenario.provider != provider &&
-          !(run.scenario.provider.empty() && provider == kProviders[0])) {
+          !(run.scenario.provider.empty() && provider == first)) {
         continue;
       }
       if (!suite) {

@@ -107,7 +107,7 @@ function pretty(text) {
   }
 }
 
-// Statuses of all three providers, by what they mean for the person watching.
+// Statuses of every provider, by what they mean for the person watching.
 function statusTone(status) {
   const s = String(status).toLowerCase();
   if (/fail|reject|cancel|ineligible|invalid|declined|deleted|exception|error|not-found|incomplete/.test(s)) return 'bad';
@@ -172,93 +172,61 @@ function historyOf(entries, noteField) {
   return (entries ?? []).map((entry) => ({ status: entry.status, time: entry.time, note: entry[noteField] ?? '' }));
 }
 
-function twilioRows(twilio) {
-  const rows = [];
-  for (const order of bySequence(twilio?.hosted_number_orders)) {
-    const key = `twilio:${order.sid}`;
-    rows.push({
-      provider: 'Twilio', kind: 'hosted number order', id: order.sid, numbers: [order.phone_number],
-      status: order.status, history: historyOf(order.history, 'reason'),
-      detail: order.verification_attempts ? `${order.verification_attempts} verification call(s)` : '',
-      actions: order.status === 'carrier-processing' ? [
-        actionButton('Carrier accepts', 'good', `${key}:accept`, `Carrier accepted ${order.phone_number}`,
-          'POST', `/twilio/orders/${order.sid}/carrier`, { decision: 'accept' }),
-        actionButton('Carrier rejects', 'danger', `${key}:reject`, `Carrier rejected ${order.phone_number}`,
-          'POST', `/twilio/orders/${order.sid}/carrier`, { decision: 'reject' }),
-      ] : [],
-    });
+// Each provider describes what to show of its resources and which of its side's actions to offer
+// (GET /__hnemu/providers; emulator/providers/README.md has the shape).
+let PROVIDERS = [];
+const titleOf = (name) => PROVIDERS.find((p) => p.name === name)?.title ?? name;
+
+// A value at a path of an item: "phone_number", "documents.loa", "phone_numbers[].phone_number"
+// (each item's field) or "telephone_numbers[]" (each item).
+function valueAt(item, path) {
+  if (!path) return undefined;
+  const [head, rest] = path.split('[]');
+  let value = head.split('.').reduce((v, key) => v?.[key], item);
+  if (rest !== undefined) {
+    const field = rest.replace(/^\./, '');
+    value = (value ?? []).map((each) => (field ? valueAt(each, field) : each));
   }
-  for (const doc of twilio?.authorization_documents ?? []) {
-    const key = `twilio:${doc.sid}`;
-    rows.push({
-      provider: 'Twilio', kind: 'authorization document (LOA)', id: doc.sid, numbers: [],
-      status: doc.status, history: [], detail: (doc.hosted_number_order_sids ?? []).join(', '),
-      actions: doc.status === 'signing' ? [
-        actionButton('Owner signs', 'good', `${key}:sign`, `Signed ${doc.sid}`,
-          'POST', `/twilio/authorization-documents/${doc.sid}`, { decision: 'sign' }),
-        actionButton('Owner declines', 'danger', `${key}:decline`, `Declined ${doc.sid}`,
-          'POST', `/twilio/authorization-documents/${doc.sid}`, { decision: 'decline' }),
-      ] : [],
-    });
-  }
-  return rows;
+  return value;
 }
 
-const TELNYX_REVIEW = ['accept', 'loa_file_invalid', 'incomplete_documentation',
-  'incorrect_billing_information', 'compliance_review_failed'];
-const TELNYX_CARRIER = ['accept', 'reject', 'ineligible', 'not-found', 'already-hosted', 'activation-fails'];
-
-function telnyxRows(telnyx) {
-  const rows = [];
-  for (const order of bySequence(telnyx?.messaging_hosted_number_orders)) {
-    const key = `telnyx:${order.id}`;
-    rows.push({
-      provider: 'Telnyx', kind: 'hosted number order', id: order.id,
-      numbers: (order.phone_numbers ?? []).map((n) => n.phone_number),
-      status: order.status, history: historyOf(order.history),
-      detail: `LOA ${order.documents?.loa ? 'uploaded' : 'missing'}, bill ${order.documents?.bill ? 'uploaded' : 'missing'}`,
-      actions: order.status === 'loa_file_successful'
-        ? choiceAction('Review decides', TELNYX_REVIEW, key, `Review of ${order.id}`,
-          `/telnyx/orders/${order.id}/review`, 'outcome')
-        : [],
-    });
-  }
-  for (const number of telnyx?.messaging_hosted_numbers ?? []) {
-    const key = `telnyx:${number.id}`;
-    rows.push({
-      provider: 'Telnyx', kind: 'hosted number', id: number.id, numbers: [number.phone_number],
-      status: number.status, history: historyOf(number.history), detail: '',
-      actions: number.status === 'provisioning'
-        ? choiceAction('Carrier decides', TELNYX_CARRIER, key, `Carrier for ${number.phone_number}`,
-          `/telnyx/hosted-numbers/${number.id}/carrier`, 'decision')
-        : [],
-    });
-  }
-  return rows;
+function fill(template, item) {
+  return template.replace(/\{([a-z_]+)\}/g, (_, field) => encodeURIComponent(String(item[field] ?? '')));
 }
 
-function bandwidthRows(bandwidth) {
+function detailOf(item, parts) {
+  return (parts ?? []).map((part) => {
+    let value = valueAt(item, part.path);
+    if (part.count) value = (value ?? []).length;
+    else if (part.yes !== undefined) value = value ? part.yes : part.no;
+    else if (Array.isArray(value)) value = value.join(', ');
+    return value ? part.format.replace('{}', value) : '';
+  }).filter(Boolean).join(', ');
+}
+
+function actionsOf(resource, item, key) {
+  const done = (action) => decodeURIComponent(fill(action.done, item));
+  return (resource.actions ?? []).filter((action) => action.when.includes(item.status)).flatMap((action) =>
+    action.choice
+      ? choiceAction(action.label, action.choice.options, key, done(action), fill(action.path, item), action.choice.field)
+      : [actionButton(action.label, action.tone, `${key}:${action.label}`, done(action), action.method,
+        fill(action.path, item), action.body)]);
+}
+
+function rowsOf(provider, state) {
   const rows = [];
-  for (const order of bySequence(bandwidth?.import_tn_orders)) {
-    const key = `bandwidth:${order.order_id}`;
-    const open = order.status === 'PROCESSING' || order.status === 'EXCEPTION';
-    rows.push({
-      provider: 'Bandwidth', kind: 'import TN order', id: order.order_id,
-      numbers: order.telephone_numbers ?? [], status: order.status, history: historyOf(order.history, 'note'),
-      detail: `${(order.loas ?? []).length} LOA file(s)`,
-      actions: open ? [
-        actionButton('Import completes', 'good', `${key}:complete`, `Import ${order.order_id} completed`,
-          'POST', `/bandwidth/import-orders/${order.order_id}/finish`, { status: 'COMPLETE' }),
-        actionButton('Import fails', 'danger', `${key}:fail`, `Import ${order.order_id} failed`,
-          'POST', `/bandwidth/import-orders/${order.order_id}/finish`, { status: 'FAILED' }),
-      ] : [],
-    });
-  }
-  for (const order of bandwidth?.remove_imported_tn_orders ?? []) {
-    rows.push({
-      provider: 'Bandwidth', kind: 'remove imported TN order', id: order.order_id,
-      numbers: order.telephone_numbers ?? [], status: order.status, history: [], detail: '', actions: [],
-    });
+  for (const resource of provider.resources) {
+    for (const item of bySequence(state?.[resource.collection])) {
+      const id = item[resource.id];
+      const numbers = valueAt(item, resource.numbers);
+      rows.push({
+        provider: provider.title, kind: resource.kind, id,
+        numbers: numbers === undefined ? [] : [numbers].flat(),
+        status: item.status, history: resource.history ? historyOf(item[resource.history], resource.history_note) : [],
+        detail: detailOf(item, resource.detail),
+        actions: actionsOf(resource, item, `${provider.name}:${id}`),
+      });
+    }
   }
   return rows;
 }
@@ -281,7 +249,7 @@ function replaceKeepingFocus(container, children) {
 
 let ordersKey = '';
 function renderOrders(state) {
-  const rows = [...twilioRows(state.twilio), ...telnyxRows(state.telnyx), ...bandwidthRows(state.bandwidth)];
+  const rows = PROVIDERS.flatMap((provider) => rowsOf(provider, state[provider.name]));
   // Re-render only on change, so a half-made choice in an open select survives the next poll.
   const key = JSON.stringify(rows.map(({ actions, ...rest }) => [rest, actions.length]));
   if (key === ordersKey) return;
@@ -298,7 +266,7 @@ function renderOrders(state) {
     el('td', {}, el('div', { class: 'actions' }, row.actions.length ? row.actions : el('span', { class: 'muted' }, '—'))))));
 }
 
-// ---- verification: Twilio's calls, Telnyx's SMS inbox ----------------------------------------
+// ---- verification: calls placed to numbers (a person keys in the code), codes sent by SMS -----
 
 let verificationKey = '';
 function renderVerification(calls, messages) {
@@ -314,21 +282,22 @@ function renderVerification(calls, messages) {
       'aria-label': `Digits to key in on call ${call.call_sid}`,
     });
     const keyIn = el('button', { type: 'button', class: 'good', 'data-focus-key': `${focusKey}:key` }, 'Owner keys in');
+    const path = `/${call.provider}/calls/${call.call_sid}`;
     keyIn.addEventListener('click', () => act(keyIn, `Keyed ${digits.value} into ${call.call_sid}`,
-      'POST', `/calls/${call.call_sid}`, { digits: digits.value }));
+      'POST', path, { digits: digits.value }));
     items.push(el('li', { 'data-call': call.call_sid },
-      el('div', {}, el('strong', {}, 'Twilio verification call '), el('span', { class: 'mono' }, call.to),
+      el('div', {}, el('strong', {}, `${titleOf(call.provider)} verification call `), el('span', { class: 'mono' }, call.to),
         ` attempt ${call.attempt} `, badge(call.outcome)),
       el('div', {}, 'Code read out: ', el('span', { class: 'code mono' }, call.code ?? '—'),
         ` · owner: ${call.callee}`, call.digits_entered ? ` · keyed in ${call.digits_entered}` : ''),
       el('div', { class: 'muted' }, 'placed ', timeEl(call.placed_at), call.ended_at ? [' · ended ', timeEl(call.ended_at)] : ''),
       live ? el('div', { class: 'actions' }, digits, keyIn,
         actionButton("Owner doesn't answer", 'danger', `${focusKey}:no`, `${call.call_sid} not answered`,
-          'POST', `/calls/${call.call_sid}`, { answer: false })) : null));
+          'POST', path, { answer: false })) : null));
   }
   for (const message of messages) {
     items.push(el('li', {},
-      el('div', {}, el('strong', {}, `Telnyx ${message.method} to `), el('span', { class: 'mono' }, message.to)),
+      el('div', {}, el('strong', {}, `${titleOf(message.provider)} ${message.method} to `), el('span', { class: 'mono' }, message.to)),
       el('div', {}, 'Code: ', el('span', { class: 'code mono' }, message.code), ` · “${message.body}”`),
       el('div', { class: 'muted' }, 'delivered ', timeEl(message.delivered_at), ` · order ${message.order_id}`)));
   }
@@ -555,6 +524,7 @@ async function start() {
   try {
     const health = await api('GET', '/health');
     byId('version').textContent = `${health.version} · seed ${health.seed}`;
+    PROVIDERS = (await api('GET', '/providers')).providers;
     await loadScenarioList();
   } catch (error) {
     notify(`Cannot read hnemu: ${error.message}`);

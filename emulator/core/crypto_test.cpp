@@ -5,7 +5,7 @@
 using namespace hnemu::crypto;
 
 TEST_CASE("Ed25519 signs Telnyx's webhook test vector", "[crypto]") {
-  // ../shared/reference/data/telnyx/webhook-signature-vector.json (RFC 8032 test 1 seed).
+  // Telnyx's webhook signature test vector (RFC 8032 test 1 seed).
   const Ed25519Key key(
       hexDecode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
   REQUIRE(base64Encode(key.publicKey()) == "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,12 @@ struct FaultRule {
   bool drop_connection = false;  // the connection closes before a body; nothing is run
   int fired = 0;
 };
+
+// {"provider", "method", "path", "status", "times", "retry_after", "latency", "drop"};
+// `provider` must be one of `providers`.
+Result<FaultRule> decodeFault(const nlohmann::json& body,
+                              const std::vector<std::string>& providers);
+nlohmann::json faultJson(const FaultRule& rule);
 
 class FaultInjector {
  public:

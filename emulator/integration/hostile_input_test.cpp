@@ -17,6 +17,7 @@
 
 #include "core/wire/form.h"
 #include "emulator.h"
+#include "providers/twilio/kind.h"
 #include "testing/binary.h"
 #include "testing/requests.h"
 #include "testing/sockets.h"
@@ -64,7 +65,7 @@ std::string head(const std::string& method, const std::string& target, int port,
 }
 
 const std::string kTwilioAuth =
-    "Authorization: " + basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken) +
+    "Authorization: " + basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken) +
     "\r\n";
 
 // Accepts connections and holds them open, reading, never answering, until it goes.
@@ -275,8 +276,8 @@ TEST_CASE(
   }
   REQUIRE(form.size() > 8192);
   httplib::Client client("127.0.0.1", port.value());
-  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
-                        std::string(kDefaultTwilioAuthToken).c_str());
+  client.set_basic_auth(std::string(twilio::kDefaultAccountSid).c_str(),
+                        std::string(twilio::kDefaultAuthToken).c_str());
   const auto created =
       client.Post("/v2/HostedNumber/Orders", form, "application/x-www-form-urlencoded");
   REQUIRE(created);
@@ -414,8 +415,8 @@ TEST_CASE(
       testing::serveBinary({"serve", "--port", "0"}, (folder.root / "serve.log").string());
   REQUIRE(served.port > 0);
   httplib::Client client("127.0.0.1", served.port);
-  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
-                        std::string(kDefaultTwilioAuthToken).c_str());
+  client.set_basic_auth(std::string(twilio::kDefaultAccountSid).c_str(),
+                        std::string(twilio::kDefaultAuthToken).c_str());
   REQUIRE(
       client
           .Post("/v2/HostedNumber/Orders",

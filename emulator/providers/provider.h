@@ -1,14 +1,24 @@
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/input.h"
 #include "core/router.h"
 #include "core/state_machine.h"
 #include "core/webhooks.h"
 
+// The one seam between a provider and the rest of hnemu. A provider is its folder under
+// emulator/providers/ and one line in registry.cpp; nothing else names it. The generic parts
+// (engine, control API, world files, scenario expectations, coverage, the harness, the console)
+// read what they need from these two interfaces. Steps to add one: providers/README.md.
 namespace hnemu {
 
 // The core services a provider is built on.
@@ -23,18 +33,107 @@ struct ProviderContext {
   size_t max_numbers_per_order = 5000;
 };
 
-// What every provider plugs into the core. Routes run with the emulator's state lock held;
-// timers fire under the same lock, so a provider's state needs no locking of its own.
+// A provider's decoded section of a world file: its accounts, number profiles and rules.
+class WorldSection {
+ public:
+  virtual ~WorldSection() = default;
+  // Whether the section gives a profile for the number (in the provider's own spelling).
+  virtual bool declares(const std::string& number_key) const = 0;
+};
+
+// A control API answer: its status and JSON body.
+struct ControlReply {
+  int status = 200;
+  nlohmann::json body;
+  ControlReply(nlohmann::json reply_body, int reply_status = 200)  // NOLINT: a body is a reply
+      : status(reply_status), body(std::move(reply_body)) {}
+};
+using ControlHandler = std::function<Result<ControlReply>(HttpRequest&)>;
+
+// One of a provider's routes under /__hnemu/<provider>/...: the provider's side of a flow
+// (the carrier decides, the signer signs), number profiles and rules. Handlers run with the
+// emulator's state lock held, as API routes do.
+struct ControlRoute {
+  std::string method;
+  std::string path;
+  ControlHandler handler;
+};
+
+class Provider;
+
+// The items of a collection in a provider's state dump that `matches` accepts, oldest (lowest
+// "sequence") first: what ProviderKind::ordersFor usually is.
+std::vector<nlohmann::json> itemsBySequence(
+    const nlohmann::json& state, const char* collection,
+    const std::function<bool(const nlohmann::json&)>& matches);
+
+// What is known of a provider before any emulator exists: its description, read by the generic
+// parts, and how to decode its world-file section.
+class ProviderKind {
+ public:
+  virtual ~ProviderKind() = default;
+  virtual std::string_view name() const = 0;   // in paths, world files, scenarios: "twilio"
+  virtual std::string_view title() const = 0;  // for people: "Twilio"
+  virtual std::unique_ptr<Provider> create(const ProviderContext& context) const = 0;
+
+  // Its section of a world file (or of PUT /__hnemu/scenario), by the provider's own rules.
+  virtual Result<std::shared_ptr<const WorldSection>> decodeWorld(const Input& section) const = 0;
+  // The provider's own spelling of a number, "" when `text` is not one; and what one looks like.
+  virtual std::string numberKey(const std::string& text) const = 0;
+  virtual std::string_view numberForm() const = 0;
+
+  // Its documented lifecycles: transition coverage, and the statuses expectations may name.
+  virtual std::vector<StateMachine> lifecycles() const = 0;
+
+  // For scenario expectations, read from the provider's part of the state dump. "Orders" are
+  // the resources a client creates for numbers; expect.orders names their statuses.
+  virtual std::vector<std::string> orderStatuses() const = 0;
+  // The orders created for a number, oldest first.
+  virtual std::vector<nlohmann::json> ordersFor(const nlohmann::json& state,
+                                                const std::string& number) const = 0;
+  virtual std::string orderId(const nlohmann::json& order) const = 0;
+  // Whether orders carry a failure reason (expect.orders[].reason_contains).
+  virtual bool ordersHaveFailureReason() const { return false; }
+  // Numbers with a status of their own (expect.numbers[].status): the statuses, and a number's
+  // status in an order. None by default.
+  virtual std::vector<std::string> numberStatuses() const { return {}; }
+  virtual std::optional<std::string> numberStatus(const nlohmann::json& order,
+                                                  const std::string& number) const;
+  // Numbers that are in service or not (expect.numbers[].in_service).
+  virtual bool tracksNumbersInService() const { return false; }
+  virtual bool inService(const nlohmann::json& state, const std::string& number) const;
+
+  // What `hnemu conform` gives a client (HNEMU_<PROVIDER>_...), from the provider's state dump.
+  virtual std::map<std::string, std::string> clientEnvironment(
+      const nlohmann::json& state) const = 0;
+  // What the console shows of the provider's resources and which of its side's actions it
+  // offers (read by console.js; emulator/providers/README.md describes the shape).
+  virtual nlohmann::json consoleDescription() const = 0;
+};
+
+// One provider inside one emulator. Routes, control routes and timers run with the emulator's
+// state lock held, so a provider's state needs no locking of its own.
 class Provider {
  public:
   virtual ~Provider() = default;
-  virtual std::string_view name() const = 0;
+  virtual const ProviderKind& kind() const = 0;
+  std::string_view name() const { return kind().name(); }
+
   virtual void registerRoutes(Router& router) = 0;
+  virtual std::vector<ControlRoute> controlRoutes() = 0;
+
+  // The documented test credentials, for an emulator that starts with default accounts.
+  virtual void addDefaultAccounts() = 0;
+  // The world a scenario describes (null: the scenario has no section for this provider, and
+  // its world stays as it is); a reset follows.
+  virtual void loadWorld(const WorldSection* section) = 0;
   // Drops every resource and pending effect; keeps the configured world (accounts, numbers).
   virtual void reset() = 0;
   virtual void dumpState(nlohmann::json& out) const = 0;
-  // The lifecycles whose histories dumpState records, for transition coverage.
-  virtual std::vector<StateMachine> stateMachines() const = 0;
+  // The verification inbox (codes that reached numbers) and calls, for providers that have them.
+  virtual nlohmann::json inbox(const std::optional<std::string>& number) const;
+  virtual nlohmann::json calls() const;
+
   // The provider's own error for an HTTP status, for injected faults and the server's refusals.
   virtual HttpResponse errorForStatus(int status, const HttpRequest& request) const = 0;
   // The largest body this request may carry, from its head alone (method, path, headers): the

@@ -3,7 +3,8 @@
 #include <algorithm>
 
 #include "core/http_types.h"
-#include "emulator.h"
+#include "engine/engine.h"
+#include "providers/registry.h"
 
 namespace hnemu {
 namespace {
@@ -44,52 +45,6 @@ std::vector<std::string> collapsed(const std::vector<std::string>& statuses) {
   return out;
 }
 
-// What each provider's state dump calls its orders, their ids and numbers.
-struct OrderShape {
-  const char* collection;
-  const char* id;
-};
-
-OrderShape orderShape(const std::string& provider) {
-  if (provider == "twilio") {
-    return {"hosted_number_orders", "sid"};
-  }
-  if (provider == "telnyx") {
-    return {"messaging_hosted_number_orders", "id"};
-  }
-  return {"import_tn_orders", "order_id"};
-}
-
-bool orderHasNumber(const std::string& provider, const json& order, const std::string& number) {
-  if (provider == "twilio") {
-    return order.value("phone_number", "") == number;
-  }
-  if (provider == "telnyx") {
-    const json& numbers = order.value("phone_numbers", json::array());
-    return std::any_of(numbers.begin(), numbers.end(),
-                       [&](const json& n) { return n.value("phone_number", "") == number; });
-  }
-  const json& tns = order.value("telephone_numbers", json::array());
-  return std::find(tns.begin(), tns.end(), json(number)) != tns.end();
-}
-
-// The orders created for a number, oldest first.
-std::vector<json> ordersFor(const std::string& provider, const json& state,
-                            const std::string& number) {
-  std::vector<json> out;
-  const json& all =
-      state.value(provider, json::object()).value(orderShape(provider).collection, json::array());
-  for (const json& order : all) {
-    if (orderHasNumber(provider, order, number)) {
-      out.push_back(order);
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
-    return a.value("sequence", 0) < b.value("sequence", 0);
-  });
-  return out;
-}
-
 std::vector<std::string> historyOf(const json& order) {
   std::vector<std::string> out;
   for (const json& change : order.value("history", json::array())) {
@@ -101,7 +56,10 @@ std::vector<std::string> historyOf(const json& order) {
 class Judge {
  public:
   Judge(const Scenario& scenario, const RunRecord& record)
-      : provider_(scenario.provider), record_(record) {}
+      : provider_(scenario.provider),
+        kind_(*findProviderKind(scenario.provider)),
+        state_(record.state.value(scenario.provider, json::object())),
+        record_(record) {}
 
   std::vector<ExpectationResult> results;
 
@@ -136,7 +94,7 @@ class Judge {
   }
 
   void order(const OrderExpectation& expected) {
-    const std::vector<json> orders = ordersFor(provider_, record_.state, expected.number);
+    const std::vector<json> orders = kind_.ordersFor(state_, expected.number);
     const std::string subject = "order for " + expected.number;
     std::vector<std::string> statuses;
     for (const json& order : orders) {
@@ -185,22 +143,16 @@ class Judge {
   void number(const NumberExpectation& expected) {
     const std::string subject = "number " + expected.number;
     if (expected.status) {
-      std::string status = "no hosted number";
-      const std::vector<json> orders = ordersFor(provider_, record_.state, expected.number);
-      if (!orders.empty()) {
-        for (const json& n : orders.back().value("phone_numbers", json::array())) {
-          if (n.value("phone_number", "") == expected.number) {
-            status = n.value("status", "");
-          }
-        }
-      }
+      const std::vector<json> orders = kind_.ordersFor(state_, expected.number);
+      const std::string status =
+          orders.empty()
+              ? "no hosted number"
+              : kind_.numberStatus(orders.back(), expected.number).value_or("no hosted number");
       check(subject + " is " + *expected.status, expected.where, status == *expected.status,
             *expected.status, status);
     }
     if (expected.in_service) {
-      const bool in_service = record_.state.value("bandwidth", json::object())
-                                  .value("in_service_numbers", json::object())
-                                  .contains(expected.number);
+      const bool in_service = kind_.inService(state_, expected.number);
       check(subject + (*expected.in_service ? " is" : " is not") + " in service", expected.where,
             in_service == *expected.in_service, *expected.in_service ? "in service" : "not",
             in_service ? "in service" : "not in service");
@@ -210,8 +162,8 @@ class Judge {
   void webhooks(const WebhookExpectation& expected) {
     std::vector<std::string> ids;
     if (expected.number) {
-      for (const json& order : ordersFor(provider_, record_.state, *expected.number)) {
-        ids.push_back(order.value(orderShape(provider_).id, ""));
+      for (const json& order : kind_.ordersFor(state_, *expected.number)) {
+        ids.push_back(kind_.orderId(order));
       }
     }
     std::vector<const Delivery*> deliveries;
@@ -340,17 +292,19 @@ class Judge {
 
  private:
   const std::string& provider_;
+  const ProviderKind& kind_;
+  const json state_;  // the provider's part of the state dump
   const RunRecord& record_;
 };
 
 }  // namespace
 
-RunRecord recordOf(Emulator& emulator) {
+RunRecord recordOf(Engine& engine) {
   RunRecord record;
-  record.state = emulator.state();
-  record.journal = emulator.journal().entries();
-  record.journal_dropped = emulator.journal().dropped();
-  record.deliveries = emulator.webhooks().log();
+  record.state = engine.state();
+  record.journal = engine.journal().entries();
+  record.journal_dropped = engine.journal().dropped();
+  record.deliveries = engine.webhooks().log();
   return record;
 }
 

@@ -28,9 +28,9 @@ struct RunRecord {
   std::vector<Delivery> deliveries;
 };
 
-class Emulator;
-// What `emulator` has recorded so far.
-RunRecord recordOf(Emulator& emulator);
+class Engine;
+// What `engine` has recorded so far.
+RunRecord recordOf(Engine& engine);
 
 struct ExpectationResult {
   std::string what;   // "order for +14155550104 is failed"

@@ -8,6 +8,9 @@
 #include <sstream>
 
 #include "core/http_types.h"
+#include "providers/registry.h"
+#include "scenario/world_file.h"
+#include "scenario/yaml.h"
 
 namespace hnemu {
 
@@ -70,22 +73,6 @@ namespace {
 
 std::string where(const std::string& source, const YAML::Mark& mark) {
   return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-}
-
-// The statuses a provider's expectations may name: its order lifecycle, and Telnyx's numbers.
-struct Vocabulary {
-  std::vector<std::string> order_statuses;
-  std::vector<std::string> number_statuses;
-};
-
-Vocabulary vocabularyOf(const std::string& provider) {
-  if (provider == "twilio") {
-    return {twilio::orderLifecycle().states, {}};
-  }
-  if (provider == "telnyx") {
-    return {telnyx::orderLifecycle().states, telnyx::numberLifecycle().states};
-  }
-  return {bandwidth::importOrderLifecycle().states, {}};
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -495,31 +482,33 @@ class ScenarioReader {
   // Checks what only the provider and its numbers can tell: run once the whole file is read.
   std::optional<Error> resolve() {
     const std::string& provider = scenario_.provider;
-    const Vocabulary vocabulary = vocabularyOf(provider);
-    if (provider != "twilio") {
+    const ProviderKind& kind = *findProviderKind(provider);
+    if (!kind.ordersHaveFailureReason()) {
       for (const OrderExpectation& order : scenario_.expect.orders) {
         if (order.reason_contains) {
           return makeError(ErrorCode::InvalidArgument,
-                           order.where +
-                               ": reason_contains: only Twilio orders carry a "
-                               "failure reason");
+                           order.where + ": reason_contains: " + std::string(kind.title()) +
+                               " orders carry no failure reason");
         }
       }
     }
+    const bool has_status = !kind.numberStatuses().empty();
+    const bool has_in_service = kind.tracksNumbersInService();
     for (const NumberFields& fields : number_fields_) {
-      if (provider == "twilio") {
+      if (!has_status && !has_in_service) {
         return yamlError(source_, fields.mark, fields.path,
-                         "Twilio numbers carry no status of their own; expect their order's");
+                         std::string(kind.title()) +
+                             " numbers carry no status of their own; expect their order's");
       }
-      const bool fits = provider == "telnyx" ? !fields.in_service : !fields.status;
-      if (!fits) {
+      if ((fields.status && !has_status) || (fields.in_service && !has_in_service)) {
         return yamlError(source_, fields.mark, fields.path,
                          "a " + provider + " number expectation takes " +
-                             (provider == "telnyx" ? "status" : "in_service"));
+                             (has_status ? "status" : "in_service"));
       }
     }
     for (const PendingStatus& pending : pending_statuses_) {
-      const auto& known = pending.number ? vocabulary.number_statuses : vocabulary.order_statuses;
+      const std::vector<std::string> known =
+          pending.number ? kind.numberStatuses() : kind.orderStatuses();
       if (std::find(known.begin(), known.end(), pending.status) == known.end()) {
         return makeError(ErrorCode::InvalidArgument,
                          pending.where + ": " + pending.path + ": '" + pending.status +
@@ -527,20 +516,11 @@ class ScenarioReader {
                              " status; expected one of: " + joined(known));
       }
     }
+    const auto section = scenario_.world.sections.find(provider);
     for (const PendingNumber& pending : pending_numbers_) {
-      std::string key;
-      bool declared = false;
-      if (provider == "twilio" && scenario_.world.twilio) {
-        key = WorldCodec<twilio::World>::key(pending.text);
-        declared = scenario_.world.twilio->numbers.count(key) > 0;
-      } else if (provider == "telnyx" && scenario_.world.telnyx) {
-        key = WorldCodec<telnyx::World>::key(pending.text);
-        declared = scenario_.world.telnyx->numbers.count(key) > 0;
-      } else if (provider == "bandwidth" && scenario_.world.bandwidth) {
-        key = WorldCodec<bandwidth::World>::key(pending.text);
-        declared = scenario_.world.bandwidth->numbers.count(key) > 0;
-      }
-      if (!declared) {
+      const std::string key = kind.numberKey(pending.text);
+      if (section == scenario_.world.sections.end() || key.empty() ||
+          !section->second->declares(key)) {
         return makeError(ErrorCode::InvalidArgument,
                          pending.where + ": " + pending.path + ": '" + pending.text +
                              "' is not one of the scenario's " + provider +
@@ -595,11 +575,11 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& source)
     return scenario;
   }
   if (!root.IsMap()) {
-    return yamlError(source, root.Mark(), "(top)",
-                     "expected a mapping with name, provider, seed, clock, twilio, ...");
+    return yamlError(
+        source, root.Mark(), "(top)",
+        "expected a mapping with name, provider, seed, clock, ... and provider sections");
   }
   ScenarioReader reader(source, scenario);
-  std::optional<YAML::Mark> provider_mark;
   try {
     for (const auto& entry : root) {
       const std::string key = entry.first.as<std::string>();
@@ -612,13 +592,9 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& source)
         (key == "name"          ? scenario.name
          : key == "description" ? scenario.description
                                 : scenario.provider) = value.Scalar();
-        if (key == "provider") {
-          provider_mark = value.Mark();
-          if (std::find(std::begin(kProviders), std::end(kProviders), value.Scalar()) ==
-              std::end(kProviders)) {
-            return yamlError(source, value.Mark(), key,
-                             "expected twilio, telnyx or bandwidth, got '" + value.Scalar() + "'");
-          }
+        if (key == "provider" && findProviderKind(value.Scalar()) == nullptr) {
+          return yamlError(source, value.Mark(), key,
+                           "expected " + providerNamesText() + ", got '" + value.Scalar() + "'");
         }
       } else if (key == "client") {
         error = reader.client(value);
@@ -629,9 +605,8 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& source)
         error = parseWorldKey(source, key, value, scenario.world, known);
         if (!error && !known) {
           return yamlError(source, entry.first.Mark(), key,
-                           "unknown key; expected name, description, provider, client, expect, "
-                           "seed, clock, start, auto_quiet, faults, tamper_webhooks, twilio, "
-                           "telnyx or bandwidth");
+                           "unknown key; expected name, description, provider, client, expect, " +
+                               worldKeysText());
         }
       }
       if (error) {
@@ -645,9 +620,9 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& source)
   }
   if (!scenario.expect.empty()) {
     if (scenario.provider.empty()) {
-      return yamlError(source, root.Mark(), "provider",
-                       "a scenario with expectations names its provider (twilio, telnyx or "
-                       "bandwidth)");
+      return yamlError(
+          source, root.Mark(), "provider",
+          "a scenario with expectations names its provider (" + providerNamesText() + ")");
     }
     if (auto error = reader.resolve()) {
       return *error;

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "control/world.h"
 #include "core/result.h"
 #include "core/time.h"
+#include "engine/world_file.h"
 
 // A scenario: a world file (accounts, numbers and how their owners, signers, reviewers and
 // carriers behave, rules, faults) plus what the conformance harness needs to run a client
@@ -93,13 +93,11 @@ struct Scenario {
   std::string source;
   std::string name;
   std::string description;
-  std::string provider;  // twilio, telnyx or bandwidth: what the expectations are about
+  std::string provider;  // a registered provider's name: what the expectations are about
   WorldFile world;
   ClientSettings client;
   Expectations expect;
 };
-
-inline constexpr std::string_view kProviders[] = {"twilio", "telnyx", "bandwidth"};
 
 // Every error names the file, line and column and what was expected; unknown keys, unknown
 // statuses and numbers the scenario does not declare are errors.

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "providers/bandwidth/world.h"
+#include "providers/twilio/world.h"
+
 using namespace hnemu;
 
 TEST_CASE("a world file sets seed, clock, accounts, rules and number profiles", "[world]") {
@@ -27,8 +30,10 @@ twilio:
   REQUIRE(world.value().world.seed == 42u);
   REQUIRE(world.value().world.clock == ClockMode::Auto);
   REQUIRE(formatIso8601(*world.value().world.start) == "2026-03-02T12:00:00Z");
-  const twilio::World& tw = *world.value().world.twilio;
-  REQUIRE(world.value().world.twilio_accounts_given);
+  const auto& section =
+      static_cast<const twilio::Section&>(*world.value().world.sections.at("twilio"));
+  const twilio::World& tw = section.world;
+  REQUIRE(section.accounts_given);
   REQUIRE(tw.accounts.at(0).auth_token == "secret");
   REQUIRE(tw.rules.max_verification_attempts == 2);
   REQUIRE(tw.rules.action_required_timeout == std::chrono::hours(72));
@@ -159,7 +164,9 @@ bandwidth:
 )",
                                       "s.yaml");
   REQUIRE(scenario.ok());
-  const auto& numbers = scenario.value().world.bandwidth->numbers;
+  const auto& numbers =
+      static_cast<const bandwidth::Section&>(*scenario.value().world.sections.at("bandwidth"))
+          .world.numbers;
   CHECK(numbers.at("9195550102").import == bandwidth::ImportOutcome::Error);
   CHECK(numbers.at("9195550102").import_error_code == 19010);
   CHECK(numbers.at("9195550103").import == bandwidth::ImportOutcome::Never);

@@ -79,6 +79,50 @@ Result<YAML::Node> loadYaml(std::string_view text, const std::string& source, Ya
   return root;
 }
 
+namespace {
+
+std::string position(const std::string& source, const YAML::Mark& mark) {
+  return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+}  // namespace
+
+YamlDocument::YamlDocument(const YAML::Node& node, std::string source, const std::string& root_path)
+    : source_(std::move(source)) {
+  value_ = convert(node, root_path);
+}
+
+nlohmann::json YamlDocument::convert(const YAML::Node& node, const std::string& path) {
+  value_marks_[path] = node.Mark();
+  if (node.IsMap()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& item : node) {
+      const std::string key = item.first.as<std::string>();
+      const std::string child = path.empty() ? key : path + "." + key;
+      key_marks_[child] = item.first.Mark();
+      out[key] = convert(item.second, child);
+    }
+    return out;
+  }
+  if (node.IsSequence()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (size_t i = 0; i < node.size(); ++i) {
+      out.push_back(convert(node[i], path + "[" + std::to_string(i) + "]"));
+    }
+    return out;
+  }
+  return yamlToJson(node);
+}
+
+std::optional<std::string> YamlDocument::where(const std::string& path, bool key) const {
+  const auto& marks = key ? key_marks_ : value_marks_;
+  const auto it = marks.find(path);
+  if (it == marks.end()) {
+    return std::nullopt;
+  }
+  return position(source_, it->second);
+}
+
 nlohmann::json yamlToJson(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: {

@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <iostream>
 
-#include "control/records.h"
 #include "core/crypto.h"
 #include "core/json_text.h"
+#include "core/records.h"
 #include "core/time.h"
 
 namespace hnemu {
@@ -191,10 +191,10 @@ Result<RecordedInput> StateFile::decodeInput(const json& object) {
   return input;
 }
 
-StateFile::StateFile(std::string path, Emulator& emulator, StateFileOptions options)
+StateFile::StateFile(std::string path, Engine& emulator, StateFileOptions options)
     : path_(std::move(path)), emulator_(emulator), options_(options) {}
 
-Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Emulator& emulator,
+Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engine& emulator,
                                                    json base, RestoreReport* report,
                                                    StateFileOptions options) {
   std::unique_ptr<StateFile> file(new StateFile(path, emulator, options));

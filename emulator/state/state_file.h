@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "emulator.h"
+#include "engine/engine.h"
 
 namespace hnemu {
 
@@ -44,7 +44,7 @@ class StateFile : public InputLog {
   // Restores from `path` if it exists, then records into it. `base` fingerprints the start
   // (flags, scenario); a file saved from another base is refused, not half-applied. A file
   // refused once replay has begun leaves `emulator` part-way: discard it.
-  static Result<std::unique_ptr<StateFile>> open(const std::string& path, Emulator& emulator,
+  static Result<std::unique_ptr<StateFile>> open(const std::string& path, Engine& emulator,
                                                  nlohmann::json base, RestoreReport* report,
                                                  StateFileOptions options = {});
   // Writes what is pending and a last checkpoint.
@@ -61,7 +61,7 @@ class StateFile : public InputLog {
   static Result<RecordedInput> decodeInput(const nlohmann::json& json);
 
  private:
-  StateFile(std::string path, Emulator& emulator, StateFileOptions options);
+  StateFile(std::string path, Engine& emulator, StateFileOptions options);
   void run();
   // Appends records (each one JSON text) with their chained checksums, synced; on failure the
   // file is cut back to what it held before.
@@ -69,7 +69,7 @@ class StateFile : public InputLog {
   std::string checkpointRecord(const DurableSnapshot& snapshot) const;
 
   const std::string path_;
-  Emulator& emulator_;
+  Engine& emulator_;
   const StateFileOptions options_;
   int fd_ = -1;
   uint64_t good_size_ = 0;  // bytes of the file that hold whole, synced records

@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::ofstream(path, std::ios::binary | std::ios::trunc)
       .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   hnemu::EmulatorOptions options;
-  hnemu::Emulator emulator(options);
+  hnemu::Engine emulator(options);
   const nlohmann::json before = emulator.state();
   auto opened = hnemu::StateFile::open(path, emulator, nlohmann::json{{"seed", 1}}, nullptr);
   if (!opened.ok()) {

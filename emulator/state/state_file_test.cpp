@@ -403,8 +403,8 @@ TEST_CASE(
       const int first_number = number + w * 10000;
       writers.emplace_back([&, first_number] {
         httplib::Client client("127.0.0.1", served.port);
-        client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
-                              std::string(kDefaultTwilioAuthToken).c_str());
+        client.set_basic_auth(std::string(twilio::kDefaultAccountSid).c_str(),
+                              std::string(twilio::kDefaultAuthToken).c_str());
         client.set_connection_timeout(std::chrono::seconds(2));
         client.set_read_timeout(std::chrono::seconds(5));
         for (int i = first_number; !stop; ++i) {
@@ -477,8 +477,8 @@ namespace {
 
 std::set<std::string> storedOrderSids(int port) {
   httplib::Client client("127.0.0.1", port);
-  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
-                        std::string(kDefaultTwilioAuthToken).c_str());
+  client.set_basic_auth(std::string(twilio::kDefaultAccountSid).c_str(),
+                        std::string(twilio::kDefaultAuthToken).c_str());
   const auto listed = client.Get("/v2/HostedNumber/Orders?PageSize=1000");
   REQUIRE(listed);
   REQUIRE(listed->status == 200);
@@ -502,8 +502,8 @@ TEST_CASE(
   const Served served = serveWithState(path, folder.file("first.log"), {}, 24 * 1024);
   REQUIRE(served.port > 0);
   httplib::Client client("127.0.0.1", served.port);
-  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
-                        std::string(kDefaultTwilioAuthToken).c_str());
+  client.set_basic_auth(std::string(twilio::kDefaultAccountSid).c_str(),
+                        std::string(twilio::kDefaultAuthToken).c_str());
   std::set<std::string> acknowledged;
   int refused = 0;
   for (int i = 0; i < 200 && refused < 3; ++i) {
@@ -552,8 +552,8 @@ TEST_CASE(
   const Served served = serveWithState(path, log);
   REQUIRE(served.port > 0);
   httplib::Client client("127.0.0.1", served.port);
-  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
-                        std::string(kDefaultTwilioAuthToken).c_str());
+  client.set_basic_auth(std::string(twilio::kDefaultAccountSid).c_str(),
+                        std::string(twilio::kDefaultAuthToken).c_str());
   for (const char* number : {"+14153608311", "+14153608312"}) {
     REQUIRE(client
                 .Post("/v2/HostedNumber/Orders", testing::twilioOrderBody(number, kCallback),

@@ -7,6 +7,7 @@
 #include "core/http_types.h"
 #include "core/wire/form.h"
 #include "emulator.h"
+#include "providers/twilio/kind.h"
 
 namespace hnemu::testing {
 
@@ -33,7 +34,7 @@ inline HttpResponse send(Emulator& emulator, const std::string& method, const st
 inline HttpResponse sendTwilio(Emulator& emulator, const std::string& method,
                                const std::string& target, const std::string& body = "") {
   return send(emulator, method, target, body, "application/x-www-form-urlencoded",
-              basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken));
+              basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken));
 }
 
 // The body of a v2 Hosted Number Order for `number`; `extra` ("&StatusCallbackUrl=...") is

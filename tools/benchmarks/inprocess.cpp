@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "emulator.h"
+#include "providers/twilio/kind.h"
 
 using hnemu::Emulator;
 using hnemu::HttpRequest;
@@ -55,7 +56,7 @@ long residentKiB() {
 }
 
 const std::string kAuth =
-    hnemu::basicAuthorization(hnemu::kDefaultTwilioAccountSid, hnemu::kDefaultTwilioAuthToken);
+    hnemu::basicAuthorization(hnemu::twilio::kDefaultAccountSid, hnemu::twilio::kDefaultAuthToken);
 
 HttpResponse call(Emulator& emulator, const std::string& method, const std::string& target,
                   const std::string& body = "") {

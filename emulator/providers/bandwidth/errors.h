@@ -5,8 +5,8 @@
 
 #include "core/result.h"
 
-// Bandwidth Numbers API error codes and texts (api-docs errors.mdx; ../shared/reference/
-// bandwidth.md §2-3). Codes marked "hnemu" are our choice where Bandwidth documents none.
+// Bandwidth Numbers API error codes and texts (Bandwidth's api-docs, errors.mdx). Codes marked
+// "hnemu" are our choice where Bandwidth documents none.
 namespace hnemu::bandwidth::errors {
 
 inline Error invalidUuid(std::string_view id) {

@@ -518,10 +518,6 @@ void BandwidthProvider::registerRoutes(Router& router) {
   }
 }
 
-std::vector<StateMachine> BandwidthProvider::stateMachines() const {
-  return {importOrderLifecycle()};
-}
-
 void BandwidthProvider::dumpState(json& out) const {
   json accounts = json::array();
   for (const Account& account : model_.world().accounts) {

@@ -1,13 +1,10 @@
 #pragma once
 
+#include "providers/bandwidth/kind.h"
 #include "providers/bandwidth/model.h"
 #include "providers/provider.h"
 
 namespace hnemu::bandwidth {
-
-inline constexpr std::string_view kDefaultAccountId = "9900000";
-inline constexpr std::string_view kDefaultUsername = "hnemu";
-inline constexpr std::string_view kDefaultPassword = "hnemu-password";
 
 // Bandwidth's Numbers API (Import TN) under /api/accounts/{id}/ (also /api/v1.0/, /v1.0/,
 // /api/v1/), XML in and out, HTTP Basic auth; collection names match case-insensitively.
@@ -15,11 +12,13 @@ class BandwidthProvider : public Provider {
  public:
   explicit BandwidthProvider(ProviderContext context);
 
-  std::string_view name() const override { return "bandwidth"; }
+  const ProviderKind& kind() const override;
   void registerRoutes(Router& router) override;
+  std::vector<ControlRoute> controlRoutes() override;
+  void addDefaultAccounts() override;
+  void loadWorld(const WorldSection* section) override;
   void reset() override;
   void dumpState(nlohmann::json& out) const override;
-  std::vector<StateMachine> stateMachines() const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   size_t bodyLimit(const HttpRequest& head) const override;
 

@@ -5,8 +5,8 @@
 
 #include "core/result.h"
 
-// Telnyx's error codes and titles (developers.telnyx.com api-errors; ../shared/reference/telnyx.md
-// §2). The JSON pointer of the offending field travels in Error::message after a '\n'.
+// Telnyx's error codes and titles (developers.telnyx.com api-errors). The JSON pointer of the
+// offending field travels in Error::message after a '\n'.
 namespace hnemu::telnyx::errors {
 
 inline Error withPointer(ErrorCode code, std::string provider_code, std::string detail,

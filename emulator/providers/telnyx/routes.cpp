@@ -444,10 +444,6 @@ json historyJson(const std::vector<StatusChange<Status>>& history, Name name) {
 
 }  // namespace
 
-std::vector<StateMachine> TelnyxProvider::stateMachines() const {
-  return {orderLifecycle(), numberLifecycle()};
-}
-
 void TelnyxProvider::dumpState(json& out) const {
   json accounts = json::array();
   for (const Account& account : model_.world().accounts) {
@@ -455,14 +451,6 @@ void TelnyxProvider::dumpState(json& out) const {
                         {"user_id", account.user_id},
                         {"name", account.name},
                         {"billing", billingName(account.billing)}});
-  }
-  json profiles = json::array();
-  for (const MessagingProfile& profile : model_.world().profiles) {
-    profiles.push_back({{"id", profile.id},
-                        {"user_id", profile.user_id},
-                        {"name", profile.name},
-                        {"webhook_url", profile.webhook_url},
-                        {"webhook_failover_url", profile.webhook_failover_url}});
   }
   json orders = json::array();
   for (const auto& [id, order] : model_.orders()) {
@@ -484,14 +472,26 @@ void TelnyxProvider::dumpState(json& out) const {
                        {"history", historyJson(number.history, numberStatusName)}});
   }
   out["accounts"] = std::move(accounts);
-  out["messaging_profiles"] = std::move(profiles);
+  out["messaging_profiles"] = profilesJson();
   out["messaging_hosted_number_orders"] = std::move(orders);
   out["messaging_hosted_numbers"] = std::move(numbers);
   out["public_key"] = publicKeyBase64();
 }
 
-void TelnyxProvider::dumpInbox(json& out, const std::optional<std::string>& number) const {
-  out = json::array();
+json TelnyxProvider::profilesJson() const {
+  json profiles = json::array();
+  for (const MessagingProfile& profile : model_.world().profiles) {
+    profiles.push_back({{"id", profile.id},
+                        {"user_id", profile.user_id},
+                        {"name", profile.name},
+                        {"webhook_url", profile.webhook_url},
+                        {"webhook_failover_url", profile.webhook_failover_url}});
+  }
+  return profiles;
+}
+
+json TelnyxProvider::inbox(const std::optional<std::string>& number) const {
+  json out = json::array();
   for (const InboxMessage& message : model_.inbox()) {
     if (number && message.to != *number) {
       continue;
@@ -506,6 +506,7 @@ void TelnyxProvider::dumpInbox(json& out, const std::optional<std::string>& numb
                    {"sent_at", formatIso8601Millis(message.sent_at)},
                    {"delivered_at", formatIso8601Millis(message.delivered_at)}});
   }
+  return out;
 }
 
 }  // namespace hnemu::telnyx

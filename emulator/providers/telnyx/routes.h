@@ -5,26 +5,26 @@
 
 #include "core/crypto.h"
 #include "providers/provider.h"
+#include "providers/telnyx/kind.h"
 #include "providers/telnyx/model.h"
 
 namespace hnemu::telnyx {
-
-inline constexpr std::string_view kDefaultApiKey = "KEYhnemu0000000000000000000000000_default";
-inline constexpr std::string_view kDefaultUserId = "6a09e667-f3bc-4c90-8000-000000000001";
 
 // Telnyx's hosted-SMS family under /v2 (and at the root, as the SDK's generated tests call it).
 class TelnyxProvider : public Provider {
  public:
   explicit TelnyxProvider(ProviderContext context);
 
-  std::string_view name() const override { return "telnyx"; }
+  const ProviderKind& kind() const override;
   void registerRoutes(Router& router) override;
+  std::vector<ControlRoute> controlRoutes() override;
+  void addDefaultAccounts() override;
+  void loadWorld(const WorldSection* section) override;
   void reset() override;
   void dumpState(nlohmann::json& out) const override;
-  std::vector<StateMachine> stateMachines() const override;
+  nlohmann::json inbox(const std::optional<std::string>& number) const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   size_t bodyLimit(const HttpRequest& head) const override;
-  void dumpInbox(nlohmann::json& out, const std::optional<std::string>& number) const;
 
   Model& model() { return model_; }
   // Webhook signing: a fixed 32-byte seed, or (unset) one derived from the emulator's seed.
@@ -37,6 +37,7 @@ class TelnyxProvider : public Provider {
   void sendEvent(const Order& order, const std::vector<HostedNumber>& numbers,
                  const std::string& event);
   std::shared_ptr<const crypto::Ed25519Key> signingKey() const;
+  nlohmann::json profilesJson() const;
 
   HttpResponse createOrder(const Account& account, HttpRequest& request);
   HttpResponse listOrders(const Account& account, HttpRequest& request);

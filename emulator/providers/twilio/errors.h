@@ -6,7 +6,7 @@
 #include "core/result.h"
 
 // Twilio's error codes and texts. Titles come from twilio.com/docs/api/errors/<code>; wording of
-// 20001/20003/20404 comes from real traces (see ../shared/reference/twilio.md §7). Twilio does not
+// 20001/20003/20404 comes from traces of the real API. Twilio does not
 // state the HTTP status of the 221xx codes; 400 is our documented choice.
 namespace hnemu::twilio::errors {
 

@@ -427,8 +427,6 @@ void TwilioProvider::registerRoutes(Router& router) {
   }
 }
 
-std::vector<StateMachine> TwilioProvider::stateMachines() const { return {orderLifecycle()}; }
-
 void TwilioProvider::dumpState(json& out) const {
   json accounts = json::array();
   for (const Account& account : model_.world().accounts) {
@@ -468,28 +466,6 @@ void TwilioProvider::dumpState(json& out) const {
   out["hosted_number_orders"] = std::move(orders);
   out["authorization_documents"] = std::move(documents);
   out["incoming_phone_numbers"] = std::move(numbers);
-}
-
-void TwilioProvider::dumpCalls(json& out) const {
-  out = json::array();
-  for (const VerificationCall& call : model_.calls()) {
-    out.push_back({
-        {"provider", "twilio"},
-        {"call_sid", call.sid},
-        {"account_sid", call.account_sid},
-        {"hosted_number_order_sid", call.order_sid},
-        {"to", call.phone_number},
-        {"extension", call.extension ? json(*call.extension) : json(nullptr)},
-        {"attempt", call.attempt},
-        {"code", call.expected_code},
-        {"callee", calleeActionName(call.callee)},
-        {"digits_entered", call.digits_entered ? json(*call.digits_entered) : json(nullptr)},
-        {"outcome", callOutcomeName(call.outcome)},
-        {"placed_at", formatIso8601Millis(call.placed)},
-        {"dial_at", formatIso8601Millis(call.dial_at)},
-        {"ended_at", call.ended ? json(formatIso8601Millis(*call.ended)) : json(nullptr)},
-    });
-  }
 }
 
 }  // namespace hnemu::twilio

@@ -2,6 +2,7 @@
 
 #include "core/wire/form.h"
 #include "providers/provider.h"
+#include "providers/twilio/kind.h"
 #include "providers/twilio/model.h"
 
 namespace hnemu::twilio {
@@ -11,14 +12,16 @@ class TwilioProvider : public Provider {
  public:
   explicit TwilioProvider(ProviderContext context);
 
-  std::string_view name() const override { return "twilio"; }
+  const ProviderKind& kind() const override;
   void registerRoutes(Router& router) override;
+  std::vector<ControlRoute> controlRoutes() override;
+  void addDefaultAccounts() override;
+  void loadWorld(const WorldSection* section) override;
   void reset() override;
   void dumpState(nlohmann::json& out) const override;
-  std::vector<StateMachine> stateMachines() const override;
+  nlohmann::json calls() const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   size_t bodyLimit(const HttpRequest& head) const override;
-  void dumpCalls(nlohmann::json& out) const;
 
   Model& model() { return model_; }
   const Model& model() const { return model_; }

@@ -15,6 +15,7 @@
 
 #include "core/wire/form.h"
 #include "emulator.h"
+#include "providers/twilio/kind.h"
 #include "testing/requests.h"
 #include "testing/sockets.h"
 
@@ -160,8 +161,8 @@ TEST_CASE(
   };
   // The API answers while the slow receiver holds its deliveries.
   httplib::Client client("127.0.0.1", port.value());
-  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
-                        std::string(kDefaultTwilioAuthToken).c_str());
+  client.set_basic_auth(std::string(twilio::kDefaultAccountSid).c_str(),
+                        std::string(twilio::kDefaultAuthToken).c_str());
   const auto listed = client.Get("/v2/HostedNumber/Orders");
   REQUIRE(listed);
   CHECK(listed->status == 200);
@@ -211,7 +212,7 @@ TEST_CASE("a client that hangs up mid-request leaves no half-made resource", "[f
   const std::string head =
       "POST /v2/HostedNumber/Orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
       "Content-Type: application/x-www-form-urlencoded\r\nAuthorization: " +
-      basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken) +
+      basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken) +
       "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
 
   // Gone during the headers, and gone halfway through the body: nothing is stored.
@@ -221,8 +222,8 @@ TEST_CASE("a client that hangs up mid-request leaves no half-made resource", "[f
   sendAndHangUp(port.value(), head + body);
 
   httplib::Client client("127.0.0.1", port.value());
-  client.set_basic_auth(std::string(kDefaultTwilioAccountSid).c_str(),
-                        std::string(kDefaultTwilioAuthToken).c_str());
+  client.set_basic_auth(std::string(twilio::kDefaultAccountSid).c_str(),
+                        std::string(twilio::kDefaultAuthToken).c_str());
   json items;
   const auto deadline = WallClock::now() + std::chrono::seconds(5);
   do {
@@ -263,7 +264,7 @@ TEST_CASE("over HTTP: paths the server decodes into invalid UTF-8 or NUL never g
   const auto port = emulator.start();
   REQUIRE(port.ok());
   const std::string twilio_auth =
-      basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken);
+      basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken);
   for (const std::string prefix :
        {"/v2/HostedNumber/Orders/", "/2010-04-01/Accounts/", "/v2/messaging_hosted_number_orders/",
         "/api/accounts/9900000/importTnOrders/", "/__hnemu/", "/__hnemu/twilio/numbers/",

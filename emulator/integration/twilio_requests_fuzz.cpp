@@ -7,6 +7,7 @@
 
 #include "core/wire/form.h"
 #include "emulator.h"
+#include "providers/twilio/kind.h"
 
 namespace {
 
@@ -49,9 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.method = method;
   request.path = path;
   request.host = "127.0.0.1:1";
-  request.headers.emplace(
-      "Authorization",
-      hnemu::basicAuthorization(hnemu::kDefaultTwilioAccountSid, hnemu::kDefaultTwilioAuthToken));
+  request.headers.emplace("Authorization",
+                          hnemu::basicAuthorization(hnemu::twilio::kDefaultAccountSid,
+                                                    hnemu::twilio::kDefaultAuthToken));
   if (std::string(method) == "GET") {
     const auto query = hnemu::wire::parseForm(rest);
     if (query.ok()) {

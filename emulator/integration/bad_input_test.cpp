@@ -16,6 +16,7 @@
 #include "providers/telnyx/model.h"
 #include "providers/telnyx/routes.h"
 #include "providers/twilio/model.h"
+#include "providers/twilio/routes.h"
 #include "testing/requests.h"
 
 using namespace hnemu;
@@ -109,16 +110,18 @@ std::vector<std::string> commonHostileBodies(size_t max_body) {
 class Matrix {
  public:
   Matrix() : emulator_(options()) {
-    emulator_.withWorld<twilio::World>([](twilio::Model& model) {
-      REQUIRE(model.addAccount({kOtherTwilioSid, kOtherTwilioToken, "other", {}}).ok());
+    emulator_.withProvider<twilio::TwilioProvider>([](twilio::TwilioProvider& provider) {
+      REQUIRE(provider.model().addAccount({kOtherTwilioSid, kOtherTwilioToken, "other", {}}).ok());
     });
-    emulator_.withWorld<telnyx::World>([](telnyx::Model& model) {
-      model.world().accounts.push_back(
+    emulator_.withProvider<telnyx::TelnyxProvider>([](telnyx::TelnyxProvider& provider) {
+      provider.model().world().accounts.push_back(
           {kOtherTelnyxKey, kOtherTelnyxUser, "other", telnyx::Billing::Ok});
     });
-    emulator_.withWorld<bandwidth::World>([](bandwidth::Model& model) {
-      model.world().accounts.push_back({kOtherBandwidthAccount, "other", "other-password", true});
-    });
+    emulator_.withProvider<bandwidth::BandwidthProvider>(
+        [](bandwidth::BandwidthProvider& provider) {
+          provider.model().world().accounts.push_back(
+              {kOtherBandwidthAccount, "other", "other-password", true});
+        });
   }
 
   static EmulatorOptions options() {
@@ -300,13 +303,13 @@ TEST_CASE("bad input: every Twilio endpoint answers in Twilio's shape, never 5xx
   Matrix matrix;
   const Sent created = matrix.send(
       "POST", "/v2/HostedNumber/Orders", kTwilioCreate, "application/x-www-form-urlencoded",
-      basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken));
+      basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken));
   REQUIRE(created.status == 201);
   const std::string sid = json::parse(created.body)["sid"];
 
   ProviderProfile profile{"twilio",
                           "application/x-www-form-urlencoded",
-                          basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken),
+                          basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken),
                           basicAuthorization(kOtherTwilioSid, kOtherTwilioToken),
                           commonHostileBodies(matrix.emulator().options().max_body_bytes),
                           twilioShape};
@@ -323,8 +326,9 @@ TEST_CASE("bad input: every Twilio endpoint answers in Twilio's shape, never 5xx
        }) {
     profile.bodies.push_back(std::move(body));
   }
-  runMatrix(matrix, profile, {{"AccountSid", std::string(kDefaultTwilioAccountSid)}, {"Sid", sid}},
-            "/", hostileQueries());
+  runMatrix(matrix, profile,
+            {{"AccountSid", std::string(twilio::kDefaultAccountSid)}, {"Sid", sid}}, "/",
+            hostileQueries());
   INFO(matrix.requests() << " requests");
   CHECK(matrix.requests() > 300);
 }
@@ -461,7 +465,7 @@ TEST_CASE("isolation: one tenant never sees, changes or hears about another's re
           "[bad-input]") {
   Matrix matrix;
   const std::string twilio_a =
-      basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken);
+      basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken);
   const std::string twilio_b = basicAuthorization(kOtherTwilioSid, kOtherTwilioToken);
   const Sent order = matrix.send("POST", "/v2/HostedNumber/Orders", kTwilioCreate,
                                  "application/x-www-form-urlencoded", twilio_a);
@@ -479,7 +483,8 @@ TEST_CASE("isolation: one tenant never sees, changes or hears about another's re
   CHECK(matrix.send("GET", path, "", "", twilio_a).status == 200);
   // Account B's SID with account A's token is not account B.
   CHECK(
-      matrix.send("GET", path, "", "", basicAuthorization(kOtherTwilioSid, kDefaultTwilioAuthToken))
+      matrix
+          .send("GET", path, "", "", basicAuthorization(kOtherTwilioSid, twilio::kDefaultAuthToken))
           .status == 401);
 
   const std::string telnyx_a = "Bearer " + std::string(telnyx::kDefaultApiKey);
@@ -533,7 +538,7 @@ TEST_CASE("bad input: a malformed query is a 400 in the provider's shape, not a 
   Matrix matrix;
   const Sent twilio =
       matrix.send("GET", "/v2/HostedNumber/Orders?PageSize=%ZZ", "", "",
-                  basicAuthorization(kDefaultTwilioAccountSid, kDefaultTwilioAuthToken));
+                  basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken));
   CHECK(twilio.status == 400);
   CHECK(twilioShape(twilio));
   const Sent telnyx = matrix.send("GET", "/v2/messaging_hosted_number_orders?page[size]=%FF", "",

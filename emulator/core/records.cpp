@@ -1,4 +1,4 @@
-#include "control/records.h"
+#include "core/records.h"
 
 namespace hnemu {
 

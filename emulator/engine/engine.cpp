@@ -1,0 +1,498 @@
+#include "engine/engine.h"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "core/crypto.h"
+#include "core/json_text.h"
+#include "providers/registry.h"
+#include "server/httplib_server.h"
+
+namespace hnemu {
+namespace {
+
+constexpr std::string_view kControlPrefix = "/__hnemu";
+
+HttpResponse genericNotFound(const std::string& path) {
+  nlohmann::json body = {{"error", "no route for " + path}};
+  return HttpResponse::json(404, jsonText(body));
+}
+
+}  // namespace
+
+Engine::Engine(EmulatorOptions options)
+    : options_(std::move(options)),
+      clock_(options_.start_time, options_.clock_mode),
+      ids_(options_.seed),
+      journal_(options_.journal_capacity) {
+  std::shared_ptr<WebhookTransport> transport = options_.webhook_transport;
+  if (!transport) {
+    transport = std::make_shared<HttplibWebhookTransport>();
+  }
+  webhooks_ = std::make_unique<WebhookDispatcher>(clock_, transport, options_.webhook_log_capacity);
+  webhooks_->capTimeouts(options_.webhook_timeout_cap);
+  const ProviderContext context{clock_,
+                                ids_,
+                                *webhooks_,
+                                options_.max_body_bytes,
+                                options_.max_upload_bytes,
+                                options_.max_numbers_per_order};
+  for (const ProviderKind* kind : providerKinds()) {
+    std::unique_ptr<Provider> provider = kind->create(context);
+    provider->registerRoutes(router_);
+    if (options_.default_accounts) {
+      provider->addDefaultAccounts();
+    }
+    providers_.push_back(std::move(provider));
+  }
+  driver_ = std::make_unique<ClockDriver>(
+      clock_,
+      ClockDriver::Hooks{[this] { return clock_.nextDue(); }, [this](TimePoint at) { step(at); },
+                         [this] { return !webhooks_->idle(); }},
+      options_.auto_quiet);
+  webhooks_->setIdleListener([this] { driver_->wake(); });
+}
+
+Engine::~Engine() {
+  driver_.reset();
+  webhooks_->stop();
+}
+
+Provider* Engine::provider(std::string_view name) const {
+  for (const std::unique_ptr<Provider>& each : providers_) {
+    if (each->name() == name) {
+      return each.get();
+    }
+  }
+  return nullptr;
+}
+
+bool Engine::isControl(const HttpRequest& request) {
+  return request.path.compare(0, kControlPrefix.size(), kControlPrefix) == 0;
+}
+
+// Errors raised before a route runs (an oversized head or body, a broken request line) get the
+// error shape of whoever owns the path: the control API, a provider, or Twilio by default.
+HttpResponse Engine::errorFor(int status, const HttpRequest& request) const {
+  if (isControl(request) && control_ != nullptr) {
+    return control_->errorForStatus(status);
+  }
+  std::string owner;
+  router_.fallbackFor(request.path, &owner);
+  const Provider* answering = provider(owner);
+  return (answering != nullptr ? answering : providers_.front().get())
+      ->errorForStatus(status, request);
+}
+
+std::optional<HttpResponse> Engine::refuseBeforeBody(const HttpRequest& head,
+                                                     uint64_t content_length) const {
+  if (isControl(head)) {
+    if (control_ != nullptr && content_length > kMaxControlBodyBytes) {
+      return control_->errorForStatus(413);
+    }
+    return std::nullopt;
+  }
+  HttpRequest matched = head;
+  std::string owner = router_.match(matched).provider;
+  if (owner.empty()) {
+    router_.fallbackFor(head.path, &owner);
+  }
+  const Provider* answering = provider(owner);
+  if (answering == nullptr) {
+    answering = providers_.front().get();  // the first registered provider's shape by default
+  }
+  if (content_length > answering->bodyLimit(head)) {
+    return answering->errorForStatus(413, head);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+bool isRead(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
+// The admin token authorises a control request once, when it arrives; it is not part of the
+// input, and a state file must not hold it.
+RecordedInput recordedRequest(const HttpRequest& request, bool control) {
+  RecordedInput input;
+  input.kind = RecordedInput::Kind::Request;
+  input.method = request.method;
+  input.target = request.raw_target;
+  input.path = request.path;
+  for (const auto& [name, value] : request.headers) {
+    if (control && (iequals(name, "Authorization") || iequals(name, "X-Hnemu-Admin-Token"))) {
+      continue;
+    }
+    input.headers.emplace(name, value);
+  }
+  input.body = request.body;
+  return input;
+}
+
+}  // namespace
+
+HttpResponse Engine::handle(HttpRequest& request) {
+  driver_->requestStarted();
+  const auto started = std::chrono::steady_clock::now();
+  const bool control = isControl(request);
+  JournalEntry entry;
+  HttpResponse response;
+  std::shared_lock using_log(input_log_mutex_);
+  InputLog* const input_log = input_log_;
+  if (auto refused = control && control_ != nullptr ? control_->refusal(request) : std::nullopt) {
+    response = std::move(*refused);
+  } else {
+    if (control && control_ != nullptr) {
+      control_->prepare(request);
+    }
+    if (input_log != nullptr && changesState(request)) {
+      response = applyDurably(*input_log, recordedRequest(request, control), &request, entry);
+    } else {
+      // In a durable run a read must not use up a fault unrecorded: it leaves it for the next.
+      response = dispatch(request, entry, input_log == nullptr);
+    }
+  }
+  using_log.unlock();
+  if (!control) {
+    entry.time = clock_.now();
+    entry.method = request.method;
+    entry.path = request.path;
+    const size_t question = request.raw_target.find('?');
+    entry.query = question == std::string::npos ? "" : request.raw_target.substr(question + 1);
+    entry.status = response.status;
+    entry.account = request.account;
+    entry.request_body = request.body;
+    entry.response_body = response.body;
+    entry.duration_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    journal_.record(std::move(entry));
+  }
+  driver_->requestFinished();
+  return response;
+}
+
+bool Engine::changesState(HttpRequest& request) const {
+  if (!isRead(request.method)) {
+    return true;
+  }
+  if (isControl(request)) {
+    return false;  // the control API's reads have no side effects
+  }
+  const RouteMatch match = router_.match(request);
+  return match.handler != nullptr && faults_.matches(match.provider, request.method, request.path);
+}
+
+HttpResponse Engine::applyDurably(InputLog& log, RecordedInput input, HttpRequest* request,
+                                  JournalEntry& entry) {
+  uint64_t ticket = 0;
+  {
+    std::lock_guard order(order_mutex_);
+    if (input.kind == RecordedInput::Kind::Request) {
+      input.at = clock_.now();
+    }
+    ticket = log.append(input);
+  }
+  const bool saved = log.waitSaved(ticket);
+  HttpResponse response;
+  {
+    std::unique_lock turn(turn_mutex_);
+    turn_cv_.wait(turn, [&] { return next_turn_ == ticket; });
+  }
+  if (saved) {
+    std::lock_guard applying(apply_mutex_);
+    response = applyAt(input.at, request, entry);
+    ++inputs_applied_;
+  }
+  {
+    std::lock_guard turn(turn_mutex_);
+    ++next_turn_;
+  }
+  turn_cv_.notify_all();
+  if (!saved) {
+    return request != nullptr ? errorFor(503, *request) : HttpResponse::empty(503);
+  }
+  return response;
+}
+
+HttpResponse Engine::applyAt(TimePoint at, HttpRequest* request, JournalEntry& entry) {
+  {
+    std::lock_guard state(state_mutex_);
+    clock_.pin(at);
+  }
+  HttpResponse response;
+  if (request != nullptr) {
+    response = dispatch(*request, entry);
+  }
+  if (!replaying_) {
+    clock_.release();
+  }
+  return response;
+}
+
+void Engine::step(TimePoint at) {
+  std::shared_lock using_log(input_log_mutex_);
+  if (InputLog* input_log = input_log_) {
+    RecordedInput input;
+    input.kind = RecordedInput::Kind::AdvanceTo;
+    input.at = at;
+    JournalEntry unused;
+    (void)applyDurably(*input_log, std::move(input), nullptr, unused);
+    return;
+  }
+  std::lock_guard state(state_mutex_);
+  if (at > clock_.now()) {
+    (void)clock_.advanceTo(at);
+  } else {
+    clock_.advance(Millis(0));  // fires what the wall clock made due (realtime)
+  }
+}
+
+HttpResponse Engine::dispatch(HttpRequest& request, JournalEntry& entry, bool faults_allowed) {
+  if (isControl(request)) {
+    return control_ != nullptr ? control_->handle(request) : genericNotFound(request.path);
+  }
+  std::lock_guard lock(state_mutex_);
+  const RouteMatch match = router_.match(request);
+  entry.provider = match.provider;
+  entry.route = match.route_template;
+  if (match.handler != nullptr && request.malformed_query) {
+    return provider(match.provider)->errorForStatus(400, request);
+  }
+  if (match.handler != nullptr) {
+    // An injected fault answers instead of the provider, before anything is stored.
+    const auto fault =
+        faults_allowed ? faults_.take(match.provider, request.method, request.path) : std::nullopt;
+    if (fault) {
+      entry.fault_id = fault->id;
+      if (fault->latency > Millis(0)) {
+        clock_.advance(fault->latency);  // the state lock is held, as timers expect
+      }
+      if (fault->drop_connection) {
+        HttpResponse dropped = HttpResponse::empty(200);
+        dropped.drop_connection = true;
+        return dropped;
+      }
+      if (fault->status != 0) {
+        HttpResponse response = provider(match.provider)->errorForStatus(fault->status, request);
+        if (fault->retry_after_seconds) {
+          char seconds[32];
+          std::snprintf(seconds, sizeof seconds, "%g", *fault->retry_after_seconds);
+          response.headers.emplace("Retry-After", seconds);
+        }
+        return response;
+      }
+    }
+    return (*match.handler)(request);
+  }
+  if (match.path_known) {
+    return provider(match.provider)->errorForStatus(405, request);
+  }
+  std::string provider;
+  if (const Handler* fallback = router_.fallbackFor(request.path, &provider)) {
+    entry.provider = provider;
+    return (*fallback)(request);
+  }
+  return genericNotFound(request.path);
+}
+
+size_t Engine::advance(Millis by) {
+  size_t fired = 0;
+  {
+    std::lock_guard lock(state_mutex_);
+    fired = clock_.advance(by);
+  }
+  driver_->wake();
+  return fired;
+}
+
+Result<size_t> Engine::advanceTo(TimePoint target) {
+  Result<size_t> fired = size_t{0};
+  {
+    std::lock_guard lock(state_mutex_);
+    fired = clock_.advanceTo(target);
+  }
+  driver_->wake();
+  return fired;
+}
+
+size_t Engine::fireNextTimer() {
+  size_t fired = 0;
+  {
+    std::lock_guard lock(state_mutex_);
+    fired = clock_.fireNext();
+  }
+  driver_->wake();
+  return fired;
+}
+
+void Engine::setClockMode(ClockMode mode) {
+  clock_.setMode(mode);
+  driver_->wake();
+}
+
+TimePoint Engine::now() const { return clock_.now(); }
+
+void Engine::reset(std::optional<uint64_t> seed) {
+  {
+    std::lock_guard lock(state_mutex_);
+    webhooks_->clear();
+    clock_.reset(options_.start_time);
+    ids_.reseed(seed.value_or(ids_.seed()));
+    for (const std::unique_ptr<Provider>& each : providers_) {
+      each->reset();
+    }
+    journal_.clear();
+    faults_.clear();
+    for (const FaultRule& rule : world_faults_) {
+      faults_.add(rule);
+    }
+    webhooks_->tamperSignatures(world_tamper_webhooks_);
+  }
+  driver_->wake();
+}
+
+void Engine::loadWorld(const WorldFile& world) {
+  {
+    std::lock_guard lock(state_mutex_);
+    if (world.start) {
+      options_.start_time = *world.start;
+    }
+    for (const std::unique_ptr<Provider>& each : providers_) {
+      const auto section = world.sections.find(std::string(each->name()));
+      each->loadWorld(section == world.sections.end() ? nullptr : section->second.get());
+    }
+    world_faults_ = world.faults;
+    world_tamper_webhooks_ = world.tamper_webhooks;
+  }
+  if (world.auto_quiet) {
+    driver_->setQuiet(*world.auto_quiet);
+  }
+  reset(world.seed);
+  if (world.clock) {
+    setClockMode(*world.clock);
+  }
+}
+
+nlohmann::json Engine::state() const {
+  std::lock_guard lock(state_mutex_);
+  return stateLocked();
+}
+
+nlohmann::json Engine::stateLocked() const {
+  nlohmann::json out;
+  out["clock"] = {{"now", formatIso8601Millis(clock_.now())},
+                  {"mode", clockModeName(clock_.mode())}};
+  for (const std::unique_ptr<Provider>& each : providers_) {
+    each->dumpState(out[std::string(each->name())]);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, StateMachine>> Engine::stateMachines() const {
+  std::vector<std::pair<std::string, StateMachine>> out;
+  for (const std::unique_ptr<Provider>& each : providers_) {
+    for (StateMachine& machine : each->kind().lifecycles()) {
+      out.emplace_back(std::string(each->name()), std::move(machine));
+    }
+  }
+  return out;
+}
+
+nlohmann::json Engine::inbox(const std::optional<std::string>& number) const {
+  std::lock_guard lock(state_mutex_);
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::unique_ptr<Provider>& each : providers_) {
+    for (nlohmann::json& message : each->inbox(number)) {
+      out.push_back(std::move(message));
+    }
+  }
+  return out;
+}
+
+nlohmann::json Engine::calls() const {
+  std::lock_guard lock(state_mutex_);
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::unique_ptr<Provider>& each : providers_) {
+    for (nlohmann::json& call : each->calls()) {
+      out.push_back(std::move(call));
+    }
+  }
+  return out;
+}
+
+bool Engine::waitForWebhooks(Millis timeout) const { return webhooks_->waitIdle(timeout); }
+
+void Engine::setInputLog(InputLog* log) {
+  std::unique_lock lock(input_log_mutex_);
+  input_log_ = log;
+}
+
+void Engine::replay(const RecordedInput& input) {
+  if (!replaying_.exchange(true)) {
+    webhooks_->setMuted(true);
+    driver_->setPaused(true);
+  }
+  JournalEntry unused;
+  std::lock_guard applying(apply_mutex_);
+  if (input.kind == RecordedInput::Kind::AdvanceTo) {
+    applyAt(input.at, nullptr, unused);
+  } else {
+    auto request = requestFor(input.method, input.target, input.body);
+    HttpRequest& replayed = request.value();  // requestFor flags a malformed query, never fails
+    replayed.path = input.path;
+    replayed.headers = input.headers;
+    if (const auto host = replayed.header("Host")) {
+      replayed.host = *host;
+    }
+    applyAt(input.at, &replayed, unused);
+  }
+  ++inputs_applied_;
+}
+
+void Engine::finishReplay(std::vector<Delivery> webhooks, uint64_t next_webhook_id) {
+  webhooks_->restoreLog(std::move(webhooks), next_webhook_id);
+  webhooks_->setMuted(false);
+  clock_.release();
+  replaying_ = false;
+  driver_->setPaused(false);
+}
+
+std::string Engine::stateDigestLocked() const {
+  nlohmann::json digested = stateLocked();
+  digested["clock"].erase("mode");  // the clock's mode is not state
+  nlohmann::json& timers = digested["clock"]["pending_timers"];
+  timers = nlohmann::json::array();
+  for (const PendingTimer& timer : clock_.pendingTimers()) {
+    // Webhook retries wait on the clock too, but they are delivery, not state: a replay sends
+    // nothing and so schedules none.
+    if (timer.label.rfind(kWebhookRetryLabel, 0) != 0) {
+      timers.push_back({formatIso8601Millis(timer.due), timer.label});
+    }
+  }
+  return crypto::sha256Hex(jsonText(digested));
+}
+
+std::string Engine::stateDigest() const {
+  std::lock_guard lock(state_mutex_);
+  return stateDigestLocked();
+}
+
+DurableSnapshot Engine::snapshot() {
+  DurableSnapshot out;
+  {
+    std::lock_guard applying(apply_mutex_);
+    std::lock_guard state(state_mutex_);
+    out.inputs_applied = inputs_applied_;
+    out.state_digest = stateDigestLocked();
+    out.now = clock_.now();
+    out.mode = clock_.mode();
+    out.webhooks = webhooks_->log();
+    out.next_webhook_id = webhooks_->nextId();
+  }
+  return out;
+}
+
+}  // namespace hnemu

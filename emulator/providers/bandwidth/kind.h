@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string_view>
+
+#include "providers/provider.h"
+
+namespace hnemu::bandwidth {
+
+// The default account.
+inline constexpr std::string_view kDefaultAccountId = "9900000";
+inline constexpr std::string_view kDefaultUsername = "hnemu";
+inline constexpr std::string_view kDefaultPassword = "hnemu-password";
+
+// Bandwidth as the registry knows it: hosted messaging (Import TN checker and orders, LOAs,
+// remove orders, subscriptions).
+const ProviderKind& kind();
+
+}  // namespace hnemu::bandwidth

@@ -1,0 +1,38 @@
+#include "providers/provider.h"
+
+#include <algorithm>
+
+namespace hnemu {
+
+std::vector<nlohmann::json> itemsBySequence(
+    const nlohmann::json& state, const char* collection,
+    const std::function<bool(const nlohmann::json&)>& matches) {
+  std::vector<nlohmann::json> out;
+  if (!state.is_object() || !state.contains(collection) || !state[collection].is_array()) {
+    return out;
+  }
+  for (const nlohmann::json& item : state[collection]) {
+    if (matches(item)) {
+      out.push_back(item);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+    return a.value("sequence", 0) < b.value("sequence", 0);
+  });
+  return out;
+}
+
+std::optional<std::string> ProviderKind::numberStatus(const nlohmann::json&,
+                                                      const std::string&) const {
+  return std::nullopt;
+}
+
+bool ProviderKind::inService(const nlohmann::json&, const std::string&) const { return false; }
+
+nlohmann::json Provider::inbox(const std::optional<std::string>&) const {
+  return nlohmann::json::array();
+}
+
+nlohmann::json Provider::calls() const { return nlohmann::json::array(); }
+
+}  // namespace hnemu

@@ -1,0 +1,118 @@
+#include "providers/telnyx/kind.h"
+
+#include <algorithm>
+
+#include "providers/telnyx/routes.h"
+#include "providers/telnyx/world.h"
+
+namespace hnemu::telnyx {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kReviewOutcomes = {
+    "accept", "loa_file_invalid", "incomplete_documentation", "incorrect_billing_information",
+    "compliance_review_failed"};
+const std::vector<std::string> kCarrierDecisions = {
+    "accept", "reject", "ineligible", "not-found", "already-hosted", "activation-fails"};
+
+class TelnyxKind : public ProviderKind {
+ public:
+  std::string_view name() const override { return "telnyx"; }
+  std::string_view title() const override { return "Telnyx"; }
+
+  std::unique_ptr<Provider> create(const ProviderContext& context) const override {
+    return std::make_unique<TelnyxProvider>(context);
+  }
+
+  Result<std::shared_ptr<const WorldSection>> decodeWorld(const Input& section) const override {
+    return decodeSection(section);
+  }
+  std::string numberKey(const std::string& text) const override { return WorldCodec::key(text); }
+  std::string_view numberForm() const override { return WorldCodec::kNumberForm; }
+
+  std::vector<StateMachine> lifecycles() const override {
+    return {orderLifecycle(), numberLifecycle()};
+  }
+
+  std::vector<std::string> orderStatuses() const override { return orderLifecycle().states; }
+  std::vector<json> ordersFor(const json& state, const std::string& number) const override {
+    return itemsBySequence(state, "messaging_hosted_number_orders", [&](const json& order) {
+      const json& numbers = order.value("phone_numbers", json::array());
+      return std::any_of(numbers.begin(), numbers.end(),
+                         [&](const json& n) { return n.value("phone_number", "") == number; });
+    });
+  }
+  std::string orderId(const json& order) const override { return order.value("id", ""); }
+
+  std::vector<std::string> numberStatuses() const override { return numberLifecycle().states; }
+  std::optional<std::string> numberStatus(const json& order,
+                                          const std::string& number) const override {
+    for (const json& n : order.value("phone_numbers", json::array())) {
+      if (n.value("phone_number", "") == number) {
+        return n.value("status", "");
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::map<std::string, std::string> clientEnvironment(const json& state) const override {
+    std::map<std::string, std::string> out{
+        {"HNEMU_TELNYX_PUBLIC_KEY", state.value("public_key", "")}};
+    const json& accounts = state.value("accounts", json::array());
+    if (!accounts.empty()) {
+      out["HNEMU_TELNYX_API_KEY"] = accounts[0].value("api_key", "");
+    }
+    const json& profiles = state.value("messaging_profiles", json::array());
+    if (!profiles.empty()) {
+      out["HNEMU_TELNYX_MESSAGING_PROFILE_ID"] = profiles[0].value("id", "");
+    }
+    return out;
+  }
+
+  json consoleDescription() const override {
+    return json{{"resources",
+                 {{{"collection", "messaging_hosted_number_orders"},
+                   {"kind", "hosted number order"},
+                   {"id", "id"},
+                   {"numbers", "phone_numbers[].phone_number"},
+                   {"history", "history"},
+                   {"detail",
+                    {{{"path", "documents.loa"},
+                      {"format", "LOA {}"},
+                      {"yes", "uploaded"},
+                      {"no", "missing"}},
+                     {{"path", "documents.bill"},
+                      {"format", "bill {}"},
+                      {"yes", "uploaded"},
+                      {"no", "missing"}}}},
+                   {"actions",
+                    {{{"when", {"loa_file_successful"}},
+                      {"label", "Review decides"},
+                      {"done", "Review of {id}"},
+                      {"method", "POST"},
+                      {"path", "/telnyx/orders/{id}/review"},
+                      {"choice", {{"field", "outcome"}, {"options", kReviewOutcomes}}}}}}},
+                  {{"collection", "messaging_hosted_numbers"},
+                   {"kind", "hosted number"},
+                   {"id", "id"},
+                   {"numbers", "phone_number"},
+                   {"history", "history"},
+                   {"actions",
+                    {{{"when", {"provisioning"}},
+                      {"label", "Carrier decides"},
+                      {"done", "Carrier for {phone_number}"},
+                      {"method", "POST"},
+                      {"path", "/telnyx/hosted-numbers/{id}/carrier"},
+                      {"choice", {{"field", "decision"}, {"options", kCarrierDecisions}}}}}}}}}};
+  }
+};
+
+}  // namespace
+
+const ProviderKind& kind() {
+  static const TelnyxKind instance;
+  return instance;
+}
+
+}  // namespace hnemu::telnyx

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/input.h"
+#include "core/phone.h"
+#include "providers/provider.h"
+#include "providers/twilio/model.h"
+
+// Twilio's section of a world file, and the same decoders for the control API: accounts, number
+// profiles (how each number's owner, LOA signer and carrier behave) and rules.
+namespace hnemu::twilio {
+
+Result<Account> decodeAccount(const nlohmann::json& body);
+Result<NumberProfile> decodeProfile(const std::string& number, const nlohmann::json& body,
+                                    NumberProfile profile);
+Status applyRules(const nlohmann::json& body, Rules& rules);
+nlohmann::json profileJson(const NumberProfile& profile);
+nlohmann::json rulesJson(const Rules& rules);
+
+struct WorldCodec {
+  using Profile = NumberProfile;
+  using Rules = twilio::Rules;
+  static constexpr std::string_view kNumberForm = "an E.164 number";
+  static std::string key(const std::string& text) { return isE164(text) ? text : ""; }
+  static Result<Profile> decode(const std::string& key, const nlohmann::json& body, Profile base) {
+    return decodeProfile(key, body, std::move(base));
+  }
+  static nlohmann::json encode(const Profile& profile) { return profileJson(profile); }
+  static Status apply(const nlohmann::json& body, Rules& rules) { return applyRules(body, rules); }
+  static nlohmann::json encodeRules(const Rules& rules) { return rulesJson(rules); }
+};
+
+struct Section : WorldSection {
+  World world;
+  bool accounts_given = false;  // else the accounts already there stay
+  bool declares(const std::string& number_key) const override {
+    return world.numbers.count(number_key) > 0;
+  }
+};
+
+Result<std::shared_ptr<const WorldSection>> decodeSection(const Input& section);
+
+}  // namespace hnemu::twilio
