@@ -98,7 +98,9 @@ void Emulator::stop() {
 }
 
 std::string Emulator::url() const {
-  return "http://" + options().host + ":" + std::to_string(port_);
+  const std::string& host = options().host;
+  const bool v6 = host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port_);
 }
 
 void Emulator::loadScenario(Scenario scenario) { control_api_->load(std::move(scenario)); }

@@ -21,6 +21,7 @@ HttpResponse call(Emulator& emulator, const std::string& method, const std::stri
   REQUIRE(made.ok());
   HttpRequest& request = made.value();
   request.host = "127.0.0.1:1";
+  request.headers.emplace("Host", "127.0.0.1:1");
   if (!body.empty()) {
     const bool control = target.rfind("/__hnemu/", 0) == 0;
     request.headers.emplace("Content-Type",

@@ -1,13 +1,16 @@
 // The `hnemu` binary: flags in, an Emulator served on a socket. The only code tests do not share.
 #include <pthread.h>
 
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/crypto.h"
@@ -45,6 +48,9 @@ Options for serve:
   --clock MODE           manual | auto | realtime (default manual)
   --start TIME           virtual time at start, ISO 8601 UTC (default 2026-01-05T09:00:00Z)
   --max-body BYTES       largest request body a provider accepts (default 1048576)
+  --auto-observe DURATION
+                         auto clock: how long a changed order waits for the client to see
+                         it before the next step (default 10s; 0s: it does not wait)
   --webhook-timeout DURATION
                          cap every provider's webhook connect and read timeout (wall time,
                          e.g. 500ms; default: each provider's own, up to Twilio's 15s)
@@ -65,6 +71,47 @@ SIGINT or SIGTERM stops it.
 Default accounts: Twilio ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa / your_auth_token;
 Telnyx API key KEYhnemu0000000000000000000000000_default; Bandwidth 9900000, hnemu / hnemu-password.
 )";
+
+// SIGINT and SIGTERM, from the moment they are blocked (before any thread starts, so that every
+// thread inherits the mask): while hnemu is still starting (a long replay of a state file), one
+// ends the process at once; once it serves, main() is told and stops cleanly.
+class StopSignals {
+ public:
+  StopSignals() {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+    std::thread([this] {
+      int received = 0;
+      sigwait(&signals_, &received);
+      std::unique_lock lock(mutex_);
+      received_ = received;
+      if (!serving_) {
+        std::cerr << "hnemu: stopped while starting (" << name(received) << ")" << std::endl;
+        std::_Exit(128 + received);
+      }
+      cv_.notify_all();
+    }).detach();
+  }
+  void serving() {
+    std::lock_guard lock(mutex_);
+    serving_ = true;
+  }
+  int wait() {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return received_ != 0; });
+    return received_;
+  }
+  static const char* name(int signal) { return signal == SIGINT ? "SIGINT" : "SIGTERM"; }
+
+ private:
+  sigset_t signals_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool serving_ = false;
+  int received_ = 0;
+};
 
 int fail(const std::string& message) {
   std::cerr << "hnemu: " << message << "\n(see hnemu --help)\n";
@@ -201,6 +248,14 @@ int main(int argc, char** argv) {
         return fail("--admin-token must not be empty");
       }
       options.admin_token = value;
+    } else if (flag == "--auto-observe") {
+      auto limit = hnemu::parseDuration(value);
+      if (!limit.ok()) {
+        return fail(
+            "--auto-observe must be a duration such as 10s (0s: the auto clock does not "
+            "wait for the client to see a change)");
+      }
+      options.auto_observe = limit.value();
     } else if (flag == "--webhook-timeout") {
       auto cap = hnemu::parseDuration(value);
       if (!cap.ok() || cap.value().count() <= 0) {
@@ -222,12 +277,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  // Block the stop signals before any thread starts, then wait for them on this thread.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  StopSignals stop_signals;
   // A state file past the file-size limit must fail its write (and the request get 503), not
   // end the process.
   std::signal(SIGXFSZ, SIG_IGN);
@@ -276,11 +326,13 @@ int main(int argc, char** argv) {
   std::cout << "hnemu listening on " << emulator.url() << "\n"
             << "hnemu console at " << emulator.url() << "/__hnemu/ui"
             << (options.admin_token.empty() ? "" : "#token=<the admin token>") << std::endl;
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  std::cout << "hnemu stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")"
-            << std::endl;
+  stop_signals.serving();
+  const int received = stop_signals.wait();
+  std::cout << "hnemu stopping (" << StopSignals::name(received) << ")" << std::endl;
   emulator.stop();
   state_file.reset();  // the last save, before the emulator goes
-  return 0;
+  // Everything worth keeping is kept: no thread (a webhook still connecting to a receiver that
+  // never accepts) may hold the exit up.
+  std::cout.flush();
+  std::_Exit(0);
 }

@@ -131,15 +131,34 @@ bool sameSecret(std::string_view given, std::string_view expected) {
   return difference == 0;
 }
 
-// A host name or address a DNS name cannot be rebound to: loopback, by name or by address.
-bool isLoopbackName(std::string_view host_header) {
-  std::string_view host = host_header;
+// The host of a Host header ("name", "name:port", "[v6]", "[v6]:port"); empty when it does not
+// have that shape.
+std::string_view hostOf(std::string_view header) {
+  std::string_view host = header;
+  std::string_view port;
   if (!host.empty() && host.front() == '[') {
     const size_t close = host.find(']');
-    host = host.substr(1, close == std::string_view::npos ? host.size() : close - 1);
-  } else if (const size_t colon = host.rfind(':'); colon != std::string_view::npos) {
+    if (close == std::string_view::npos) {
+      return {};
+    }
+    port = host.substr(close + 1);
+    host = host.substr(1, close - 1);
+    if (!port.empty() && port.front() != ':') {
+      return {};
+    }
+  } else if (const size_t colon = host.find(':'); colon != std::string_view::npos) {
+    port = host.substr(colon);
     host = host.substr(0, colon);
   }
+  if (!port.empty() &&
+      (port.size() < 2 || port.find_first_not_of("0123456789", 1) != std::string_view::npos)) {
+    return {};
+  }
+  return host;
+}
+
+// A host name or address a DNS name cannot be rebound to: loopback, by name or by address.
+bool isLoopbackName(std::string_view host) {
   if (iequals(host, "localhost") || host == "::1") {
     return true;
   }
@@ -223,22 +242,29 @@ bool ControlApi::authorized(const HttpRequest& request) const {
   }
   constexpr std::string_view kBearer = "Bearer ";
   const auto authorization = request.header("Authorization");
-  return authorization && authorization->rfind(kBearer, 0) == 0 &&
+  return authorization && authorization->size() > kBearer.size() &&
+         iequals(std::string_view(*authorization).substr(0, kBearer.size()), kBearer) &&
          sameSecret(std::string_view(*authorization).substr(kBearer.size()), token);
 }
 
 std::optional<std::string> ControlApi::crossSiteRefusal(const HttpRequest& request) const {
-  const auto host = request.header("Host");
-  if (!engine_.options().allow_remote && host && !isLoopbackName(*host)) {
-    return "the control API answers only loopback host names (Host: " + *host +
+  const auto hosts = request.headers.equal_range("Host");
+  const auto origins = request.headers.equal_range("Origin");
+  if (std::distance(hosts.first, hosts.second) != 1 ||
+      std::distance(origins.first, origins.second) > 1) {
+    return "a control request has one Host header, and at most one Origin";
+  }
+  const std::string& host = hosts.first->second;
+  const std::string_view name = hostOf(host);
+  const bool own_name = !name.empty() && iequals(name, engine_.options().host);
+  if (!engine_.options().allow_remote && !isLoopbackName(name) && !own_name) {
+    return "the control API answers only loopback host names (Host: " + host +
            "); serve with --allow-remote to reach it by another name";
   }
-  if (const auto origin = request.header("Origin")) {
-    if (!host || !iequals(*origin, "http://" + *host)) {
-      return "a page from " + *origin + " may not use the control API";
-    }
+  if (origins.first != origins.second && !iequals(origins.first->second, "http://" + host)) {
+    return "a page from '" + origins.first->second + "' may not use the control API";
   }
-  if (const auto site = request.header("Sec-Fetch-Site"); site && *site == "cross-site") {
+  if (const auto site = request.header("Sec-Fetch-Site"); site && iequals(*site, "cross-site")) {
     return "a page from another site may not use the control API";
   }
   return std::nullopt;
@@ -409,11 +435,17 @@ Result<ControlReply> ControlApi::moveClock(HttpRequest& request) {
   if (body.contains("advance")) {
     HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, "advance", true));
     HNEMU_ASSIGN_OR_RETURN(const Millis by, parseDuration(text));
+    if (engine_.now() + by > kLatestTime) {
+      return makeError(ErrorCode::InvalidArgument, "the clock goes up to 9999-12-31 only");
+    }
     fired += engine_.advance(by);
   }
   if (body.contains("to")) {
     HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, "to", true));
     HNEMU_ASSIGN_OR_RETURN(const TimePoint target, parseIso8601(text));
+    if (target > kLatestTime) {
+      return makeError(ErrorCode::InvalidArgument, "the clock goes up to 9999-12-31 only");
+    }
     HNEMU_ASSIGN_OR_RETURN(const size_t moved, engine_.advanceTo(target));
     fired += moved;
   }

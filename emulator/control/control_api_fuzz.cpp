@@ -38,6 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   request.value().host = "127.0.0.1:1";
+  request.value().headers.emplace("Host", "127.0.0.1:1");
   request.value().headers.emplace("Content-Type", "application/json");
   const hnemu::HttpResponse response = emulator().handle(request.value());
   if (response.status >= 500 || response.status < 100) {

@@ -161,10 +161,12 @@ TEST_CASE("control: an admin token guards every control endpoint but health and 
   auto withHeader = [&](const std::string& name, const std::string& value) {
     auto request = requestFor("GET", "/__hnemu/state", "");
     REQUIRE(request.ok());
+    request.value().headers.emplace("Host", "localhost:4010");
     request.value().headers.emplace(name, value);
     return emulator.handle(request.value()).status;
   };
   CHECK(withHeader("Authorization", "Bearer s3cret-token") == 200);
+  CHECK(withHeader("Authorization", "bearer s3cret-token") == 200);  // schemes ignore case
   CHECK(withHeader("X-Hnemu-Admin-Token", "s3cret-token") == 200);
   CHECK(withHeader("Authorization", "Bearer s3cret-tokeN") == 401);
   CHECK(withHeader("Authorization", "Bearer s3cret-token-and-more") == 401);

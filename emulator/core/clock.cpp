@@ -51,6 +51,11 @@ TimePoint Clock::now() const {
   return nowLocked();
 }
 
+TimePoint Clock::committedNow() const {
+  std::lock_guard lock(mutex_);
+  return virtual_now_;
+}
+
 ClockMode Clock::mode() const {
   std::lock_guard lock(mutex_);
   return mode_;

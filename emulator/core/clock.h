@@ -39,6 +39,9 @@ class Clock {
   explicit Clock(TimePoint start, ClockMode mode = ClockMode::Manual);
 
   TimePoint now() const;
+  // The time of the last move: now() without a realtime clock's wall-clock progress since, which
+  // no recorded input carries (what a durable run's digest holds).
+  TimePoint committedNow() const;
   ClockMode mode() const;
   void setMode(ClockMode mode);
 

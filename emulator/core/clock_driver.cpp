@@ -64,6 +64,10 @@ void ClockDriver::run() {
         cv_.wait_until(lock, quiet_until);
         continue;
       }
+      if (const auto hold = hooks_.hold_until(); hold && std::chrono::steady_clock::now() < *hold) {
+        cv_.wait_until(lock, std::min(*hold, std::chrono::steady_clock::now() + Millis(100)));
+        continue;
+      }
       lock.unlock();
       hooks_.step(*next_due);
       lock.lock();

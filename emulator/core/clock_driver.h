@@ -21,6 +21,8 @@ class ClockDriver {
     std::function<std::optional<TimePoint>()> next_due;  // the next timer, if any
     std::function<void(TimePoint)> step;                 // move the clock to this instant
     std::function<bool()> busy;  // work the client may still react to (webhooks in flight)
+    // Until when a change the client has not seen yet holds the auto clock, if one does.
+    std::function<std::optional<std::chrono::steady_clock::time_point>()> hold_until;
   };
 
   ClockDriver(const Clock& clock, Hooks hooks, Millis quiet);

@@ -106,7 +106,6 @@ Result<Millis> parseDuration(std::string_view text) {
   }
   int64_t total = 0;
   size_t i = 0;
-  bool any_unit = false;
   while (i < text.size()) {
     if (!std::isdigit(static_cast<unsigned char>(text[i]))) {
       return invalid();
@@ -126,9 +125,14 @@ Result<Millis> parseDuration(std::string_view text) {
     }
     unit = text.substr(unit_start, i - unit_start);
     int64_t scale = 0;
+    if (unit.empty()) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "'" + std::string(text) + "' needs a unit: ms, s, m, h, d or w (" +
+                           std::string(text) + "ms, " + std::string(text) + "s, ...)");
+    }
     if (unit == "ms") {
       scale = 1;
-    } else if (unit == "s" || (unit.empty() && !any_unit && i == text.size())) {
+    } else if (unit == "s") {
       scale = 1000;
     } else if (unit == "m") {
       scale = 60'000;
@@ -141,8 +145,11 @@ Result<Millis> parseDuration(std::string_view text) {
     } else {
       return invalid();
     }
-    any_unit = true;
     total += value * scale;
+    if (total > kLongestDuration.count()) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "'" + std::string(text) + "' is longer than hnemu's limit, 100 years");
+    }
   }
   return Millis(total);
 }

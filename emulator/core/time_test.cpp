@@ -27,7 +27,10 @@ TEST_CASE("durations", "[time]") {
   REQUIRE(parseDuration("7d").value() == std::chrono::hours(24 * 7));
   REQUIRE(parseDuration("1d12h").value() == std::chrono::hours(36));
   REQUIRE(parseDuration("250ms").value() == Millis(250));
-  REQUIRE(parseDuration("90").value() == std::chrono::seconds(90));
+  // A bare number is an error that says which unit is missing, not a guess.
+  REQUIRE(parseDuration("90").error().message.find("'90' needs a unit") != std::string::npos);
+  REQUIRE(parseDuration("36500d").ok());
+  REQUIRE(parseDuration("36526d").error().message.find("100 years") != std::string::npos);
   REQUIRE(parseDuration("2w").value() == std::chrono::hours(24 * 14));
   REQUIRE_FALSE(parseDuration("").ok());
   REQUIRE_FALSE(parseDuration("7x").ok());

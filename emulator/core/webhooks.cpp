@@ -248,6 +248,8 @@ void WebhookDispatcher::deliver(const Job& job) {
 
   std::optional<Job> next;
   Millis delay{0};
+  std::optional<std::string> delivered;  // its resource, for the listener (called unlocked)
+  std::function<void(const std::string&)> delivered_listener;
   {
     std::lock_guard lock(mutex_);
     if (generation != generation_) {
@@ -263,6 +265,10 @@ void WebhookDispatcher::deliver(const Job& job) {
       delivery->state = DeliveryState::Failed;  // cut short by the stop: no retry will run
     } else if (success) {
       delivery->state = DeliveryState::Delivered;
+      if (delivered_listener_) {
+        delivered = delivery->resource_id;
+        delivered_listener = delivered_listener_;
+      }
     } else if (job.attempt_on_url < hook.policy.max_attempts && shouldRetry(hook.policy, result)) {
       const auto& backoff = hook.policy.backoff;
       if (!backoff.empty()) {
@@ -282,6 +288,9 @@ void WebhookDispatcher::deliver(const Job& job) {
       queue_.push_back(*next);
       next.reset();
     }
+  }
+  if (delivered) {
+    delivered_listener(*delivered);
   }
   if (next) {
     // The retry waits on the virtual clock; when it fires, the job goes back on the queue.
@@ -318,6 +327,12 @@ bool WebhookDispatcher::waitIdle(Millis timeout) const {
 void WebhookDispatcher::setIdleListener(std::function<void()> listener) {
   std::lock_guard lock(mutex_);
   idle_listener_ = std::move(listener);
+}
+
+void WebhookDispatcher::setDeliveredListener(
+    std::function<void(const std::string& resource_id)> listener) {
+  std::lock_guard lock(mutex_);
+  delivered_listener_ = std::move(listener);
 }
 
 void WebhookDispatcher::tamperSignatures(int count) {

@@ -131,6 +131,8 @@ class WebhookDispatcher {
   // For tests and the auto clock: waits (bounded by a wall-clock timeout) for the queue to drain.
   [[nodiscard]] bool waitIdle(Millis timeout) const;
   void setIdleListener(std::function<void()> listener);
+  // Called (on a delivery thread) with the delivery's resource each time a receiver answers 2xx.
+  void setDeliveredListener(std::function<void(const std::string& resource_id)> listener);
   // The next `count` signed deliveries go out first with a corrupted signature (or
   // Authorization) header, so a test sees whether the receiver checks it; retries are genuine.
   void tamperSignatures(int count);
@@ -185,6 +187,7 @@ class WebhookDispatcher {
   bool stopping_ = false;
   uint64_t generation_ = 0;  // bumped by clear(): retries from before a reset are dropped
   std::function<void()> idle_listener_;
+  std::function<void(const std::string&)> delivered_listener_;
   std::vector<std::thread> workers_;
 };
 

@@ -13,6 +13,18 @@ namespace {
 
 constexpr std::string_view kControlPrefix = "/__hnemu";
 
+// Changes made while timers fire need the client to see them; see ResourceWatch.
+class TimersFiring {
+ public:
+  explicit TimersFiring(ResourceWatch& watch) : watch_(watch) { watch_.setTimersFiring(true); }
+  ~TimersFiring() { watch_.setTimersFiring(false); }
+  TimersFiring(const TimersFiring&) = delete;
+  TimersFiring& operator=(const TimersFiring&) = delete;
+
+ private:
+  ResourceWatch& watch_;
+};
+
 HttpResponse genericNotFound(const std::string& path) {
   nlohmann::json body = {{"error", "no route for " + path}};
   return HttpResponse::json(404, jsonText(body));
@@ -24,7 +36,8 @@ Engine::Engine(EmulatorOptions options)
     : options_(std::move(options)),
       clock_(options_.start_time, options_.clock_mode),
       ids_(options_.seed),
-      journal_(options_.journal_capacity) {
+      journal_(options_.journal_capacity),
+      auto_observe_(options_.auto_observe) {
   std::shared_ptr<WebhookTransport> transport = options_.webhook_transport;
   if (!transport) {
     transport = std::make_shared<HttplibWebhookTransport>();
@@ -34,6 +47,7 @@ Engine::Engine(EmulatorOptions options)
   const ProviderContext context{clock_,
                                 ids_,
                                 *webhooks_,
+                                watch_,
                                 options_.max_body_bytes,
                                 options_.max_upload_bytes,
                                 options_.max_numbers_per_order};
@@ -48,9 +62,12 @@ Engine::Engine(EmulatorOptions options)
   driver_ = std::make_unique<ClockDriver>(
       clock_,
       ClockDriver::Hooks{[this] { return clock_.nextDue(); }, [this](TimePoint at) { step(at); },
-                         [this] { return !webhooks_->idle(); }},
+                         [this] { return !webhooks_->idle(); },
+                         [this] { return watch_.holdUntil(auto_observe_); }},
       options_.auto_quiet);
   webhooks_->setIdleListener([this] { driver_->wake(); });
+  // A webhook its receiver took is the client seeing the change it announces.
+  webhooks_->setDeliveredListener([this](const std::string& resource) { watch_.seen(resource); });
 }
 
 Engine::~Engine() {
@@ -115,14 +132,22 @@ bool isRead(const std::string& method) {
 
 // The admin token authorises a control request once, when it arrives; it is not part of the
 // input, and a state file must not hold it.
-RecordedInput recordedRequest(const HttpRequest& request, bool control) {
+RecordedInput recordedRequest(const HttpRequest& request, bool control,
+                              const std::string& admin_token) {
   RecordedInput input;
   input.kind = RecordedInput::Kind::Request;
   input.method = request.method;
   input.target = request.raw_target;
   input.path = request.path;
   for (const auto& [name, value] : request.headers) {
-    if (control && (iequals(name, "Authorization") || iequals(name, "X-Hnemu-Admin-Token"))) {
+    if (iequals(name, "X-Hnemu-Admin-Token") || (control && iequals(name, "Authorization"))) {
+      continue;
+    }
+    // A client that sends the admin token everywhere sends it to the providers too: it is not a
+    // credential of theirs, and the file must not hold it.
+    if (!admin_token.empty() && iequals(name, "Authorization") &&
+        value == "Bearer " + admin_token) {
+      input.headers.emplace(name, "Bearer (the admin token)");
       continue;
     }
     input.headers.emplace(name, value);
@@ -148,7 +173,8 @@ HttpResponse Engine::handle(HttpRequest& request) {
       control_->prepare(request);
     }
     if (input_log != nullptr && changesState(request)) {
-      response = applyDurably(*input_log, recordedRequest(request, control), &request, entry);
+      response = applyDurably(*input_log, recordedRequest(request, control, options_.admin_token),
+                              &request, entry);
     } else {
       // In a durable run a read must not use up a fault unrecorded: it leaves it for the next.
       response = dispatch(request, entry, input_log == nullptr);
@@ -220,6 +246,7 @@ HttpResponse Engine::applyDurably(InputLog& log, RecordedInput input, HttpReques
 HttpResponse Engine::applyAt(TimePoint at, HttpRequest* request, JournalEntry& entry) {
   {
     std::lock_guard state(state_mutex_);
+    const TimersFiring firing(watch_);
     clock_.pin(at);
   }
   HttpResponse response;
@@ -243,6 +270,7 @@ void Engine::step(TimePoint at) {
     return;
   }
   std::lock_guard state(state_mutex_);
+  const TimersFiring firing(watch_);
   if (at > clock_.now()) {
     (void)clock_.advanceTo(at);
   } else {
@@ -268,6 +296,7 @@ HttpResponse Engine::dispatch(HttpRequest& request, JournalEntry& entry, bool fa
     if (fault) {
       entry.fault_id = fault->id;
       if (fault->latency > Millis(0)) {
+        const TimersFiring firing(watch_);
         clock_.advance(fault->latency);  // the state lock is held, as timers expect
       }
       if (fault->drop_connection) {
@@ -302,6 +331,7 @@ size_t Engine::advance(Millis by) {
   size_t fired = 0;
   {
     std::lock_guard lock(state_mutex_);
+    const TimersFiring firing(watch_);
     fired = clock_.advance(by);
   }
   driver_->wake();
@@ -312,6 +342,7 @@ Result<size_t> Engine::advanceTo(TimePoint target) {
   Result<size_t> fired = size_t{0};
   {
     std::lock_guard lock(state_mutex_);
+    const TimersFiring firing(watch_);
     fired = clock_.advanceTo(target);
   }
   driver_->wake();
@@ -322,6 +353,7 @@ size_t Engine::fireNextTimer() {
   size_t fired = 0;
   {
     std::lock_guard lock(state_mutex_);
+    const TimersFiring firing(watch_);
     fired = clock_.fireNext();
   }
   driver_->wake();
@@ -341,6 +373,7 @@ void Engine::reset(std::optional<uint64_t> seed) {
     webhooks_->clear();
     clock_.reset(options_.start_time);
     ids_.reseed(seed.value_or(ids_.seed()));
+    watch_.clear();
     for (const std::unique_ptr<Provider>& each : providers_) {
       each->reset();
     }
@@ -369,6 +402,9 @@ void Engine::loadWorld(const WorldFile& world) {
   }
   if (world.auto_quiet) {
     driver_->setQuiet(*world.auto_quiet);
+  }
+  if (world.auto_observe) {
+    auto_observe_ = *world.auto_observe;
   }
   reset(world.seed);
   if (world.clock) {
@@ -463,6 +499,7 @@ void Engine::finishReplay(std::vector<Delivery> webhooks, uint64_t next_webhook_
 std::string Engine::stateDigestLocked() const {
   nlohmann::json digested = stateLocked();
   digested["clock"].erase("mode");  // the clock's mode is not state
+  digested["clock"]["now"] = formatIso8601Millis(clock_.committedNow());
   nlohmann::json& timers = digested["clock"]["pending_timers"];
   timers = nlohmann::json::array();
   for (const PendingTimer& timer : clock_.pendingTimers()) {
@@ -487,7 +524,7 @@ DurableSnapshot Engine::snapshot() {
     std::lock_guard state(state_mutex_);
     out.inputs_applied = inputs_applied_;
     out.state_digest = stateDigestLocked();
-    out.now = clock_.now();
+    out.now = clock_.committedNow();
     out.mode = clock_.mode();
     out.webhooks = webhooks_->log();
     out.next_webhook_id = webhooks_->nextId();

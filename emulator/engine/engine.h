@@ -18,6 +18,7 @@
 #include "core/http_types.h"
 #include "core/ids.h"
 #include "core/journal.h"
+#include "core/resource_watch.h"
 #include "core/router.h"
 #include "core/state_machine.h"
 #include "core/webhooks.h"
@@ -39,6 +40,10 @@ struct EmulatorOptions {
   // long (wall time): long enough for a client to react to a webhook, short enough that a
   // 7-day flow takes milliseconds. A client polling in a tight loop holds the clock still.
   Millis auto_quiet{50};
+  // Auto mode also waits, after a step changed an order, until the client has seen the change (a
+  // read, or a webhook its receiver took), but no longer than this (wall time): a client polling
+  // at any interval up to it sees every state. Zero: it does not wait.
+  Millis auto_observe{10'000};
   // Virtual time at start and after every reset; fixed so runs are reproducible.
   TimePoint start_time = TimePoint(Millis(1'767'603'600'000));  // 2026-01-05T09:00:00Z, a Monday
   size_t max_body_bytes = 1024 * 1024;
@@ -214,6 +219,7 @@ class Engine {
   std::unique_ptr<WebhookDispatcher> webhooks_;
   Router router_;
   FaultInjector faults_;
+  ResourceWatch watch_;
   std::vector<FaultRule> world_faults_;
   int world_tamper_webhooks_ = 0;
   std::vector<std::unique_ptr<Provider>> providers_;
@@ -234,6 +240,7 @@ class Engine {
   uint64_t inputs_applied_ = 0;  // guarded by apply_mutex_
   std::atomic<bool> replaying_{false};
 
+  std::atomic<Millis> auto_observe_;
   std::unique_ptr<ClockDriver> driver_;  // last: it stops before the rest goes
 };
 

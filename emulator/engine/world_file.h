@@ -21,6 +21,7 @@ struct WorldFile {
   std::optional<ClockMode> clock;
   std::optional<TimePoint> start;
   std::optional<Millis> auto_quiet;
+  std::optional<Millis> auto_observe;
   std::vector<FaultRule> faults;  // injected after every load and reset of this world
   int tamper_webhooks = 0;        // deliveries whose first attempt carries a forged signature
   // By provider name; a provider without a section keeps the world it has.

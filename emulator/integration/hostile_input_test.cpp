@@ -428,16 +428,132 @@ TEST_CASE(
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   REQUIRE(receiver.connections() == 2);
+  // And one whose receiver never even accepts the connection (its backlog is full).
+  testing::Listener full;
+  ::listen(full.fd, 0);
+  std::vector<int> queued;
+  for (int i = 0; i < 4; ++i) {
+    queued.push_back(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(full.port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    (void)::connect(queued.back(), reinterpret_cast<sockaddr*>(&address), sizeof address);
+  }
+  REQUIRE(client
+              .Post("/v2/HostedNumber/Orders",
+                    testing::twilioOrderBody(
+                        "+14153608313", "&StatusCallbackUrl=" +
+                                            wire::percentEncode("http://127.0.0.1:" +
+                                                                std::to_string(full.port) + "/x")),
+                    "application/x-www-form-urlencoded")
+              ->status == 201);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto signalled = WallClock::now();
   REQUIRE(::kill(served.pid, SIGTERM) == 0);
   const int status = testing::waitExit(served.pid);
   CHECK(WallClock::now() - signalled < std::chrono::seconds(1));
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+  for (const int socket : queued) {
+    ::close(socket);
+  }
 
   // And the address check goes by what a name resolves to.
   std::string output;
   CHECK(testing::runBinary({"serve", "--host", "127.evil.test", "--port", "0"}, output) == 1);
   CHECK(output.find("refusing to bind 127.evil.test") != std::string::npos);
 #endif
+}
+
+TEST_CASE("framing: what a proxy could read differently is refused and the connection closed",
+          "[hostile][http]") {
+  Emulator emulator;
+  const auto port = emulator.start();
+  REQUIRE(port.ok());
+  const int p = port.value();
+  const TimePoint start = emulator.now();
+  // A request the server cannot read, then one hidden behind it that would move the clock.
+  const std::string hidden = head("POST", "/__hnemu/clock", p,
+                                  "Content-Type: application/json\r\nContent-Length: 16\r\n") +
+                             R"({"advance":"1d"})";
+  struct Case {
+    std::string name;
+    std::string first;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {"a header line past 8 KiB",
+       head("GET", "/__hnemu/clock", p, "X-Long: " + std::string(9000, 'a') + "\r\n"), 431},
+      {"an unknown HTTP version", "GET /__hnemu/clock HTTP/1.2\r\nHost: 127.0.0.1\r\n\r\n", 400},
+      {"an unknown method", "FOO /__hnemu/clock HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400},
+      {"a length that is not a number",
+       head("POST", "/__hnemu/reset", p, "Content-Length: abc\r\n"), 400},
+      {"a negative length", head("POST", "/__hnemu/reset", p, "Content-Length: -1\r\n"), 400},
+      {"a signed length", head("POST", "/__hnemu/reset", p, "Content-Length: +5000000\r\n"), 400},
+      {"a length past 64 bits",
+       head("POST", "/__hnemu/reset", p, "Content-Length: 99999999999999999999999\r\n"), 400},
+      {"two lengths that disagree",
+       head("POST", "/__hnemu/reset", p, "Content-Length: 16\r\nContent-Length: 0\r\n"), 400},
+      {"a length and a transfer coding",
+       head("POST", "/__hnemu/reset", p, "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n") +
+           "0\r\n\r\n",
+       400},
+      {"a coding other than chunked",
+       head("POST", "/__hnemu/reset", p, "Transfer-Encoding: identity\r\n"), 501},
+  };
+  for (const Case& each : cases) {
+    INFO(each.name);
+    const auto asked = WallClock::now();
+    const std::string answer = testing::exchange(p, each.first + hidden, std::chrono::seconds(3));
+    CHECK(WallClock::now() - asked < std::chrono::seconds(2));
+    CHECK(testing::statusOf(answer) == each.status);
+    CHECK(answer.find("Connection: close") != std::string::npos);
+    CHECK(answer.find("HTTP/1.1", 10) == std::string::npos);  // one answer, not two
+    CHECK(emulator.now() == start);
+  }
+  // The limits are the documented ones: 100 header lines pass, 101 do not.
+  std::string lines;
+  for (int i = 0; i < 99; ++i) {
+    lines += "X-Line-" + std::to_string(i) + ": x\r\n";
+  }
+  CHECK(testing::statusOf(testing::exchange(p, head("GET", "/__hnemu/clock", p, lines))) == 200);
+  lines += "X-One-More: x\r\nX-Too-Many: x\r\n";
+  CHECK(testing::statusOf(testing::exchange(p, head("GET", "/__hnemu/clock", p, lines))) == 431);
+  // A request httplib cannot read still gets the shape of whoever owns its path.
+  const std::string bandwidth =
+      testing::exchange(p, "FOO /api/accounts/9900000/importTnOrders HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(testing::statusOf(bandwidth) == 400);
+  CHECK(testing::bodyOf(bandwidth).find("<ErrorResponse>") != std::string::npos);
+  CHECK(testing::bodyOf(bandwidth).find("escape") == std::string::npos);
+}
+
+TEST_CASE("cross-site: Host and Origin are read strictly", "[hostile][http]") {
+  Emulator emulator;
+  const auto port = emulator.start();
+  REQUIRE(port.ok());
+  const int p = port.value();
+  const std::string target = "GET /__hnemu/clock HTTP/1.1\r\n";
+  for (const std::string& headers :
+       {std::string("Host: [::1]evil.com\r\n"), std::string("Host: [::1].evil.com:80\r\n"),
+        std::string("Host: localhost:evil.com\r\n"),
+        std::string("Host: 127.0.0.1\r\nHost: evil.com\r\n"), std::string(""),
+        "Host: 127.0.0.1:" + std::to_string(p) +
+            "\r\nOrigin: http://127.0.0.1:" + std::to_string(p) + "\r\nOrigin: http://evil.com\r\n",
+        "Host: 127.0.0.1:" + std::to_string(p) + "\r\nSec-Fetch-Site: Cross-Site\r\n"}) {
+    INFO(headers);
+    CHECK(testing::statusOf(testing::exchange(p, target + headers + "\r\n")) == 403);
+  }
+  CHECK(testing::statusOf(testing::exchange(p, target + "Host: [::1]:4010\r\n\r\n")) == 200);
+}
+
+TEST_CASE("the clock stops at the last time ISO 8601 can write", "[hostile]") {
+  Emulator emulator;
+  CHECK(testing::send(emulator, "POST", "/__hnemu/clock", R"({"to":"9999-12-31T00:00:00Z"})")
+            .status == 200);
+  const HttpResponse past =
+      testing::send(emulator, "POST", "/__hnemu/clock", R"({"advance":"2d"})");
+  CHECK(past.status == 400);
+  CHECK(past.body.find("9999-12-31") != std::string::npos);
+  CHECK(testing::send(emulator, "POST", "/__hnemu/clock", R"({"advance":"101y"})").status == 400);
 }

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/input.h"
+#include "core/resource_watch.h"
 #include "core/router.h"
 #include "core/state_machine.h"
 #include "core/webhooks.h"
@@ -26,6 +27,9 @@ struct ProviderContext {
   Clock& clock;
   IdGenerator& ids;
   WebhookDispatcher& webhooks;
+  // Changes to what clients poll (an order's status) and the client seeing them: the auto clock
+  // waits for the client to see a change before it moves on. Key: the order's id.
+  ResourceWatch& watch;
   size_t max_body_bytes = 1024 * 1024;
   size_t max_upload_bytes = 10 * 1024 * 1024;  // document uploads (LOA, bills)
   // Bandwidth documents 5000 TNs per checker or order; Telnyx documents no limit, so it shares

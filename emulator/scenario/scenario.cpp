@@ -563,10 +563,9 @@ class ScenarioReader {
 
 Result<Scenario> parseScenario(std::string_view text, const std::string& source) {
   if (text.size() > kMaxScenarioBytes) {
-    return makeError(ErrorCode::InvalidArgument, source + ": " + std::to_string(text.size()) +
-                                                     " bytes; a scenario is at most " +
+    return makeError(ErrorCode::InvalidArgument, source + ": more than " +
                                                      std::to_string(kMaxScenarioBytes) +
-                                                     " bytes (1 MiB)");
+                                                     " bytes; a scenario is at most 1 MiB");
   }
   HNEMU_ASSIGN_OR_RETURN(const YAML::Node root, loadYaml(text, source));
   Scenario scenario;
@@ -632,13 +631,19 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& source)
 }
 
 Result<std::string> readScenarioFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
+  std::error_code error;
+  std::ifstream file;
+  if (std::filesystem::is_regular_file(path, error)) {
+    file.open(path, std::ios::binary);
+  }
+  if (!file.is_open()) {
     return makeError(ErrorCode::NotFound, path + ": cannot read the file");
   }
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
+  // At most one byte past the limit: parseScenario then says it is too large.
+  std::string text(kMaxScenarioBytes + 1, '\0');
+  file.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(file.gcount()));
+  return text;
 }
 
 Result<Scenario> loadScenarioFile(const std::string& path) {

@@ -48,7 +48,8 @@ TEST_CASE("world file errors say file, line, column and what was expected", "[wo
   REQUIRE(
       error_of("seed: 1\nclok: auto\n") ==
       "w.yaml:2:1: clok: unknown key; expected name, description, provider, client, expect, seed, "
-      "clock, start, auto_quiet, faults, tamper_webhooks, twilio, telnyx or bandwidth");
+      "clock, start, auto_quiet, auto_observe, faults, tamper_webhooks, twilio, telnyx or "
+      "bandwidth");
   REQUIRE(error_of("twilio:\n  numbers:\n    \"+14155550100\":\n      callee: hang-up\n")
               .rfind("w.yaml:4:7: twilio.numbers.+14155550100: callee must be", 0) == 0);
   REQUIRE(error_of("twilio:\n  numbers:\n    \"+14155550100\":\n      calee: no-answer\n")

@@ -16,8 +16,8 @@ std::string worldKeysText() {
     names += ", " + std::string(kind->name());
   }
   const size_t last = names.rfind(", ");
-  return "seed, clock, start, auto_quiet, faults, tamper_webhooks" + names.substr(0, last) + " or" +
-         names.substr(last + 1);
+  return "seed, clock, start, auto_quiet, auto_observe, faults, tamper_webhooks" +
+         names.substr(0, last) + " or" + names.substr(last + 1);
 }
 
 std::optional<Error> parseWorldKey(const std::string& source, const std::string& key,
@@ -71,12 +71,12 @@ std::optional<Error> parseWorldKey(const std::string& source, const std::string&
         return yamlError(source, value.Mark(), key, "expected a count from 0 to 1000");
       }
       world.tamper_webhooks = count.get<int>();
-    } else if (key == "auto_quiet") {
-      auto quiet = parseDuration(value.IsScalar() ? value.Scalar() : "");
-      if (!quiet.ok()) {
-        return yamlError(source, value.Mark(), key, quiet.error().message);
+    } else if (key == "auto_quiet" || key == "auto_observe") {
+      auto duration = parseDuration(value.IsScalar() ? value.Scalar() : "");
+      if (!duration.ok()) {
+        return yamlError(source, value.Mark(), key, duration.error().message);
       }
-      world.auto_quiet = quiet.value();
+      (key == "auto_quiet" ? world.auto_quiet : world.auto_observe) = duration.value();
     } else {
       known = false;
     }

@@ -1,8 +1,11 @@
 #include "scenario/yaml.h"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace hnemu {
@@ -25,6 +28,7 @@ std::optional<Error> checkExpansion(const YAML::Node& root, const std::string& s
   std::vector<Frame> pending{{root, 1}};
   std::vector<YAML::Node> ancestors;  // the path from the root to the node being expanded
   size_t nodes = 0;
+  size_t bytes = 0;
   while (!pending.empty()) {
     Frame frame = std::move(pending.back());
     pending.pop_back();
@@ -40,6 +44,12 @@ std::optional<Error> checkExpansion(const YAML::Node& root, const std::string& s
                          " levels once its aliases are expanded (a limit of hnemu's)");
     }
     if (!frame.node.IsMap() && !frame.node.IsSequence()) {
+      bytes += frame.node.IsScalar() ? frame.node.Scalar().size() : 0;
+      if (bytes > limits.max_bytes) {
+        return located(source, frame.node.Mark(),
+                       "the document's text is more than " + std::to_string(limits.max_bytes) +
+                           " bytes once its aliases are expanded (a limit of hnemu's)");
+      }
       continue;
     }
     for (const YAML::Node& ancestor : ancestors) {
@@ -51,7 +61,15 @@ std::optional<Error> checkExpansion(const YAML::Node& root, const std::string& s
     ancestors.push_back(frame.node);
     const size_t child_depth = frame.depth + 1;
     if (frame.node.IsMap()) {
+      std::set<std::string> keys;
       for (const auto& entry : frame.node) {
+        if (!entry.first.IsScalar()) {
+          return located(source, entry.first.Mark(), "a mapping key must be a plain value");
+        }
+        if (!keys.insert(entry.first.Scalar()).second) {
+          return located(source, entry.first.Mark(),
+                         "the key '" + entry.first.Scalar() + "' is given twice");
+        }
         pending.push_back({entry.first, child_depth});
         pending.push_back({entry.second, child_depth});
       }
@@ -69,7 +87,14 @@ std::optional<Error> checkExpansion(const YAML::Node& root, const std::string& s
 Result<YAML::Node> loadYaml(std::string_view text, const std::string& source, YamlLimits limits) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    if (documents.size() > 1) {
+      return located(source, documents[1].Mark(),
+                     "a second YAML document; a scenario is one document");
+    }
+    root = documents.empty() ? YAML::Node() : documents.front();
+  } catch (const YAML::DeepRecursion& error) {
+    return located(source, error.mark, "nested deeper than YAML parsing allows");
   } catch (const YAML::Exception& error) {
     return located(source, error.mark, error.msg);
   }

@@ -18,11 +18,13 @@
 namespace hnemu {
 
 struct YamlLimits {
-  size_t max_depth = 64;       // nesting, counted as the expansion sees it
-  size_t max_nodes = 200'000;  // nodes after every alias is expanded
+  size_t max_depth = 64;               // nesting, counted as the expansion sees it
+  size_t max_nodes = 200'000;          // nodes after every alias is expanded
+  size_t max_bytes = 8 * 1024 * 1024;  // text of every scalar after expansion
 };
 
-// Parses text and checks it against limits; errors read "SOURCE:LINE:COLUMN: what was wrong".
+// Parses text (one document) and checks it against limits; errors read
+// "SOURCE:LINE:COLUMN: what was wrong". A mapping key must be a plain value, and only once.
 Result<YAML::Node> loadYaml(std::string_view text, const std::string& source,
                             YamlLimits limits = {});
 

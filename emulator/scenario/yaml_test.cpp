@@ -28,7 +28,7 @@ std::string aliasBomb(int levels) {
 
 TEST_CASE("an alias that contains itself is an error, not an endless expansion", "[yaml]") {
   for (const char* text : {"seed: &a [*a]", "a: &x [*x]", "twilio: &t {numbers: *t}",
-                           "faults: &f [{provider: twilio, nested: [*f]}]", "? &k [*k]\n: 1\n"}) {
+                           "faults: &f [{provider: twilio, nested: [*f]}]"}) {
     const auto loaded = loadYaml(text, "cycle.yaml");
     INFO(text);
     REQUIRE_FALSE(loaded.ok());
@@ -38,6 +38,15 @@ TEST_CASE("an alias that contains itself is an error, not an endless expansion",
     const auto scenario = parseScenario(text, "cycle.yaml");
     REQUIRE_FALSE(scenario.ok());
   }
+}
+
+TEST_CASE("keys are plain values, given once, in one document", "[yaml]") {
+  auto error_of = [](const char* text) { return loadYaml(text, "k.yaml").error().message; };
+  CHECK(error_of("? &k [*k]\n: 1\n") == "k.yaml:1:3: a mapping key must be a plain value");
+  CHECK(error_of("? [a, b]\n: 1\n") == "k.yaml:1:3: a mapping key must be a plain value");
+  CHECK(error_of("seed: 1\nseed: 2\n") == "k.yaml:2:1: the key 'seed' is given twice");
+  CHECK(error_of("seed: 1\n---\nseed: 2\n") ==
+        "k.yaml:3:1: a second YAML document; a scenario is one document");
 }
 
 TEST_CASE("aliases are expanded within a node budget, quickly", "[yaml]") {
@@ -63,6 +72,23 @@ TEST_CASE("aliases are expanded within a node budget, quickly", "[yaml]") {
       "anchors.yaml");
   REQUIRE(shared.ok());
   REQUIRE(shared.value().world.seed == 7u);
+}
+
+TEST_CASE("long texts expanded by aliases are bounded too", "[yaml]") {
+  // 168 thousand nodes, under the node budget, but gigabytes of text once expanded.
+  std::string text = "s0: &s0 '" + std::string(100'000, 'x') + "'\n";
+  for (int level = 1; level <= 4; ++level) {
+    text += "s" + std::to_string(level) + ": &s" + std::to_string(level) + " [";
+    for (int i = 0; i < 40; ++i) {
+      text += (i == 0 ? "*s" : ", *s") + std::to_string(level - 1);
+    }
+    text += "]\n";
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const auto loaded = loadYaml(text, "long.yaml");
+  REQUIRE(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().message.find("more than 8388608 bytes") != std::string::npos);
 }
 
 TEST_CASE("nesting is bounded, with or without aliases", "[yaml]") {

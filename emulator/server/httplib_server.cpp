@@ -23,6 +23,8 @@ namespace {
 // so that httplib sees an opaque body, and put back for the handler.
 constexpr const char* kOriginalContentType = "X-Hnemu-Original-Content-Type";
 constexpr int kPollSliceMs = 100;
+// The longest request line or header line (httplib's own limit; past it a 431, not its 400).
+constexpr size_t kMaxLineBytes = 8192;
 
 // One accepted connection, as the httplib::Stream that httplib's request parser reads. It is
 // ours, not httplib's SocketStream, so that the request line and headers can be capped (httplib
@@ -40,8 +42,20 @@ class Connection final : public httplib::Stream {
     in_head_ = true;
     head_bytes_ = 0;
     head_lines_ = 0;
+    line_bytes_ = 0;
     head_too_large_ = false;
     wrote_ = false;
+    request_line_.clear();
+  }
+  // The path of the request line read so far ("" before it): whose error shape a request that
+  // httplib could not parse gets.
+  std::string requestPath() const {
+    const size_t start = request_line_.find(' ');
+    if (start == std::string::npos) {
+      return "";
+    }
+    const size_t end = request_line_.find_first_of(" ?", start + 1);
+    return request_line_.substr(start + 1, end == std::string::npos ? end : end - start - 1);
   }
   void endHead() { in_head_ = false; }
   bool headTooLarge() const { return head_too_large_; }
@@ -115,9 +129,16 @@ class Connection final : public httplib::Stream {
       }
       count = std::min(count, limits_.max_header_bytes - head_bytes_);
       head_bytes_ += count;
-      head_lines_ += static_cast<size_t>(
-          std::count(buffer_.data() + begin_, buffer_.data() + begin_ + count, '\n'));
-      if (head_lines_ > limits_.max_header_lines + 1) {  // + the request line
+      for (size_t i = 0; i < count; ++i) {
+        const char c = buffer_[begin_ + i];
+        if (head_lines_ == 0 && c != '\r' && c != '\n' && request_line_.size() < kMaxLineBytes) {
+          request_line_ += c;
+        }
+        line_bytes_ = c == '\n' ? 0 : line_bytes_ + 1;
+        head_lines_ += c == '\n' ? 1 : 0;
+      }
+      // + the request line and the blank line that ends the head
+      if (head_lines_ > limits_.max_header_lines + 2 || line_bytes_ > kMaxLineBytes) {
         head_too_large_ = true;
         return -1;
       }
@@ -196,7 +217,9 @@ class Connection final : public httplib::Stream {
   bool in_head_ = true;
   size_t head_bytes_ = 0;
   size_t head_lines_ = 0;
+  size_t line_bytes_ = 0;
   bool head_too_large_ = false;
+  std::string request_line_;
   bool wrote_ = false;
   bool close_after_response_ = false;
   uint64_t unread_ = 0;
@@ -291,7 +314,7 @@ class HttplibServer final : public httplib::Server {
       current_connection = nullptr;
       if (connection.headTooLarge() && !connection.wrote()) {
         // The request line alone was over the limit: httplib gave up without an answer.
-        writeRaw(connection, render_error_("", 431));
+        writeRaw(connection, render_error_(connection.requestPath(), 431));
       }
       if (!served || connection_closed || connection.headTooLarge() ||
           connection.closingAfterResponse()) {
@@ -342,34 +365,49 @@ namespace {
 // handler for every status >= 400, including the ones we chose ourselves (an empty 401).
 thread_local bool answered_by_handler = false;
 
-// The answer to a request whose head rules it out (a body over the limit), if any. The head is
-// done either way: what follows is the body.
+// The answer to a request whose head rules it out (ambiguous framing, a body over the limit), if
+// any. The head is done either way: what follows is the body.
 std::optional<HttpResponse> checkHead(const httplib::Request& in,
-                                      const HttpServer::HeadCheck& check_head) {
+                                      const HttpServer::HeadCheck& check_head,
+                                      const HttpServer::ErrorRenderer& render_error) {
   if (current_connection != nullptr) {
     current_connection->endHead();
   }
-  const auto length_header = in.headers.find("Content-Length");
-  if (length_header == in.headers.end()) {
-    return std::nullopt;
-  }
-  const std::optional<uint64_t> length = [&]() -> std::optional<uint64_t> {
-    const std::string& text = length_header->second;
-    if (text.empty() || text.size() > 19 ||
-        text.find_first_not_of("0123456789") != std::string::npos) {
-      return std::nullopt;
+  auto refuse = [&](int status, uint64_t unread) -> std::optional<HttpResponse> {
+    if (current_connection != nullptr) {
+      current_connection->closeAfterResponse(unread);
     }
-    return std::stoull(text);
-  }();
-  // An unreadable length is httplib's to refuse (400); a readable one is ours to judge.
+    return render_error(in.path, status);
+  };
+  // Framing a proxy could read differently is refused, and the connection closed (RFC 9112 6.3):
+  // a length with a transfer coding, a coding other than chunked, lengths that disagree or do
+  // not parse.
+  const auto lengths = in.headers.equal_range("Content-Length");
+  const bool chunked = in.has_header("Transfer-Encoding");
+  std::optional<uint64_t> length;
+  for (auto it = lengths.first; it != lengths.second; ++it) {
+    const std::string& text = it->second;
+    if (text.empty() || text.size() > 19 ||
+        text.find_first_not_of("0123456789") != std::string::npos ||
+        (length && *length != std::stoull(text))) {
+      return refuse(400, 0);
+    }
+    length = std::stoull(text);
+  }
+  if (chunked && (length || in.get_header_value_count("Transfer-Encoding") > 1 ||
+                  !iequals(in.get_header_value("Transfer-Encoding"), "chunked"))) {
+    return refuse(length ? 400 : 501, 0);
+  }
   if (!length) {
     return std::nullopt;
   }
-  std::optional<HttpResponse> answer = check_head(requestFrom(in), *length);
-  if (answer && current_connection != nullptr) {
-    current_connection->closeAfterResponse(*length);
+  if (std::optional<HttpResponse> answer = check_head(requestFrom(in), *length)) {
+    if (current_connection != nullptr) {
+      current_connection->closeAfterResponse(*length);  // the body it sent is not read
+    }
+    return answer;
   }
-  return answer;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -389,17 +427,18 @@ HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, HeadC
   server_->set_keep_alive_timeout(5);
   server_->set_expect_100_continue_handler(
       [check_head, render_error](const httplib::Request& in, httplib::Response& out) {
-        if (auto refused = checkHead(in, check_head)) {
+        if (auto refused = checkHead(in, check_head, render_error)) {
           writeResponse(*refused, out);
+          out.set_header("Connection", "close");
           answered_by_handler = true;
           return refused->status;
         }
         return 100;
       });
-  server_->set_pre_routing_handler([check_head](const httplib::Request& in,
-                                                httplib::Response& out) {
+  server_->set_pre_routing_handler([check_head, render_error](const httplib::Request& in,
+                                                              httplib::Response& out) {
     auto& request = const_cast<httplib::Request&>(in);  // httplib's own, non-const request object
-    if (auto refused = checkHead(in, check_head)) {
+    if (auto refused = checkHead(in, check_head, render_error)) {
       writeResponse(*refused, out);
       out.set_header("Connection", "close");
       answered_by_handler = true;
@@ -435,8 +474,16 @@ HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, HeadC
     if (answered_by_handler) {
       return;
     }
+    // httplib could not read the request: what follows on the connection is no request either.
+    const std::string path = in.path.empty() && current_connection != nullptr
+                                 ? current_connection->requestPath()
+                                 : in.path;
     const bool head_too_large = current_connection != nullptr && current_connection->headTooLarge();
-    writeResponse(render_error(in.path, head_too_large ? 431 : out.status), out);
+    writeResponse(render_error(path, head_too_large ? 431 : out.status), out);
+    out.set_header("Connection", "close");
+    if (current_connection != nullptr) {
+      current_connection->closeAfterResponse();
+    }
   });
   server_->set_logger(
       [](const httplib::Request&, const httplib::Response&) { answered_by_handler = false; });

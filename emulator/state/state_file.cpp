@@ -1,6 +1,7 @@
 #include "state/state_file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -198,14 +199,22 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
                                                    json base, RestoreReport* report,
                                                    StateFileOptions options) {
   std::unique_ptr<StateFile> file(new StateFile(path, emulator, options));
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  // Non-blocking until it is known to be a regular file: opening a FIFO would wait for a writer.
+  // Created for its owner only: it holds credentials and the whole request history.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0600);
   if (fd < 0) {
     return makeError(ErrorCode::NotFound, systemError(path));
   }
   file->fd_ = fd;  // closed by the destructor from here on
-  // Credentials and the whole request history: for its owner only, also if it existed before.
-  if (::fchmod(fd, 0600) != 0) {
-    return makeError(ErrorCode::Internal, systemError(path + ": chmod"));
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    return makeError(ErrorCode::InvalidArgument, path + " is not a regular file");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  // One hnemu per file: two writing one log would interleave their records.
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    return makeError(ErrorCode::FailedPrecondition,
+                     path + " is in use by another hnemu (it holds the file's lock)");
   }
   HNEMU_ASSIGN_OR_RETURN(const std::string text, readAll(fd));
   const std::string header =
@@ -336,6 +345,10 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
     if (found.dropped_torn_input &&
         (::ftruncate(fd, static_cast<off_t>(position)) != 0 || ::fsync(fd) != 0)) {
       return makeError(ErrorCode::Internal, systemError(path + ": cutting off a torn last input"));
+    }
+    // It loaded: it is hnemu's, so it is made private too if an older hnemu wrote it otherwise.
+    if (::fchmod(fd, 0600) != 0) {
+      return makeError(ErrorCode::Internal, systemError(path + ": chmod"));
     }
     found.restored = true;
     found.inputs = inputs.size();

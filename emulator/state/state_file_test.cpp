@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <httplib.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -582,5 +583,103 @@ TEST_CASE(
   CHECK(said.find(path) != std::string::npos);
   CHECK(said.find("replays to a state that differs") != std::string::npos);
   CHECK(readFile(path) == altered);
+}
+#endif
+
+TEST_CASE("state file: a realtime run restarts, its digests hold", "[state]") {
+  TempFolder folder("state-realtime");
+  const std::string path = folder.file("state.json");
+  EmulatorOptions options = quietOptions();
+  options.clock_mode = ClockMode::Realtime;
+  json saved;
+  {
+    Emulator first(options);
+    auto file = StateFile::open(path, first, kBase, nullptr, StateFileOptions{3});
+    REQUIRE(file.ok());
+    for (int i = 0; i < 8; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(15));  // the wall clock moves on
+      REQUIRE(testing::sendTwilio(
+                  first, "POST", "/v2/HostedNumber/Orders",
+                  testing::twilioOrderBody("+1415360831" + std::to_string(i), kCallback))
+                  .status == 201);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    saved = first.state()["twilio"];
+  }
+  Emulator second(options);
+  RestoreReport report;
+  auto file = StateFile::open(path, second, kBase, &report);
+  INFO((file.ok() ? std::string("restored") : file.error().message));
+  REQUIRE(file.ok());
+  CHECK(report.checkpoints >= 3);
+  CHECK(second.state()["twilio"]["hosted_number_orders"] == saved["hosted_number_orders"]);
+}
+
+TEST_CASE("state file: one hnemu per file, regular files only, never the admin token", "[state]") {
+  TempFolder folder("state-exclusive");
+  const std::string path = folder.file("state.json");
+  EmulatorOptions options = quietOptions();
+  options.admin_token = "s3cret-admin-token";
+  Emulator first(options);
+  auto file = StateFile::open(path, first, kBase, nullptr);
+  REQUIRE(file.ok());
+  Emulator second(options);
+  auto again = StateFile::open(path, second, kBase, nullptr);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().message.find("in use by another hnemu") != std::string::npos);
+  // A client that sends the admin token along with every request, to a provider too.
+  REQUIRE(testing::send(first, "POST", "/v2/messaging_hosted_number_orders",
+                        R"({"phone_numbers":["+13125550001"]})", "application/json",
+                        "Bearer s3cret-admin-token")
+              .status == 401);
+  auto request = requestFor("POST", "/v2/HostedNumber/Orders",
+                            testing::twilioOrderBody("+14153608311", kCallback));
+  request.value().headers.emplace("X-Hnemu-Admin-Token", "s3cret-admin-token");
+  request.value().headers.emplace(
+      "Authorization", basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken));
+  REQUIRE(first.handle(request.value()).status == 201);
+  file = Error{};
+  CHECK(readFile(path).find("s3cret-admin-token") == std::string::npos);
+
+  // Something that is not a regular file is refused at once (a FIFO would block a reader).
+  const std::string fifo = folder.file("fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  Emulator third(options);
+  auto refused = StateFile::open(fifo, third, kBase, nullptr);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("not a regular file") != std::string::npos);
+  CHECK((std::filesystem::status(fifo).permissions() & std::filesystem::perms::all) !=
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+}
+
+#ifdef HNEMU_BINARY
+TEST_CASE("state file: a stop signal while a long replay runs ends the process at once",
+          "[state][http]") {
+  TempFolder folder("state-long-replay");
+  const std::string path = folder.file("state.json");
+  // A real run's file, for the binary's base (the flags serveWithState gives).
+  const Served first = serveWithState(path, folder.file("first.log"));
+  REQUIRE(first.port > 0);
+  httplib::Client client("127.0.0.1", first.port);
+  REQUIRE(client.Post("/__hnemu/clock", R"({"advance":"1s"})", "application/json")->status == 200);
+  ::kill(first.pid, SIGTERM);
+  waitExit(first.pid);
+  // Its one input, 200,000 times over, with the checksums a real run would have written.
+  std::vector<std::string> lines = linesOf(readFile(path));
+  const std::string input = lines.at(lineWith(lines, "{\"input\""));
+  lines.resize(1);
+  lines.insert(lines.end(), 200000, input);
+  std::ofstream(path, std::ios::trunc | std::ios::binary) << rechained(lines);
+
+  const pid_t replaying =
+      testing::startBinary({"serve", "--port", "0", "--state", path}, folder.file("second.log"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto signalled = std::chrono::steady_clock::now();
+  REQUIRE(::kill(replaying, SIGTERM) == 0);
+  const int status = waitExit(replaying);
+  CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(1));
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
+  CHECK(readFile(folder.file("second.log")).find("stopped while starting") != std::string::npos);
 }
 #endif

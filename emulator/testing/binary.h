@@ -73,6 +73,25 @@ inline Served serveWithState(const std::string& state_path, const std::string& l
   return serveBinary(args, log_path, file_size_limit);
 }
 
+// Starts `hnemu ARGS...` with standard output and error appended to `log_path`; does not wait.
+inline pid_t startBinary(const std::vector<std::string>& args, const std::string& log_path) {
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(log, STDOUT_FILENO);
+    ::dup2(log, STDERR_FILENO);
+    std::vector<char*> argv{const_cast<char*>(HNEMU_BINARY)};
+    for (const std::string& arg : args) {
+      argv.push_back(const_cast<char*>(arg.c_str()));
+    }
+    argv.push_back(nullptr);
+    ::execv(HNEMU_BINARY, argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
 inline int waitExit(pid_t pid) {
   int status = 0;
   ::waitpid(pid, &status, 0);

@@ -229,6 +229,9 @@ void Model::moveTo(Order& order, OrderStatus status, std::string note,
   order.modified = clock_.now();
   order.history.push_back(HistoryEntry{order.modified, note, order.created_by,
                                        lower(std::string(orderStatusName(status)))});
+  if (watch_ != nullptr) {
+    watch_->changed(order.id);
+  }
   if (notify && listener_) {
     std::string message = note;
     if (!order.errors.empty()) {

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/provider_timers.h"
+#include "core/resource_watch.h"
 #include "core/result.h"
 #include "core/state_machine.h"
 
@@ -173,6 +174,8 @@ std::string normalizeTn(std::string_view text);
 
 class Model {
  public:
+  // Where status changes are reported, for the auto clock (null: nowhere).
+  void setWatch(ResourceWatch* watch) { watch_ = watch; }
   Model(Clock& clock, IdGenerator& ids);
 
   World& world() { return world_; }
@@ -244,6 +247,7 @@ class Model {
   std::map<std::string, Subscription> subscriptions_;
   std::map<std::string, std::string> in_service_;  // imported TN -> account id
   uint64_t sequence_ = 0;
+  ResourceWatch* watch_ = nullptr;
 };
 
 bool isUuid(std::string_view text);

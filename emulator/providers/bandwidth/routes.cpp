@@ -80,6 +80,7 @@ OrderFilter decodeFilter(const HttpRequest& request, std::optional<Error>& error
 
 BandwidthProvider::BandwidthProvider(ProviderContext context)
     : context_(context), model_(context.clock, context.ids) {
+  model_.setWatch(&context.watch);
   model_.setListener([this](const OrderNotice& notice) { notify(notice); });
 }
 
@@ -112,7 +113,10 @@ HttpResponse BandwidthProvider::errorForStatus(int status, const HttpRequest& re
     HttpResponse response = wire::errorResponse(
         "ErrorResponse",
         makeError(ErrorCode::InvalidArgument,
-                  "The query string has an escape that is not %XX or is not UTF-8.", "1003"));
+                  request.malformed_query
+                      ? "The query string has an escape that is not %XX or is not UTF-8."
+                      : "The request could not be parsed.",
+                  "1003"));
     response.status = 400;
     return response;
   }
@@ -260,6 +264,13 @@ HttpResponse BandwidthProvider::createSubscription(const Account& account, HttpR
   return response;
 }
 
+// An order in an answer to the client: it has seen the order's status.
+template <class Order>
+const Order& BandwidthProvider::shown(const Order& order) const {
+  context_.watch.seen(order.id);
+  return order;
+}
+
 HttpResponse BandwidthProvider::listImportOrders(const Account& account, HttpRequest& request,
                                                  bool removes) {
   std::optional<Error> error;
@@ -267,9 +278,18 @@ HttpResponse BandwidthProvider::listImportOrders(const Account& account, HttpReq
   if (error) {
     return wire::errorResponse(removes ? "RemoveImportedTnOrders" : "ImportTnOrders", *error);
   }
-  return wire::xmlResponse(
-      200, removes ? wire::encodeRemoveOrderList(model_.listRemoveOrders(account, filter))
-                   : wire::encodeImportOrderList(model_.listImportOrders(account, filter)));
+  if (removes) {
+    const auto orders = model_.listRemoveOrders(account, filter);
+    for (const auto& order : orders) {
+      context_.watch.seen(order.id);
+    }
+    return wire::xmlResponse(200, wire::encodeRemoveOrderList(orders));
+  }
+  const auto orders = model_.listImportOrders(account, filter);
+  for (const auto& order : orders) {
+    context_.watch.seen(order.id);
+  }
+  return wire::xmlResponse(200, wire::encodeImportOrderList(orders));
 }
 
 void BandwidthProvider::registerRoutes(Router& router) {
@@ -345,15 +365,16 @@ void BandwidthProvider::registerRoutes(Router& router) {
     route("GET", "/importTnOrders/{OrderId}", "ImportTnOrderResponse",
           [this](const Account& a, const std::string&, HttpRequest& r) {
             auto order = model_.importOrder(a, r.path_params.at("OrderId"));
-            return order.ok()
-                       ? wire::xmlResponse(200, wire::encodeImportOrder(order.value(), false))
-                       : wire::errorResponse("ImportTnOrderResponse", order.error());
+            return order.ok() ? wire::xmlResponse(
+                                    200, wire::encodeImportOrder(shown(order.value()), false))
+                              : wire::errorResponse("ImportTnOrderResponse", order.error());
           });
     route("GET", "/importTnOrders/{OrderId}/history", "OrderHistoryWrapper",
           [this](const Account& a, const std::string&, HttpRequest& r) {
             auto order = model_.importOrder(a, r.path_params.at("OrderId"));
-            return order.ok() ? wire::xmlResponse(200, wire::encodeHistory(order.value().history))
-                              : wire::errorResponse("OrderHistoryWrapper", order.error());
+            return order.ok()
+                       ? wire::xmlResponse(200, wire::encodeHistory(shown(order.value()).history))
+                       : wire::errorResponse("OrderHistoryWrapper", order.error());
           });
     route("POST", "/importTnOrders/{OrderId}/loas", "fileUploadResponse",
           [this](const Account& a, const std::string&, HttpRequest& r) {
@@ -463,14 +484,16 @@ void BandwidthProvider::registerRoutes(Router& router) {
           [this](const Account& a, const std::string&, HttpRequest& r) {
             auto order = model_.removeOrder(a, r.path_params.at("OrderId"));
             return order.ok()
-                       ? wire::xmlResponse(200, wire::encodeRemoveOrder(order.value(), false))
+                       ? wire::xmlResponse(200,
+                                           wire::encodeRemoveOrder(shown(order.value()), false))
                        : wire::errorResponse("RemoveImportedTnOrdersReportResponse", order.error());
           });
     route("GET", "/removeImportedTnOrders/{OrderId}/history", "OrderHistoryWrapper",
           [this](const Account& a, const std::string&, HttpRequest& r) {
             auto order = model_.removeOrder(a, r.path_params.at("OrderId"));
-            return order.ok() ? wire::xmlResponse(200, wire::encodeHistory(order.value().history))
-                              : wire::errorResponse("OrderHistoryWrapper", order.error());
+            return order.ok()
+                       ? wire::xmlResponse(200, wire::encodeHistory(shown(order.value()).history))
+                       : wire::errorResponse("OrderHistoryWrapper", order.error());
           });
     route("POST", "/subscriptions", "SubscriptionsResponse",
           [this](const Account& a, const std::string&, HttpRequest& r) {

@@ -30,6 +30,8 @@ class BandwidthProvider : public Provider {
   HttpResponse pipeline(HttpRequest& request, const std::string& error_root,
                         const Operation& operation) const;
   void notify(const OrderNotice& notice);
+  template <class Order>
+  const Order& shown(const Order& order) const;
   std::vector<std::string> subscriptionStatuses(
       const std::vector<Subscription>& subscriptions) const;
 

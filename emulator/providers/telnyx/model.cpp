@@ -297,12 +297,18 @@ void Model::setNumberStatus(HostedNumber& number, NumberStatus status) {
   number.status = status;
   number.updated_at = clock_.now();
   number.history.push_back({number.updated_at, status});
+  if (watch_ != nullptr) {
+    watch_->changed(number.order_id);
+  }
 }
 
 void Model::setOrderStatus(Order& order, OrderStatus status) {
   order.status = status;
   order.updated_at = clock_.now();
   order.history.push_back({order.updated_at, status});
+  if (watch_ != nullptr) {
+    watch_->changed(order.id);
+  }
 }
 
 Result<Order> Model::createOrder(const Account& account,

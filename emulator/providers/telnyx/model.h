@@ -11,6 +11,7 @@
 #include "core/ids.h"
 #include "core/phone.h"
 #include "core/provider_timers.h"
+#include "core/resource_watch.h"
 #include "core/result.h"
 #include "core/state_machine.h"
 
@@ -240,6 +241,8 @@ TimePoint addBusinessDays(TimePoint from, int days);
 
 class Model {
  public:
+  // Where status changes are reported, for the auto clock (null: nowhere).
+  void setWatch(ResourceWatch* watch) { watch_ = watch; }
   Model(Clock& clock, IdGenerator& ids);
 
   World& world() { return world_; }
@@ -302,6 +305,7 @@ class Model {
   std::map<std::string, HostedNumber> numbers_;
   std::vector<InboxMessage> inbox_;
   uint64_t sequence_ = 0;
+  ResourceWatch* watch_ = nullptr;
 };
 
 }  // namespace hnemu::telnyx

@@ -20,6 +20,7 @@ constexpr std::string_view kNumbers = "/messaging_hosted_numbers";
 
 TelnyxProvider::TelnyxProvider(ProviderContext context)
     : context_(context), model_(context.clock, context.ids) {
+  model_.setWatch(&context.watch);
   model_.setListener([this](const Order& order, const std::vector<HostedNumber>& numbers,
                             const std::string& event) { sendEvent(order, numbers, event); });
 }
@@ -67,7 +68,9 @@ HttpResponse TelnyxProvider::errorForStatus(int status, const HttpRequest& reque
                     "You have exceeded the maximum number of allowed requests.", "10011"));
     case 400: {
       HttpResponse response = wire::errorResponse(
-          errors::badRequest("The query string has an escape that is not %XX or is not UTF-8."));
+          errors::badRequest(request.malformed_query
+                                 ? "The query string has an escape that is not %XX or is not UTF-8."
+                                 : "The request could not be parsed."));
       response.status = 400;
       return response;
     }
@@ -107,6 +110,17 @@ HttpResponse TelnyxProvider::pipeline(HttpRequest& request, const Operation& ope
     return errorForStatus(413, request);
   }
   return operation(*account, request);
+}
+
+// An order or a number in an answer to the client: it has seen its status.
+json TelnyxProvider::shown(const Order& order) const {
+  context_.watch.seen(order.id);
+  return wire::encodeOrder(order, model_.numbersOf(order));
+}
+
+json TelnyxProvider::shown(const HostedNumber& number) const {
+  context_.watch.seen(number.order_id);
+  return wire::encodeNumberSettings(number);
 }
 
 void TelnyxProvider::sendEvent(const Order& order, const std::vector<HostedNumber>& numbers,
@@ -177,7 +191,7 @@ HttpResponse TelnyxProvider::createOrder(const Account& account, HttpRequest& re
   if (!order.ok()) {
     return wire::errorResponse(order.error());
   }
-  return wire::dataResponse(wire::encodeOrder(order.value(), model_.numbersOf(order.value())));
+  return wire::dataResponse(shown(order.value()));
 }
 
 HttpResponse TelnyxProvider::listOrders(const Account& account, HttpRequest& request) {
@@ -189,7 +203,7 @@ HttpResponse TelnyxProvider::listOrders(const Account& account, HttpRequest& req
   json data = json::array();
   const size_t start = (page.value().number - 1) * page.value().size;
   for (size_t i = start; i < orders.size() && i < start + page.value().size; ++i) {
-    data.push_back(wire::encodeOrder(orders[i], model_.numbersOf(orders[i])));
+    data.push_back(shown(orders[i]));
   }
   return HttpResponse::json(200,
                             jsonText(json{{"data", std::move(data)},
@@ -307,7 +321,7 @@ HttpResponse TelnyxProvider::uploadFiles(const Account& account, HttpRequest& re
   if (!order.ok()) {
     return wire::errorResponse(order.error());
   }
-  return wire::dataResponse(wire::encodeOrder(order.value(), model_.numbersOf(order.value())));
+  return wire::dataResponse(shown(order.value()));
 }
 
 HttpResponse TelnyxProvider::listNumbers(const Account& account, HttpRequest& request) {
@@ -330,7 +344,7 @@ HttpResponse TelnyxProvider::listNumbers(const Account& account, HttpRequest& re
   json data = json::array();
   const size_t start = (page.value().number - 1) * page.value().size;
   for (size_t i = start; i < numbers.size() && i < start + page.value().size; ++i) {
-    data.push_back(wire::encodeNumberSettings(numbers[i]));
+    data.push_back(shown(numbers[i]));
   }
   return HttpResponse::json(200,
                             jsonText(json{{"data", std::move(data)},
@@ -363,7 +377,7 @@ HttpResponse TelnyxProvider::updateNumber(const Account& account, HttpRequest& r
   if (!number.ok()) {
     return wire::errorResponse(number.error());
   }
-  return wire::dataResponse(wire::encodeNumberSettings(number.value()));
+  return wire::dataResponse(shown(number.value()));
 }
 
 void TelnyxProvider::registerRoutes(Router& router) {
@@ -390,14 +404,12 @@ void TelnyxProvider::registerRoutes(Router& router) {
     route("GET", orders, [this](const Account& a, HttpRequest& r) { return listOrders(a, r); });
     route("GET", orders + "/{id}", [this](const Account& a, HttpRequest& r) {
       auto order = model_.fetchOrder(a, r.path_params.at("id"));
-      return order.ok() ? wire::dataResponse(
-                              wire::encodeOrder(order.value(), model_.numbersOf(order.value())))
+      return order.ok() ? wire::dataResponse(shown(order.value()))
                         : wire::errorResponse(order.error());
     });
     route("DELETE", orders + "/{id}", [this](const Account& a, HttpRequest& r) {
       auto order = model_.deleteOrder(a, r.path_params.at("id"));
-      return order.ok() ? wire::dataResponse(
-                              wire::encodeOrder(order.value(), model_.numbersOf(order.value())))
+      return order.ok() ? wire::dataResponse(shown(order.value()))
                         : wire::errorResponse(order.error());
     });
     route("POST", orders + "/{id}/verification_codes",
@@ -409,15 +421,14 @@ void TelnyxProvider::registerRoutes(Router& router) {
     route("GET", numbers, [this](const Account& a, HttpRequest& r) { return listNumbers(a, r); });
     route("GET", numbers + "/{id}", [this](const Account& a, HttpRequest& r) {
       auto number = model_.fetchNumber(a, r.path_params.at("id"));
-      return number.ok() ? wire::dataResponse(wire::encodeNumberSettings(number.value()))
+      return number.ok() ? wire::dataResponse(shown(number.value()))
                          : wire::errorResponse(number.error());
     });
     route("PATCH", numbers + "/{id}",
           [this](const Account& a, HttpRequest& r) { return updateNumber(a, r); });
     route("DELETE", numbers + "/{id}", [this](const Account& a, HttpRequest& r) {
       auto order = model_.deleteNumber(a, r.path_params.at("id"));
-      return order.ok() ? wire::dataResponse(
-                              wire::encodeOrder(order.value(), model_.numbersOf(order.value())))
+      return order.ok() ? wire::dataResponse(shown(order.value()))
                         : wire::errorResponse(order.error());
     });
   }

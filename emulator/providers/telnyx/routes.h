@@ -38,6 +38,8 @@ class TelnyxProvider : public Provider {
                  const std::string& event);
   std::shared_ptr<const crypto::Ed25519Key> signingKey() const;
   nlohmann::json profilesJson() const;
+  nlohmann::json shown(const Order& order) const;
+  nlohmann::json shown(const HostedNumber& number) const;
 
   HttpResponse createOrder(const Account& account, HttpRequest& request);
   HttpResponse listOrders(const Account& account, HttpRequest& request);

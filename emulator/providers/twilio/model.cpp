@@ -229,6 +229,9 @@ void Model::setStatus(Order& order, OrderStatus status, std::string reason) {
   order.status = status;
   order.date_updated = clock_.now();
   order.history.push_back(StatusChange{order.date_updated, status, std::move(reason)});
+  if (watch_ != nullptr) {
+    watch_->changed(order.sid);
+  }
   if (listener_) {
     if (const Account* owner = account(order.account_sid)) {
       listener_(order, *owner);

@@ -11,6 +11,7 @@
 #include "core/ids.h"
 #include "core/phone.h"
 #include "core/provider_timers.h"
+#include "core/resource_watch.h"
 #include "core/result.h"
 #include "core/state_machine.h"
 
@@ -293,6 +294,8 @@ NumberKind defaultKind(std::string_view e164);
 
 class Model {
  public:
+  // Where status changes are reported, for the auto clock (null: nowhere).
+  void setWatch(ResourceWatch* watch) { watch_ = watch; }
   Model(Clock& clock, IdGenerator& ids);
 
   World& world() { return world_; }
@@ -378,6 +381,7 @@ class Model {
   std::map<std::string, IncomingNumber> numbers_;
   std::vector<VerificationCall> calls_;
   uint64_t sequence_ = 0;
+  ResourceWatch* watch_ = nullptr;
 };
 
 }  // namespace hnemu::twilio

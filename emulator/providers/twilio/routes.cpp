@@ -47,6 +47,7 @@ json pageItems(const std::vector<T>& all, const wire::PageRequest& page, Encode 
 
 TwilioProvider::TwilioProvider(ProviderContext context)
     : context_(context), model_(context.clock, context.ids) {
+  model_.setWatch(&context.watch);
   model_.setOrderListener(
       [this](const Order& order, const Account& account) { sendStatusCallback(order, account); });
 }
@@ -56,8 +57,11 @@ void TwilioProvider::reset() { model_.reset(); }
 HttpResponse TwilioProvider::errorForStatus(int status, const HttpRequest& request) const {
   switch (status) {
     case 400:
-      return wire::errorResponse(
-          errors::invalidParameter("query", "has an escape that is not %XX or is not UTF-8"));
+      if (request.malformed_query) {
+        return wire::errorResponse(
+            errors::invalidParameter("query", "has an escape that is not %XX or is not UTF-8"));
+      }
+      break;
     case 401:
       return wire::errorResponse(errors::authenticate());
     case 404:
@@ -150,6 +154,12 @@ void TwilioProvider::sendStatusCallback(const Order& order, const Account& accou
   context_.webhooks.enqueue(std::move(hook));
 }
 
+// An order in an answer to the client: it has seen the order's status.
+json TwilioProvider::shown(const Order& order, const std::string& base) const {
+  context_.watch.seen(order.sid);
+  return wire::encodeOrder(order, base);
+}
+
 HttpResponse TwilioProvider::createOrder(const Account& account, HttpRequest& request,
                                          const wire::FormPairs& form, Flavor flavor) {
   auto input = wire::decodeCreateOrder(form, flavor);
@@ -160,7 +170,7 @@ HttpResponse TwilioProvider::createOrder(const Account& account, HttpRequest& re
   if (!order.ok()) {
     return wire::errorResponse(order.error());
   }
-  return jsonResponse(201, wire::encodeOrder(order.value(), request.baseUrl()));
+  return jsonResponse(201, shown(order.value(), request.baseUrl()));
 }
 
 HttpResponse TwilioProvider::listOrders(const Account& account, HttpRequest& request,
@@ -193,7 +203,7 @@ HttpResponse TwilioProvider::listOrders(const Account& account, HttpRequest& req
   const std::string base = request.baseUrl();
   json items = json::array();
   for (const Order* order : orders.orders) {
-    items.push_back(wire::encodeOrder(*order, base));
+    items.push_back(shown(*order, base));
   }
   const QueryParams filters =
       echoFilters(request, {"Status", "SmsCapability", "PhoneNumber", "IncomingPhoneNumberSid",
@@ -322,7 +332,7 @@ void TwilioProvider::registerRoutes(Router& router) {
     route("GET", orders + "/{Sid}",
           [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
             auto order = model_.fetchOrder(a, r.path_params.at("Sid"));
-            return order.ok() ? jsonResponse(200, wire::encodeOrder(order.value(), r.baseUrl()))
+            return order.ok() ? jsonResponse(200, shown(order.value(), r.baseUrl()))
                               : or_not_found(r, order.error());
           });
     route("POST", orders + "/{Sid}",
@@ -332,7 +342,7 @@ void TwilioProvider::registerRoutes(Router& router) {
               return wire::errorResponse(input.error());
             }
             auto order = model_.updateOrder(a, r.path_params.at("Sid"), input.value());
-            return order.ok() ? jsonResponse(200, wire::encodeOrder(order.value(), r.baseUrl()))
+            return order.ok() ? jsonResponse(200, shown(order.value(), r.baseUrl()))
                               : or_not_found(r, order.error());
           });
     route("DELETE", orders + "/{Sid}",

@@ -31,6 +31,7 @@ class TwilioProvider : public Provider {
       std::function<HttpResponse(const Account&, HttpRequest&, const wire::FormPairs&)>;
   HttpResponse pipeline(HttpRequest& request, const Operation& operation) const;
   void sendStatusCallback(const Order& order, const Account& account);
+  nlohmann::json shown(const Order& order, const std::string& base) const;
 
   HttpResponse createOrder(const Account& account, HttpRequest& request,
                            const wire::FormPairs& form, Flavor flavor);
