@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -48,6 +49,9 @@ Options for serve:
   --clock MODE           manual | auto | realtime (default manual)
   --start TIME           virtual time at start, ISO 8601 UTC (default 2026-01-05T09:00:00Z)
   --max-body BYTES       largest request body a provider accepts (default 1048576)
+  --log requests         print one line per request to standard error (virtual time, method,
+                         target, status, provider, wall time taken)
+  --log-format text|json the form of those lines (default text)
   --auto-observe DURATION
                          auto clock: how long a changed order waits for the client to see
                          it before the next step (default 10s; 0s: it does not wait)
@@ -77,7 +81,9 @@ Telnyx API key KEYhnemu0000000000000000000000000_default; Bandwidth 9900000, hne
 // ends the process at once; once it serves, main() is told and stops cleanly.
 class StopSignals {
  public:
-  StopSignals() {
+  // `on_signal`, if given, is called (on the signal thread) for a signal that arrives once serving.
+  explicit StopSignals(std::function<void(int)> on_signal = nullptr)
+      : on_signal_(std::move(on_signal)) {
     sigemptyset(&signals_);
     sigaddset(&signals_, SIGINT);
     sigaddset(&signals_, SIGTERM);
@@ -92,6 +98,9 @@ class StopSignals {
         std::_Exit(128 + received);
       }
       cv_.notify_all();
+      if (on_signal_) {
+        on_signal_(received);
+      }
     }).detach();
   }
   void serving() {
@@ -106,6 +115,7 @@ class StopSignals {
   static const char* name(int signal) { return signal == SIGINT ? "SIGINT" : "SIGTERM"; }
 
  private:
+  std::function<void(int)> on_signal_;
   sigset_t signals_;
   std::mutex mutex_;
   std::condition_variable cv_;
@@ -152,9 +162,16 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "conform") {
     auto options = hnemu::conform::parseArguments({args.begin() + 1, args.end()});
+    if (!options.ok() && options.error().code == hnemu::ErrorCode::FailedPrecondition) {
+      std::cout << options.error().message;  // --help
+      return 0;
+    }
     if (!options.ok()) {
       return fail("conform: " + options.error().message);
     }
+    // A stop signal goes on to the clients; the reports are still written for what finished.
+    StopSignals stop_signals([](int signal) { hnemu::conform::interrupt(signal); });
+    stop_signals.serving();
     return hnemu::conform::run(options.value(), std::cout, std::cerr);
   }
   if (args[0] != "serve") {
@@ -248,6 +265,16 @@ int main(int argc, char** argv) {
         return fail("--admin-token must not be empty");
       }
       options.admin_token = value;
+    } else if (flag == "--log") {
+      if (value != "requests") {
+        return fail("--log takes 'requests' (one line per request)");
+      }
+      options.log_requests = true;
+    } else if (flag == "--log-format") {
+      if (value != "text" && value != "json") {
+        return fail("--log-format must be text or json");
+      }
+      options.log_json = value == "json";
     } else if (flag == "--auto-observe") {
       auto limit = hnemu::parseDuration(value);
       if (!limit.ok()) {
@@ -278,6 +305,14 @@ int main(int argc, char** argv) {
   }
 
   StopSignals stop_signals;
+  // Standard error carries the request log and hints; standard output only says where hnemu
+  // listens (a parent that stops reading it must not end the server).
+  std::signal(SIGPIPE, SIG_IGN);
+  static std::mutex log_mutex;
+  options.log = [](const std::string& line) {
+    std::lock_guard lock(log_mutex);
+    std::cerr << line << std::endl;
+  };
   // A state file past the file-size limit must fail its write (and the request get 503), not
   // end the process.
   std::signal(SIGXFSZ, SIG_IGN);

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <mutex>
 #include <pugixml.hpp>
@@ -27,13 +29,18 @@ namespace hnemu::conform {
 using nlohmann::json;
 
 bool ScenarioRun::passed() const {
-  return std::all_of(results.begin(), results.end(),
+  return ended == Ended::Ran &&
+         std::all_of(results.begin(), results.end(),
                      [](const ExpectationResult& result) { return result.passed; });
 }
 
 namespace {
 
 constexpr size_t kClientOutputLines = 40;
+// How long a client may take to stop after the stop signal was passed on, before SIGKILL.
+constexpr Millis kInterruptGrace{2000};
+
+std::atomic<int> stop_signal{0};
 constexpr Millis kWebhookSettle{5000};
 constexpr size_t kMaxTimersAfterClient = 1000;
 
@@ -129,15 +136,21 @@ ClientOutcome runClient(const std::vector<std::string>& command,
     return outcome;
   }
   outcome.started = true;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   for (;;) {
     const pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid) {
       break;
     }
+    if (const int signal = stop_signal.load(); signal != 0 && !outcome.interrupted) {
+      // Passed on to the client's whole group; it gets a moment to stop by itself.
+      outcome.interrupted = true;
+      kill(-pid, signal);
+      deadline = std::min(deadline, std::chrono::steady_clock::now() + kInterruptGrace);
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
-      outcome.timed_out = true;
+      outcome.timed_out = !outcome.interrupted;
       kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
       return outcome;
@@ -194,6 +207,26 @@ std::string scenarioLabel(const Scenario& scenario) {
 
 }  // namespace
 
+const char* const kUsage =
+    R"(Usage: hnemu conform [-j N] [--junit FILE] [--json FILE] [--client-timeout DURATION] [-v]
+                     SCENARIO... -- COMMAND...
+
+Runs COMMAND against each scenario, each on its own emulator (an ephemeral loopback port, the
+auto clock), then checks the scenario's expectations. "{provider}" in COMMAND becomes the
+scenario's provider. The client finds the emulator in its environment (HNEMU_BASE_URL, ...).
+
+  -j N                     run N scenarios at once (default 1)
+  --junit FILE             write a JUnit XML report (a testsuite per provider)
+  --json FILE              write the whole report as JSON
+  --client-timeout D       the longest a client may run (default: each scenario's, 60s)
+  -v                       print the timeline and output of passing scenarios too
+
+Exit status: 0 every expectation held; 1 one did not; 2 a scenario did not load (nothing runs;
+the reports name it); 128+N a signal N stopped it (clients get it too; reports cover what ran).
+)";
+
+void interrupt(int signal) { stop_signal = signal; }
+
 ScenarioRun runScenario(const Scenario& scenario, std::vector<std::string> command) {
   for (std::string& arg : command) {
     for (size_t at = arg.find("{provider}"); at != std::string::npos; at = arg.find("{provider}")) {
@@ -222,6 +255,9 @@ ScenarioRun runScenario(const Scenario& scenario, std::vector<std::string> comma
   std::remove(report_file.c_str());
   run.client = runClient(command, clientEnvironment(scenario, emulator, report_file), output_file,
                          scenario.client.timeout);
+  if (run.client.interrupted) {
+    run.ended = ScenarioRun::Ended::Interrupted;
+  }
   // The client has stopped; the world has not. Freeze the clock, then let every pending timer
   // fire in order (a 7-day action-required window runs out, webhook retries to the gone client
   // give up), so the judged state does not depend on how fast the client process exited.
@@ -338,52 +374,105 @@ std::string textReport(const ScenarioRun& run, bool verbose) {
   return out.str();
 }
 
+namespace {
+
+// JUnit times: seconds, to the millisecond.
+std::string junitSeconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", seconds);
+  return text;
+}
+
+std::string nowIso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace
+
 std::string junitReport(const std::vector<ScenarioRun>& runs) {
   pugi::xml_document doc;
   pugi::xml_node suites = doc.append_child("testsuites");
   suites.append_attribute("name") = "hnemu conform";
+  const std::string timestamp = nowIso8601();
   size_t failures = 0;
+  size_t errors = 0;
+  size_t skipped = 0;
   double total_time = 0;
-  const std::string_view first = providerKinds().front()->name();
+  // A suite per provider, in the registry's order; scenarios that name none (or did not load)
+  // in a suite of their own.
+  std::vector<std::string> suite_names;
   for (const ProviderKind* kind : providerKinds()) {
-    const std::string_view provider = kind->name();
+    suite_names.emplace_back(kind->name());
+  }
+  suite_names.emplace_back("");
+  for (const std::string& provider : suite_names) {
     pugi::xml_node suite;
     size_t suite_tests = 0;
     size_t suite_failures = 0;
+    size_t suite_errors = 0;
+    size_t suite_skipped = 0;
+    double suite_time = 0;
     for (const ScenarioRun& run : runs) {
-      if (run.scenario.provider != provider &&
-          !(run.scenario.provider.empty() && provider == first)) {
+      const bool known = findProviderKind(run.scenario.provider) != nullptr;
+      if ((known ? run.scenario.provider : std::string()) != provider) {
         continue;
       }
       if (!suite) {
         suite = suites.append_child("testsuite");
-        suite.append_attribute("name") = std::string(provider).c_str();
+        suite.append_attribute("name") = provider.empty() ? "scenarios" : provider.c_str();
       }
       ++suite_tests;
-      total_time += run.wall_seconds;
+      suite_time += run.wall_seconds;
       pugi::xml_node test = suite.append_child("testcase");
-      test.append_attribute("classname") = ("conform." + std::string(provider)).c_str();
+      test.append_attribute("classname") =
+          ("conform." + (provider.empty() ? std::string("scenarios") : provider)).c_str();
       test.append_attribute("name") =
           (run.scenario.name.empty() ? run.scenario.source : run.scenario.name).c_str();
       test.append_attribute("file") = run.scenario.source.c_str();
-      test.append_attribute("time") = run.wall_seconds;
-      if (!run.passed()) {
-        ++suite_failures;
-        size_t failed = 0;
-        std::string details;
-        for (const ExpectationResult& result : run.results) {
-          if (!result.passed) {
-            ++failed;
-            details += result.where + ": " + result.what + "\n  expected: " + result.expected +
-                       "\n  actual:   " + result.actual + "\n";
-          }
+      test.append_attribute("time") = junitSeconds(run.wall_seconds).c_str();
+      switch (run.ended) {
+        case ScenarioRun::Ended::NotLoaded: {
+          ++suite_errors;
+          pugi::xml_node error = test.append_child("error");
+          error.append_attribute("message") = "the scenario did not load";
+          error.append_attribute("type") = "scenario";
+          error.append_child(pugi::node_pcdata).set_value(run.error.c_str());
+          continue;
         }
-        pugi::xml_node failure = test.append_child("failure");
-        failure.append_attribute("message") =
-            (std::to_string(failed) + " of " + std::to_string(run.results.size()) +
-             " expectations failed")
-                .c_str();
-        failure.append_child(pugi::node_pcdata).set_value(details.c_str());
+        case ScenarioRun::Ended::NotRun:
+          ++suite_skipped;
+          test.append_child("skipped").append_attribute("message") = run.error.c_str();
+          continue;
+        case ScenarioRun::Ended::Interrupted:
+          ++suite_errors;
+          test.append_child("error").append_attribute("message") =
+              "a stop signal cut the run short";
+          break;
+        case ScenarioRun::Ended::Ran:
+          if (!run.passed()) {
+            ++suite_failures;
+            size_t failed = 0;
+            std::string details;
+            for (const ExpectationResult& result : run.results) {
+              if (!result.passed) {
+                ++failed;
+                details += result.where + ": " + result.what + "\n  expected: " + result.expected +
+                           "\n  actual:   " + result.actual + "\n";
+              }
+            }
+            pugi::xml_node failure = test.append_child("failure");
+            failure.append_attribute("message") =
+                (std::to_string(failed) + " of " + std::to_string(run.results.size()) +
+                 " expectations failed")
+                    .c_str();
+            failure.append_child(pugi::node_pcdata).set_value(details.c_str());
+          }
+          break;
       }
       test.append_child("system-out")
           .append_child(pugi::node_pcdata)
@@ -392,15 +481,39 @@ std::string junitReport(const std::vector<ScenarioRun>& runs) {
     if (suite) {
       suite.append_attribute("tests") = suite_tests;
       suite.append_attribute("failures") = suite_failures;
+      suite.append_attribute("errors") = suite_errors;
+      suite.append_attribute("skipped") = suite_skipped;
+      suite.append_attribute("time") = junitSeconds(suite_time).c_str();
+      suite.append_attribute("timestamp") = timestamp.c_str();
       failures += suite_failures;
+      errors += suite_errors;
+      skipped += suite_skipped;
+      total_time += suite_time;
     }
   }
   suites.append_attribute("tests") = runs.size();
   suites.append_attribute("failures") = failures;
-  suites.append_attribute("time") = total_time;
+  suites.append_attribute("errors") = errors;
+  suites.append_attribute("skipped") = skipped;
+  suites.append_attribute("time") = junitSeconds(total_time).c_str();
+  suites.append_attribute("timestamp") = timestamp.c_str();
   std::ostringstream out;
   doc.save(out, "  ");
   return out.str();
+}
+
+std::string_view endedName(ScenarioRun::Ended ended) {
+  switch (ended) {
+    case ScenarioRun::Ended::Ran:
+      return "ran";
+    case ScenarioRun::Ended::Interrupted:
+      return "interrupted";
+    case ScenarioRun::Ended::NotRun:
+      return "not run";
+    case ScenarioRun::Ended::NotLoaded:
+      return "not loaded";
+  }
+  return "ran";
 }
 
 json jsonReport(const std::vector<ScenarioRun>& runs) {
@@ -419,6 +532,8 @@ json jsonReport(const std::vector<ScenarioRun>& runs) {
          {"name", run.scenario.name},
          {"provider", run.scenario.provider},
          {"passed", run.passed()},
+         {"ended", endedName(run.ended)},
+         {"error", run.error},
          {"wall_seconds", run.wall_seconds},
          {"client",
           {{"started", run.client.started},
@@ -441,6 +556,9 @@ Result<Options> parseArguments(const std::vector<std::string>& args) {
   size_t i = 0;
   for (; i < args.size() && args[i] != "--"; ++i) {
     const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      return makeError(ErrorCode::FailedPrecondition, kUsage);
+    }
     auto value = [&](const char* flag) -> Result<std::string> {
       if (i + 1 >= args.size() || args[i + 1] == "--") {
         return makeError(ErrorCode::InvalidArgument, std::string(flag) + " needs a value");
@@ -488,49 +606,75 @@ Result<Options> parseArguments(const std::vector<std::string>& args) {
 }
 
 int run(const Options& options, std::ostream& out, std::ostream& err) {
-  // Every scenario is loaded and checked before anything runs.
-  std::vector<Scenario> scenarios;
+  // Every scenario is loaded and checked before anything runs; a file that does not load is in
+  // the reports as an error, and then nothing runs.
+  std::vector<ScenarioRun> runs(options.scenario_files.size());
   bool broken = false;
-  for (const std::string& file : options.scenario_files) {
+  for (size_t i = 0; i < options.scenario_files.size(); ++i) {
+    const std::string& file = options.scenario_files[i];
+    ScenarioRun& run = runs[i];
     auto scenario = loadScenarioFile(file);
+    if (scenario.ok() && scenario.value().provider.empty()) {
+      scenario =
+          makeError(ErrorCode::InvalidArgument, file + ": names no provider; conform needs one");
+    }
     if (!scenario.ok()) {
       err << "hnemu conform: " << scenario.error().message << "\n";
       broken = true;
+      run.ended = ScenarioRun::Ended::NotLoaded;
+      run.error = scenario.error().message;
+      run.scenario.source = file;
       continue;
     }
-    if (scenario.value().provider.empty()) {
-      err << "hnemu conform: " << file << ": names no provider; conform needs one\n";
-      broken = true;
-      continue;
-    }
-    scenarios.push_back(std::move(scenario).value());
+    run.scenario = std::move(scenario).value();
     if (options.client_timeout) {
-      scenarios.back().client.timeout = *options.client_timeout;
+      run.scenario.client.timeout = *options.client_timeout;
     }
   }
+  auto writeReports = [&] {
+    if (!options.junit_path.empty()) {
+      std::ofstream(options.junit_path) << junitReport(runs);
+    }
+    if (!options.json_path.empty()) {
+      std::ofstream(options.json_path) << jsonReport(runs).dump(2) << "\n";
+    }
+  };
   if (broken) {
+    for (ScenarioRun& run : runs) {
+      if (run.ended == ScenarioRun::Ended::Ran) {
+        run.ended = ScenarioRun::Ended::NotRun;
+        run.error = "not run: another scenario did not load";
+      }
+    }
+    writeReports();
     return 2;
   }
-  std::vector<ScenarioRun> runs(scenarios.size());
   std::atomic<size_t> next{0};
   std::mutex print;
   size_t finished = 0;
   auto worker = [&] {
-    for (size_t index = next++; index < scenarios.size(); index = next++) {
-      runs[index] = runScenario(scenarios[index], options.command);
+    for (size_t index = next++; index < runs.size(); index = next++) {
+      if (stop_signal != 0) {
+        runs[index].ended = ScenarioRun::Ended::NotRun;
+        runs[index].error = "not run: a stop signal came first";
+        continue;
+      }
+      runs[index] = runScenario(runs[index].scenario, options.command);
       const ScenarioRun& done = runs[index];
       std::lock_guard lock(print);
       ++finished;
       char seconds[32];
       std::snprintf(seconds, sizeof seconds, "%.2f s", done.wall_seconds);
-      out << "[" << finished << "/" << scenarios.size() << "] " << mark(done.passed()) << " "
+      const std::string verdict =
+          done.ended == ScenarioRun::Ended::Interrupted ? "STOP" : mark(done.passed());
+      out << "[" << finished << "/" << runs.size() << "] " << verdict << " "
           << scenarioLabel(done.scenario) << "  (" << done.scenario.source << ", " << seconds
           << ")\n"
           << textReport(done, options.verbose) << std::flush;
     }
   };
   std::vector<std::thread> threads;
-  const size_t jobs = std::min<size_t>(static_cast<size_t>(options.jobs), scenarios.size());
+  const size_t jobs = std::min<size_t>(static_cast<size_t>(options.jobs), runs.size());
   for (size_t j = 0; j < jobs; ++j) {
     threads.emplace_back(worker);
   }
@@ -541,9 +685,13 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   size_t passed = 0;
   size_t expectations = 0;
   size_t expectations_failed = 0;
+  size_t interrupted = 0;
+  size_t not_run = 0;
   std::vector<Coverage> total;
   for (const ScenarioRun& done : runs) {
     passed += done.passed() ? 1 : 0;
+    interrupted += done.ended == ScenarioRun::Ended::Interrupted ? 1 : 0;
+    not_run += done.ended == ScenarioRun::Ended::NotRun ? 1 : 0;
     expectations += done.results.size();
     for (const ExpectationResult& result : done.results) {
       expectations_failed += result.passed ? 0 : 1;
@@ -557,11 +705,12 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   out << "\n"
       << runs.size() << " scenario(s): " << passed << " passed, " << runs.size() - passed
       << " failed; " << expectations << " expectation(s), " << expectations_failed << " failed\n";
-  if (!options.junit_path.empty()) {
-    std::ofstream(options.junit_path) << junitReport(runs);
-  }
-  if (!options.json_path.empty()) {
-    std::ofstream(options.json_path) << jsonReport(runs).dump(2) << "\n";
+  writeReports();
+  if (const int signal = stop_signal.load(); signal != 0) {
+    out << "stopped by " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ": "
+        << runs.size() - interrupted - not_run << " scenario(s) finished, " << interrupted
+        << " cut short (their clients were stopped), " << not_run << " not run\n";
+    return 128 + signal;
   }
   return passed == runs.size() ? 0 : 1;
 }

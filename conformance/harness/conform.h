@@ -27,6 +27,11 @@ struct Options {
 };
 
 struct ScenarioRun {
+  // How far it got: it ran; a stop signal cut it short; it never ran (a signal, or another
+  // scenario did not load); or it did not load (`error` says why).
+  enum class Ended { Ran, Interrupted, NotRun, NotLoaded };
+  Ended ended = Ended::Ran;
+  std::string error;
   Scenario scenario;
   ClientOutcome client;
   std::vector<ExpectationResult> results;
@@ -37,16 +42,24 @@ struct ScenarioRun {
   bool passed() const;
 };
 
+// A stop signal (SIGINT, SIGTERM) arrived: clients running get it too (their whole process
+// group), then SIGKILL after a grace period; no further scenario starts. Safe to call from a
+// signal-handling thread.
+void interrupt(int signal);
+
 // Runs one scenario, already parsed, against the command; "{provider}" in an argument becomes
 // the scenario's provider, so one command line can drive every provider's client.
 ScenarioRun runScenario(const Scenario& scenario, std::vector<std::string> command);
 
 // The whole command: exit code 0 when every expectation held, 1 when one did not, 2 when a
-// scenario could not be loaded (nothing runs then) or the options are wrong.
+// scenario could not be loaded (nothing runs then) or the options are wrong, 128 + the signal
+// when one stopped it. The reports are written in every case, for what finished.
 int run(const Options& options, std::ostream& out, std::ostream& err);
 
-// Parses `conform` arguments (after the word conform).
+// Parses `conform` arguments (after the word conform); --help gives an error whose message is
+// the usage, with ErrorCode::FailedPrecondition.
 Result<Options> parseArguments(const std::vector<std::string>& args);
+extern const char* const kUsage;
 
 // Report pieces, exposed for tests.
 std::string textReport(const ScenarioRun& run, bool verbose);

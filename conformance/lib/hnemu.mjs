@@ -1,56 +1,20 @@
-// Helpers shared by the SDK end-to-end tests: start `hnemu serve`, talk to its control API,
-// and receive webhooks on loopback.
-import { spawn } from 'node:child_process';
+// Helpers shared by the SDK end-to-end tests: hnemu through its JavaScript package (js/), with
+// the webhook waits these tests need, and a webhook receiver on loopback.
 import http from 'node:http';
 import { once } from 'node:events';
+import { start } from '../js/index.js';
 
 export async function startHnemu(binary, args = []) {
-  const child = spawn(binary, ['serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hnemu did not start: ${output}`)), 10000);
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = output.match(/hnemu listening on (http:\/\/\S+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`hnemu exited with ${code}: ${output}`)));
-  });
-  const control = async (method, path, body) => {
-    const response = await fetch(`${url}/__hnemu${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = await response.json();
-    if (!response.ok) {
-      throw new Error(`${method} /__hnemu${path} -> ${response.status} ${JSON.stringify(json)}`);
-    }
-    return json;
-  };
-  const stop = async () => {
-    if (child.exitCode !== null) return child.exitCode;
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
-    return code;
-  };
-  return {
-    url,
-    child,
-    control,
-    stop,
-    advance: (duration) => control('POST', '/clock', { advance: duration }),
+  const hnemu = await start({ binary, args });
+  return Object.assign(hnemu, {
     // Retries wait on the virtual clock: move it until no delivery is waiting for one.
     async drainWebhooks(step = '10s', maxSteps = 50) {
       for (let i = 0; i < maxSteps; i += 1) {
-        const { deliveries } = await control('GET', '/webhooks');
+        const { deliveries } = await hnemu.control('GET', '/webhooks');
         if (deliveries.some((d) => d.state === 'pending')) {
           await new Promise((r) => setTimeout(r, 20));
         } else if (deliveries.some((d) => d.state === 'retrying')) {
-          await control('POST', '/clock', { advance: step });
+          await hnemu.control('POST', '/clock', { advance: step });
         } else {
           return deliveries;
         }
@@ -61,7 +25,7 @@ export async function startHnemu(binary, args = []) {
     async settledWebhooks(expectedCount, timeoutMs = 10000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const { deliveries } = await control('GET', '/webhooks');
+        const { deliveries } = await hnemu.control('GET', '/webhooks');
         const open = deliveries.filter((d) => d.state === 'pending' || d.state === 'retrying');
         if (open.length === 0 && (expectedCount === undefined || deliveries.length >= expectedCount)) {
           return deliveries;
@@ -72,7 +36,7 @@ export async function startHnemu(binary, args = []) {
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-  };
+  });
 }
 
 // A webhook receiver on 127.0.0.1:0 that records every request with its raw body.

@@ -21,6 +21,23 @@ void ResourceWatch::seen(const std::string& key) {
   unseen_.erase(key);
 }
 
+void ResourceWatch::setReadListener(std::function<void(const std::string& key)> listener) {
+  std::lock_guard lock(mutex_);
+  read_listener_ = std::move(listener);
+}
+
+void ResourceWatch::read(const std::string& key) {
+  seen(key);
+  std::function<void(const std::string&)> listener;
+  {
+    std::lock_guard lock(mutex_);
+    listener = read_listener_;
+  }
+  if (listener) {
+    listener(key);
+  }
+}
+
 std::optional<ResourceWatch::WallTime> ResourceWatch::holdUntil(Millis limit) const {
   std::lock_guard lock(mutex_);
   if (unseen_.empty() || limit.count() <= 0) {

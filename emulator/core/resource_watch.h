@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,9 @@ class ResourceWatch {
   void setTimersFiring(bool firing);
   void changed(const std::string& key);
   void seen(const std::string& key);
+  // Called with the key each time a client reads a resource (not for webhooks).
+  void setReadListener(std::function<void(const std::string& key)> listener);
+  void read(const std::string& key);
   // When the oldest unseen change stops holding the clock (its time plus `limit`); none: nothing
   // holds it.
   std::optional<WallTime> holdUntil(Millis limit) const;
@@ -33,6 +37,7 @@ class ResourceWatch {
  private:
   mutable std::mutex mutex_;
   bool firing_ = false;
+  std::function<void(const std::string&)> read_listener_;
   std::map<std::string, WallTime> unseen_;  // key -> when its first unseen change happened
 };
 

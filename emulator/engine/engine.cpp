@@ -68,6 +68,9 @@ Engine::Engine(EmulatorOptions options)
   webhooks_->setIdleListener([this] { driver_->wake(); });
   // A webhook its receiver took is the client seeing the change it announces.
   webhooks_->setDeliveredListener([this](const std::string& resource) { watch_.seen(resource); });
+  if (options_.log) {
+    watch_.setReadListener([this](const std::string& key) { hintIfWaiting(key); });
+  }
 }
 
 Engine::~Engine() {
@@ -181,6 +184,11 @@ HttpResponse Engine::handle(HttpRequest& request) {
     }
   }
   using_log.unlock();
+  if (options_.log_requests && options_.log) {
+    logRequest(request, response, entry,
+               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                   .count());
+  }
   if (!control) {
     entry.time = clock_.now();
     entry.method = request.method;
@@ -198,6 +206,44 @@ HttpResponse Engine::handle(HttpRequest& request) {
   }
   driver_->requestFinished();
   return response;
+}
+
+void Engine::logRequest(const HttpRequest& request, const HttpResponse& response,
+                        const JournalEntry& entry, double milliseconds) const {
+  const std::string provider = isControl(request) ? "hnemu" : entry.provider;
+  if (options_.log_json) {
+    options_.log(jsonText(nlohmann::json{{"time", formatIso8601Millis(clock_.now())},
+                                         {"method", request.method},
+                                         {"target", request.raw_target},
+                                         {"status", response.status},
+                                         {"provider", provider},
+                                         {"account", request.account},
+                                         {"duration_ms", milliseconds}}));
+    return;
+  }
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.2f ms", milliseconds);
+  options_.log(formatIso8601Millis(clock_.now()) + " " + request.method + " " + request.raw_target +
+               " " + std::to_string(response.status) + " " + (provider.empty() ? "-" : provider) +
+               " " + duration);
+}
+
+// Called (state lock held) when a client reads an order.
+void Engine::hintIfWaiting(const std::string& key) {
+  if (clock_.mode() != ClockMode::Manual || hinted_.count(key) > 0) {
+    return;
+  }
+  for (const PendingTimer& timer : clock_.pendingTimers()) {
+    if (timer.label.find(key) != std::string::npos) {
+      hinted_.insert(key);
+      options_.log("hnemu: hint: " + key + " waits on the clock (" + timer.label + ", due " +
+                   formatIso8601Millis(timer.due) +
+                   "), and the clock is manual: move it with POST /__hnemu/clock "
+                   "{\"advance\": \"" +
+                   formatDuration(timer.due - clock_.now()) + "\"}, or serve with --clock auto");
+      return;
+    }
+  }
 }
 
 bool Engine::changesState(HttpRequest& request) const {
@@ -374,6 +420,7 @@ void Engine::reset(std::optional<uint64_t> seed) {
     clock_.reset(options_.start_time);
     ids_.reseed(seed.value_or(ids_.seed()));
     watch_.clear();
+    hinted_.clear();
     for (const std::unique_ptr<Provider>& each : providers_) {
       each->reset();
     }

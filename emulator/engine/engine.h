@@ -3,10 +3,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <stdexcept>
 #include <string>
@@ -64,6 +66,12 @@ struct EmulatorOptions {
   // well-known test credentials and must not be reachable from the network by accident.
   bool allow_remote = false;
   bool default_accounts = true;  // each provider's documented test credentials
+  // Where `hnemu serve` prints: one line per request when log_requests (JSON when log_json),
+  // and, with a manual clock, a hint when a client reads an order whose next change waits on
+  // the clock. Null: nothing is printed.
+  std::function<void(const std::string& line)> log;
+  bool log_requests = false;
+  bool log_json = false;
   std::shared_ptr<WebhookTransport> webhook_transport;  // null: real HTTP
 };
 
@@ -211,6 +219,10 @@ class Engine {
   void step(TimePoint at);
   nlohmann::json stateLocked() const;
   std::string stateDigestLocked() const;
+  void logRequest(const HttpRequest& request, const HttpResponse& response,
+                  const JournalEntry& entry, double milliseconds) const;
+  // With a manual clock, says once per order that its next change waits on the clock.
+  void hintIfWaiting(const std::string& key);
 
   EmulatorOptions options_;
   Clock clock_;
@@ -220,6 +232,7 @@ class Engine {
   Router router_;
   FaultInjector faults_;
   ResourceWatch watch_;
+  std::set<std::string> hinted_;  // guarded by state_mutex_
   std::vector<FaultRule> world_faults_;
   int world_tamper_webhooks_ = 0;
   std::vector<std::unique_ptr<Provider>> providers_;

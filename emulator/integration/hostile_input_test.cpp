@@ -557,3 +557,27 @@ TEST_CASE("the clock stops at the last time ISO 8601 can write", "[hostile]") {
   CHECK(past.body.find("9999-12-31") != std::string::npos);
   CHECK(testing::send(emulator, "POST", "/__hnemu/clock", R"({"advance":"101y"})").status == 400);
 }
+
+TEST_CASE("a busy port fails to bind, also when another hnemu holds it", "[hostile][http]") {
+  Emulator first;
+  const auto port = first.start();
+  REQUIRE(port.ok());
+  EmulatorOptions options;
+  options.port = port.value();
+  Emulator second(options);
+  const auto refused = second.start();
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("address in use") != std::string::npos);
+#ifdef HNEMU_BINARY
+  TempFolder folder("busy-port");
+  std::string output;
+  CHECK(testing::runBinary({"serve", "--port", std::to_string(port.value())}, output) == 1);
+  CHECK(output.find("cannot listen on 127.0.0.1:" + std::to_string(port.value())) !=
+        std::string::npos);
+#endif
+  // Every request still reaches the first one.
+  httplib::Client client("127.0.0.1", port.value());
+  for (int i = 0; i < 20; ++i) {
+    CHECK(client.Get("/__hnemu/health")->status == 200);
+  }
+}

@@ -16,6 +16,7 @@ namespace hnemu {
 struct ClientOutcome {
   bool started = false;
   bool timed_out = false;
+  bool interrupted = false;             // a stop signal ended it
   int exit_code = -1;                   // -1 when it did not exit by itself
   std::optional<std::string> reported;  // "status" from $HNEMU_REPORT_FILE
   std::string report_error;             // why the report file could not be read, if it could not

@@ -480,15 +480,17 @@ class ScenarioReader {
 
  public:
   // Checks what only the provider and its numbers can tell: run once the whole file is read.
-  std::optional<Error> resolve() {
+  std::vector<Error> resolve() {
+    std::vector<Error> errors;
     const std::string& provider = scenario_.provider;
     const ProviderKind& kind = *findProviderKind(provider);
     if (!kind.ordersHaveFailureReason()) {
       for (const OrderExpectation& order : scenario_.expect.orders) {
         if (order.reason_contains) {
-          return makeError(ErrorCode::InvalidArgument,
-                           order.where + ": reason_contains: " + std::string(kind.title()) +
-                               " orders carry no failure reason");
+          errors.push_back(makeError(ErrorCode::InvalidArgument,
+                                     order.where +
+                                         ": reason_contains: " + std::string(kind.title()) +
+                                         " orders carry no failure reason"));
         }
       }
     }
@@ -496,24 +498,28 @@ class ScenarioReader {
     const bool has_in_service = kind.tracksNumbersInService();
     for (const NumberFields& fields : number_fields_) {
       if (!has_status && !has_in_service) {
-        return yamlError(source_, fields.mark, fields.path,
-                         std::string(kind.title()) +
-                             " numbers carry no status of their own; expect their order's");
-      }
-      if ((fields.status && !has_status) || (fields.in_service && !has_in_service)) {
-        return yamlError(source_, fields.mark, fields.path,
-                         "a " + provider + " number expectation takes " +
-                             (has_status ? "status" : "in_service"));
+        errors.push_back(yamlError(source_, fields.mark, fields.path,
+                                   std::string(kind.title()) +
+                                       " numbers carry no status of their own; expect their "
+                                       "order's"));
+      } else if ((fields.status && !has_status) || (fields.in_service && !has_in_service)) {
+        errors.push_back(yamlError(source_, fields.mark, fields.path,
+                                   "a " + provider + " number expectation takes " +
+                                       (has_status ? "status" : "in_service")));
       }
     }
     for (const PendingStatus& pending : pending_statuses_) {
+      if (pending.number && !has_status) {
+        continue;  // said above: this provider's numbers have no status
+      }
       const std::vector<std::string> known =
           pending.number ? kind.numberStatuses() : kind.orderStatuses();
       if (std::find(known.begin(), known.end(), pending.status) == known.end()) {
-        return makeError(ErrorCode::InvalidArgument,
-                         pending.where + ": " + pending.path + ": '" + pending.status +
-                             "' is not a " + provider + (pending.number ? " number" : " order") +
-                             " status; expected one of: " + joined(known));
+        errors.push_back(makeError(ErrorCode::InvalidArgument,
+                                   pending.where + ": " + pending.path + ": '" + pending.status +
+                                       "' is not a " + provider +
+                                       (pending.number ? " number" : " order") +
+                                       " status; expected one of: " + joined(known)));
       }
     }
     const auto section = scenario_.world.sections.find(provider);
@@ -521,14 +527,15 @@ class ScenarioReader {
       const std::string key = kind.numberKey(pending.text);
       if (section == scenario_.world.sections.end() || key.empty() ||
           !section->second->declares(key)) {
-        return makeError(ErrorCode::InvalidArgument,
-                         pending.where + ": " + pending.path + ": '" + pending.text +
-                             "' is not one of the scenario's " + provider +
-                             " numbers; list it under " + provider + ".numbers");
+        errors.push_back(makeError(ErrorCode::InvalidArgument,
+                                   pending.where + ": " + pending.path + ": '" + pending.text +
+                                       "' is not one of the scenario's " + provider +
+                                       " numbers; list it under " + provider + ".numbers"));
+        continue;
       }
       numberField(pending.owner, pending.index) = key;
     }
-    return std::nullopt;
+    return errors;
   }
 
  private:
@@ -579,21 +586,24 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& source)
         "expected a mapping with name, provider, seed, clock, ... and provider sections");
   }
   ScenarioReader reader(source, scenario);
-  try {
-    for (const auto& entry : root) {
+  // Every top-level key is read, so that one run of `hnemu check` reports every error in the
+  // file (the first of each key).
+  std::vector<Error> errors;
+  for (const auto& entry : root) {
+    std::optional<Error> error;
+    try {
       const std::string key = entry.first.as<std::string>();
       const YAML::Node& value = entry.second;
-      std::optional<Error> error;
       if (key == "name" || key == "description" || key == "provider") {
         if (!value.IsScalar()) {
-          return yamlError(source, value.Mark(), key, "expected a string");
-        }
-        (key == "name"          ? scenario.name
-         : key == "description" ? scenario.description
-                                : scenario.provider) = value.Scalar();
-        if (key == "provider" && findProviderKind(value.Scalar()) == nullptr) {
-          return yamlError(source, value.Mark(), key,
-                           "expected " + providerNamesText() + ", got '" + value.Scalar() + "'");
+          error = yamlError(source, value.Mark(), key, "expected a string");
+        } else if (key == "provider" && findProviderKind(value.Scalar()) == nullptr) {
+          error = yamlError(source, value.Mark(), key,
+                            "expected " + providerNamesText() + ", got '" + value.Scalar() + "'");
+        } else {
+          (key == "name"          ? scenario.name
+           : key == "description" ? scenario.description
+                                  : scenario.provider) = value.Scalar();
         }
       } else if (key == "client") {
         error = reader.client(value);
@@ -603,29 +613,37 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& source)
         bool known = false;
         error = parseWorldKey(source, key, value, scenario.world, known);
         if (!error && !known) {
-          return yamlError(source, entry.first.Mark(), key,
-                           "unknown key; expected name, description, provider, client, expect, " +
-                               worldKeysText());
+          error = yamlError(source, entry.first.Mark(), key,
+                            "unknown key; expected name, description, provider, client, expect, " +
+                                worldKeysText());
         }
       }
-      if (error) {
-        return *error;
+    } catch (const YAML::Exception& exception) {
+      error = makeError(ErrorCode::InvalidArgument,
+                        source + ":" + std::to_string(exception.mark.line + 1) + ":" +
+                            std::to_string(exception.mark.column + 1) + ": " + exception.msg);
+    }
+    if (error) {
+      errors.push_back(std::move(*error));
+    }
+  }
+  if (errors.empty() && !scenario.expect.empty()) {
+    if (scenario.provider.empty()) {
+      errors.push_back(yamlError(
+          source, root.Mark(), "provider",
+          "a scenario with expectations names its provider (" + providerNamesText() + ")"));
+    } else {
+      for (Error& error : reader.resolve()) {
+        errors.push_back(std::move(error));
       }
     }
-  } catch (const YAML::Exception& error) {
-    return makeError(ErrorCode::InvalidArgument,
-                     source + ":" + std::to_string(error.mark.line + 1) + ":" +
-                         std::to_string(error.mark.column + 1) + ": " + error.msg);
   }
-  if (!scenario.expect.empty()) {
-    if (scenario.provider.empty()) {
-      return yamlError(
-          source, root.Mark(), "provider",
-          "a scenario with expectations names its provider (" + providerNamesText() + ")");
+  if (!errors.empty()) {
+    std::string message;
+    for (const Error& error : errors) {
+      message += (message.empty() ? "" : "\n") + error.message;
     }
-    if (auto error = reader.resolve()) {
-      return *error;
-    }
+    return makeError(ErrorCode::InvalidArgument, message);
   }
   return scenario;
 }

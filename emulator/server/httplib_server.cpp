@@ -422,6 +422,14 @@ HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, HeadC
   // client's delayed ACK: 40 ms per request on one connection. Accepted sockets inherit the
   // option from the listening one.
   server_->set_tcp_nodelay(true);
+  // httplib sets SO_REUSEPORT, with which a second server on a busy port "listens" too and the
+  // kernel splits the connections between them: a server left behind by a crashed test run would
+  // take half of the next run's requests. SO_REUSEADDR alone lets a restart reuse a port in
+  // TIME_WAIT, and a busy port fails to bind.
+  server_->set_socket_options([](socket_t socket) {
+    const int yes = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server_->set_payload_max_length(limits.max_payload_bytes);
   server_->set_keep_alive_max_count(1000);
   server_->set_keep_alive_timeout(5);

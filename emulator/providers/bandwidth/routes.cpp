@@ -267,7 +267,7 @@ HttpResponse BandwidthProvider::createSubscription(const Account& account, HttpR
 // An order in an answer to the client: it has seen the order's status.
 template <class Order>
 const Order& BandwidthProvider::shown(const Order& order) const {
-  context_.watch.seen(order.id);
+  context_.watch.read(order.id);
   return order;
 }
 
@@ -281,13 +281,13 @@ HttpResponse BandwidthProvider::listImportOrders(const Account& account, HttpReq
   if (removes) {
     const auto orders = model_.listRemoveOrders(account, filter);
     for (const auto& order : orders) {
-      context_.watch.seen(order.id);
+      context_.watch.read(order.id);
     }
     return wire::xmlResponse(200, wire::encodeRemoveOrderList(orders));
   }
   const auto orders = model_.listImportOrders(account, filter);
   for (const auto& order : orders) {
-    context_.watch.seen(order.id);
+    context_.watch.read(order.id);
   }
   return wire::xmlResponse(200, wire::encodeImportOrderList(orders));
 }

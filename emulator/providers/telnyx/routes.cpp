@@ -114,12 +114,12 @@ HttpResponse TelnyxProvider::pipeline(HttpRequest& request, const Operation& ope
 
 // An order or a number in an answer to the client: it has seen its status.
 json TelnyxProvider::shown(const Order& order) const {
-  context_.watch.seen(order.id);
+  context_.watch.read(order.id);
   return wire::encodeOrder(order, model_.numbersOf(order));
 }
 
 json TelnyxProvider::shown(const HostedNumber& number) const {
-  context_.watch.seen(number.order_id);
+  context_.watch.read(number.order_id);
   return wire::encodeNumberSettings(number);
 }
 

@@ -156,7 +156,7 @@ void TwilioProvider::sendStatusCallback(const Order& order, const Account& accou
 
 // An order in an answer to the client: it has seen the order's status.
 json TwilioProvider::shown(const Order& order, const std::string& base) const {
-  context_.watch.seen(order.sid);
+  context_.watch.read(order.sid);
   return wire::encodeOrder(order, base);
 }
 
