@@ -109,10 +109,13 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   delivery.content_type = webhook.content_type;
   delivery.body = webhook.render_body ? webhook.render_body(webhook.url, 1) : webhook.body;
   uint64_t id = 0;
+  std::vector<Job> held;  // first attempts held back on the clock
+  uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);
     id = next_id_++;
     delivery.id = id;
+    generation = generation_;
     if (muted_) {
       // Replayed: it was sent, or not, before the restart; a checkpoint's log may say which.
       delivery.state = DeliveryState::Failed;
@@ -126,19 +129,67 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
       --tamper_remaining_;
       delivery.tampered = true;
     }
-    log_.push_back(std::move(delivery));
-    while (log_.size() > log_capacity_) {
-      pending_.erase(log_.front().id);
-      log_.pop_front();
+    if (delay_remaining_ > 0) {
+      --delay_remaining_;
+      delivery.delayed = delay_by_;
     }
-    auto pending = std::make_shared<Pending>();
-    pending->webhook = std::move(webhook);
-    const std::string url = pending->webhook.url;
-    pending_.emplace(id, std::move(pending));
-    queue_.push_back(Job{id, url, 1});
+    std::optional<Delivery> repeat;
+    if (repeat_remaining_ > 0) {
+      --repeat_remaining_;
+      repeat = delivery;
+      repeat->id = next_id_++;
+      repeat->repeats = id;
+      repeat->tampered = false;  // a forger's copy would not be sent twice
+    }
+    if (auto job = addLocked(std::move(delivery), webhook)) {
+      held.push_back(*job);
+    }
+    if (repeat) {
+      if (auto job = addLocked(std::move(*repeat), std::move(webhook))) {
+        held.push_back(*job);
+      }
+    }
   }
-  wake_.notify_one();
+  for (const Job& job : held) {
+    queueAfter(job.delay, job, generation);
+  }
+  wake_.notify_all();
   return id;
+}
+
+std::optional<WebhookDispatcher::Job> WebhookDispatcher::addLocked(Delivery delivery,
+                                                                   Webhook webhook) {
+  const uint64_t id = delivery.id;
+  const Millis delayed = delivery.delayed;
+  log_.push_back(std::move(delivery));
+  while (log_.size() > log_capacity_) {
+    pending_.erase(log_.front().id);
+    log_.pop_front();
+  }
+  auto pending = std::make_shared<Pending>();
+  pending->webhook = std::move(webhook);
+  const Job job{id, pending->webhook.url, 1, delayed};
+  pending_.emplace(id, std::move(pending));
+  if (delayed.count() > 0) {
+    return job;
+  }
+  queue_.push_back(job);
+  return std::nullopt;
+}
+
+void WebhookDispatcher::queueAfter(Millis delay, const Job& job, uint64_t generation) {
+  // The attempt waits on the virtual clock; when it fires, the job goes back on the queue.
+  clock_.scheduleAfter(delay, std::string(kWebhookRetryLabel) + std::to_string(job.delivery_id),
+                       [this, job, generation] {
+                         {
+                           std::lock_guard lock(mutex_);
+                           if (generation != generation_ || stopping_) {
+                             return;
+                           }
+                           queue_.push_back(job);
+                         }
+                         wake_.notify_one();
+                       });
 }
 
 Delivery* WebhookDispatcher::findLocked(uint64_t id) {
@@ -274,10 +325,10 @@ void WebhookDispatcher::deliver(const Job& job) {
       if (!backoff.empty()) {
         delay = backoff[std::min(static_cast<size_t>(job.attempt_on_url - 1), backoff.size() - 1)];
       }
-      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1};
+      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1, delay};
       delivery->state = DeliveryState::Retrying;
     } else if (on_primary && !hook.failover_url.empty()) {
-      next = Job{job.delivery_id, hook.failover_url, 1};
+      next = Job{job.delivery_id, hook.failover_url, 1, Millis(0)};
       delivery->state = DeliveryState::Retrying;
     } else {
       delivery->state = DeliveryState::Failed;
@@ -293,19 +344,7 @@ void WebhookDispatcher::deliver(const Job& job) {
     delivered_listener(*delivered);
   }
   if (next) {
-    // The retry waits on the virtual clock; when it fires, the job goes back on the queue.
-    const Job retry = *next;
-    clock_.scheduleAfter(delay, std::string(kWebhookRetryLabel) + std::to_string(retry.delivery_id),
-                         [this, retry, generation] {
-                           {
-                             std::lock_guard lock(mutex_);
-                             if (generation != generation_ || stopping_) {
-                               return;
-                             }
-                             queue_.push_back(retry);
-                           }
-                           wake_.notify_one();
-                         });
+    queueAfter(delay, *next, generation);
   }
 }
 
@@ -338,6 +377,17 @@ void WebhookDispatcher::setDeliveredListener(
 void WebhookDispatcher::tamperSignatures(int count) {
   std::lock_guard lock(mutex_);
   tamper_remaining_ = count;
+}
+
+void WebhookDispatcher::repeatDeliveries(int count) {
+  std::lock_guard lock(mutex_);
+  repeat_remaining_ = count;
+}
+
+void WebhookDispatcher::delayDeliveries(int count, Millis by) {
+  std::lock_guard lock(mutex_);
+  delay_remaining_ = by.count() > 0 ? count : 0;
+  delay_by_ = by;
 }
 
 void WebhookDispatcher::capTimeouts(Millis cap) {
@@ -380,6 +430,8 @@ void WebhookDispatcher::clear() {
   std::lock_guard lock(mutex_);
   ++generation_;
   tamper_remaining_ = 0;
+  repeat_remaining_ = 0;
+  delay_remaining_ = 0;
   queue_.clear();
   pending_.clear();
   log_.clear();

@@ -1,0 +1,115 @@
+// `hnemu explore` against the reference clients (every run passes, every reachable transition is
+// covered) and against clients that must fail (the deliberately broken one, one that only knows
+// the happy path): they fail with reasons that say what went wrong, and the shortest failure,
+// saved as a scenario, loads with `hnemu check` and fails the same way under `hnemu conform`.
+// Usage: node explore.test.mjs path/to/hnemu reference twilio|telnyx|bandwidth
+//        node explore.test.mjs path/to/hnemu broken|happy-path-only
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSteps } from './lib/hnemu.mjs';
+
+const [binary, mode, provider] = process.argv.slice(2);
+const here = new URL('.', import.meta.url).pathname;
+const clients = join(here, 'clients');
+const workdir = mkdtempSync(join(tmpdir(), 'hnemu-explore-'));
+
+function hnemu(args, env = {}) {
+  const result = spawnSync(binary, args, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function explore(name, args, client, env = {}) {
+  const json = join(workdir, `${name}.json`);
+  const failure = join(workdir, `${name}.yaml`);
+  const result = hnemu(['explore', ...args, '--json', json, '--save-failure', failure, '--', 'node', client], env);
+  return { ...result, report: JSON.parse(readFileSync(json, 'utf8')), failure };
+}
+
+const failedOf = (run) => run.expectations.filter((e) => !e.passed);
+// The run of these world choices (names as plan.cpp makes them), without a provider fault.
+const runNamed = (report, name) => report.runs.find((r) => (r.name === name || r.name.startsWith(`${name}_`))
+  && !/_(429|503)$/.test(r.name));
+
+// The saved scenario loads, and conform fails it on the same expectations explore did.
+function reproduces(run, client, env = {}) {
+  const checked = hnemu(['check', run.failure]);
+  assert.equal(checked.status, 0, checked.stdout + checked.stderr);
+  const shortest = run.report.runs.find((r) => r.run === run.report.shortest_failing.run);
+  assert.equal(readFileSync(run.failure, 'utf8'), shortest.scenario);
+  const json = join(workdir, 'conform.json');
+  const conformed = hnemu(['conform', '--json', json, run.failure, '--', 'node', client], env);
+  assert.equal(conformed.status, 1, conformed.stdout);
+  const again = JSON.parse(readFileSync(json, 'utf8')).scenarios[0];
+  assert.deepEqual(failedOf(again).map((e) => e.what), failedOf(shortest).map((e) => e.what), conformed.stdout);
+}
+
+const steps = {
+  reference: [
+    [`${provider}: the reference client passes every run, covering every reachable transition`, async () => {
+      const run = explore(provider, ['--provider', provider, '-j', '2', '--budget', '50s'], join(clients, `${provider}.mjs`));
+      const { summary } = run.report;
+      assert.equal(run.status, 0, run.stdout);
+      assert.equal(summary.failed, 0, run.stdout);
+      assert.equal(summary.covered, summary.reachable, run.stdout);
+      assert.match(run.stdout, new RegExp(`transitions covered: ${summary.reachable} of ${summary.reachable} reachable`));
+      for (const each of run.report.runs) {
+        assert.ok(each.passed, `${each.name}: ${JSON.stringify(failedOf(each))}`);
+        assert.deepEqual(each.path, each.planned_path, each.name);
+      }
+      // Every unreachable transition says why.
+      assert.ok(run.report.unreachable.every((u) => u.why && !u.why.startsWith('no world choice')), run.stdout);
+      assert.equal(run.report.shortest_failing, null);
+      console.log(run.stdout.slice(run.stdout.indexOf('\ntransitions covered:')).trim());
+    }],
+  ],
+  broken: [
+    ['accepting forged signatures fails the run that forges one, and the failure reproduces', async () => {
+      const client = join(clients, 'broken.mjs');
+      const env = { BROKEN_MODE: 'ignore-signatures' };
+      const run = explore('ignore-signatures', ['--provider', 'twilio', '-j', '2', '--client-timeout', '4s'], client, env);
+      assert.equal(run.status, 1, run.stdout);
+      const forged = run.report.runs.find((r) => r.perturbations.some((p) => p.includes('forged')));
+      assert.deepEqual(failedOf(forged).filter((e) => e.what.includes('forged')).map((e) => e.actual),
+        ['1 of 1 forged deliveries accepted with a 2xx'], run.stdout);
+      assert.match(run.stdout, /the shortest failing run is run \d+/);
+      reproduces(run, client, env);
+    }],
+    ['ignoring failure: the client never ends and keeps acting on a final order', async () => {
+      const client = join(clients, 'broken.mjs');
+      const run = explore('ignore-failure', ['--provider', 'twilio', '-j', '2', '--client-timeout', '4s'], client,
+        { BROKEN_MODE: 'ignore-failure' });
+      assert.equal(run.status, 1, run.stdout);
+      const rejected = runNamed(run.report, 'explore_carrier_rejects');
+      const reasons = failedOf(rejected).map((e) => e.actual);
+      assert.ok(reasons.includes('was still running after 4s and was killed'), JSON.stringify(reasons));
+      assert.ok(reasons.some((r) => /^\d+ once it was failed/.test(r)), JSON.stringify(reasons));
+    }],
+  ],
+  'happy-path-only': [
+    ['a client that only knows the happy path fails every other run, and the failure reproduces', async () => {
+      const client = join(clients, 'happy_path_only.mjs');
+      const run = explore('happy-path-only', ['--provider', 'twilio', '-j', '2', '--client-timeout', '4s'], client);
+      assert.equal(run.status, 1, run.stdout);
+      assert.ok(runNamed(run.report, 'explore_happy_path').passed, run.stdout);
+      // A rejected carrier: it waits for completed, still asking about an order that failed.
+      const rejected = failedOf(runNamed(run.report, 'explore_carrier_rejects')).map((e) => e.actual);
+      assert.ok(rejected.includes('was still running after 4s and was killed'), JSON.stringify(rejected));
+      assert.ok(rejected.some((r) => /^\d+ once it was failed/.test(r)), JSON.stringify(rejected));
+      // A wrong code: it never asks for another call, so the order stops short of the planned path.
+      const wrongCode = failedOf(runNamed(run.report, 'explore_wrong_code')).map((e) => e.actual);
+      assert.ok(wrongCode.includes('was still running after 4s and was killed'), JSON.stringify(wrongCode));
+      assert.ok(wrongCode.some((r) => r.startsWith('pending-verification (history')), JSON.stringify(wrongCode));
+      // Refused (a mobile number): it does not handle the answer and crashes.
+      const mobile = failedOf(runNamed(run.report, 'explore_mobile')).map((e) => e.actual);
+      assert.deepEqual(mobile, ['exited with 1'], run.stdout);
+      reproduces(run, client);
+    }],
+  ],
+};
+
+const ok = await runSteps(steps[mode]);
+rmSync(workdir, { recursive: true, force: true });
+process.exit(ok ? 0 : 1);
