@@ -6,7 +6,7 @@
 //        node explore.test.mjs path/to/hnemu broken|happy-path-only
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSteps } from './lib/hnemu.mjs';
@@ -106,6 +106,20 @@ const steps = {
       const mobile = failedOf(runNamed(run.report, 'explore_mobile')).map((e) => e.actual);
       assert.deepEqual(mobile, ['exited with 1'], run.stdout);
       reproduces(run, client);
+    }],
+    ['declaring the final statuses it handles: runs that end elsewhere are reported, not judged', async () => {
+      const config = join(workdir, 'client.yaml');
+      writeFileSync(config, 'handles: [completed]\n');
+      const run = explore('handles', ['--provider', 'twilio', '-j', '2', '--client-timeout', '4s',
+        '--client-config', config], join(clients, 'happy_path_only.mjs'));
+      const rejected = runNamed(run.report, 'explore_carrier_rejects');
+      assert.equal(rejected.judged, false, run.stdout);
+      assert.match(rejected.ended, /^not judged/);
+      assert.match(run.stdout, /NOTE run \d+ explore_carrier_rejects/);
+      assert.match(run.stdout, /not judged: it ends in failed, which the client config does not list under handles/);
+      // A refused number ends in no final status: still judged, still failing.
+      assert.equal(run.status, 1, run.stdout);
+      assert.equal(runNamed(run.report, 'explore_mobile').passed, false);
     }],
   ],
 };

@@ -6,7 +6,6 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <mutex>
 #include <pugixml.hpp>
@@ -51,15 +50,6 @@ before every run started; 128+N a signal N stopped it.
 
 namespace {
 
-std::string readConfig(const std::string& path, std::string& error) {
-  auto text = readScenarioFile(path);
-  if (!text.ok()) {
-    error = text.error().message;
-    return "";
-  }
-  return std::move(text).value();
-}
-
 std::string commandText(const std::vector<std::string>& command, const std::string& provider) {
   std::string out;
   for (std::string arg : command) {
@@ -67,6 +57,11 @@ std::string commandText(const std::vector<std::string>& command, const std::stri
       arg.replace(at, std::string_view("{provider}").size(), provider);
     }
     const bool quote = arg.empty() || arg.find_first_of(" \t'\"$`\\*?;&|<>()") != std::string::npos;
+    if (quote) {
+      for (size_t at = arg.find('\''); at != std::string::npos; at = arg.find('\'', at + 4)) {
+        arg.replace(at, 1, "'\\''");
+      }
+    }
     out += (out.empty() ? "" : " ") + (quote ? "'" + arg + "'" : arg);
   }
   return out;
@@ -113,9 +108,6 @@ std::string verdict(const ExploredRun& run) {
   if (!run.judged()) {
     return "NOTE";
   }
-  if (run.run.ended == conform::ScenarioRun::Ended::Interrupted) {
-    return "STOP";
-  }
   return run.run.passed() ? "ok  " : "FAIL";
 }
 
@@ -126,7 +118,7 @@ std::string endedText(const ExploredRun& run) {
     case ExploredRun::Ended::OverBudget:
       return "not run: the budget ran out";
     case ExploredRun::Ended::Stopped:
-      return "not run: a stop signal came first";
+      return "stopped: a signal came before the run finished";
     case ExploredRun::Ended::NoStep:
       return "not run: run 1 made no request a fault could single out";
   }
@@ -480,10 +472,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   }
   ClientConfig config;
   if (!options.client_config_path.empty()) {
-    std::string error;
-    const std::string text = readConfig(options.client_config_path, error);
-    auto parsed = error.empty() ? parseClientConfig(text, options.client_config_path)
-                                : Result<ClientConfig>(makeError(ErrorCode::NotFound, error));
+    auto text = readScenarioFile(options.client_config_path);
+    auto parsed = text.ok() ? parseClientConfig(text.value(), options.client_config_path)
+                            : Result<ClientConfig>(text.error());
     if (!parsed.ok()) {
       err << "hnemu explore: " << parsed.error().message << "\n";
       return 2;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <numeric>
 #include <sstream>
 
 #include "scenario/yaml.h"
