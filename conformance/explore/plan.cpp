@@ -132,6 +132,15 @@ std::string machineWith(const std::vector<StateMachine>& machines,
   return "";
 }
 
+// "a > b > c"
+std::string statusesText(const std::vector<std::string>& statuses) {
+  std::string out;
+  for (const std::string& status : statuses) {
+    out += (out.empty() ? "" : " > ") + status;
+  }
+  return out;
+}
+
 std::vector<std::string> pathOf(const PlannedRun& run, const std::string& machine) {
   const auto it = run.path.find(machine);
   return it == run.path.end() ? std::vector<std::string>{} : it->second;
@@ -326,7 +335,18 @@ std::vector<std::string> behaviourLines(const Plan& plan, const PlannedRun& run)
   std::vector<std::string> out;
   for (const auto& [decision, choice] : run.choices) {
     const WorldDecision& met = plan.exploration.decisions[decision];
-    out.push_back(met.what + ": " + met.choices[choice].behaviour);
+    const WorldChoice& taken = met.choices[choice];
+    const size_t machines =
+        static_cast<size_t>(std::count_if(taken.statuses.begin(), taken.statuses.end(),
+                                          [](const auto& entry) { return !entry.second.empty(); }));
+    std::string forced;
+    for (const auto& [machine, statuses] : taken.statuses) {
+      if (!statuses.empty()) {
+        forced += (forced.empty() ? "" : "; ") + (machines > 1 ? machine + ": " : "") +
+                  statusesText(statuses);
+      }
+    }
+    out.push_back(met.what + ": " + taken.behaviour + (forced.empty() ? "" : " => " + forced));
   }
   return out;
 }
@@ -371,11 +391,7 @@ std::string pathText(const StatusPaths& path) {
     if (statuses.empty()) {
       continue;
     }
-    std::string steps;
-    for (const std::string& status : statuses) {
-      steps += (steps.empty() ? "" : " > ") + status;
-    }
-    out += (out.empty() ? "" : "; ") + machine + ": " + steps;
+    out += (out.empty() ? "" : "; ") + machine + ": " + statusesText(statuses);
   }
   return out.empty() ? "no order" : out;
 }

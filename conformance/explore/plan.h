@@ -89,7 +89,7 @@ struct JournalStep {
 std::optional<FaultStep> pickStep(const PlannedRun& run, const std::vector<JournalStep>& steps,
                                   const std::optional<FaultStep>& taken);
 
-// The world's behaviours in a run, one line per decision met.
+// The world's behaviours in a run, one line per decision met, with the statuses each forces.
 std::vector<std::string> behaviourLines(const Plan& plan, const PlannedRun& run);
 // "explore_wrong_code_429": for scenario names and file names.
 std::string runName(const Plan& plan, const PlannedRun& run);

@@ -178,3 +178,31 @@ TEST_CASE("a client config is read with errors that say where") {
   REQUIRE_FALSE(wrong.ok());
   CHECK(wrong.error().message.find("client.yaml:2:1: poll: unknown key") != std::string::npos);
 }
+
+TEST_CASE("a run's world names each behaviour and the statuses it forces") {
+  auto linesOf = [](const char* provider, const std::string& name) {
+    const Plan plan = makePlan(*findProviderKind(provider), 1, ClientConfig{});
+    for (const PlannedRun& run : plan.runs) {
+      if (runName(plan, run) == name) {
+        return behaviourLines(plan, run);
+      }
+    }
+    return std::vector<std::string>{};
+  };
+  const auto wrong_code = linesOf("twilio", "explore_wrong_code");
+  REQUIRE(wrong_code.size() == 2);
+  CHECK(wrong_code[1] ==
+        "the verification call: the owner keys in a wrong code on every call => "
+        "action-required > failed");
+  // A choice that forces no status says only what happens.
+  const auto mobile = linesOf("twilio", "explore_mobile");
+  REQUIRE(mobile.size() == 1);
+  CHECK(mobile[0] == "the number's eligibility: the number is a mobile number (22110)");
+  // Where a choice moves two lifecycles, each is named.
+  const Plan telnyx = makePlan(*findProviderKind("telnyx"), 1, ClientConfig{});
+  const auto first = behaviourLines(telnyx, telnyx.runs[0]);
+  REQUIRE_FALSE(first.empty());
+  CHECK(first[0] ==
+        "the number's eligibility: the number is an eligible landline => "
+        "messaging_hosted_number: pending; messaging_hosted_number_order: pending");
+}
