@@ -66,6 +66,10 @@ struct EmulatorOptions {
   // well-known test credentials and must not be reachable from the network by accident.
   bool allow_remote = false;
   bool default_accounts = true;  // each provider's documented test credentials
+  // Wall time a client's connection may sit idle between requests, and a request may take to
+  // arrive whole (then 408), before the server closes it. Idle connections hold no thread.
+  Millis idle_connection_timeout{5000};
+  Millis request_timeout{5000};
   // Where `hnemu serve` prints: one line per request when log_requests (JSON when log_json),
   // and, with a manual clock, a hint when a client reads an order whose next change waits on
   // the clock. Null: nothing is printed.
