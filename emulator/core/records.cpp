@@ -38,24 +38,28 @@ json deliveryJson(const Delivery& delivery) {
                         {"response_body", attempt.response_body},
                         {"error", attempt.error}});
   }
-  return json{{"id", delivery.id},
-              {"created", formatIso8601Millis(delivery.created)},
-              {"provider", delivery.provider},
-              {"account", delivery.account},
-              {"event", delivery.event},
-              {"resource_id", delivery.resource_id},
-              {"status", delivery.status},
-              {"tag", delivery.tag},
-              {"method", delivery.method},
-              {"url", delivery.url},
-              {"failover_url", delivery.failover_url},
-              {"content_type", delivery.content_type},
-              {"body", delivery.body},
-              {"tampered", delivery.tampered},
-              {"repeats", delivery.repeats},
-              {"delayed_ms", delivery.delayed.count()},
-              {"state", deliveryStateName(delivery.state)},
-              {"attempts", std::move(attempts)}};
+  json out{{"id", delivery.id},
+           {"created", formatIso8601Millis(delivery.created)},
+           {"provider", delivery.provider},
+           {"account", delivery.account},
+           {"event", delivery.event},
+           {"resource_id", delivery.resource_id},
+           {"status", delivery.status},
+           {"tag", delivery.tag},
+           {"method", delivery.method},
+           {"url", delivery.url},
+           {"failover_url", delivery.failover_url},
+           {"content_type", delivery.content_type},
+           {"body", delivery.body},
+           {"tampered", delivery.tampered},
+           {"repeats", delivery.repeats},
+           {"delayed_ms", delivery.delayed.count()},
+           {"state", deliveryStateName(delivery.state)},
+           {"attempts", std::move(attempts)}};
+  if (!delivery.dropped.empty()) {
+    out["dropped"] = delivery.dropped;
+  }
+  return out;
 }
 
 namespace {
@@ -148,6 +152,9 @@ Result<Delivery> deliveryFromJson(const json& object) {
   }
   if (object.contains("delayed_ms") && object["delayed_ms"].is_number_integer()) {
     delivery.delayed = Millis(object["delayed_ms"].get<int64_t>());
+  }
+  if (object.contains("dropped") && object["dropped"].is_string()) {
+    delivery.dropped = object["dropped"].get<std::string>();
   }
   if (!attempts.is_array()) {
     return makeError(ErrorCode::InvalidArgument, "a webhook delivery's attempts are not a list");
