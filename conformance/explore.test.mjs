@@ -3,10 +3,10 @@
 // the happy path): they fail with reasons that say what went wrong, and the shortest failure,
 // saved as a scenario, loads with `hnemu check` and fails the same way under `hnemu conform`.
 // Usage: node explore.test.mjs path/to/hnemu reference twilio|telnyx|bandwidth
-//        node explore.test.mjs path/to/hnemu broken|happy-path-only
+//        node explore.test.mjs path/to/hnemu broken|happy-path-only|client-config|bad-input
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSteps } from './lib/hnemu.mjs';
@@ -112,6 +112,8 @@ const steps = {
       assert.deepEqual(mobile, ['exited with 1'], run.stdout);
       reproduces(run, client);
     }],
+  ],
+  'client-config': [
     ['declaring the final statuses it handles: runs that end elsewhere are reported, not judged', async () => {
       const config = join(workdir, 'client.yaml');
       writeFileSync(config, 'handles: [completed]\n');
@@ -126,8 +128,87 @@ const steps = {
       assert.equal(run.status, 1, run.stdout);
       assert.equal(runNamed(run.report, 'explore_mobile').passed, false);
     }],
+    ['polling faster than the client config promises fails every run that polls', async () => {
+      const config = join(workdir, 'gentle.yaml');
+      writeFileSync(config, 'polls: {at_most: 2, per: 1h}\n');
+      const run = explore('polls', ['--provider', 'twilio', '-j', '2', '--client-config', config],
+        join(clients, 'twilio.mjs'));
+      assert.equal(run.status, 1, run.stdout);
+      const happy = failedOf(runNamed(run.report, 'explore_happy_path'));
+      assert.deepEqual(happy.map((e) => e.what), ['the client with +14155550100: it reads its order at most 2 times per 1h of virtual time'], run.stdout);
+      assert.match(happy[0].actual, /^\d+ in the 1h from /);
+      // Refused at once, it reads nothing: that run passes.
+      assert.ok(runNamed(run.report, 'explore_mobile').passed, run.stdout);
+    }],
   ],
 };
+
+steps['bad-input'] = [
+  ['an unknown provider, a report that cannot be written: exit 2 before any run', async () => {
+    const unknown = hnemu(['explore', '--provider', 'sinch', '--', 'node', 'client.mjs']);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /--provider must be twilio, telnyx or bandwidth, not 'sinch'/);
+    const unwritable = hnemu(['explore', '--provider', 'twilio', '--json', join(workdir, 'no/such/dir.json'),
+      '--', 'node', 'client.mjs']);
+    assert.equal(unwritable.status, 2);
+    assert.match(unwritable.stderr, /cannot write .*no\/such\/dir\.json: No such file or directory/);
+    assert.equal(unwritable.stdout, '');
+  }],
+  ['a client command that cannot be started is said once, and no other run starts', async () => {
+    const json = join(workdir, 'no-client.json');
+    const run = hnemu(['explore', '--provider', 'twilio', '--json', json, '--', '/nonexistent/client']);
+    assert.equal(run.status, 2, run.stdout);
+    assert.match(run.stderr, /the client command could not be started: \/nonexistent\/client/);
+    assert.match(run.stdout, /cannot start '\/nonexistent\/client': No such file or directory/);
+    const { runs } = JSON.parse(readFileSync(json, 'utf8'));
+    assert.equal(runs.filter((r) => r.ended === 'ran').length, 1, JSON.stringify(runs.map((r) => r.ended)));
+    assert.ok(runs.some((r) => r.ended === 'not run: the client command could not be started'));
+  }],
+  ['a client that hangs is killed at its time limit; one that exits at once fails, and faults have no step', async () => {
+    const started = Date.now();
+    const hung = hnemu(['explore', '--provider', 'bandwidth', '-j', '2', '--client-timeout', '1s', '--json',
+      join(workdir, 'hung.json'), '--', 'sleep', '60']);
+    assert.equal(hung.status, 1, hung.stdout);
+    assert.ok(Date.now() - started < 30_000);
+    const report = JSON.parse(readFileSync(join(workdir, 'hung.json'), 'utf8'));
+    for (const each of report.runs.filter((r) => r.ended === 'ran')) {
+      assert.equal(each.expectations[0].actual, 'was still running after 1s and was killed', each.name);
+    }
+    const quick = hnemu(['explore', '--provider', 'twilio', '--json', join(workdir, 'quick.json'), '--', 'true']);
+    assert.equal(quick.status, 1, quick.stdout);
+    assert.match(quick.stdout, /\(empty: the client made no request and was sent no webhook\)/);
+    const faulted = JSON.parse(readFileSync(join(workdir, 'quick.json'), 'utf8')).runs.filter((r) => r.fault_step === null
+      && r.perturbations.some((p) => /429|503/.test(p)));
+    assert.equal(faulted.length, 2);
+    assert.ok(faulted.every((r) => r.ended === 'not run: run 1 made no request a fault could single out'));
+  }],
+  ['SIGINT in the middle: the clients stop, the reports cover what finished, exit 130', async () => {
+    const json = join(workdir, 'interrupted.json');
+    // Under a name of its own, so that no other test's clients are taken for it.
+    const client = join(workdir, 'interrupted-client.mjs');
+    symlinkSync(join(clients, 'telnyx.mjs'), client);
+    const child = spawn(binary, ['explore', '--provider', 'telnyx', '-j', '2', '--json', json, '--',
+      'node', client], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const firstRun = new Promise((resolve) => child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (stdout.includes('[1/')) resolve();
+    }));
+    const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    await firstRun;
+    const signalled = Date.now();
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stdout);
+    assert.ok(Date.now() - signalled < 10_000, `took ${Date.now() - signalled} ms to stop`);
+    assert.match(stdout, /stopped by SIGINT/);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    assert.ok(report.runs.some((r) => r.ended === 'ran'), stdout);
+    assert.ok(report.runs.some((r) => r.ended.startsWith('stopped')), stdout);
+    // No client outlives it.
+    const clientsLeft = spawnSync('pgrep', ['-f', client], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(clientsLeft, '', 'clients still running');
+  }],
+];
 
 const ok = await runSteps(steps[mode]);
 rmSync(workdir, { recursive: true, force: true });

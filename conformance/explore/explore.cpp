@@ -1,11 +1,16 @@
 #include "explore/explore.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <pugixml.hpp>
@@ -44,8 +49,9 @@ and makes no 4xx request it could have avoided. The client hosts $HOSTED_NUMBERS
   --client-timeout D       the longest a run's client may take (default 30s)
   -v                       print the timeline and output of passing runs too
 
-Exit status: 0 every judged run passed; 1 one failed; 2 wrong options; 3 the budget ran out
-before every run started; 128+N a signal N stopped it.
+Exit status: 0 every judged run passed; 1 one failed; 2 wrong options, a report that cannot be
+written or a client command that cannot be started; 3 the budget ran out before every run
+started; 128+N a signal N stopped it.
 )";
 
 namespace {
@@ -121,6 +127,8 @@ std::string endedText(const ExploredRun& run) {
       return "stopped: a signal came before the run finished";
     case ExploredRun::Ended::NoStep:
       return "not run: run 1 made no request a fault could single out";
+    case ExploredRun::Ended::NoClient:
+      return "not run: the client command could not be started";
   }
   return "";
 }
@@ -161,6 +169,27 @@ std::string runText(const Report& report, const ExploredRun& explored, bool verb
   }
   out << conform::textReport(explored.run, verbose);
   return out.str();
+}
+
+// Whether `path` can be written, without creating it (errno says why not).
+bool writable(const std::string& path) {
+  if (::access(path.c_str(), F_OK) == 0) {
+    return ::access(path.c_str(), W_OK) == 0;
+  }
+  const std::string parent = std::filesystem::path(path).parent_path().string();
+  return ::access(parent.empty() ? "." : parent.c_str(), W_OK) == 0;
+}
+
+// Writes a report file; says so on `err` when it cannot.
+bool writeFile(const std::string& path, const std::string& text, std::ostream& err) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();
+  if (!file) {
+    err << "hnemu explore: cannot write " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  return true;
 }
 
 // The shortest failing run: the fewest planned statuses, then the fewest requests.
@@ -308,9 +337,23 @@ std::string summaryText(const Report& report) {
       out << "    " << transitionText(transition) << "\n";
     }
   }
-  out << "unreachable (" << plan.unreachable.size() << "):\n";
+  // Transitions into one status for one reason are one line: "a, b, c > deleted: why".
+  std::vector<std::pair<Transition, std::string>> grouped;  // (lifecycle, froms, to), why
   for (const Plan::Unreachable& each : plan.unreachable) {
-    out << "  " << transitionText(each.transition) << ": " << each.why << "\n";
+    const auto& [machine, from, to] = each.transition;
+    const auto same = std::find_if(grouped.begin(), grouped.end(), [&](const auto& group) {
+      return std::get<0>(group.first) == machine && std::get<2>(group.first) == to &&
+             group.second == each.why;
+    });
+    if (same == grouped.end()) {
+      grouped.push_back({each.transition, each.why});
+    } else {
+      std::get<1>(same->first) += ", " + from;
+    }
+  }
+  out << "unreachable (" << plan.unreachable.size() << "):\n";
+  for (const auto& [transition, why] : grouped) {
+    out << "  " << transitionText(transition) << ": " << why << "\n";
   }
   size_t passed = 0;
   size_t failed = 0;
@@ -499,6 +542,14 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       return 2;
     }
   }
+  // A report that cannot be written is said before the runs, not after them.
+  for (const std::string* path :
+       {&options.junit_path, &options.json_path, &options.save_failure_path}) {
+    if (!path->empty() && !writable(*path)) {
+      err << "hnemu explore: cannot write " << *path << ": " << std::strerror(errno) << "\n";
+      return 2;
+    }
+  }
   const std::string command_text = commandText(options.command, plan.provider);
   out << "hnemu explore " << plan.provider << " (seed " << plan.seed << "): " << plan.runs.size()
       << " runs to cover " << plan.reachable.size() << " reachable transitions and "
@@ -535,6 +586,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   std::condition_variable first_done;
   bool first_finished = false;
   std::atomic<size_t> next{0};
+  // A command that cannot be started fails every run the same way: one run says so, and no
+  // other starts.
+  std::atomic<bool> no_client{false};
   size_t finished = 0;
   auto execute = [&](size_t index) {
     ExploredRun& explored = report.runs[index];
@@ -547,6 +601,10 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     }
     if (conform::stopSignal() != 0) {
       explored.ended = ExploredRun::Ended::Stopped;
+      return;
+    }
+    if (no_client) {
+      explored.ended = ExploredRun::Ended::NoClient;
       return;
     }
     if (options.budget && std::chrono::steady_clock::now() - started >= *options.budget) {
@@ -563,6 +621,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       return;
     }
     explored.run = conform::runScenario(scenario.value(), options.command);
+    if (!explored.run.client.started) {
+      no_client = true;
+    }
     explored.path = takenPath(plan, *kind, explored.run.record.state);
     if (explored.run.ended == conform::ScenarioRun::Ended::Interrupted) {
       explored.ended = ExploredRun::Ended::Stopped;
@@ -637,7 +698,8 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   }
   report.shortest_failure = shortestFailure(report.runs);
   out << summaryText(report);
-  if (report.shortest_failure) {
+  bool written = true;  // every report asked for
+  if (report.shortest_failure && !no_client) {
     const ExploredRun& failure = report.runs[*report.shortest_failure];
     const std::string name = runName(plan, failure.planned);
     out << "\nthe shortest failing run is run " << failure.planned.index << " (" << name
@@ -645,19 +707,27 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
         << ".yaml:\n\n"
         << failure.scenario_yaml;
     if (!options.save_failure_path.empty()) {
-      std::ofstream(options.save_failure_path) << failure.scenario_yaml;
-      out << "\n(written to " << options.save_failure_path << ")\n";
+      written = writeFile(options.save_failure_path, failure.scenario_yaml, err) && written;
+      out << (written ? "\n(written to " + options.save_failure_path + ")\n" : "");
     }
   }
   if (!options.junit_path.empty()) {
-    std::ofstream(options.junit_path) << junitReport(report);
+    written = writeFile(options.junit_path, junitReport(report), err) && written;
   }
   if (!options.json_path.empty()) {
-    std::ofstream(options.json_path) << jsonReport(report).dump(2) << "\n";
+    written = writeFile(options.json_path, jsonReport(report).dump(2) + "\n", err) && written;
   }
   if (const int signal = conform::stopSignal(); signal != 0) {
     out << "stopped by " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << "\n";
     return 128 + signal;
+  }
+  if (no_client) {
+    err << "hnemu explore: the client command could not be started: " << command_text
+        << " (the run's client output says why)\n";
+    return 2;
+  }
+  if (!written) {
+    return 2;
   }
   if (report.shortest_failure) {
     return 1;

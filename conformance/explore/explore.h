@@ -31,9 +31,9 @@ struct Options {
 };
 
 struct ExploredRun {
-  // Ran; skipped because the budget ran out or a stop signal came; or not run because run 1 gave
-  // no step to fault.
-  enum class Ended { Ran, OverBudget, Stopped, NoStep };
+  // Ran; skipped because the budget ran out or a stop signal came; not run because run 1 gave
+  // no step to fault, or because the client command could not be started in an earlier run.
+  enum class Ended { Ran, OverBudget, Stopped, NoStep, NoClient };
   Ended ended = Ended::Ran;
   PlannedRun planned;
   std::string scenario_yaml;
@@ -60,8 +60,8 @@ Result<Options> parseArguments(const std::vector<std::string>& args);
 extern const char* const kUsage;
 
 // The whole command: exit code 0 when every judged run passed and every run ran, 1 when one
-// failed, 2 for wrong options or a provider that cannot be explored, 3 when the budget ran out
-// first, 128 + the signal when one stopped it.
+// failed, 2 for wrong options, a provider that cannot be explored or a client command that cannot
+// be started, 3 when the budget ran out first, 128 + the signal when one stopped it.
 int run(const Options& options, std::ostream& out, std::ostream& err);
 
 // The runs' statuses as taken, by lifecycle, for the number the runs host.

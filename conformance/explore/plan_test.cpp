@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "explore/explore.h"
 #include "providers/registry.h"
 #include "scenario/scenario.h"
 
@@ -205,4 +206,17 @@ TEST_CASE("a run's world names each behaviour and the statuses it forces") {
   CHECK(first[0] ==
         "the number's eligibility: the number is an eligible landline => "
         "messaging_hosted_number: pending; messaging_hosted_number_order: pending");
+}
+
+TEST_CASE("the summary gives unreachable transitions into one status for one reason one line") {
+  Report report;
+  report.plan = makePlan(*findProviderKind("twilio"), 1, ClientConfig{});
+  const std::string text = summaryText(report);
+  INFO(text);
+  CHECK(text.find("unreachable (8):\n") != std::string::npos);
+  CHECK(text.find("\n  hosted_number_order twilio-processing, received, pending-verification, "
+                  "verified, pending-loa, testing > failed: only a client that releases the "
+                  "number") != std::string::npos);
+  CHECK(text.find("\n  hosted_number_order pending-loa > verified: ") != std::string::npos);
+  CHECK(text.find("transitions covered: 0 of 11 reachable") != std::string::npos);
 }

@@ -366,8 +366,12 @@ std::string textReport(const ScenarioRun& run, bool verbose) {
   }
   if (!passed || verbose) {
     out << "    timeline (virtual time; -> request from the client, <- webhook to it):\n";
-    for (const std::string& line : timeline(run.record, 60)) {
+    const std::vector<std::string> events = timeline(run.record, 60);
+    for (const std::string& line : events) {
       out << "      " << line << "\n";
+    }
+    if (events.empty()) {
+      out << "      (empty: the client made no request and was sent no webhook)\n";
     }
     if (!run.client_output.empty()) {
       out << "    client output (last lines):\n";

@@ -280,9 +280,10 @@ class Judge {
             rejected == *expected.forged_rejected,
             *expected.forged_rejected ? "every forged delivery answered non-2xx"
                                       : "a forged delivery accepted",
-            forged == 0 ? "no forged delivery was sent (is tamper_webhooks set?)"
-                        : std::to_string(accepted) + " of " + std::to_string(forged) +
-                              " forged deliveries accepted with a 2xx");
+            deliveries.empty() ? "none was sent (the client asked for none, or got no further)"
+            : forged == 0      ? "no forged delivery was sent (is tamper_webhooks set?)"
+                               : std::to_string(accepted) + " of " + std::to_string(forged) +
+                                " forged deliveries accepted with a 2xx");
     }
   }
 

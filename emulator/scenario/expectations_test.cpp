@@ -281,3 +281,21 @@ TEST_CASE("conduct: the world's refusal explains its 4xx, once", "[scenario]") {
   REQUIRE(misses.size() == 1);
   CHECK(misses[0].find("| 1: POST /v2/HostedNumber/Orders 400") != std::string::npos);
 }
+
+TEST_CASE("forged_rejected says whether any webhook went out at all", "[scenario]") {
+  const auto scenario = parseScenario(
+      "provider: twilio\ntamper_webhooks: 1\ntwilio: {numbers: {\"+14155550104\": {}}}\n"
+      "expect:\n  webhooks:\n    - {number: \"+14155550104\", forged_rejected: true}\n",
+      "s.yaml");
+  REQUIRE(scenario.ok());
+  Emulator emulator;
+  emulator.loadWorld(scenario.value().world);
+  ClientOutcome client;
+  client.started = true;
+  client.exit_code = 0;
+  // A client that never got as far as an order (so asked for no status callback).
+  CHECK(failed(evaluate(scenario.value(), recordOf(emulator), client)) ==
+        std::vector<std::string>{
+            "webhooks about +14155550104: forged signatures are rejected | none was sent (the "
+            "client asked for none, or got no further)"});
+}
