@@ -108,6 +108,7 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   delivery.failover_url = webhook.failover_url;
   delivery.content_type = webhook.content_type;
   delivery.body = webhook.render_body ? webhook.render_body(webhook.url, 1) : webhook.body;
+  const TimePoint created = delivery.created;
   uint64_t id = 0;
   {
     std::lock_guard lock(mutex_);
@@ -135,7 +136,7 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
     pending->webhook = std::move(webhook);
     const std::string url = pending->webhook.url;
     pending_.emplace(id, std::move(pending));
-    queue_.push_back(Job{id, url, 1});
+    queue_.push_back(Job{id, url, 1, created});
   }
   wake_.notify_one();
   return id;
@@ -236,7 +237,7 @@ void WebhookDispatcher::deliver(const Job& job) {
   DeliveryAttempt attempt;
   attempt.number = attempt_number;
   attempt.url = job.url;
-  attempt.time = clock_.now();
+  attempt.time = job.at;
   attempt.request_headers = request.headers;
   attempt.body = request.body;
   attempt.connected = result.connected;
@@ -274,10 +275,10 @@ void WebhookDispatcher::deliver(const Job& job) {
       if (!backoff.empty()) {
         delay = backoff[std::min(static_cast<size_t>(job.attempt_on_url - 1), backoff.size() - 1)];
       }
-      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1};
+      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1, job.at + delay};
       delivery->state = DeliveryState::Retrying;
     } else if (on_primary && !hook.failover_url.empty()) {
-      next = Job{job.delivery_id, hook.failover_url, 1};
+      next = Job{job.delivery_id, hook.failover_url, 1, job.at};
       delivery->state = DeliveryState::Retrying;
     } else {
       delivery->state = DeliveryState::Failed;
@@ -293,19 +294,20 @@ void WebhookDispatcher::deliver(const Job& job) {
     delivered_listener(*delivered);
   }
   if (next) {
-    // The retry waits on the virtual clock; when it fires, the job goes back on the queue.
+    // The retry waits on the virtual clock, its backoff after the attempt's own time (a clock
+    // that has already passed it fires it at its next move); then the job goes back on the queue.
     const Job retry = *next;
-    clock_.scheduleAfter(delay, std::string(kWebhookRetryLabel) + std::to_string(retry.delivery_id),
-                         [this, retry, generation] {
-                           {
-                             std::lock_guard lock(mutex_);
-                             if (generation != generation_ || stopping_) {
-                               return;
-                             }
-                             queue_.push_back(retry);
-                           }
-                           wake_.notify_one();
-                         });
+    clock_.schedule(retry.at, std::string(kWebhookRetryLabel) + std::to_string(retry.delivery_id),
+                    [this, retry, generation] {
+                      {
+                        std::lock_guard lock(mutex_);
+                        if (generation != generation_ || stopping_) {
+                          return;
+                        }
+                        queue_.push_back(retry);
+                      }
+                      wake_.notify_one();
+                    });
   }
 }
 

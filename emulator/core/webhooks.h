@@ -155,6 +155,10 @@ class WebhookDispatcher {
     uint64_t delivery_id;
     std::string url;
     int attempt_on_url;
+    // The virtual time of the attempt: when its event happened, or when its retry was due. The
+    // send runs later on a delivery thread, by when the clock may have moved on (an advance of
+    // an hour fires the event's timer, then goes on to the hour's end).
+    TimePoint at;
   };
   struct Pending {
     Webhook webhook;

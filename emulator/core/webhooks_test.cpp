@@ -1,6 +1,8 @@
 #include "core/webhooks.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <vector>
 
@@ -125,4 +127,66 @@ TEST_CASE("the delivery log is bounded and clear() drops pending retries", "[web
   REQUIRE(log.front().url == "http://a/2");
   dispatcher.clear();
   REQUIRE(dispatcher.log().empty());
+}
+
+namespace {
+
+// Holds every send until open() is called, so the test can move the clock while one is out.
+class GatedTransport : public WebhookTransport {
+ public:
+  explicit GatedTransport(std::vector<TransportResult> script) : script_(std::move(script)) {}
+  TransportResult send(const OutgoingRequest&, Millis, Millis) override {
+    std::unique_lock lock(mutex_);
+    ++sends_;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return open_; });
+    return next_ < script_.size() ? script_[next_++] : TransportResult{true, 200, "", ""};
+  }
+  bool waitForSends(size_t count) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(5), [&] { return sends_ >= count; });
+  }
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<TransportResult> script_;
+  size_t next_ = 0;
+  size_t sends_ = 0;
+  bool open_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("an attempt is logged at its own virtual time, not when the send came back",
+          "[webhooks]") {
+  Clock clock(kStart);
+  auto transport = std::make_shared<GatedTransport>(std::vector<TransportResult>{answered(500)});
+  WebhookDispatcher dispatcher(clock, transport, 100);
+  Webhook webhook = hook("http://a/cb");
+  webhook.policy.max_attempts = 2;
+  webhook.policy.retry_on = RetryOn::AnyFailure;
+  webhook.policy.backoff = {Millis(5'000)};
+  dispatcher.enqueue(webhook);
+  // The event fired during an advance of an hour, which went on while the first send was out.
+  REQUIRE(transport->waitForSends(1));
+  clock.advance(Millis(3'600'000));
+  transport->open();
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  REQUIRE(dispatcher.log()[0].attempts.size() == 1);
+  REQUIRE(dispatcher.log()[0].attempts[0].time == kStart);
+  // The retry is due its backoff after the first attempt; the clock has passed that, so its next
+  // move sends it.
+  REQUIRE(clock.nextDue() == kStart + Millis(5'000));
+  clock.advance(Millis(0));
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  const auto log = dispatcher.log();
+  REQUIRE(log[0].state == DeliveryState::Delivered);
+  REQUIRE(log[0].attempts.size() == 2);
+  REQUIRE(log[0].attempts[1].time == kStart + Millis(5'000));
 }
