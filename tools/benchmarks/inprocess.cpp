@@ -75,6 +75,7 @@ HttpResponse call(Emulator& emulator, const std::string& method, const std::stri
   }
   HttpRequest& request = made.value();
   request.host = "127.0.0.1:1";
+  request.headers.emplace("Host", request.host);
   if (!body.empty()) {
     request.headers.emplace("Content-Type", request.path.rfind("/__hnemu", 0) == 0 ||
                                                     request.path.rfind("/v2/messaging", 0) == 0
@@ -270,6 +271,15 @@ json webhookQueue(size_t waiting) {
   return out;
 }
 
+json controlRead(Emulator& emulator, const std::string& target) {
+  const HttpResponse answered = call(emulator, "GET", target);
+  if (answered.status != 200) {
+    throw std::runtime_error(target + " answered " + std::to_string(answered.status) + ": " +
+                             answered.body.substr(0, 300));
+  }
+  return json::parse(answered.body);
+}
+
 json store(size_t stored, const std::string& work) {
   Emulator emulator;
   for (size_t i = 0; i < stored; ++i) {
@@ -288,9 +298,8 @@ json store(size_t stored, const std::string& work) {
   uint64_t cursor = 0;
   const auto first_read = Clock::now();
   for (bool more = true; more;) {
-    const json page = json::parse(
-        call(emulator, "GET", "/__hnemu/state?since=" + std::to_string(cursor) + "&limit=10000")
-            .body);
+    const json page =
+        controlRead(emulator, "/__hnemu/state?since=" + std::to_string(cursor) + "&limit=10000");
     cursor = page["cursor"];
     more = page["more"];
   }
