@@ -135,7 +135,7 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   uint64_t id = 0;
   std::string drop_line;
   std::function<void(const std::string&)> drop_listener;
-  std::vector<std::pair<Millis, Job>> held;  // first attempts held back on the clock
+  std::vector<Job> held;  // first attempts held back on the clock
   uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);
@@ -177,53 +177,51 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   if (!drop_line.empty() && drop_listener) {
     drop_listener(drop_line);
   }
-  for (const auto& [delay, job] : held) {
-    queueAfter(delay, job, generation);
+  for (const Job& job : held) {
+    queueAt(job, generation);
   }
   wake_.notify_one();
   return id;
 }
 
-void WebhookDispatcher::addLocked(Delivery delivery, Webhook webhook,
-                                  std::vector<std::pair<Millis, Job>>& held,
+void WebhookDispatcher::addLocked(Delivery delivery, Webhook webhook, std::vector<Job>& held,
                                   std::string* drop_line) {
   const uint64_t id = delivery.id;
   const Millis delayed = delivery.delayed;
-  const Job job{id, webhook.url, 1, delivery.created, delivery.body.size() + kQueuedOverheadBytes};
+  const Job job{id, webhook.url, 1, delivery.created + delayed,
+                delivery.body.size() + kQueuedOverheadBytes};
   appendLogLocked(std::move(delivery));
   auto pending = std::make_shared<Pending>();
   pending->webhook = std::move(webhook);
   pending_.emplace(id, std::move(pending));
   if (delayed.count() > 0) {
-    held.emplace_back(delayed, job);
+    held.push_back(job);
   } else {
     pushLocked(job, drop_line);
   }
 }
 
-void WebhookDispatcher::queueAfter(Millis delay, const Job& job, uint64_t generation) {
-  // The attempt waits on the virtual clock; when its timer fires, the job goes on its receiver's
-  // queue, due then.
-  clock_.scheduleAfter(delay, std::string(kWebhookRetryLabel) + std::to_string(job.delivery_id),
-                       [this, job, generation] {
-                         std::string drop_line;
-                         std::function<void(const std::string&)> drop_listener;
-                         {
-                           std::lock_guard lock(mutex_);
-                           if (generation != generation_ || stopping_) {
-                             return;
-                           }
-                           Job due = job;
-                           due.due = clock_.now();  // the timer fires at its due time
-                           if (!pushLocked(std::move(due), &drop_line)) {
-                             drop_listener = drop_listener_;
-                           }
-                         }
-                         if (!drop_line.empty() && drop_listener) {
-                           drop_listener(drop_line);
-                         }
-                         wake_.notify_one();
-                       });
+void WebhookDispatcher::queueAt(const Job& job, uint64_t generation) {
+  // The attempt waits on the virtual clock until it is due (a clock that has already passed that
+  // fires it at its next move); then the job goes on its receiver's queue.
+  clock_.schedule(job.due, std::string(kWebhookRetryLabel) + std::to_string(job.delivery_id),
+                  [this, job, generation] {
+                    std::string drop_line;
+                    std::function<void(const std::string&)> drop_listener;
+                    {
+                      std::lock_guard lock(mutex_);
+                      if (generation != generation_ || stopping_) {
+                        return;
+                      }
+                      if (!pushLocked(job, &drop_line)) {
+                        drop_listener = drop_listener_;
+                      }
+                    }
+                    if (!drop_line.empty() && drop_listener) {
+                      drop_listener(drop_line);
+                    }
+                    wake_.notify_one();
+                  });
 }
 
 void WebhookDispatcher::appendLogLocked(Delivery delivery) {
@@ -441,7 +439,7 @@ void WebhookDispatcher::deliver(const Job& job) {
       if (!backoff.empty()) {
         delay = backoff[std::min(static_cast<size_t>(job.attempt_on_url - 1), backoff.size() - 1)];
       }
-      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1, job.due, job.bytes};
+      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1, job.due + delay, job.bytes};
       delivery->state = DeliveryState::Retrying;
     } else if (on_primary && !hook.failover_url.empty()) {
       next = Job{job.delivery_id, hook.failover_url, 1, job.due, job.bytes};
@@ -462,7 +460,7 @@ void WebhookDispatcher::deliver(const Job& job) {
     delivered_listener(*delivered);
   }
   if (next) {
-    queueAfter(delay, *next, generation);
+    queueAt(*next, generation);
   }
 }
 

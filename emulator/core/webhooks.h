@@ -217,10 +217,10 @@ class WebhookDispatcher {
   Delivery* findLocked(uint64_t id);
   // Logs a delivery of `webhook` and queues its first attempt, or adds it to `held` when that
   // attempt is held back on the clock.
-  void addLocked(Delivery delivery, Webhook webhook, std::vector<std::pair<Millis, Job>>& held,
+  void addLocked(Delivery delivery, Webhook webhook, std::vector<Job>& held,
                  std::string* drop_line);
-  // Queues the job once `delay` of virtual time has passed (unless a reset came first).
-  void queueAfter(Millis delay, const Job& job, uint64_t generation);
+  // Queues the job once the virtual clock reaches its due time (unless a reset came first).
+  void queueAt(const Job& job, uint64_t generation);
   // Queues a job on its receiver's queue, or drops it (and says why) when that queue is full.
   bool pushLocked(Job job, std::string* drop_line);
   // The next job of the receiver that has waited longest with none in flight; marks it busy.
