@@ -177,7 +177,11 @@ steps['bad-input'] = [
     const quick = hnemu(['explore', '--provider', 'twilio', '--json', join(workdir, 'quick.json'), '--', 'true']);
     assert.equal(quick.status, 1, quick.stdout);
     assert.match(quick.stdout, /\(empty: the client made no request and was sent no webhook\)/);
-    const faulted = JSON.parse(readFileSync(join(workdir, 'quick.json'), 'utf8')).runs.filter((r) => r.fault_step === null
+    const quickRuns = JSON.parse(readFileSync(join(workdir, 'quick.json'), 'utf8')).runs;
+    // Even where the world refuses the number, doing nothing is no pass: it never asked.
+    assert.deepEqual(failedOf(quickRuns.find((r) => r.name === 'explore_mobile')).map((e) => e.what),
+      ['POST /** answered 400: at least 1']);
+    const faulted = quickRuns.filter((r) => r.fault_step === null
       && r.perturbations.some((p) => /429|503/.test(p)));
     assert.equal(faulted.length, 2);
     assert.ok(faulted.every((r) => r.ended === 'not run: run 1 made no request a fault could single out'));

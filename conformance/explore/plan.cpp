@@ -460,6 +460,21 @@ std::string scenarioYaml(const Plan& plan, const PlannedRun& run, const ClientCo
       << "    " << quoted_number << ": " << yamlFlow(profile) << "\n"
       << "expect:\n"
       << "  client: {exit_code: 0}\n";
+  json refusals = json::array();
+  for (const auto& [decision, choice] : run.choices) {
+    const auto& refusal = plan.exploration.decisions[decision].choices[choice].refusal;
+    if (refusal) {
+      json item = json::object();
+      if (!refusal->method.empty()) {
+        item["method"] = refusal->method;
+      }
+      if (!refusal->path.empty()) {
+        item["path"] = refusal->path;
+      }
+      item["status"] = refusal->status;
+      refusals.push_back(std::move(item));
+    }
+  }
   const std::vector<std::string> order_path = pathOf(run, plan.order_machine);
   out << "  orders:\n";
   if (order_path.empty()) {
@@ -480,6 +495,17 @@ std::string scenarioYaml(const Plan& plan, const PlannedRun& run, const ClientCo
     out << "  webhooks:\n"
         << "    - {number: " << quoted_number << ", forged_rejected: true}\n";
   }
+  if (order_path.empty()) {
+    // A flow the world ends before any order: the client must still have asked (and met the
+    // world's refusal, where there is one), or doing nothing would pass.
+    json asked = refusals.empty() ? json{{"path", "/**"}} : refusals[0];
+    if (!asked.contains("path")) {
+      asked["path"] = "/**";
+    }
+    asked["count"] = {{"min", 1}};
+    out << "  requests:\n"
+        << "    - " << yamlFlow(asked) << "\n";
+  }
   out << "  conduct:\n"
       << "    number: " << quoted_number << "\n";
   if (config.reports) {
@@ -489,21 +515,6 @@ std::string scenarioYaml(const Plan& plan, const PlannedRun& run, const ClientCo
       << "    polls: {at_most: " << config.polls_at_most
       << ", per: " << formatDuration(config.polls_per) << "}\n"
       << "    avoidable_4xx: 0\n";
-  json refusals = json::array();
-  for (const auto& [decision, choice] : run.choices) {
-    const auto& refusal = plan.exploration.decisions[decision].choices[choice].refusal;
-    if (refusal) {
-      json item = json::object();
-      if (!refusal->method.empty()) {
-        item["method"] = refusal->method;
-      }
-      if (!refusal->path.empty()) {
-        item["path"] = refusal->path;
-      }
-      item["status"] = refusal->status;
-      refusals.push_back(std::move(item));
-    }
-  }
   if (!refusals.empty()) {
     out << "    refusals: " << yamlFlow(refusals) << "\n";
   }

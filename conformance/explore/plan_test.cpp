@@ -144,6 +144,16 @@ TEST_CASE("every run's scenario loads, with the generic expectations") {
       REQUIRE(loaded.expect.orders.size() == 1);
       CHECK(loaded.expect.orders[0].exists == run.creates_order());
       CHECK(loaded.world.faults.size() == (run.faulted() ? 1u : 0u));
+      // Where the world ends the flow before any order, the client must still have asked.
+      CHECK(loaded.expect.requests.size() == (run.creates_order() ? 0u : 1u));
+      if (!run.creates_order()) {
+        CHECK(loaded.expect.requests[0].path == "/**");
+        REQUIRE(loaded.expect.requests[0].count);
+        CHECK(loaded.expect.requests[0].count->min == 1u);
+        // Twilio refuses a mobile number's order: the client must have met that refusal.
+        CHECK(loaded.expect.requests[0].status ==
+              (kind->name() == "twilio" ? std::optional<int>(400) : std::nullopt));
+      }
     }
   }
 }
