@@ -406,24 +406,26 @@ void WebhookDispatcher::deliver(const Job& job) {
     // The retry waits on the virtual clock, its backoff after the attempt's own time (a clock that
     // has already passed that fires it at its next move); then the job goes back on the queue.
     const Job retry = *next;
-    clock_.schedule(retry.due, std::string(kWebhookRetryLabel) + std::to_string(retry.delivery_id),
-                    [this, retry, generation] {
-                      std::string drop_line;
-                      std::function<void(const std::string&)> drop_listener;
-                      {
-                        std::lock_guard lock(mutex_);
-                        if (generation != generation_ || stopping_) {
-                          return;
-                        }
-                        if (!pushLocked(retry, &drop_line)) {
-                          drop_listener = drop_listener_;
-                        }
-                      }
-                      if (!drop_line.empty() && drop_listener) {
-                        drop_listener(drop_line);
-                      }
-                      wake_.notify_one();
-                    });
+    clock_.schedule(
+        retry.due, std::string(kWebhookRetryLabel) + std::to_string(retry.delivery_id),
+        [this, retry, generation] {
+          std::string drop_line;
+          std::function<void(const std::string&)> drop_listener;
+          {
+            std::lock_guard lock(mutex_);
+            if (generation != generation_ || stopping_) {
+              return;
+            }
+            if (!pushLocked(retry, &drop_line)) {
+              drop_listener = drop_listener_;
+            }
+          }
+          if (!drop_line.empty() && drop_listener) {
+            drop_listener(drop_line);
+          }
+          wake_.notify_one();
+        },
+        /*is_state=*/false);
   }
 }
 
