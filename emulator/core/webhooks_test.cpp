@@ -166,7 +166,7 @@ TEST_CASE("the delivery log is bounded and clear() drops pending retries", "[web
 }
 
 TEST_CASE(
-    "a receiver that never answers holds at most its queue's bytes; the rest are dropped "
+    "a receiver that never answers holds at most its queue's bytes, the rest are dropped "
     "and counted",
     "[webhooks]") {
   Clock clock(kStart);

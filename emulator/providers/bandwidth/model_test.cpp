@@ -98,7 +98,7 @@ TEST_CASE("create validation collects every error", "[bandwidth][model]") {
   REQUIRE(codes == std::vector<int>{7309, 7312, 7308, 7201, 7201});
 }
 
-TEST_CASE("checker groups by code; remove orders restore the TNs", "[bandwidth][model]") {
+TEST_CASE("checker groups by code, remove orders restore the TNs", "[bandwidth][model]") {
   Fixture f;
   f.model.world().numbers["9199918300"] = {"9199918300", 19005, ImportOutcome::Import, 0};
   f.model.world().numbers["9199918301"] = {"9199918301", 19005, ImportOutcome::Import, 0};
@@ -120,7 +120,7 @@ TEST_CASE("checker groups by code; remove orders restore the TNs", "[bandwidth][
   REQUIRE(f.model.inService().empty());
 }
 
-TEST_CASE("accounts are isolated; ids are checked", "[bandwidth][model]") {
+TEST_CASE("accounts are isolated, ids are checked", "[bandwidth][model]") {
   Fixture f;
   const ImportOrder order = f.create({"9199918388"});
   REQUIRE(f.model.importOrder(f.other, order.id).error().code == ErrorCode::NotFound);

@@ -49,7 +49,7 @@ TEST_CASE("malformed XML and wrong roots are errors", "[bandwidth][wire]") {
   REQUIRE(order.value().site_id != "aaaa");
 }
 
-TEST_CASE("create answers wrap the order; GET answers are bare", "[bandwidth][wire]") {
+TEST_CASE("create answers wrap the order, GET answers are bare", "[bandwidth][wire]") {
   ImportOrder order;
   order.id = "b05de7e6-0cab-4c83-81bb-9379cba8efd0";
   order.tns = {"9199918388"};

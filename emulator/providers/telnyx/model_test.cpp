@@ -237,7 +237,7 @@ TEST_CASE("create refuses bad input and ineligible numbers", "[telnyx][model]") 
               .message.find("NUMBER_CAN_NOT_BE_WIRELESS") != std::string::npos);
 }
 
-TEST_CASE("accounts are isolated; delete marks everything deleted", "[telnyx][model]") {
+TEST_CASE("accounts are isolated, delete marks everything deleted", "[telnyx][model]") {
   Fixture f;
   const Order order = f.create();
   REQUIRE(f.model.fetchOrder(f.other, order.id).error().code == ErrorCode::NotFound);

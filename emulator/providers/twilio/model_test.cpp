@@ -289,7 +289,7 @@ TEST_CASE("accounts never see each other's resources", "[twilio][model]") {
   REQUIRE(f.model.authenticate(other.sid, "other") != nullptr);
 }
 
-TEST_CASE("delete only in received; release retires the number after 3 days", "[twilio][model]") {
+TEST_CASE("delete only in received, release retires the number after 3 days", "[twilio][model]") {
   Fixture f;
   const Order order = f.create();
   REQUIRE(f.model.deleteOrder(f.account, order.sid).error().provider_code == "22112");
@@ -393,7 +393,7 @@ TEST_CASE("subaccounts: AccountSid puts an order in one of the caller's subaccou
   REQUIRE_FALSE(f.model.addAccount(subaccountOf(sub, f.account.sid)).ok());
 }
 
-TEST_CASE("preview documents: opened again, edited, sent again; the first sending is void",
+TEST_CASE("preview documents: opened again, edited, sent again, the first sending is void",
           "[twilio][model]") {
   Fixture f;
   const Order first = verifiedOrder(f, "+14155550121", Flavor::Preview);
