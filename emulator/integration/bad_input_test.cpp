@@ -120,7 +120,7 @@ class Matrix {
     emulator_.withProvider<bandwidth::BandwidthProvider>(
         [](bandwidth::BandwidthProvider& provider) {
           provider.model().world().accounts.push_back(
-              {kOtherBandwidthAccount, "other", "other-password", true});
+              {kOtherBandwidthAccount, "other", "other-password", true, {}});
         });
   }
 
