@@ -72,13 +72,17 @@ const ok = await runSteps([
       await hnemu.control('PUT', `/telnyx/numbers/${encodeURIComponent(number)}`, profile);
     }
     const result = await orders.checkEligibility({
-      phone_numbers: [HAPPY, '3125550002', '+442071838750', ...Object.keys(profiles), HAPPY],
+      phone_numbers: [HAPPY, '3125550002', '+442071838750', ...Object.keys(profiles), HAPPY,
+        '+14165550100', '+18765550100', '+1312555010', '+12115550100'],
     });
     assert.deepEqual(result.phone_numbers.map((n) => n.eligible_status), [
       'ELIGIBLE', 'NUMBER_IS_NOT_IN_E164_FORMAT', 'NUMBER_IS_NOT_A_US_NUMBER', 'NUMBER_CAN_NOT_BE_WIRELESS',
       'NUMBER_CAN_NOT_BE_IN_TELNYX', 'NUMBER_CAN_NOT_HOSTED_WITH_A_TELNYX_SUBSCRIBER',
       'NUMBER_IS_NOT_A_VALID_ROUTING_NUMBER', 'NUMBER_CAN_NOT_BE_VALIDATED', 'NUMBER_IS_NOT_A_US_NUMBER',
       'NUMBER_CAN_NOT_BE_REPEATED',
+      // Canada and Jamaica are +1 but not US; nine digits after +1, or an N11 area code, are not E.164.
+      'NUMBER_IS_NOT_A_US_NUMBER', 'NUMBER_IS_NOT_A_US_NUMBER', 'NUMBER_IS_NOT_IN_E164_FORMAT',
+      'NUMBER_IS_NOT_IN_E164_FORMAT',
     ]);
     assert.equal(result.phone_numbers[0].eligible, true);
   }],
@@ -143,6 +147,39 @@ const ok = await runSteps([
     assert.equal(byNumber.id, state.happy.phone_numbers[0].id);
     const { data: updated } = await client.messagingHostedNumbers.update(HAPPY, { tags: ['front-desk'] });
     assert.deepEqual(updated.tags, ['front-desk']);
+    assert.deepEqual(updated.health, { message_count: 0, inbound_outbound_ratio: 0, success_ratio: 0, spam_ratio: 0 });
+  }],
+
+  ['messaging profiles through the API: create, list, retrieve, update, delete', async () => {
+    await expectApiError(client.messagingProfiles.create({ name: 'no destinations' }), 422, '10004');
+    const { data: created } = await client.messagingProfiles.create({
+      name: 'From the API', whitelisted_destinations: ['US'], webhook_url: primary.url('/telnyx-api'),
+    });
+    assert.equal(created.record_type, 'messaging_profile');
+    assert.equal(created.enabled, true);
+    assert.equal(created.webhook_api_version, '2');
+    const names = [];
+    for await (const profile of client.messagingProfiles.list({ filter: { name: { contains: 'API' } } })) names.push(profile.name);
+    assert.deepEqual(names, ['From the API']);
+    assert.equal((await client.messagingProfiles.retrieve(created.id)).data.id, created.id);
+    const { data: updated } = await client.messagingProfiles.update(created.id, { enabled: false, number_pool_settings: { long_code_weight: 1, toll_free_weight: 0, skip_unhealthy: true } });
+    assert.equal(updated.enabled, false);
+    assert.equal(updated.webhook_url, primary.url('/telnyx-api'));
+    assert.equal(updated.number_pool_settings.skip_unhealthy, true);
+    assert.equal((await client.messagingProfiles.delete(created.id)).data.name, 'From the API');
+    await expectApiError(client.messagingProfiles.retrieve(created.id), 404, '10005');
+  }],
+
+  ['send the first message from the hosted number (stored, not delivered); health counts it', async () => {
+    await expectApiError(client.messages.send({ from: REJECTED, to: '+13125559999', text: 'Hello' }), 400, '40305');
+    const { data: message } = await client.messages.send({ from: HAPPY, to: '+13125559999', text: 'Hello, World!' });
+    assert.equal(message.direction, 'outbound');
+    assert.equal(message.messaging_profile_id, 'profile-primary');
+    assert.equal(message.to[0].status, 'queued');
+    assert.equal(message.parts, 1);
+    assert.equal((await client.messages.retrieve(message.id)).data.id, message.id);
+    const { data: number } = await client.messagingHostedNumbers.retrieve(HAPPY);
+    assert.equal(number.health.message_count, 1);
   }],
 
   ['carrier_rejected: the losing carrier rejects the number', async () => {
@@ -211,6 +248,28 @@ const ok = await runSteps([
     await expectApiError(orders.create({ phone_numbers: ['3125550009'] }), 422, '10016');
     await expectApiError(orders.create({ phone_numbers: 'not-a-list' }), 422, '10015');
     await expectApiError(orders.createVerificationCodes(state.happy.id, { phone_numbers: [HAPPY], verification_method: 'pigeon' }), 422, '10015');
+    await assert.rejects(orders.create(), (error) => {
+      assert.equal(error.status, 422);
+      assert.deepEqual(error.error.errors[0], {
+        code: '10015', detail: 'You must provide at least 1 phone number.', title: 'Bad Request',
+        source: { pointer: '/phone_numbers' }, meta: { url: 'https://developers.telnyx.com/docs/overview/errors/10015' },
+      });
+      return true;
+    });
+    await assert.rejects(orders.list({ 'page[number]': 0 }), (error) => {
+      assert.equal(error.status, 422);
+      assert.equal(error.error.errors[0].title, 'Invalid pagination');
+      assert.equal(error.error.errors[0].source.pointer, 'page/number');
+      return true;
+    });
+    // An unknown path, outside /v2 too, with Telnyx's key: Telnyx's 404 (the SDK's generated tests).
+    const atRoot = new Telnyx({ apiKey: API_KEY, baseURL: hnemu.url, maxRetries: 0 });
+    await assert.rejects(atRoot.get('/_stainless_unknown_path'), (error) => error.status === 404 && error.error.errors[0].code === '10005');
+    await hnemu.control('POST', '/faults', { provider: 'telnyx', method: 'GET', path: '/v2/messaging_hosted_numbers', status: 429, times: 1, retry_after: 2 });
+    const limited = await fetch(`${hnemu.url}/v2/messaging_hosted_numbers`, { headers: { Authorization: `Bearer ${API_KEY}` } });
+    assert.equal(limited.status, 429);
+    assert.deepEqual(['limit', 'remaining', 'reset'].map((h) => limited.headers.get(`x-ratelimit-${h}`)), ['100', '0', '2']);
+    await hnemu.control('DELETE', '/faults');
     const raw = (body, type = 'application/json', path = '/v2/messaging_hosted_number_orders') => fetch(`${hnemu.url}${path}`, {
       method: 'POST', body, headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': type },
     });

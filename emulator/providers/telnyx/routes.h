@@ -48,6 +48,12 @@ class TelnyxProvider : public Provider {
   HttpResponse uploadFiles(const Account& account, HttpRequest& request);
   HttpResponse listNumbers(const Account& account, HttpRequest& request);
   HttpResponse updateNumber(const Account& account, HttpRequest& request);
+  HttpResponse createProfile(const Account& account, HttpRequest& request);
+  HttpResponse listProfiles(const Account& account, HttpRequest& request);
+  HttpResponse updateProfile(const Account& account, HttpRequest& request);
+  HttpResponse sendMessage(const Account& account, HttpRequest& request);
+  HttpResponse decideTransfer(const Account& account, HttpRequest& request, bool approve);
+  static std::string lineTypeOf(const NumberProfile& profile);
 
   ProviderContext context_;
   Model model_;
