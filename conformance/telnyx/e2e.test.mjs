@@ -17,6 +17,7 @@ const hnemu = await startHnemu(binary, ['--seed', '11', '--clock', 'manual']);
 const primary = await startReceiver();
 const broken = await startReceiver(() => 500);
 const failover = await startReceiver();
+const transfers = await startReceiver();
 const { public_key: publicKey } = await hnemu.control('GET', '/telnyx/public-key');
 
 const client = new Telnyx({ apiKey: API_KEY, baseURL: `${hnemu.url}/v2`, publicKey, maxRetries: 2 });
@@ -288,6 +289,55 @@ const ok = await runSteps([
     assert.ok(listed.some((o) => o.id === state.happy.id), 'nothing stored was lost');
   }],
 
+  ['internal transfer: another account orders an active number; its owner approves; the number moves', async () => {
+    const NUMBER = '+13125550020';
+    const OTHER_KEY = 'KEYhnemu0000000000000000000000000_receiving';
+    const owned = await orderThroughDocuments(NUMBER);
+    await hnemu.advance('6d');
+    assert.equal((await orders.retrieve(owned.id)).data.status, 'successful');
+    await hnemu.control('POST', '/telnyx/accounts', { api_key: OTHER_KEY, user_id: '6a09e667-f3bc-4c90-8000-0000000000aa', name: 'receiving' });
+    await hnemu.control('POST', '/telnyx/messaging-profiles', {
+      id: 'profile-receiving', user_id: '6a09e667-f3bc-4c90-8000-0000000000aa', webhook_url: transfers.url('/telnyx'),
+    });
+    const receiving = new Telnyx({ apiKey: OTHER_KEY, baseURL: `${hnemu.url}/v2`, publicKey, maxRetries: 0 });
+    const theirs = receiving.messagingHostedNumberOrders;
+    const { data: order } = await theirs.create({ messaging_profile_id: 'profile-receiving', phone_numbers: [NUMBER] });
+    assert.equal(order.status, 'pending');
+    assert.equal(order.phone_numbers[0].status, 'pending');
+    const { data: early } = await theirs.createVerificationCodes(order.id, { phone_numbers: [NUMBER], verification_method: 'sms' });
+    assert.equal(early[0].error, 'Internal transfer approval is pending.');
+
+    // The owner's approval link (Telnyx emails it; hnemu shows it on the control API).
+    const { approval_token: token } = await hnemu.control('GET', `/telnyx/orders/${order.id}/internal-transfer`);
+    const approve = (sdk, t) => sdk.post(`/messaging_hosted_number_orders/${order.id}/approve`, { query: { token: t } });
+    await expectApiError(approve(receiving, token), 403, '10010');
+    await expectApiError(approve(client, 'not-the-token'), 422, '10015');
+    assert.deepEqual(await approve(client, token), { data: { order_id: order.id, decision: 'approved' } });
+    await expectApiError(approve(client, token), 422, '10015');
+
+    await theirs.createVerificationCodes(order.id, { phone_numbers: [NUMBER], verification_method: 'sms' });
+    await hnemu.advance('10s');
+    await theirs.validateCodes(order.id, { verification_codes: [{ phone_number: NUMBER, code: await inboxCode(NUMBER) }] });
+    await theirs.actions.uploadFile(order.id, { loa: await pdf('loa'), bill: await pdf('bill') });
+    await hnemu.advance('6d');
+    assert.equal((await theirs.retrieve(order.id)).data.status, 'successful');
+    assert.equal((await receiving.messagingHostedNumbers.retrieve(NUMBER)).data.phone_number, NUMBER);
+    await expectApiError(client.messagingHostedNumbers.retrieve(NUMBER), 404, '10005');
+
+    await hnemu.drainWebhooks();
+    const events = [];
+    for (const record of transfers.received) {
+      const event = await receiving.webhooks.unwrap(record.body, { headers: record.headers });
+      events.push([event.data.event_type.replace('messaging_hosted_numbers_orders.', ''), event.data.payload.decision]);
+    }
+    assert.deepEqual(events.slice(0, 4), [
+      ['created', 'pending'], ['internal_transfer_detected', 'pending'],
+      ['internal_transfer_approval_requested', 'pending'], ['internal_transfer_approved', 'approved'],
+    ]);
+    const requested = JSON.parse(transfers.received[2].body).data.payload;
+    assert.equal(typeof requested.approval_deadline, 'number');
+  }],
+
   ['webhooks: retried, failed over, and every one verifies with webhooks.unwrap', async () => {
     // The broken profile's deliveries retry after 5 s and 10 s of virtual time, then fail over.
     const deliveries = await hnemu.drainWebhooks();
@@ -320,6 +370,6 @@ const ok = await runSteps([
   }],
 ]);
 
-await Promise.all([primary.close(), broken.close(), failover.close()]);
+await Promise.all([primary.close(), broken.close(), failover.close(), transfers.close()]);
 await hnemu.stop();
 process.exit(ok ? 0 : 1);

@@ -43,10 +43,15 @@ bool inRange(TimePoint t, const std::optional<std::string>& from,
 
 // An account's orders that pass the list filters (and `extra`), newest first, at most 1000.
 template <class Order, class Extra>
-std::vector<Order> listed(const std::map<std::string, Order>& orders, const Account& account,
-                          const OrderFilter& filter, Extra extra) {
+std::vector<Order> listed(const std::map<std::string, Order>& orders,
+                          const std::map<uint64_t, std::string>& ids_by_sequence,
+                          const Account& account, const OrderFilter& filter, Extra extra) {
+  // Newest first, at most 1,000, as Bandwidth lists: the walk stops there.
+  constexpr size_t kMostListed = 1000;
   std::vector<Order> out;
-  for (const auto& [id, order] : orders) {
+  for (auto it = ids_by_sequence.rbegin(); it != ids_by_sequence.rend() && out.size() < kMostListed;
+       ++it) {
+    const Order& order = orders.at(it->second);
     if (order.account_id != account.account_id ||
         (!filter.statuses.empty() && std::find(filter.statuses.begin(), filter.statuses.end(),
                                                order.status) == filter.statuses.end()) ||
@@ -60,11 +65,6 @@ std::vector<Order> listed(const std::map<std::string, Order>& orders, const Acco
       continue;
     }
     out.push_back(order);
-  }
-  std::sort(out.begin(), out.end(),
-            [](const Order& a, const Order& b) { return a.sequence > b.sequence; });
-  if (out.size() > 1000) {
-    out.resize(1000);
   }
   return out;
 }
@@ -173,12 +173,14 @@ bool isUuid(std::string_view text) {
   return true;
 }
 
-Model::Model(Clock& clock, IdGenerator& ids)
-    : clock_(clock), ids_(ids), timers_(clock, "bandwidth: ") {}
+Model::Model(Clock& clock, IdGenerator& ids, ChangeScope changes)
+    : clock_(clock), ids_(ids), changes_(std::move(changes)), timers_(clock, "bandwidth: ") {}
 
 void Model::reset() {
   imports_.clear();
+  import_ids_by_sequence_.clear();
   removes_.clear();
+  remove_ids_by_sequence_.clear();
   subscriptions_.clear();
   in_service_.clear();
   sequence_ = 0;
@@ -238,6 +240,7 @@ void Model::moveTo(Order& order, OrderStatus status, std::string note,
   order.modified = clock_.now();
   order.history.push_back(HistoryEntry{order.modified, note, order.created_by,
                                        lower(std::string(orderStatusName(status)))});
+  touched(order);
   if (watch_ != nullptr) {
     watch_->changed(order.id);
   }
@@ -316,6 +319,7 @@ Result<ImportOrder> Model::createImportOrder(const Account& account, const std::
   order.created = clock_.now();
   order.sequence = ++sequence_;
   const std::string id = order.id;
+  import_ids_by_sequence_.emplace(order.sequence, id);
   ImportOrder& stored = imports_.emplace(id, std::move(order)).first->second;
   moveTo(stored, OrderStatus::Received, "Import TN order has been received by the system.",
          "importtnorders", false);
@@ -401,6 +405,7 @@ void Model::processImport(const std::string& id) {
 void Model::putInService(const ImportOrder& order, const std::string& tn) {
   in_service_[tn] =
       InServiceNumber{tn, order.account_id, order.id, order.site_id, order.created, clock_.now()};
+  changes_.touch(kInService, tn);
   const NumberProfile profile = profileFor(tn);
   if (profile.messaging_lost_after) {
     const std::string account_id = order.account_id;
@@ -423,7 +428,7 @@ Status Model::loseMessaging(const std::string& tn, const std::string& account_id
                      tn + " is not in service" + (account_id.empty() ? "" : " on " + account_id));
   }
   const std::string owner = it->second.account_id;
-  in_service_.erase(it);
+  takeOutOfService(tn);
   if (event_listener_) {
     event_listener_(EventNotice{owner, "MESSAGING_LOST", {tn}});
   }
@@ -527,7 +532,7 @@ Result<ImportOrder> Model::importOrder(const Account& account, std::string_view 
 
 std::vector<ImportOrder> Model::listImportOrders(const Account& account,
                                                  const OrderFilter& filter) const {
-  return listed(imports_, account, filter, [&](const ImportOrder& order) {
+  return listed(imports_, import_ids_by_sequence_, account, filter, [&](const ImportOrder& order) {
     return !filter.loa_type || *filter.loa_type == "ALL" ||
            order.loa_type.value_or("SUBSCRIBER") == *filter.loa_type;
   });
@@ -551,6 +556,7 @@ Result<LoaFile> Model::addFile(const Account& account, std::string_view order_id
   }
   file.id = name();
   order->files.push_back(file);
+  touched(*order);
   return file;
 }
 
@@ -568,6 +574,7 @@ Result<LoaFile> Model::replaceFile(const Account& account, std::string_view orde
     if (file.id == file_id) {
       file.content_type = std::move(content_type);
       file.data = std::move(data);
+      touched(*order);
       return file;
     }
   }
@@ -586,6 +593,7 @@ Status Model::deleteFile(const Account& account, std::string_view order_id,
     return errors::notFound();
   }
   order->files.erase(it);
+  touched(*order);
   return {};
 }
 
@@ -622,6 +630,7 @@ Result<LoaFile> Model::setFileMetadata(const Account& account, std::string_view 
   if (type) {
     file->document_type = *type;
   }
+  touched(*findImport(account, order_id));
   return *file;
 }
 
@@ -633,6 +642,7 @@ Status Model::clearFileMetadata(const Account& account, std::string_view order_i
   }
   file->document_name.reset();
   file->document_type = "LOA";
+  touched(*findImport(account, order_id));
   return {};
 }
 
@@ -660,6 +670,7 @@ Result<RemoveOrder> Model::createRemoveOrder(const Account& account, const std::
   order.created = clock_.now();
   order.sequence = ++sequence_;
   const std::string id = order.id;
+  remove_ids_by_sequence_.emplace(order.sequence, id);
   RemoveOrder& stored = removes_.emplace(id, std::move(order)).first->second;
   moveTo(stored, OrderStatus::Received, "Remove Imported TN order has been received by the system.",
          "removeImportedTnOrders", false);
@@ -681,7 +692,7 @@ void Model::processRemove(const std::string& id) {
     if (it == in_service_.end() || it->second.account_id != order.account_id) {
       never_imported.push_back(tn);
     } else {
-      in_service_.erase(it);  // back to its state before the import
+      takeOutOfService(it->first);  // back to its state before the import
       ++removed;
     }
   }
@@ -712,7 +723,8 @@ Result<RemoveOrder> Model::removeOrder(const Account& account, std::string_view 
 
 std::vector<RemoveOrder> Model::listRemoveOrders(const Account& account,
                                                  const OrderFilter& filter) const {
-  return listed(removes_, account, filter, [](const RemoveOrder&) { return true; });
+  return listed(removes_, remove_ids_by_sequence_, account, filter,
+                [](const RemoveOrder&) { return true; });
 }
 
 Result<Subscription> Model::createSubscription(const Account& account, Subscription subscription) {
@@ -778,6 +790,11 @@ Status Model::deleteSubscription(const Account& account, std::string_view id) {
   }
   subscriptions_.erase(it);
   return {};
+}
+
+void Model::takeOutOfService(std::string tn) {
+  in_service_.erase(tn);
+  changes_.touch(kInService, tn);
 }
 
 std::vector<Subscription> Model::subscribersFor(const OrderNotice& notice) const {

@@ -62,6 +62,7 @@ std::vector<ControlRoute> TelnyxProvider::controlRoutes() {
                                 [&](const Account& a) { return a.api_key == account.api_key; }),
                  accounts.end());
              accounts.push_back(account);
+             changes_.touch(Model::kAccounts, account.api_key);
              return ControlReply(json{{"user_id", account.user_id}}, 201);
            }},
           {"GET", "/__hnemu/telnyx/messaging-profiles",
@@ -76,6 +77,7 @@ std::vector<ControlRoute> TelnyxProvider::controlRoutes() {
                  const MessagingProfile profile,
                  decodeMessagingProfile(body, accounts.empty() ? "" : accounts.front().user_id));
              model_.addConfiguredProfile(profile);
+             changes_.touch(Model::kProfiles, profile.id);
              return ControlReply(json{{"id", profile.id}, {"user_id", profile.user_id}}, 201);
            }},
           // The reviewer, now: {"outcome":"accept"|"loa_file_invalid"|...}.

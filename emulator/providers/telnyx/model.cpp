@@ -75,6 +75,7 @@ constexpr EnumNames<TransferDecision, 3> kTransferDecisions = {{
     {TransferDecision::Approved, "approved"},
     {TransferDecision::Rejected, "rejected"},
 }};
+constexpr int kMostParts = 10;
 // How long the losing owner has to answer an internal transfer (Telnyx's guide: 72 hours).
 constexpr std::chrono::hours kTransferApprovalWindow{72};
 
@@ -236,14 +237,18 @@ TimePoint addBusinessDays(TimePoint from, int days) {
   return t;
 }
 
-Model::Model(Clock& clock, IdGenerator& ids)
-    : clock_(clock), ids_(ids), timers_(clock, "telnyx: ") {}
+Model::Model(Clock& clock, IdGenerator& ids, ChangeScope changes)
+    : clock_(clock), ids_(ids), changes_(std::move(changes)), timers_(clock, "telnyx: ") {}
 
 void Model::reset() {
   orders_.clear();
+  order_ids_by_user_.clear();
   numbers_.clear();
+  number_ids_by_phone_.clear();
+  listed_numbers_by_user_.clear();
   inbox_.clear();
   messages_.clear();
+  sent_by_number_.clear();
   profiles_ = world_.profiles;
   for (MessagingProfile& profile : profiles_) {
     profile.created_at = profile.updated_at = clock_.now();
@@ -301,6 +306,7 @@ Result<MessagingProfile> Model::createProfile(const Account& account, MessagingP
   created.v1_secret = ids_.hex(24);
   created.created_at = created.updated_at = clock_.now();
   profiles_.push_back(created);
+  changes_.touch(kProfiles, created.id);
   return created;
 }
 
@@ -333,6 +339,7 @@ Result<MessagingProfile> Model::replaceProfile(const Account& account, Messaging
       updated.created_at = stored.created_at;
       updated.updated_at = clock_.now();
       stored = updated;
+      changes_.touch(kProfiles, stored.id);
       return stored;
     }
   }
@@ -349,6 +356,7 @@ Result<MessagingProfile> Model::deleteProfile(const Account& account, std::strin
   }
   MessagingProfile deleted = *it;
   profiles_.erase(it);
+  changes_.touch(kProfiles, deleted.id);
   return deleted;
 }
 
@@ -390,8 +398,10 @@ Eligibility Model::eligibilityOf(const Account& account, const std::string& numb
   if (profile.on_telnyx) {
     return Eligibility::InTelnyx;
   }
-  for (const auto& [id, hosted] : numbers_) {
-    if (hosted.phone_number == number && !isFailed(hosted.status)) {
+  const auto [first, last] = number_ids_by_phone_.equal_range(number);
+  for (auto it = first; it != last; ++it) {
+    const HostedNumber& hosted = numbers_.at(it->second);
+    if (!isFailed(hosted.status)) {
       return hosted.user_id == account.user_id ? Eligibility::ActiveInYourAccount
                                                : Eligibility::HostedWithTelnyxSubscriber;
     }
@@ -420,8 +430,12 @@ void Model::announce(const Order& order, const std::string& event) {
 }
 
 void Model::setNumberStatus(HostedNumber& number, NumberStatus status) {
+  if (status == NumberStatus::Deleted) {
+    listed_numbers_by_user_[number.user_id].erase({number.phone_number, number.id});
+  }
   number.status = status;
   number.updated_at = clock_.now();
+  touched(number);
   number.history.push_back({number.updated_at, status});
   if (watch_ != nullptr) {
     watch_->changed(number.order_id);
@@ -431,6 +445,7 @@ void Model::setNumberStatus(HostedNumber& number, NumberStatus status) {
 void Model::setOrderStatus(Order& order, OrderStatus status) {
   order.status = status;
   order.updated_at = clock_.now();
+  touched(order);
   order.history.push_back({order.updated_at, status});
   if (watch_ != nullptr) {
     watch_->changed(order.id);
@@ -478,6 +493,7 @@ Result<Order> Model::createOrder(const Account& account,
   order.messaging_profile_id = messaging_profile_id;
   order.created_at = now;
   order.updated_at = now;
+  touched(order);
   order.sequence = ++sequence_;
   order.history.push_back({now, OrderStatus::Pending});
   for (const std::string& phone_number : numbers) {
@@ -489,6 +505,7 @@ Result<Order> Model::createOrder(const Account& account,
     number.messaging_profile_id = messaging_profile_id;
     number.created_at = now;
     number.updated_at = now;
+    touched(number);
     number.history.push_back({now, NumberStatus::Pending});
     if (eligibilityOf(account, phone_number) == Eligibility::HostedWithTelnyxSubscriber) {
       // Active on another hnemu account: an internal transfer its owner must approve. Hosted by
@@ -504,9 +521,12 @@ Result<Order> Model::createOrder(const Account& account,
       }
     }
     order.number_ids.push_back(number.id);
+    number_ids_by_phone_.emplace(number.phone_number, number.id);
+    listed_numbers_by_user_[number.user_id].emplace(number.phone_number, number.id);
     numbers_.emplace(number.id, std::move(number));
   }
   const std::string id = order.id;
+  order_ids_by_user_[order.user_id].emplace(order.sequence, id);
   Order& stored = orders_.emplace(id, std::move(order)).first->second;
   announce(stored, "created");
   if (stored.internal_transfer) {
@@ -529,9 +549,10 @@ Result<Order> Model::createOrder(const Account& account,
 
 const HostedNumber* Model::activeElsewhere(const Account& account,
                                            const std::string& phone_number) const {
-  for (const auto& [id, number] : numbers_) {
-    if (number.phone_number == phone_number && number.user_id != account.user_id &&
-        number.status == NumberStatus::Successful) {
+  const auto [first, last] = number_ids_by_phone_.equal_range(phone_number);
+  for (auto it = first; it != last; ++it) {
+    const HostedNumber& number = numbers_.at(it->second);
+    if (number.user_id != account.user_id && number.status == NumberStatus::Successful) {
       return &number;
     }
   }
@@ -541,6 +562,7 @@ const HostedNumber* Model::activeElsewhere(const Account& account,
 void Model::transferDecided(Order& order, TransferDecision decision, const std::string& event) {
   order.internal_transfer->decision = decision;
   order.updated_at = clock_.now();
+  touched(order);
   announce(order, event);
   if (decision == TransferDecision::Rejected) {
     for (HostedNumber* number : liveNumbers(order)) {
@@ -584,22 +606,37 @@ Result<Order> Model::fetchOrder(const Account& account, std::string_view id) con
   return it->second;
 }
 
-std::vector<Order> Model::listOrders(const Account& account) const {
-  std::vector<Order> out;
-  for (const auto& [id, order] : orders_) {
-    if (order.user_id == account.user_id) {
-      out.push_back(order);
+Model::OrderPage Model::pageOfOrders(const Account& account, size_t offset, size_t limit) const {
+  OrderPage page;
+  const auto owned = order_ids_by_user_.find(account.user_id);
+  if (owned == order_ids_by_user_.end()) {
+    return page;
+  }
+  page.total = owned->second.size();
+  size_t skipped = 0;
+  for (auto it = owned->second.rbegin(); it != owned->second.rend() && page.orders.size() < limit;
+       ++it) {
+    if (skipped++ >= offset) {
+      page.orders.push_back(&orders_.at(it->second));
     }
   }
-  std::sort(out.begin(), out.end(),
-            [](const Order& a, const Order& b) { return a.sequence > b.sequence; });
-  return out;
+  return page;
 }
 
 std::vector<HostedNumber> Model::numbersOf(const Order& order) const {
   std::vector<HostedNumber> out;
   for (const std::string& id : order.number_ids) {
     out.push_back(numbers_.at(id));
+  }
+  return out;
+}
+
+// An order lists a number once (createOrder refuses repeats).
+std::map<std::string, HostedNumber*> Model::numbersByPhone(const Order& order) {
+  std::map<std::string, HostedNumber*> out;
+  for (const std::string& id : order.number_ids) {
+    HostedNumber& number = numbers_.at(id);
+    out[number.phone_number] = &number;
   }
   return out;
 }
@@ -623,6 +660,7 @@ Result<Order> Model::deleteOrder(const Account& account, std::string_view id) {
   if (order->status != OrderStatus::Deleted) {
     setOrderStatus(*order, OrderStatus::Deleted);
     order->updated_at = clock_.now();
+    touched(*order);
     for (const std::string& number_id : order->number_ids) {
       setNumberStatus(numbers_.at(number_id), NumberStatus::Deleted);
     }
@@ -644,15 +682,12 @@ Result<std::vector<CodeRequestResult>> Model::requestCodes(const Account& accoun
                                 std::string(orderStatusName(order->status)) + ".");
   }
   std::vector<CodeRequestResult> out;
+  const std::map<std::string, HostedNumber*> by_phone = numbersByPhone(*order);
   for (const std::string& phone_number : numbers) {
     CodeRequestResult result;
     result.phone_number = phone_number;
-    HostedNumber* number = nullptr;
-    for (const std::string& number_id : order->number_ids) {
-      if (numbers_.at(number_id).phone_number == phone_number) {
-        number = &numbers_.at(number_id);
-      }
-    }
+    const auto found = by_phone.find(phone_number);
+    HostedNumber* number = found == by_phone.end() ? nullptr : found->second;
     if (number == nullptr) {
       result.error = "Phone number is not part of the order";
     } else if (order->internal_transfer &&
@@ -665,6 +700,7 @@ Result<std::vector<CodeRequestResult>> Model::requestCodes(const Account& accoun
     } else {
       number->code = ids_.digits(world_.rules.code_digits);
       number->code_id = ids_.uuid();
+      touched(*number);
       result.type = method;
       result.verification_code_id = number->code_id;
       if (profileFor(phone_number).code_delivered) {
@@ -699,13 +735,10 @@ Result<std::vector<CodeCheckResult>> Model::checkCodes(const Account& account, s
   }
   std::vector<CodeCheckResult> out;
   bool changed = false;
+  const std::map<std::string, HostedNumber*> by_phone = numbersByPhone(*order);
   for (const CodeCheck& check : codes) {
-    HostedNumber* number = nullptr;
-    for (const std::string& number_id : order->number_ids) {
-      if (numbers_.at(number_id).phone_number == check.phone_number) {
-        number = &numbers_.at(number_id);
-      }
-    }
+    const auto found = by_phone.find(check.phone_number);
+    HostedNumber* number = found == by_phone.end() ? nullptr : found->second;
     std::string status = "rejected";
     if (number != nullptr && number->status == NumberStatus::OwnershipSuccessful) {
       status = "already_verified";
@@ -715,6 +748,7 @@ Result<std::vector<CodeCheckResult>> Model::checkCodes(const Account& account, s
       status = "verified";
       changed = true;
     } else if (number != nullptr && number->status == NumberStatus::Pending && number->code) {
+      touched(*number);
       if (++number->wrong_codes >= world_.rules.max_code_attempts) {
         setNumberStatus(*number, NumberStatus::FailedOwnershipVerification);
         changed = true;
@@ -724,6 +758,7 @@ Result<std::vector<CodeCheckResult>> Model::checkCodes(const Account& account, s
   }
   if (changed) {
     order->updated_at = clock_.now();
+    touched(*order);
     if (liveNumbers(*order).empty()) {
       setOrderStatus(*order, OrderStatus::Failed);
     }
@@ -749,6 +784,7 @@ Result<Order> Model::uploadDocuments(const Account& account, std::string_view id
   order->has_loa = order->has_loa || loa;
   order->has_bill = order->has_bill || bill;
   order->updated_at = clock_.now();
+  touched(*order);
   maybeSubmitForReview(*order);
   return *order;
 }
@@ -764,6 +800,7 @@ void Model::maybeSubmitForReview(Order& order) {
   }
   setOrderStatus(order, OrderStatus::LoaFileSuccessful);
   order.updated_at = clock_.now();
+  touched(order);
   announce(order, "updated");
   const TimePoint due = addBusinessDays(clock_.now(), world_.rules.review_business_days);
   const std::string order_id = order.id;
@@ -797,6 +834,7 @@ void Model::review(const std::string& order_id, std::optional<ReviewOutcome> for
     }
   }
   order.updated_at = clock_.now();
+  touched(order);
   switch (outcome) {
     case ReviewOutcome::LoaFileInvalid:
       setOrderStatus(order, OrderStatus::LoaFileInvalid);
@@ -845,12 +883,14 @@ void Model::carrierDecided(const std::string& number_id, CarrierDecision decisio
     case CarrierDecision::Accept:
       setNumberStatus(number, NumberStatus::Successful);
       // An internal transfer completes: the number leaves its previous account.
-      for (auto& [id, previous] : numbers_) {
-        if (previous.phone_number == number.phone_number && previous.user_id != number.user_id &&
-            previous.status == NumberStatus::Successful) {
+      for (auto [it, last] = number_ids_by_phone_.equal_range(number.phone_number); it != last;
+           ++it) {
+        HostedNumber& previous = numbers_.at(it->second);
+        if (previous.user_id != number.user_id && previous.status == NumberStatus::Successful) {
           setNumberStatus(previous, NumberStatus::Deleted);
           Order& previous_order = orders_.at(previous.order_id);
           previous_order.updated_at = clock_.now();
+          touched(previous_order);
           announce(previous_order, "updated");
         }
       }
@@ -877,6 +917,7 @@ void Model::carrierDecided(const std::string& number_id, CarrierDecision decisio
   }
   Order& order = orders_.at(number.order_id);
   order.updated_at = clock_.now();
+  touched(order);
   settleOrder(order);
   announce(order, "updated");
 }
@@ -936,9 +977,9 @@ Status Model::carrierNow(std::string_view number_id, CarrierDecision decision) {
 
 Result<Message> Model::sendMessage(const Account& account, NewMessage input) {
   const HostedNumber* sender = nullptr;
-  for (const auto& [id, number] : numbers_) {
-    if (number.phone_number == input.from && number.user_id == account.user_id &&
-        number.status == NumberStatus::Successful) {
+  for (auto [it, last] = number_ids_by_phone_.equal_range(input.from); it != last; ++it) {
+    const HostedNumber& number = numbers_.at(it->second);
+    if (number.user_id == account.user_id && number.status == NumberStatus::Successful) {
       sender = &number;
     }
   }
@@ -950,6 +991,15 @@ Result<Message> Model::sendMessage(const Account& account, NewMessage input) {
       profile(*profile_id) == nullptr) {
     return errors::invalidFrom();
   }
+  const auto [ucs2, length] = encodedLength(input.text);
+  const size_t single = ucs2 ? 70 : 160;
+  const size_t segment = ucs2 ? 67 : 153;
+  const int parts = length <= single ? 1 : static_cast<int>((length + segment - 1) / segment);
+  // Telnyx's message schema has at most 10 parts; what it answers past that is not documented.
+  if (parts > kMostParts) {
+    return errors::badRequest(
+        "The message text is longer than " + std::to_string(kMostParts) + " parts.", "/text");
+  }
   const MessagingProfile& used = *profile(*profile_id);
   Message message;
   static_cast<NewMessage&>(message) = std::move(input);
@@ -958,12 +1008,12 @@ Result<Message> Model::sendMessage(const Account& account, NewMessage input) {
   message.messaging_profile_id_used = used.id;
   message.webhook_url = message.webhook_url.value_or(used.webhook_url);
   message.webhook_failover_url = message.webhook_failover_url.value_or(used.webhook_failover_url);
-  const auto [ucs2, length] = encodedLength(message.text);
   message.ucs2 = ucs2;
-  const size_t single = ucs2 ? 70 : 160;
-  const size_t segment = ucs2 ? 67 : 153;
-  message.parts = length <= single ? 1 : static_cast<int>((length + segment - 1) / segment);
+  message.parts = parts;
   message.received_at = clock_.now();
+  message.from_kind = profileFor(message.from).kind.value_or(defaultKind(message.from));
+  ++sent_by_number_[{message.user_id, message.from}];
+  changes_.touch(kMessages, message.id);
   return messages_.emplace(message.id, message).first->second;
 }
 
@@ -979,53 +1029,87 @@ Result<Message> Model::fetchMessage(const Account& account, std::string_view id)
 // so none succeeded), none received, none blocked.
 NumberHealth Model::healthOf(const HostedNumber& number) const {
   NumberHealth health;
-  for (const auto& [id, message] : messages_) {
-    if (message.from == number.phone_number && message.user_id == number.user_id) {
-      ++health.message_count;
-    }
-  }
+  const auto sent = sent_by_number_.find({number.user_id, number.phone_number});
+  health.message_count = sent == sent_by_number_.end() ? 0 : sent->second;
   return health;
 }
 
-HostedNumber* Model::findNumber(const Account& account, std::string_view id_or_number) {
-  for (auto& [id, number] : numbers_) {
-    if (number.user_id == account.user_id && number.status != NumberStatus::Deleted &&
-        (id == id_or_number || number.phone_number == id_or_number)) {
+namespace {
+
+bool listedFor(const HostedNumber& number, const Account& account) {
+  return number.user_id == account.user_id && number.status != NumberStatus::Deleted;
+}
+
+}  // namespace
+
+const HostedNumber* Model::lookUpNumber(const Account& account,
+                                        std::string_view id_or_number) const {
+  const auto by_id = numbers_.find(std::string(id_or_number));
+  if (by_id != numbers_.end()) {
+    return listedFor(by_id->second, account) ? &by_id->second : nullptr;
+  }
+  // The newest of the account's numbers with that E.164.
+  const auto [first, last] = number_ids_by_phone_.equal_range(std::string(id_or_number));
+  for (auto it = std::make_reverse_iterator(last); it != std::make_reverse_iterator(first); ++it) {
+    const HostedNumber& number = numbers_.at(it->second);
+    if (listedFor(number, account)) {
       return &number;
     }
   }
   return nullptr;
 }
 
-std::vector<HostedNumber> Model::listNumbers(const Account& account,
-                                             const NumberFilter& filter) const {
-  std::vector<HostedNumber> out;
-  for (const auto& [id, number] : numbers_) {
-    if (number.user_id != account.user_id || number.status == NumberStatus::Deleted ||
+HostedNumber* Model::findNumber(const Account& account, std::string_view id_or_number) {
+  return const_cast<HostedNumber*>(lookUpNumber(account, id_or_number));
+}
+
+Model::NumberPage Model::pageOfNumbers(const Account& account, const NumberFilter& filter,
+                                       size_t offset, size_t limit) const {
+  NumberPage page;
+  const auto listed = listed_numbers_by_user_.find(account.user_id);
+  if (listed == listed_numbers_by_user_.end()) {
+    return page;
+  }
+  const auto& entries = listed->second;
+  // A named number's entries only; otherwise the account's, in phone-number order.
+  auto from = entries.begin();
+  auto to = entries.end();
+  if (filter.phone_number) {
+    from = entries.lower_bound({*filter.phone_number, ""});
+    to = entries.upper_bound({*filter.phone_number + '\xff', ""});
+  }
+  auto take = [&](const std::pair<std::string, std::string>& entry) {
+    const HostedNumber& number = numbers_.at(entry.second);
+    if ((filter.phone_number && number.phone_number != *filter.phone_number) ||
         (filter.messaging_profile_id &&
          number.messaging_profile_id != filter.messaging_profile_id) ||
-        (filter.phone_number && number.phone_number != *filter.phone_number) ||
         (filter.phone_number_contains &&
          number.phone_number.find(*filter.phone_number_contains) == std::string::npos)) {
-      continue;
+      return;
     }
-    out.push_back(number);
+    if (page.total++ >= offset && page.numbers.size() < limit) {
+      page.numbers.push_back(&number);
+    }
+  };
+  if (filter.descending) {
+    for (auto it = std::make_reverse_iterator(to); it != std::make_reverse_iterator(from); ++it) {
+      take(*it);
+    }
+  } else {
+    for (auto it = from; it != to; ++it) {
+      take(*it);
+    }
   }
-  std::sort(out.begin(), out.end(), [&](const HostedNumber& a, const HostedNumber& b) {
-    return filter.descending ? a.phone_number > b.phone_number : a.phone_number < b.phone_number;
-  });
-  return out;
+  return page;
 }
 
 Result<HostedNumber> Model::fetchNumber(const Account& account,
                                         std::string_view id_or_number) const {
-  for (const auto& [id, number] : numbers_) {
-    if (number.user_id == account.user_id && number.status != NumberStatus::Deleted &&
-        (id == id_or_number || number.phone_number == id_or_number)) {
-      return number;
-    }
+  const HostedNumber* number = lookUpNumber(account, id_or_number);
+  if (number == nullptr) {
+    return errors::notFound();
   }
-  return errors::notFound();
+  return *number;
 }
 
 Result<HostedNumber> Model::updateNumber(const Account& account, std::string_view id_or_number,
@@ -1054,6 +1138,7 @@ Result<HostedNumber> Model::updateNumber(const Account& account, std::string_vie
     number->tags = *update.tags;
   }
   number->updated_at = clock_.now();
+  touched(*number);
   return *number;
 }
 
@@ -1065,6 +1150,7 @@ Result<Order> Model::deleteNumber(const Account& account, std::string_view id) {
   setNumberStatus(*number, NumberStatus::Deleted);
   Order& order = orders_.at(number->order_id);
   order.updated_at = clock_.now();
+  touched(order);
   announce(order, "updated");
   return order;
 }

@@ -32,7 +32,9 @@ std::optional<std::string> bearerToken(const HttpRequest& request) {
 }  // namespace
 
 TelnyxProvider::TelnyxProvider(ProviderContext context)
-    : context_(context), model_(context.clock, context.ids) {
+    : context_(context),
+      changes_(context.changes, std::string(kind().name())),
+      model_(context.clock, context.ids, changes_) {
   model_.setWatch(&context.watch);
   model_.setListener([this](const Order& order, const std::vector<HostedNumber>& numbers,
                             const std::string& event) { sendEvent(order, numbers, event); });
@@ -220,15 +222,15 @@ HttpResponse TelnyxProvider::listOrders(const Account& account, HttpRequest& req
   if (!page.ok()) {
     return wire::errorResponse(page.error());
   }
-  const auto orders = model_.listOrders(account);
-  json data = json::array();
   const size_t start = (page.value().number - 1) * page.value().size;
-  for (size_t i = start; i < orders.size() && i < start + page.value().size; ++i) {
-    data.push_back(shown(orders[i]));
+  const Model::OrderPage orders = model_.pageOfOrders(account, start, page.value().size);
+  json data = json::array();
+  for (const Order* order : orders.orders) {
+    data.push_back(shown(*order));
   }
   return HttpResponse::json(200,
                             jsonText(json{{"data", std::move(data)},
-                                          {"meta", wire::pageMeta(page.value(), orders.size())}}));
+                                          {"meta", wire::pageMeta(page.value(), orders.total)}}));
 }
 
 HttpResponse TelnyxProvider::requestCodes(const Account& account, HttpRequest& request) {
@@ -361,15 +363,15 @@ HttpResponse TelnyxProvider::listNumbers(const Account& account, HttpRequest& re
     }
     filter.descending = *sort == "desc";
   }
-  const auto numbers = model_.listNumbers(account, filter);
-  json data = json::array();
   const size_t start = (page.value().number - 1) * page.value().size;
-  for (size_t i = start; i < numbers.size() && i < start + page.value().size; ++i) {
-    data.push_back(shown(numbers[i]));
+  const Model::NumberPage numbers = model_.pageOfNumbers(account, filter, start, page.value().size);
+  json data = json::array();
+  for (const HostedNumber* number : numbers.numbers) {
+    data.push_back(shown(*number));
   }
   return HttpResponse::json(200,
                             jsonText(json{{"data", std::move(data)},
-                                          {"meta", wire::pageMeta(page.value(), numbers.size())}}));
+                                          {"meta", wire::pageMeta(page.value(), numbers.total)}}));
 }
 
 HttpResponse TelnyxProvider::updateNumber(const Account& account, HttpRequest& request) {
@@ -505,23 +507,7 @@ HttpResponse TelnyxProvider::sendMessage(const Account& account, HttpRequest& re
   if (!message.ok()) {
     return wire::errorResponse(message.error());
   }
-  const NumberProfile sender = model_.profileFor(message.value().from);
-  return wire::dataResponse(wire::encodeMessage(message.value(), lineTypeOf(sender)));
-}
-
-// Telnyx's line_type for a number of this kind.
-std::string TelnyxProvider::lineTypeOf(const NumberProfile& profile) {
-  switch (profile.kind.value_or(isNanpTollFree(profile.phone_number) ? LineKind::TollFree
-                                                                     : LineKind::Landline)) {
-    case LineKind::Wireless:
-      return "Wireless";
-    case LineKind::Voip:
-      return "VoIP";
-    case LineKind::Landline:
-    case LineKind::TollFree:
-      break;
-  }
-  return "Wireline";
+  return wire::dataResponse(wire::encodeMessage(message.value()));
 }
 
 HttpResponse TelnyxProvider::decideTransfer(const Account& account, HttpRequest& request,
@@ -612,10 +598,8 @@ void TelnyxProvider::registerRoutes(Router& router) {
     route("POST", messages, [this](const Account& a, HttpRequest& r) { return sendMessage(a, r); });
     route("GET", messages + "/{id}", [this](const Account& a, HttpRequest& r) {
       auto message = model_.fetchMessage(a, r.path_params.at("id"));
-      return message.ok()
-                 ? wire::dataResponse(wire::encodeMessage(
-                       message.value(), lineTypeOf(model_.profileFor(message.value().from))))
-                 : wire::errorResponse(message.error());
+      return message.ok() ? wire::dataResponse(wire::encodeMessage(message.value()))
+                          : wire::errorResponse(message.error());
     });
   }
   auto not_found = [this](HttpRequest& request) {
@@ -656,77 +640,134 @@ json historyJson(const std::vector<StatusChange<Status>>& history, Name name) {
 
 }  // namespace
 
+json TelnyxProvider::dumpedAccount(const Account& account) const {
+  return {{"api_key", account.api_key},
+          {"user_id", account.user_id},
+          {"name", account.name},
+          {"billing", billingName(account.billing)}};
+}
+
+json TelnyxProvider::dumpedOrder(const Order& order) const {
+  json encoded = wire::encodeOrder(order, model_.numbersOf(order));
+  encoded["user_id"] = order.user_id;
+  encoded["documents"] = {{"loa", order.has_loa}, {"bill", order.has_bill}};
+  encoded["reviews"] = order.reviews;
+  encoded["history"] = historyJson(order.history, orderStatusName);
+  encoded["sequence"] = order.sequence;
+  if (order.internal_transfer) {
+    const InternalTransfer& transfer = *order.internal_transfer;
+    encoded["internal_transfer"] = {
+        {"losing_user_id", transfer.losing_user_id},
+        {"approval_token", transfer.approval_token},
+        {"approval_deadline", formatIso8601Millis(transfer.approval_deadline)},
+        {"decision", transferDecisionName(transfer.decision)}};
+  }
+  return encoded;
+}
+
+json TelnyxProvider::dumpedNumber(const HostedNumber& number) const {
+  return {{"id", number.id},
+          {"order_id", number.order_id},
+          {"user_id", number.user_id},
+          {"phone_number", number.phone_number},
+          {"messaging_profile_id",
+           number.messaging_profile_id ? json(*number.messaging_profile_id) : json(nullptr)},
+          {"status", numberStatusName(number.status)},
+          {"history", historyJson(number.history, numberStatusName)}};
+}
+
+json TelnyxProvider::dumpedProfile(const MessagingProfile& profile) const {
+  json encoded = wire::encodeProfile(profile);
+  encoded["user_id"] = profile.user_id;
+  return encoded;
+}
+
+json TelnyxProvider::dumpedMessage(const Message& message) const {
+  json encoded = wire::encodeMessage(message);
+  encoded["user_id"] = message.user_id;
+  return encoded;
+}
+
 void TelnyxProvider::dumpState(json& out) const {
   json accounts = json::array();
   for (const Account& account : model_.world().accounts) {
-    accounts.push_back({{"api_key", account.api_key},
-                        {"user_id", account.user_id},
-                        {"name", account.name},
-                        {"billing", billingName(account.billing)}});
+    accounts.push_back(dumpedAccount(account));
   }
   json orders = json::array();
   for (const auto& [id, order] : model_.orders()) {
-    json encoded = wire::encodeOrder(order, model_.numbersOf(order));
-    encoded["user_id"] = order.user_id;
-    encoded["documents"] = {{"loa", order.has_loa}, {"bill", order.has_bill}};
-    encoded["reviews"] = order.reviews;
-    encoded["history"] = historyJson(order.history, orderStatusName);
-    encoded["sequence"] = order.sequence;
-    if (order.internal_transfer) {
-      const InternalTransfer& transfer = *order.internal_transfer;
-      encoded["internal_transfer"] = {
-          {"losing_user_id", transfer.losing_user_id},
-          {"approval_token", transfer.approval_token},
-          {"approval_deadline", formatIso8601Millis(transfer.approval_deadline)},
-          {"decision", transferDecisionName(transfer.decision)}};
-    }
-    orders.push_back(std::move(encoded));
+    orders.push_back(dumpedOrder(order));
   }
   json numbers = json::array();
   for (const auto& [id, number] : model_.numbers()) {
-    numbers.push_back(
-        {{"id", number.id},
-         {"order_id", number.order_id},
-         {"user_id", number.user_id},
-         {"phone_number", number.phone_number},
-         {"messaging_profile_id",
-          number.messaging_profile_id ? json(*number.messaging_profile_id) : json(nullptr)},
-         {"status", numberStatusName(number.status)},
-         {"history", historyJson(number.history, numberStatusName)}});
+    numbers.push_back(dumpedNumber(number));
   }
-  out["accounts"] = std::move(accounts);
-  out["messaging_profiles"] = profilesJson();
-  out["messaging_hosted_number_orders"] = std::move(orders);
-  out["messaging_hosted_numbers"] = std::move(numbers);
   json messages = json::array();
   for (const auto& [id, message] : model_.messages()) {
-    messages.push_back({{"id", message.id},
-                        {"user_id", message.user_id},
-                        {"from", message.from},
-                        {"to", message.to},
-                        {"text", message.text},
-                        {"received_at", formatIso8601Millis(message.received_at)}});
+    messages.push_back(dumpedMessage(message));
   }
-  out["messages"] = std::move(messages);
+  out[Model::kAccounts] = std::move(accounts);
+  out[Model::kProfiles] = profilesJson();
+  out[Model::kOrders] = std::move(orders);
+  out[Model::kNumbers] = std::move(numbers);
+  out[Model::kMessages] = std::move(messages);
   out["public_key"] = publicKeyBase64();
+}
+
+std::vector<StateCollection> TelnyxProvider::collections() const {
+  return {{std::string(Model::kAccounts), "api_key"},
+          {std::string(Model::kProfiles), "id"},
+          {std::string(Model::kOrders), "id"},
+          {std::string(Model::kNumbers), "id"},
+          {std::string(Model::kMessages), "id"}};
+}
+
+json TelnyxProvider::dumpItem(std::string_view collection, std::string_view id) const {
+  if (collection == Model::kOrders) {
+    const auto found = model_.orders().find(std::string(id));
+    return found == model_.orders().end() ? json() : dumpedOrder(found->second);
+  }
+  if (collection == Model::kNumbers) {
+    const auto found = model_.numbers().find(std::string(id));
+    return found == model_.numbers().end() ? json() : dumpedNumber(found->second);
+  }
+  if (collection == Model::kAccounts) {
+    for (const Account& account : model_.world().accounts) {
+      if (account.api_key == id) {
+        return dumpedAccount(account);
+      }
+    }
+  }
+  if (collection == Model::kProfiles) {
+    const MessagingProfile* profile = model_.profile(id);
+    return profile == nullptr ? json() : dumpedProfile(*profile);
+  }
+  if (collection == Model::kMessages) {
+    const auto found = model_.messages().find(std::string(id));
+    return found == model_.messages().end() ? json() : dumpedMessage(found->second);
+  }
+  return json();
 }
 
 json TelnyxProvider::profilesJson() const {
   json profiles = json::array();
   for (const MessagingProfile& profile : model_.profiles()) {
-    json encoded = wire::encodeProfile(profile);
-    encoded["user_id"] = profile.user_id;
-    profiles.push_back(std::move(encoded));
+    profiles.push_back(dumpedProfile(profile));
   }
   return profiles;
 }
 
-json TelnyxProvider::inbox(const std::optional<std::string>& number) const {
-  json out = json::array();
-  for (const InboxMessage& message : model_.inbox()) {
-    if (number && message.to != *number) {
-      continue;
+json TelnyxProvider::inbox(const std::optional<std::string>& number, size_t newest) const {
+  // The newest first, up to `newest`, then put back in the order they came.
+  std::vector<const InboxMessage*> kept;
+  const std::vector<InboxMessage>& inbox = model_.inbox();
+  for (auto it = inbox.rbegin(); it != inbox.rend() && kept.size() < newest; ++it) {
+    if (!number || it->to == *number) {
+      kept.push_back(&*it);
     }
+  }
+  json out = json::array();
+  for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
+    const InboxMessage& message = **it;
     out.push_back({{"provider", "telnyx"},
                    {"to", message.to},
                    {"method", message.method},

@@ -531,7 +531,25 @@ json encodeProfile(const MessagingProfile& profile) {
   };
 }
 
-json encodeMessage(const Message& message, const std::string& from_line_type) {
+namespace {
+
+// Telnyx's line_type for a number of this kind.
+std::string_view lineTypeName(LineKind kind) {
+  switch (kind) {
+    case LineKind::Wireless:
+      return "Wireless";
+    case LineKind::Voip:
+      return "VoIP";
+    case LineKind::Landline:
+    case LineKind::TollFree:
+      break;
+  }
+  return "Wireline";
+}
+
+}  // namespace
+
+json encodeMessage(const Message& message) {
   json to = json::array();
   to.push_back(
       {{"phone_number", message.to}, {"status", "queued"}, {"carrier", ""}, {"line_type", ""}});
@@ -550,7 +568,9 @@ json encodeMessage(const Message& message, const std::string& from_line_type) {
       {"type", message.media_urls.empty() ? "SMS" : "MMS"},
       {"messaging_profile_id", message.messaging_profile_id_used},
       {"from",
-       {{"phone_number", message.from}, {"carrier", "Telnyx"}, {"line_type", from_line_type}}},
+       {{"phone_number", message.from},
+        {"carrier", "Telnyx"},
+        {"line_type", lineTypeName(message.from_kind)}}},
       {"to", std::move(to)},
       {"cc", json::array()},
       {"text", message.text},

@@ -36,7 +36,7 @@ nlohmann::json encodeEligibility(const std::vector<EligibilityResult>& results);
 Status applyProfileFields(const nlohmann::json& body, MessagingProfile& profile, bool creating);
 nlohmann::json encodeProfile(const MessagingProfile& profile);
 // An outbound message as POST /messages answers it: queued, with no carrier data for `to`.
-nlohmann::json encodeMessage(const Message& message, const std::string& from_line_type);
+nlohmann::json encodeMessage(const Message& message);
 
 // The webhook body for one delivery attempt: event fields follow the virtual clock;
 // meta names the attempt and the URL it went to.
