@@ -372,11 +372,16 @@ TEST_CASE("messages: only from an active hosted number; health counts them", "[t
   REQUIRE(*sent.value().webhook_url == "http://127.0.0.1:1/h");
   message.text = std::string(161, 'a');
   REQUIRE(f.model.sendMessage(f.account, message).value().parts == 2);
+  message.text = std::string(1530, 'a');
+  REQUIRE(f.model.sendMessage(f.account, message).value().parts == 10);
+  message.text = std::string(1531, 'a');
+  const Error too_long = f.model.sendMessage(f.account, message).error();
+  REQUIRE(too_long.message == "The message text is longer than 10 parts.\n/text");
   message.text = "caf\xc3\xa9";
   REQUIRE(f.model.sendMessage(f.account, message).value().ucs2);
   REQUIRE(f.model.fetchMessage(f.account, sent.value().id).ok());
   REQUIRE(f.model.fetchMessage(f.other, sent.value().id).error().code == ErrorCode::NotFound);
-  REQUIRE(f.model.healthOf(f.model.fetchNumber(f.account, kNumber).value()).message_count == 3);
+  REQUIRE(f.model.healthOf(f.model.fetchNumber(f.account, kNumber).value()).message_count == 4);
 }
 
 TEST_CASE("messaging profiles: per account, filtered by name, replaced, deleted",
