@@ -266,15 +266,6 @@ const Account* Model::authenticate(std::string_view api_key) const {
   return nullptr;
 }
 
-const Account* Model::accountFor(std::string_view user_id) const {
-  for (const Account& account : world_.accounts) {
-    if (account.user_id == user_id) {
-      return &account;
-    }
-  }
-  return nullptr;
-}
-
 const MessagingProfile* Model::profile(std::string_view id) const {
   for (const MessagingProfile& candidate : profiles_) {
     if (candidate.id == id) {

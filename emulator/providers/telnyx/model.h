@@ -335,7 +335,6 @@ class Model {
   void reset();
 
   const Account* authenticate(std::string_view api_key) const;
-  const Account* accountFor(std::string_view user_id) const;
   // A messaging profile of any account, configured or created through the API.
   const MessagingProfile* profile(std::string_view id) const;
   // A profile of the world (kept across resets), replacing one with the same id.
