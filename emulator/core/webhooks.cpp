@@ -365,7 +365,7 @@ void WebhookDispatcher::deliver(const Job& job) {
     log_bytes_ += attemptBytes(attempt);
     if (!delivery->tag.empty()) {
       last_attempt_by_tag_[delivery->tag] =
-          AttemptOutcome{attempt.connected, attempt.status, attempt.error};
+          AttemptOutcome{attempt.connected, attempt.status, attempt.error, attempt.response_body};
     }
     delivery->attempts.push_back(std::move(attempt));
     const bool on_primary = job.url == hook.url;
@@ -514,7 +514,8 @@ void WebhookDispatcher::restoreLog(std::vector<Delivery> log, uint64_t next_id) 
   for (const Delivery& delivery : log_) {
     if (!delivery.tag.empty() && !delivery.attempts.empty()) {
       const DeliveryAttempt& last = delivery.attempts.back();
-      last_attempt_by_tag_[delivery.tag] = AttemptOutcome{last.connected, last.status, last.error};
+      last_attempt_by_tag_[delivery.tag] =
+          AttemptOutcome{last.connected, last.status, last.error, last.response_body};
     }
   }
   next_id_ = std::max(next_id_, next_id);

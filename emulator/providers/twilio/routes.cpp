@@ -561,14 +561,32 @@ void TwilioProvider::registerRoutes(Router& router) {
                               : wire::errorResponse(message.error());
         }));
 
+  const auto fallback = [this, not_found](HttpRequest& request) {
+    return pipeline(request, [not_found](const Account&, HttpRequest& r, const wire::FormPairs&) {
+      return not_found(r);
+    });
+  };
   for (const char* prefix : {"/v2/HostedNumber", "/HostedNumbers", "/2010-04-01",
                              "/v1/HostedNumber", "/v3/HostedNumbers"}) {
-    router.addFallback(prefix, "twilio", [this, not_found](HttpRequest& request) {
-      return pipeline(request, [not_found](const Account&, HttpRequest& r, const wire::FormPairs&) {
-        return not_found(r);
-      });
-    });
+    router.addFallback(prefix, "twilio", fallback);
   }
+  // Any other path, with Twilio's credentials: Twilio's 404 (its 401 for an AC or SK user it
+  // does not know). /v2/... is Telnyx's too, so the credentials choose the envelope.
+  router.addCredentialFallback(
+      "twilio",
+      [this](const HttpRequest& request) {
+        const auto credentials = request.basicCredentials();
+        if (!credentials) {
+          return CredentialClaim::None;
+        }
+        if (model_.authenticate(credentials->first, credentials->second) != nullptr) {
+          return CredentialClaim::Known;
+        }
+        const std::string_view user = credentials->first;
+        return user.rfind("AC", 0) == 0 || user.rfind("SK", 0) == 0 ? CredentialClaim::Shaped
+                                                                    : CredentialClaim::None;
+      },
+      fallback);
 }
 
 }  // namespace hnemu::twilio
