@@ -114,7 +114,7 @@ TEST_CASE_METHOD(hnemu::catch2::Fixture, "a silent carrier: the Telnyx order fai
   onboarding::TelnyxHosting telnyx(
       {emulator.url(), "KEYhnemu0000000000000000000000000_default"},
       [&](std::chrono::seconds wait) { emulator.advance(wait); },  // virtual time passes
-      [&](const std::string& number) { return emulator.inbox(number).back().code; });
+      [&](const std::string& number) { return emulator.inbox(number).at(0).code; });
   REQUIRE(telnyx.host("+13125550104") == "failed");
   REQUIRE(emulator.expectations().passed);
 }
