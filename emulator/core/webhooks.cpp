@@ -382,7 +382,7 @@ void WebhookDispatcher::deliver(const Job& job) {
       if (!backoff.empty()) {
         delay = backoff[std::min(static_cast<size_t>(job.attempt_on_url - 1), backoff.size() - 1)];
       }
-      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1, job.due, job.bytes};
+      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1, job.due + delay, job.bytes};
       delivery->state = DeliveryState::Retrying;
     } else if (on_primary && !hook.failover_url.empty()) {
       next = Job{job.delivery_id, hook.failover_url, 1, job.due, job.bytes};
@@ -403,28 +403,27 @@ void WebhookDispatcher::deliver(const Job& job) {
     delivered_listener(*delivered);
   }
   if (next) {
-    // The retry waits on the virtual clock; when it fires, the job goes back on the queue.
+    // The retry waits on the virtual clock, its backoff after the attempt's own time (a clock that
+    // has already passed that fires it at its next move); then the job goes back on the queue.
     const Job retry = *next;
-    clock_.scheduleAfter(delay, std::string(kWebhookRetryLabel) + std::to_string(retry.delivery_id),
-                         [this, retry, generation] {
-                           std::string drop_line;
-                           std::function<void(const std::string&)> drop_listener;
-                           {
-                             std::lock_guard lock(mutex_);
-                             if (generation != generation_ || stopping_) {
-                               return;
-                             }
-                             Job due = retry;
-                             due.due = clock_.now();  // the timer fires at its due time
-                             if (!pushLocked(std::move(due), &drop_line)) {
-                               drop_listener = drop_listener_;
-                             }
-                           }
-                           if (!drop_line.empty() && drop_listener) {
-                             drop_listener(drop_line);
-                           }
-                           wake_.notify_one();
-                         });
+    clock_.schedule(retry.due, std::string(kWebhookRetryLabel) + std::to_string(retry.delivery_id),
+                    [this, retry, generation] {
+                      std::string drop_line;
+                      std::function<void(const std::string&)> drop_listener;
+                      {
+                        std::lock_guard lock(mutex_);
+                        if (generation != generation_ || stopping_) {
+                          return;
+                        }
+                        if (!pushLocked(retry, &drop_line)) {
+                          drop_listener = drop_listener_;
+                        }
+                      }
+                      if (!drop_line.empty() && drop_listener) {
+                        drop_listener(drop_line);
+                      }
+                      wake_.notify_one();
+                    });
   }
 }
 

@@ -670,25 +670,50 @@ void Engine::finishReplay(std::vector<Delivery> webhooks, uint64_t next_webhook_
   driver_->setPaused(false);
 }
 
-std::string Engine::stateDigestLocked() const {
-  nlohmann::json digested = stateLocked();
-  digested["clock"].erase("mode");  // the clock's mode is not state
-  digested["clock"]["now"] = formatIso8601Millis(clock_.committedNow());
-  nlohmann::json& timers = digested["clock"]["pending_timers"];
-  timers = nlohmann::json::array();
+nlohmann::json Engine::digestedClockLocked() const {
+  nlohmann::json clock = {{"now", formatIso8601Millis(clock_.committedNow())},
+                          {"pending_timers", nlohmann::json::array()}};
   for (const PendingTimer& timer : clock_.pendingTimers()) {
     // Webhook retries wait on the clock too, but they are delivery, not state: a replay sends
     // nothing and so schedules none.
     if (timer.label.rfind(kWebhookRetryLabel, 0) != 0) {
-      timers.push_back({formatIso8601Millis(timer.due), timer.label});
+      clock["pending_timers"].push_back({formatIso8601Millis(timer.due), timer.label});
     }
   }
+  return clock;
+}
+
+std::string Engine::stateDigestLocked() const {
+  if (digest_generation_ != changes_.generation()) {
+    resource_digest_.clear();
+    digest_generation_ = changes_.generation();
+    digest_cursor_ = 0;
+  }
+  for (const ChangeFeed::Change& change : changes_.since(digest_cursor_, SIZE_MAX)) {
+    const nlohmann::json item = provider(change.provider)->dumpItem(change.collection, change.id);
+    const std::string text = item.is_null() ? "" : jsonText(item);
+    resource_digest_.set(change.provider, change.collection, change.id,
+                         item.is_null() ? nullptr : &text);
+  }
+  digest_cursor_ = changes_.last();
+  return crypto::sha256Hex(
+      jsonText({{"resources", resource_digest_.hex()}, {"clock", digestedClockLocked()}}));
+}
+
+std::string Engine::wholeStateDigestLocked() const {
+  nlohmann::json digested = stateLocked();
+  digested["clock"] = digestedClockLocked();
   return crypto::sha256Hex(jsonText(digested));
 }
 
 std::string Engine::stateDigest() const {
   std::lock_guard lock(state_mutex_);
   return stateDigestLocked();
+}
+
+std::string Engine::wholeStateDigest() const {
+  std::lock_guard lock(state_mutex_);
+  return wholeStateDigestLocked();
 }
 
 DurableSnapshot Engine::snapshot() {

@@ -66,7 +66,45 @@ class BandwidthKind : public ProviderKind {
                   {"path", "/bandwidth/import-orders/{order_id}/finish"},
                   {"body", {{"status", status}}}};
     };
-    return json{{"resources",
+    const std::string account = "/api/accounts/{account.account_id}";
+    const json numbers =
+        consoleField("TelephoneNumbers", "Numbers",
+                     {{"value", "9195550123"}, {"list", true}, {"element", "TelephoneNumber"}});
+    const json check = consoleRequest(
+        "Check numbers", "POST", account + "/importTnChecker", "xml", {numbers},
+        {{"body",
+          "<ImportTnCheckerPayload><TelephoneNumbers>{TelephoneNumbers}</TelephoneNumbers>"
+          "</ImportTnCheckerPayload>"}});
+    const json create = consoleRequest(
+        "Create an import order", "POST", account + "/importTnOrders", "xml",
+        {numbers, consoleField("CustomerOrderId", "Customer order id", {{"value", "console-1"}}),
+         consoleField("SiteId", "Site id", {{"value", "222"}}),
+         consoleField("Name", "Subscriber", {{"value", "ABC Inc."}}),
+         consoleField("HouseNumber", "House number", {{"value", "11235"}}),
+         consoleField("StreetName", "Street", {{"value", "Back"}}),
+         consoleField("City", "City", {{"value", "Denver"}}),
+         consoleField("StateCode", "State", {{"value", "CO"}}),
+         consoleField("Zip", "Zip", {{"value", "27541"}}),
+         consoleField("LoaAuthorizingPerson", "LOA signed by", {{"value", "The Authguy"}})},
+        {{"body",
+          "<ImportTnOrder><CustomerOrderId>{CustomerOrderId}</CustomerOrderId>"
+          "<SiteId>{SiteId}</SiteId><Subscriber><Name>{Name}</Name><ServiceAddress>"
+          "<HouseNumber>{HouseNumber}</HouseNumber><StreetName>{StreetName}</StreetName>"
+          "<City>{City}</City><StateCode>{StateCode}</StateCode><Zip>{Zip}</Zip>"
+          "</ServiceAddress></Subscriber><LoaAuthorizingPerson>{LoaAuthorizingPerson}"
+          "</LoaAuthorizingPerson><TelephoneNumbers>{TelephoneNumbers}</TelephoneNumbers>"
+          "</ImportTnOrder>"}});
+    const json upload =
+        consoleRequest("Upload an LOA", "POST", account + "/importTnOrders/{order_id}/loas", "file",
+                       {consoleField("loa", "LOA", {{"file", "application/pdf"}})},
+                       {{"when", {"RECEIVED", "PROCESSING"}}});
+    return json{{"client",
+                 {{"accounts", "accounts"},
+                  {"account_label", "account_id"},
+                  {"owner", {"account_id", "account_id"}},
+                  {"auth", {{"basic", {"username", "password"}}}},
+                  {"start", {check, create}}}},
+                {"resources",
                  {{{"collection", "import_tn_orders"},
                    {"kind", "import TN order"},
                    {"id", "order_id"},
@@ -74,6 +112,7 @@ class BandwidthKind : public ProviderKind {
                    {"history", "history"},
                    {"history_note", "note"},
                    {"detail", {{{"path", "loas"}, {"format", "{} LOA file(s)"}, {"count", true}}}},
+                   {"steps", {upload}},
                    {"actions",
                     {finish("Import completes", "good", "Import {order_id} completed", "COMPLETE"),
                      finish("Import fails", "danger", "Import {order_id} failed", "FAILED")}}},

@@ -71,7 +71,44 @@ class TelnyxKind : public ProviderKind {
   }
 
   json consoleDescription() const override {
-    return json{{"resources",
+    const std::string orders = "/v2/messaging_hosted_number_orders";
+    const json numbers_to_host =
+        consoleField("phone_numbers", "Numbers", {{"value", "+13125550123"}, {"list", true}});
+    const json order_numbers = {{"from", "phone_numbers[].phone_number"}};
+    const json check =
+        consoleRequest("Check eligibility", "POST", orders + "/eligibility_numbers_check", "json",
+                       {numbers_to_host});
+    const json create = consoleRequest(
+        "Create a hosted number order", "POST", orders, "json",
+        {numbers_to_host, consoleField("messaging_profile_id", "Messaging profile",
+                                       {{"from", "messaging_profiles[].id"}, {"optional", true}})});
+    const json send_codes = consoleRequest(
+        "Send verification codes", "POST", orders + "/{id}/verification_codes", "json",
+        {consoleField("phone_numbers", "Numbers",
+                      {{"from", "phone_numbers[].phone_number"}, {"list", true}}),
+         consoleField("verification_method", "Method", {{"options", {"sms", "call"}}})},
+        {{"when", {"pending"}}});
+    const json enter_code = consoleRequest(
+        "Enter a verification code", "POST", orders + "/{id}/validation_codes", "json",
+        {consoleField("phone_number", "Number", order_numbers),
+         consoleField("code", "Code (from the inbox)")},
+        {{"when", {"pending"}},
+         {"body",
+          {{"verification_codes", {{{"phone_number", "{phone_number}"}, {"code", "{code}"}}}}}}});
+    const json upload = consoleRequest(
+        "Upload the LOA and bill", "POST", orders + "/{id}/actions/file_upload", "multipart",
+        {consoleField("loa", "LOA", {{"file", "application/pdf"}}),
+         consoleField("bill", "Bill", {{"file", "application/pdf"}})},
+        {{"when",
+          {"pending", "loa_file_invalid", "incomplete_documentation",
+           "incorrect_billing_information"}}});
+    return json{{"client",
+                 {{"accounts", "accounts"},
+                  {"account_label", "api_key"},
+                  {"owner", {"user_id", "user_id"}},
+                  {"auth", {{"bearer", "api_key"}}},
+                  {"start", {check, create}}}},
+                {"resources",
                  {{{"collection", "messaging_hosted_number_orders"},
                    {"kind", "hosted number order"},
                    {"id", "id"},
@@ -86,6 +123,7 @@ class TelnyxKind : public ProviderKind {
                       {"format", "bill {}"},
                       {"yes", "uploaded"},
                       {"no", "missing"}}}},
+                   {"steps", {send_codes, enter_code, upload}},
                    {"actions",
                     {{{"when", {"loa_file_successful"}},
                       {"label", "Review decides"},

@@ -49,7 +49,39 @@ class TwilioKind : public ProviderKind {
       return json{{"when", {when}},   {"label", label}, {"tone", tone},           {"done", done},
                   {"method", "POST"}, {"path", path},   {"body", std::move(body)}};
     };
+    const json create_order = consoleRequest(
+        "Create a hosted number order", "POST", "/v2/HostedNumber/Orders", "form",
+        {consoleField("PhoneNumber", "Number to host", {{"value", "+14155550123"}}),
+         consoleField("ContactPhoneNumber", "Contact phone number", {{"value", "+14155550199"}}),
+         consoleField("AddressSid", "Address SID",
+                      {{"value", "AD11111111111111111111111111111111"}}),
+         consoleField("Email", "Owner's email", {{"value", "owner@example.com"}}),
+         consoleField("FriendlyName", "Friendly name", {{"optional", true}}),
+         consoleField("StatusCallbackUrl", "Status callback URL", {{"optional", true}}),
+         consoleField("StatusCallbackMethod", "Status callback method",
+                      {{"options", {"POST", "GET"}}})});
+    const json request_call = consoleRequest(
+        "Request the verification call", "POST", "/v2/HostedNumber/Orders/{sid}", "form",
+        {consoleField("Status", "Status", {{"value", "pending-verification"}, {"fixed", true}}),
+         consoleField("VerificationCallDelay", "Call delay (0-60 s)", {{"optional", true}}),
+         consoleField("VerificationCallExtension", "Extension to dial", {{"optional", true}})},
+        {{"when", {"received", "pending-verification"}}});
+    const json create_loa = consoleRequest(
+        "Create the LOA", "POST", "/v2/HostedNumber/AuthorizationDocuments", "form",
+        {consoleField("HostedNumberOrderSids", "Orders", {{"from", "sid"}, {"list", true}}),
+         consoleField("AddressSid", "Address SID", {{"from", "address_sid"}}),
+         consoleField("Email", "Signer's email", {{"from", "email"}}),
+         consoleField("ContactPhoneNumber", "Contact phone number",
+                      {{"from", "contact_phone_number"}}),
+         consoleField("ContactTitle", "Contact title", {{"optional", true}})},
+        {{"when", {"verified"}}});
     return json{
+        {"client",
+         {{"accounts", "accounts"},
+          {"account_label", "sid"},
+          {"owner", {"account_sid", "sid"}},
+          {"auth", {{"basic", {"sid", "auth_token"}}}},
+          {"start", {create_order}}}},
         {"resources",
          {{{"collection", "hosted_number_orders"},
            {"kind", "hosted number order"},
@@ -58,6 +90,7 @@ class TwilioKind : public ProviderKind {
            {"history", "history"},
            {"history_note", "reason"},
            {"detail", {{{"path", "verification_attempts"}, {"format", "{} verification call(s)"}}}},
+           {"steps", {request_call, create_loa}},
            {"actions",
             {decide("Carrier accepts", "good", "Carrier accepted {phone_number}",
                     "/twilio/orders/{sid}/carrier", {{"decision", "accept"}}, "carrier-processing"),
