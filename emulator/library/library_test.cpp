@@ -130,7 +130,7 @@ TEST_CASE("an emulator starts on a loopback port, and stops", "[library]") {
   CHECK_FALSE(httplib::Client("127.0.0.1", emulator.port()).Get("/__hnemu/health"));
 }
 
-TEST_CASE("options: seed, clock and start time; a bad one is an Error", "[library]") {
+TEST_CASE("options: seed, clock and start time, and an Error for a bad one", "[library]") {
   hnemu::Emulator emulator(hnemu::Options{7, hnemu::ClockMode::Manual, "2027-03-01T12:00:00Z"});
   CHECK(emulator.now() == "2027-03-01T12:00:00.000Z");
   CHECK(json::parse(emulator.control("GET", "/health"))["seed"] == 7);
