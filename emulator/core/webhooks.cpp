@@ -135,10 +135,13 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   uint64_t id = 0;
   std::string drop_line;
   std::function<void(const std::string&)> drop_listener;
+  std::vector<Job> held;  // first attempts held back on the clock
+  uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);
     id = next_id_++;
     delivery.id = id;
+    generation = generation_;
     if (muted_) {
       // Replayed: it was sent, or not, before the restart; a checkpoint's log may say which.
       delivery.state = DeliveryState::Failed;
@@ -149,22 +152,77 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
       --tamper_remaining_;
       delivery.tampered = true;
     }
-    const size_t bytes = delivery.body.size() + kQueuedOverheadBytes;
-    const TimePoint due = delivery.created;
-    appendLogLocked(std::move(delivery));
-    auto pending = std::make_shared<Pending>();
-    pending->webhook = std::move(webhook);
-    const std::string url = pending->webhook.url;
-    pending_.emplace(id, std::move(pending));
-    if (!pushLocked(Job{id, url, 1, due, bytes}, &drop_line)) {
+    if (delay_remaining_ > 0) {
+      --delay_remaining_;
+      delivery.delayed = delay_by_;
+    }
+    std::optional<Delivery> repeat;
+    std::optional<Webhook> repeated;
+    if (repeat_remaining_ > 0) {
+      --repeat_remaining_;
+      repeat = delivery;
+      repeat->id = next_id_++;
+      repeat->repeats = id;
+      repeat->tampered = false;  // a forger's copy would not be sent twice
+      repeated = webhook;
+    }
+    addLocked(std::move(delivery), std::move(webhook), held, &drop_line);
+    if (repeat) {
+      addLocked(std::move(*repeat), std::move(*repeated), held, &drop_line);
+    }
+    if (!drop_line.empty()) {
       drop_listener = drop_listener_;
     }
   }
   if (!drop_line.empty() && drop_listener) {
     drop_listener(drop_line);
   }
+  for (const Job& job : held) {
+    queueAt(job, generation);
+  }
   wake_.notify_one();
   return id;
+}
+
+void WebhookDispatcher::addLocked(Delivery delivery, Webhook webhook, std::vector<Job>& held,
+                                  std::string* drop_line) {
+  const uint64_t id = delivery.id;
+  const Millis delayed = delivery.delayed;
+  const Job job{id, webhook.url, 1, delivery.created + delayed,
+                delivery.body.size() + kQueuedOverheadBytes};
+  appendLogLocked(std::move(delivery));
+  auto pending = std::make_shared<Pending>();
+  pending->webhook = std::move(webhook);
+  pending_.emplace(id, std::move(pending));
+  if (delayed.count() > 0) {
+    held.push_back(job);
+  } else {
+    pushLocked(job, drop_line);
+  }
+}
+
+void WebhookDispatcher::queueAt(const Job& job, uint64_t generation) {
+  // The attempt waits on the virtual clock until it is due (a clock that has already passed that
+  // fires it at its next move); then the job goes on its receiver's queue.
+  clock_.schedule(job.due, std::string(kWebhookRetryLabel) + std::to_string(job.delivery_id),
+                  [this, job, generation] {
+                    std::string drop_line;
+                    std::function<void(const std::string&)> drop_listener;
+                    {
+                      std::lock_guard lock(mutex_);
+                      if (generation != generation_ || stopping_) {
+                        return;
+                      }
+                      if (!pushLocked(job, &drop_line)) {
+                        drop_listener = drop_listener_;
+                      }
+                    }
+                    if (!drop_line.empty() && drop_listener) {
+                      drop_listener(drop_line);
+                    }
+                    wake_.notify_one();
+                  },
+                  /*is_state=*/false);
 }
 
 void WebhookDispatcher::appendLogLocked(Delivery delivery) {
@@ -403,29 +461,7 @@ void WebhookDispatcher::deliver(const Job& job) {
     delivered_listener(*delivered);
   }
   if (next) {
-    // The retry waits on the virtual clock, its backoff after the attempt's own time (a clock that
-    // has already passed that fires it at its next move); then the job goes back on the queue.
-    const Job retry = *next;
-    clock_.schedule(
-        retry.due, std::string(kWebhookRetryLabel) + std::to_string(retry.delivery_id),
-        [this, retry, generation] {
-          std::string drop_line;
-          std::function<void(const std::string&)> drop_listener;
-          {
-            std::lock_guard lock(mutex_);
-            if (generation != generation_ || stopping_) {
-              return;
-            }
-            if (!pushLocked(retry, &drop_line)) {
-              drop_listener = drop_listener_;
-            }
-          }
-          if (!drop_line.empty() && drop_listener) {
-            drop_listener(drop_line);
-          }
-          wake_.notify_one();
-        },
-        /*is_state=*/false);
+    queueAt(*next, generation);
   }
 }
 
@@ -483,6 +519,17 @@ void WebhookDispatcher::tamperSignatures(int count) {
   tamper_remaining_ = count;
 }
 
+void WebhookDispatcher::repeatDeliveries(int count) {
+  std::lock_guard lock(mutex_);
+  repeat_remaining_ = count;
+}
+
+void WebhookDispatcher::delayDeliveries(int count, Millis by) {
+  std::lock_guard lock(mutex_);
+  delay_remaining_ = by.count() > 0 ? count : 0;
+  delay_by_ = by;
+}
+
 void WebhookDispatcher::capTimeouts(Millis cap) {
   std::lock_guard lock(mutex_);
   timeout_cap_ = cap;
@@ -530,6 +577,8 @@ void WebhookDispatcher::clear() {
   std::lock_guard lock(mutex_);
   ++generation_;
   tamper_remaining_ = 0;
+  repeat_remaining_ = 0;
+  delay_remaining_ = 0;
   // A delivery in flight stays its receiver's until it returns: the next one waits for it.
   for (auto it = receivers_.begin(); it != receivers_.end();) {
     if (it->second.busy) {

@@ -165,6 +165,67 @@ TEST_CASE("the delivery log is bounded and clear() drops pending retries", "[web
   REQUIRE(dispatcher.log().empty());
 }
 
+TEST_CASE("a repeated delivery goes out twice, the copy right behind the first", "[webhooks]") {
+  Clock clock(kStart);
+  auto transport = std::make_shared<ScriptedTransport>(std::vector<TransportResult>{});
+  WebhookDispatcher dispatcher(clock, transport, WebhookLimits{});
+  dispatcher.repeatDeliveries(1);
+  dispatcher.tamperSignatures(1);
+  Webhook first = hook("http://a/cb");
+  first.body = "status=first";
+  Webhook second = hook("http://a/cb");
+  second.body = "status=second";
+  dispatcher.enqueue(first);
+  dispatcher.enqueue(second);
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  const auto log = dispatcher.log();
+  REQUIRE(log.size() == 3);
+  CHECK(log[0].repeats == 0);
+  CHECK(log[0].tampered);
+  CHECK(log[1].repeats == log[0].id);
+  CHECK_FALSE(log[1].tampered);  // a forger's copy is not what the provider repeats
+  CHECK(log[2].repeats == 0);
+  const auto sent = transport->sent();
+  REQUIRE(sent.size() == 3);
+  CHECK(sent[0].body == "status=first");
+  CHECK(sent[1].body == "status=first");
+  CHECK(sent[2].body == "status=second");
+}
+
+TEST_CASE("a delayed delivery waits on the virtual clock, and later ones overtake it",
+          "[webhooks]") {
+  Clock clock(kStart);
+  auto transport = std::make_shared<ScriptedTransport>(std::vector<TransportResult>{});
+  WebhookDispatcher dispatcher(clock, transport, WebhookLimits{});
+  dispatcher.delayDeliveries(1, Millis(1'800'000));
+  Webhook first = hook("http://a/cb");
+  first.body = "status=first";
+  Webhook second = hook("http://a/cb");
+  second.body = "status=second";
+  dispatcher.enqueue(first);
+  dispatcher.enqueue(second);
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  REQUIRE(transport->sent().size() == 1);
+  CHECK(transport->sent()[0].body == "status=second");
+  clock.advance(Millis(1'800'000));
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  const auto sent = transport->sent();
+  REQUIRE(sent.size() == 2);
+  CHECK(sent[1].body == "status=first");
+  const auto log = dispatcher.log();
+  CHECK(log[0].delayed == Millis(1'800'000));
+  CHECK(log[0].attempts.at(0).time == kStart + Millis(1'800'000));
+  CHECK(log[1].delayed == Millis(0));
+  // A reset forgets what was still to be repeated or delayed.
+  dispatcher.delayDeliveries(1, Millis(1000));
+  dispatcher.repeatDeliveries(1);
+  dispatcher.clear();
+  dispatcher.enqueue(first);
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  CHECK(dispatcher.log().size() == 1);
+  CHECK(transport->sent().size() == 3);
+}
+
 TEST_CASE(
     "a receiver that never answers holds at most its queue's bytes, the rest are dropped "
     "and counted",

@@ -473,6 +473,8 @@ void Engine::reset(std::optional<uint64_t> seed) {
       faults_.add(rule);
     }
     webhooks_->tamperSignatures(world_tamper_webhooks_);
+    webhooks_->repeatDeliveries(world_duplicate_webhooks_);
+    webhooks_->delayDeliveries(world_delay_webhooks_, world_delay_webhooks_by_);
     changes_.clear();
     touchEverythingLocked();
   }
@@ -494,6 +496,9 @@ void Engine::loadWorld(const WorldFile& world) {
     }
     world_faults_ = world.faults;
     world_tamper_webhooks_ = world.tamper_webhooks;
+    world_duplicate_webhooks_ = world.duplicate_webhooks;
+    world_delay_webhooks_ = world.delay_webhooks;
+    world_delay_webhooks_by_ = world.delay_webhooks_by;
   }
   if (world.auto_quiet) {
     driver_->setQuiet(*world.auto_quiet);

@@ -276,6 +276,9 @@ class Engine {
   mutable uint64_t digest_cursor_ = 0;
   std::vector<FaultRule> world_faults_;
   int world_tamper_webhooks_ = 0;
+  int world_duplicate_webhooks_ = 0;
+  int world_delay_webhooks_ = 0;
+  Millis world_delay_webhooks_by_{0};
   std::vector<std::unique_ptr<Provider>> providers_;
   ControlSurface* control_ = nullptr;
 

@@ -10,6 +10,7 @@
 
 #include "core/change_feed.h"
 #include "core/clock.h"
+#include "core/exploration.h"
 #include "core/ids.h"
 #include "core/input.h"
 #include "core/resource_watch.h"
@@ -108,6 +109,8 @@ class ProviderKind {
 
   // Its documented lifecycles: transition coverage, and the statuses expectations may name.
   virtual std::vector<StateMachine> lifecycles() const = 0;
+  // How the world steers them for one number, for `hnemu explore` (none: it cannot be explored).
+  virtual Exploration exploration() const { return {}; }
 
   // For scenario expectations, read from the provider's part of the state dump. "Orders" are
   // the resources a client creates for numbers; expect.orders names their statuses.
