@@ -6,6 +6,9 @@
 include(GNUInstallDirs)
 
 set(HNEMU_SCENARIOS_INSTALL_DIR ${CMAKE_INSTALL_DATADIR}/hnemu/scenarios)
+# `install` and `cpack` take what is built instead of building every test and tool first: the
+# package needs only `cmake --build --preset release --target hnemu_bin` (what tools/run builds).
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 install(TARGETS hnemu_bin RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
 # `hnemu serve` finds the installed scenarios from its own path (emulator/main.cpp).
