@@ -65,6 +65,8 @@ Result<int> Emulator::start() {
                          "credentials; pass --allow-remote to serve the network anyway");
   }
   ServerLimits limits;
+  limits.idle_timeout = settings.idle_connection_timeout;
+  limits.request_timeout = settings.request_timeout;
   // Chunked bodies have no length to judge up front: read up to the largest any route takes.
   limits.max_payload_bytes =
       std::max({settings.max_body_bytes, settings.max_upload_bytes, kMaxControlBodyBytes}) +

@@ -58,13 +58,16 @@ Options for serve:
   --webhook-timeout DURATION
                          cap every provider's webhook connect and read timeout (wall time,
                          e.g. 500ms; default: each provider's own, up to Twilio's 15s)
+  --webhook-queue-bytes BYTES
+                         most webhooks waiting for one receiver may take; past it they are
+                         dropped, logged and counted (default 33554432)
   --max-numbers-per-order N
                          most numbers a Telnyx or Bandwidth order (or check) may list
                          (default 5000, Bandwidth's documented limit)
   --scenario FILE        load a world file (YAML): seed, clock, start, and per provider
                          accounts, number profiles and rules; flags given after it win
   --state FILE           keep state, clock and pending timers in FILE across restarts: each
-                         change is saved (write, then rename) before it is answered, and
+                         change is appended to FILE and synced before it is answered, and
                          FILE is restored on start; start again with the same flags
   --scenarios DIR        the folder the console's scenario picker lists (default: ./scenarios
                          when it exists, else the installed PREFIX/share/hnemu/scenarios)
@@ -306,6 +309,11 @@ int main(int argc, char** argv) {
         return fail("--webhook-timeout must be a positive duration such as 500ms or 2s");
       }
       options.webhook_timeout_cap = cap.value();
+    } else if (flag == "--webhook-queue-bytes") {
+      if (!number || *number == 0) {
+        return fail("--webhook-queue-bytes must be a positive number of bytes");
+      }
+      options.webhook_queue_bytes = *number;
     } else if (flag == "--max-numbers-per-order") {
       if (!number || *number == 0) {
         return fail("--max-numbers-per-order must be a positive number");

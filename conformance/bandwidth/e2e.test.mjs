@@ -142,7 +142,7 @@ const ok = await runSteps([
     const done = await call(numbers.RemoveImportedTnOrder.get, client, removal.orderId, {});
     assert.equal(done.processingStatus, 'COMPLETE');
     const { in_service_numbers: inService } = await hnemu.control('GET', '/state?provider=bandwidth');
-    assert.deepEqual(Object.keys(inService), [GOOD[1]]);
+    assert.deepEqual(inService.map((entry) => entry.tn), [GOOD[1]]);
   }],
 
   ['bad input: Bandwidth statuses and shapes, never a 500 or a hang', async () => {

@@ -199,7 +199,7 @@ bool isYamlType(std::string_view type) {
 
 }  // namespace
 
-ControlApi::ControlApi(Engine& engine) : engine_(engine) {
+ControlApi::ControlApi(Engine& engine) : engine_(engine), coverage_tally_(engine.stateMachines()) {
   for (const Route& route : routeTable()) {
     router_.add(route.method, route.path, "hnemu",
                 [this, handler = route.handler](HttpRequest& request) {
@@ -457,12 +457,27 @@ Result<ControlReply> ControlApi::moveClock(HttpRequest& request) {
   return ControlReply(std::move(out));
 }
 
+// The whole state (of one provider with ?provider=), or with ?since=CURSOR (0 the first time)
+// only what changed after the cursor, a page of ?limit= (default 1000) at a time.
 Result<ControlReply> ControlApi::getState(HttpRequest& request) {
-  json state = engine_.state();
-  if (const auto provider = request.queryValue("provider")) {
-    if (!state.contains(*provider)) {
-      return makeError(ErrorCode::NotFound, "no provider '" + *provider + "'");
+  const std::optional<std::string> provider = request.queryValue("provider");
+  const auto& known = engine_.providers();
+  if (provider && std::none_of(known.begin(), known.end(),
+                               [&](const auto& each) { return each->name() == *provider; })) {
+    return makeError(ErrorCode::NotFound, "no provider '" + *provider + "'");
+  }
+  if (request.queryValue("since") || request.queryValue("limit")) {
+    constexpr uint64_t kMostChanges = 10'000;
+    HNEMU_ASSIGN_OR_RETURN(const uint64_t since, countParam(request, "since", 0));
+    HNEMU_ASSIGN_OR_RETURN(const uint64_t limit, countParam(request, "limit", 1000));
+    if (limit == 0 || limit > kMostChanges) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "'limit' must be between 1 and " + std::to_string(kMostChanges));
     }
+    return ControlReply(engine_.stateChanges(since, limit, provider.value_or("")));
+  }
+  json state = engine_.state();
+  if (provider) {
     return ControlReply(state[*provider]);
   }
   return ControlReply(std::move(state));
@@ -494,8 +509,26 @@ Result<ControlReply> ControlApi::expectations(HttpRequest&) {
 
 Result<ControlReply> ControlApi::coverage(HttpRequest& request) {
   const std::string provider = request.queryValue("provider").value_or("");
-  return ControlReply(json{{"coverage", coverageJson(measureCoverage(engine_.stateMachines(),
-                                                                     engine_.state(), provider))}});
+  std::lock_guard lock(coverage_mutex_);
+  for (bool more = true; more;) {
+    constexpr size_t kBatch = 10'000;
+    const json page = engine_.stateChanges(coverage_cursor_, kBatch, "");
+    if (page["generation"] != coverage_generation_) {
+      // A reset: what was covered before it is gone; read the feed again from its start.
+      coverage_tally_.clear();
+      coverage_generation_ = page["generation"];
+      coverage_cursor_ = 0;
+      continue;
+    }
+    for (const json& change : page["changes"]) {
+      if (!change["item"].is_null()) {
+        coverage_tally_.add(change["provider"], change["collection"], change["item"]);
+      }
+    }
+    coverage_cursor_ = page["cursor"];
+    more = page["more"];
+  }
+  return ControlReply(json{{"coverage", coverageJson(coverage_tally_.coverage(provider))}});
 }
 
 // ?after=SEQUENCE&limit=N pages forward; ?last=N gives the newest N.
@@ -518,20 +551,26 @@ Result<ControlReply> ControlApi::journal(HttpRequest& request) {
                            {"entries", std::move(entries)}});
 }
 
-// ?last=N gives the newest N deliveries.
+// ?last=N gives the newest N deliveries; the counts say what is queued and what was dropped.
 Result<ControlReply> ControlApi::webhooks(HttpRequest& request) {
   HNEMU_ASSIGN_OR_RETURN(const uint64_t last, countParam(request, "last", UINT64_MAX));
-  const std::vector<Delivery> log = engine_.webhooks().log();
-  const size_t skip = log.size() > last ? log.size() - last : 0;
+  const WebhookCounts counts = engine_.webhooks().counts();
   json deliveries = json::array();
-  for (size_t i = skip; i < log.size(); ++i) {
-    deliveries.push_back(deliveryJson(log[i]));
+  for (const Delivery& delivery : engine_.webhooks().newest(static_cast<size_t>(last))) {
+    deliveries.push_back(deliveryJson(delivery));
   }
-  return ControlReply(json{{"deliveries", std::move(deliveries)}});
+  return ControlReply(json{{"queued", counts.queued},
+                           {"in_flight", counts.in_flight},
+                           {"dropped", counts.dropped},
+                           {"log_entries", counts.log_entries},
+                           {"log_bytes", counts.log_bytes},
+                           {"deliveries", std::move(deliveries)}});
 }
 
+// ?to=NUMBER filters; ?last=N keeps each provider's newest N (before the filter).
 Result<ControlReply> ControlApi::calls(HttpRequest& request) {
-  json calls = engine_.calls();
+  HNEMU_ASSIGN_OR_RETURN(const uint64_t last, countParam(request, "last", UINT64_MAX));
+  json calls = engine_.calls(static_cast<size_t>(last));
   if (const auto to = request.queryValue("to")) {
     json filtered = json::array();
     for (const json& call : calls) {
@@ -544,8 +583,11 @@ Result<ControlReply> ControlApi::calls(HttpRequest& request) {
   return ControlReply(json{{"calls", std::move(calls)}});
 }
 
+// ?number=NUMBER filters; ?last=N keeps each provider's newest N that match.
 Result<ControlReply> ControlApi::inbox(HttpRequest& request) {
-  return ControlReply(json{{"messages", engine_.inbox(request.queryValue("number"))}});
+  HNEMU_ASSIGN_OR_RETURN(const uint64_t last, countParam(request, "last", UINT64_MAX));
+  return ControlReply(
+      json{{"messages", engine_.inbox(request.queryValue("number"), static_cast<size_t>(last))}});
 }
 
 // Loads a world (YAML or JSON, as in a --scenario file) and resets to it.

@@ -8,6 +8,7 @@
 #include "core/http_types.h"
 #include "core/router.h"
 #include "engine/engine.h"
+#include "scenario/coverage.h"
 #include "scenario/scenario.h"
 
 namespace hnemu {
@@ -74,6 +75,11 @@ class ControlApi : public ControlSurface {
   Router provider_router_;  // the providers' own: run with the state lock held
   std::mutex scenario_mutex_;
   std::optional<Scenario> scenario_;  // the last one loaded
+  // Coverage, read from the change feed as far as its cursor.
+  std::mutex coverage_mutex_;
+  CoverageTally coverage_tally_;
+  uint64_t coverage_generation_ = 0;
+  uint64_t coverage_cursor_ = 0;
 };
 
 }  // namespace hnemu

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "emulator.h"
 #include "testing/requests.h"
@@ -198,4 +199,74 @@ TEST_CASE("server: a non-loopback address needs allow_remote", "[control]") {
   CHECK_FALSE(isLoopbackHost("127.evil.test"));
   CHECK_FALSE(isLoopbackHost("127.0.0.1.evil.test"));
   CHECK_FALSE(isLoopbackHost(""));
+}
+
+TEST_CASE("control: the state is read a page of changes at a time from a cursor", "[control]") {
+  Emulator emulator;
+  auto changes = [&](const std::string& query) {
+    const HttpResponse response = testing::send(emulator, "GET", "/__hnemu/state?" + query);
+    REQUIRE(response.status == 200);
+    return json::parse(response.body);
+  };
+  // From zero: everything there is (here, the default accounts).
+  const json first = changes("since=0");
+  CHECK(first["more"] == false);
+  const uint64_t cursor = first["cursor"];
+  const uint64_t generation = first["generation"];
+  for (const json& change : first["changes"]) {
+    CHECK(change["collection"] == "accounts");
+    CHECK(change["item"].is_object());
+  }
+
+  for (const char* number : {"+14153608311", "+14153608312", "+14153608313"}) {
+    REQUIRE(testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                                testing::twilioOrderBody(number))
+                .status == 201);
+  }
+  // After the cursor: the three orders and their numbers, and nothing older.
+  const json page = changes("since=" + std::to_string(cursor) + "&limit=4&provider=twilio");
+  CHECK(page["changes"].size() == 4);
+  CHECK(page["more"] == true);
+  const json rest = changes("since=" + page["cursor"].dump() + "&provider=twilio");
+  CHECK(rest["changes"].size() == 2);
+  CHECK(rest["more"] == false);
+  std::set<std::string> orders;
+  for (const json& each : {page, rest}) {
+    for (const json& change : each["changes"]) {
+      CHECK(change["provider"] == "twilio");
+      if (change["collection"] == "hosted_number_orders") {
+        orders.insert(change["item"]["phone_number"].get<std::string>());
+      }
+    }
+  }
+  CHECK(orders.size() == 3);
+  CHECK(changes("since=" + rest["cursor"].dump())["changes"].empty());
+
+  // A reset is a new generation: a reader starts again from zero.
+  REQUIRE(testing::send(emulator, "POST", "/__hnemu/reset", "{}").status == 200);
+  CHECK(changes("since=0")["generation"] != generation);
+
+  for (const char* bad : {"since=-1", "limit=0", "limit=10001", "since=x"}) {
+    CHECK(testing::send(emulator, "GET", std::string("/__hnemu/state?") + bad).status == 400);
+  }
+  CHECK(testing::send(emulator, "GET", "/__hnemu/state?since=0&provider=nobody").status == 404);
+}
+
+TEST_CASE("control: coverage follows the changes since it was last read, and a reset",
+          "[control]") {
+  Emulator emulator;
+  auto transitions = [&] {
+    const json body =
+        json::parse(testing::send(emulator, "GET", "/__hnemu/coverage?provider=twilio").body);
+    return body["coverage"][0]["transitions_seen"].get<int>();
+  };
+  CHECK(transitions() == 0);
+  REQUIRE(testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                              testing::twilioOrderBody("+14153608311"))
+              .status == 201);
+  emulator.advance(std::chrono::hours(1));  // the eligibility check passes: processing -> received
+  CHECK(transitions() == 1);
+  CHECK(transitions() == 1);  // read again, nothing new
+  REQUIRE(testing::send(emulator, "POST", "/__hnemu/reset", "{}").status == 200);
+  CHECK(transitions() == 0);
 }

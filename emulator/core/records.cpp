@@ -38,22 +38,26 @@ json deliveryJson(const Delivery& delivery) {
                         {"response_body", attempt.response_body},
                         {"error", attempt.error}});
   }
-  return json{{"id", delivery.id},
-              {"created", formatIso8601Millis(delivery.created)},
-              {"provider", delivery.provider},
-              {"account", delivery.account},
-              {"event", delivery.event},
-              {"resource_id", delivery.resource_id},
-              {"status", delivery.status},
-              {"tag", delivery.tag},
-              {"method", delivery.method},
-              {"url", delivery.url},
-              {"failover_url", delivery.failover_url},
-              {"content_type", delivery.content_type},
-              {"body", delivery.body},
-              {"tampered", delivery.tampered},
-              {"state", deliveryStateName(delivery.state)},
-              {"attempts", std::move(attempts)}};
+  json out{{"id", delivery.id},
+           {"created", formatIso8601Millis(delivery.created)},
+           {"provider", delivery.provider},
+           {"account", delivery.account},
+           {"event", delivery.event},
+           {"resource_id", delivery.resource_id},
+           {"status", delivery.status},
+           {"tag", delivery.tag},
+           {"method", delivery.method},
+           {"url", delivery.url},
+           {"failover_url", delivery.failover_url},
+           {"content_type", delivery.content_type},
+           {"body", delivery.body},
+           {"tampered", delivery.tampered},
+           {"state", deliveryStateName(delivery.state)},
+           {"attempts", std::move(attempts)}};
+  if (!delivery.dropped.empty()) {
+    out["dropped"] = delivery.dropped;
+  }
+  return out;
 }
 
 namespace {
@@ -139,6 +143,9 @@ Result<Delivery> deliveryFromJson(const json& object) {
   }
   if (object.contains("tag") && object["tag"].is_string()) {
     delivery.tag = object["tag"].get<std::string>();
+  }
+  if (object.contains("dropped") && object["dropped"].is_string()) {
+    delivery.dropped = object["dropped"].get<std::string>();
   }
   if (!attempts.is_array()) {
     return makeError(ErrorCode::InvalidArgument, "a webhook delivery's attempts are not a list");

@@ -8,6 +8,9 @@ namespace hnemu {
 namespace {
 
 constexpr size_t kResponseBodyLimit = 2048;
+// What a queued webhook holds besides its body (its record, headers and callbacks), counted so
+// that a flood of small webhooks is bounded too.
+constexpr size_t kQueuedOverheadBytes = 1024;
 
 bool shouldRetry(const RetryPolicy& policy, const TransportResult& result) {
   switch (policy.retry_on) {
@@ -48,6 +51,29 @@ std::string originOf(const std::string& url) {
   return url.substr(0, path_start);
 }
 
+size_t headerBytes(const Headers& headers) {
+  size_t bytes = 0;
+  for (const auto& [name, value] : headers) {
+    bytes += name.size() + value.size();
+  }
+  return bytes;
+}
+
+size_t attemptBytes(const DeliveryAttempt& attempt) {
+  return sizeof attempt + attempt.url.size() + attempt.body.size() + attempt.response_body.size() +
+         attempt.error.size() + headerBytes(attempt.request_headers);
+}
+
+// What an entry of the delivery log holds, as counted against its byte limit.
+size_t entryBytes(const Delivery& delivery) {
+  size_t bytes = sizeof delivery + delivery.body.size() + delivery.url.size() +
+                 delivery.failover_url.size() + delivery.event.size() + delivery.dropped.size();
+  for (const DeliveryAttempt& attempt : delivery.attempts) {
+    bytes += attemptBytes(attempt);
+  }
+  return bytes;
+}
+
 }  // namespace
 
 std::string_view deliveryStateName(DeliveryState state) {
@@ -65,10 +91,8 @@ std::string_view deliveryStateName(DeliveryState state) {
 }
 
 WebhookDispatcher::WebhookDispatcher(Clock& clock, std::shared_ptr<WebhookTransport> transport,
-                                     size_t log_capacity, size_t workers)
-    : clock_(clock),
-      transport_(std::move(transport)),
-      log_capacity_(std::max<size_t>(1, log_capacity)) {
+                                     WebhookLimits limits, size_t workers)
+    : clock_(clock), transport_(std::move(transport)), limits_(limits) {
   for (size_t i = 0; i < std::max<size_t>(1, workers); ++i) {
     workers_.emplace_back([this] { run(); });
   }
@@ -109,6 +133,8 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   delivery.content_type = webhook.content_type;
   delivery.body = webhook.render_body ? webhook.render_body(webhook.url, 1) : webhook.body;
   uint64_t id = 0;
+  std::string drop_line;
+  std::function<void(const std::string&)> drop_listener;
   {
     std::lock_guard lock(mutex_);
     id = next_id_++;
@@ -116,29 +142,80 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
     if (muted_) {
       // Replayed: it was sent, or not, before the restart; a checkpoint's log may say which.
       delivery.state = DeliveryState::Failed;
-      log_.push_back(std::move(delivery));
-      while (log_.size() > log_capacity_) {
-        log_.pop_front();
-      }
+      appendLogLocked(std::move(delivery));
       return id;
     }
     if (tamper_remaining_ > 0 && webhook.sign) {
       --tamper_remaining_;
       delivery.tampered = true;
     }
-    log_.push_back(std::move(delivery));
-    while (log_.size() > log_capacity_) {
-      pending_.erase(log_.front().id);
-      log_.pop_front();
-    }
+    const size_t bytes = delivery.body.size() + kQueuedOverheadBytes;
+    const TimePoint due = delivery.created;
+    appendLogLocked(std::move(delivery));
     auto pending = std::make_shared<Pending>();
     pending->webhook = std::move(webhook);
     const std::string url = pending->webhook.url;
     pending_.emplace(id, std::move(pending));
-    queue_.push_back(Job{id, url, 1});
+    if (!pushLocked(Job{id, url, 1, due, bytes}, &drop_line)) {
+      drop_listener = drop_listener_;
+    }
+  }
+  if (!drop_line.empty() && drop_listener) {
+    drop_listener(drop_line);
   }
   wake_.notify_one();
   return id;
+}
+
+void WebhookDispatcher::appendLogLocked(Delivery delivery) {
+  log_bytes_ += entryBytes(delivery);
+  log_.push_back(std::move(delivery));
+  trimLogLocked();
+}
+
+void WebhookDispatcher::trimLogLocked() {
+  // The newest entry stays, however large: the log shows at least what happened last.
+  while (log_.size() > std::max<size_t>(1, limits_.log_entries) ||
+         (log_.size() > 1 && log_bytes_ > limits_.log_bytes)) {
+    log_bytes_ -= std::min(log_bytes_, entryBytes(log_.front()));
+    pending_.erase(log_.front().id);
+    log_.pop_front();
+  }
+}
+
+bool WebhookDispatcher::pushLocked(Job job, std::string* drop_line) {
+  const std::string origin = originOf(job.url);
+  Receiver& receiver = receivers_[origin];
+  // A webhook larger than the limit still goes to a receiver with nothing queued.
+  if (!receiver.jobs.empty() && receiver.bytes + job.bytes > limits_.queue_bytes_per_receiver) {
+    ++receiver.dropped;
+    ++dropped_;
+    pending_.erase(job.delivery_id);
+    if (Delivery* delivery = findLocked(job.delivery_id)) {
+      delivery->state = DeliveryState::Failed;
+      delivery->dropped = "not sent: " + std::to_string(receiver.jobs.size()) + " deliveries (" +
+                          std::to_string(receiver.bytes) + " bytes) were already waiting for " +
+                          origin;
+      // Said once per receiver, then every 1,000 drops: a dead receiver must not flood the log.
+      if (receiver.dropped == 1 || receiver.dropped % 1000 == 0) {
+        *drop_line = "hnemu: webhook #" + std::to_string(job.delivery_id) + " to " + origin +
+                     " dropped: " + delivery->dropped + " (" + std::to_string(receiver.dropped) +
+                     " dropped for it so far)";
+      }
+    }
+    if (receiver.jobs.empty() && !receiver.busy) {
+      receivers_.erase(origin);
+    }
+    return false;
+  }
+  receiver.bytes += job.bytes;
+  receiver.jobs.push_back(std::move(job));
+  ++queued_;
+  if (!receiver.busy && !receiver.ready) {
+    receiver.ready = true;
+    ready_.push_back(origin);
+  }
+  return true;
 }
 
 Delivery* WebhookDispatcher::findLocked(uint64_t id) {
@@ -149,17 +226,44 @@ Delivery* WebhookDispatcher::findLocked(uint64_t id) {
 }
 
 std::optional<WebhookDispatcher::Job> WebhookDispatcher::takeRunnableLocked() {
-  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
-    std::string origin = originOf(it->url);
-    if (busy_origins_.count(origin) == 0) {
-      const Job job = *it;
-      queue_.erase(it);
-      busy_origins_.insert(std::move(origin));
-      ++busy_;
-      return job;
+  while (!ready_.empty()) {
+    const auto found = receivers_.find(ready_.front());
+    ready_.pop_front();
+    if (found == receivers_.end()) {
+      continue;
     }
+    Receiver& receiver = found->second;
+    receiver.ready = false;
+    if (receiver.busy || receiver.jobs.empty()) {
+      continue;
+    }
+    Job job = std::move(receiver.jobs.front());
+    receiver.jobs.pop_front();
+    receiver.bytes -= std::min(receiver.bytes, job.bytes);
+    receiver.busy = true;
+    --queued_;
+    ++busy_;
+    return job;
   }
   return std::nullopt;
+}
+
+void WebhookDispatcher::finishedLocked(const std::string& origin) {
+  --busy_;
+  const auto found = receivers_.find(origin);
+  if (found == receivers_.end()) {
+    return;
+  }
+  Receiver& receiver = found->second;
+  receiver.busy = false;
+  if (receiver.jobs.empty()) {
+    if (receiver.dropped == 0) {
+      receivers_.erase(found);  // an idle receiver costs nothing; one that dropped keeps its count
+    }
+  } else if (!receiver.ready) {
+    receiver.ready = true;
+    ready_.push_back(origin);
+  }
 }
 
 void WebhookDispatcher::run() {
@@ -173,9 +277,8 @@ void WebhookDispatcher::run() {
     lock.unlock();
     deliver(*job);
     lock.lock();
-    --busy_;
-    busy_origins_.erase(originOf(job->url));
-    wake_.notify_all();  // the next job for this origin may run now
+    finishedLocked(originOf(job->url));
+    wake_.notify_one();  // the next job for this origin may run now
     if (idleLocked()) {
       const auto listener = idle_listener_;
       lock.unlock();
@@ -236,7 +339,7 @@ void WebhookDispatcher::deliver(const Job& job) {
   DeliveryAttempt attempt;
   attempt.number = attempt_number;
   attempt.url = job.url;
-  attempt.time = clock_.now();
+  attempt.time = job.due;
   attempt.request_headers = request.headers;
   attempt.body = request.body;
   attempt.connected = result.connected;
@@ -259,6 +362,11 @@ void WebhookDispatcher::deliver(const Job& job) {
     if (delivery == nullptr) {
       return;
     }
+    log_bytes_ += attemptBytes(attempt);
+    if (!delivery->tag.empty()) {
+      last_attempt_by_tag_[delivery->tag] =
+          AttemptOutcome{attempt.connected, attempt.status, attempt.error};
+    }
     delivery->attempts.push_back(std::move(attempt));
     const bool on_primary = job.url == hook.url;
     if (stopping_ && !success) {
@@ -274,10 +382,10 @@ void WebhookDispatcher::deliver(const Job& job) {
       if (!backoff.empty()) {
         delay = backoff[std::min(static_cast<size_t>(job.attempt_on_url - 1), backoff.size() - 1)];
       }
-      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1};
+      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1, job.due, job.bytes};
       delivery->state = DeliveryState::Retrying;
     } else if (on_primary && !hook.failover_url.empty()) {
-      next = Job{job.delivery_id, hook.failover_url, 1};
+      next = Job{job.delivery_id, hook.failover_url, 1, job.due, job.bytes};
       delivery->state = DeliveryState::Retrying;
     } else {
       delivery->state = DeliveryState::Failed;
@@ -285,9 +393,11 @@ void WebhookDispatcher::deliver(const Job& job) {
     if (!next) {
       pending_.erase(job.delivery_id);
     } else if (delay.count() == 0) {
-      queue_.push_back(*next);
+      std::string unused;
+      (void)pushLocked(*next, &unused);
       next.reset();
     }
+    trimLogLocked();
   }
   if (delivered) {
     delivered_listener(*delivered);
@@ -297,12 +407,21 @@ void WebhookDispatcher::deliver(const Job& job) {
     const Job retry = *next;
     clock_.scheduleAfter(delay, std::string(kWebhookRetryLabel) + std::to_string(retry.delivery_id),
                          [this, retry, generation] {
+                           std::string drop_line;
+                           std::function<void(const std::string&)> drop_listener;
                            {
                              std::lock_guard lock(mutex_);
                              if (generation != generation_ || stopping_) {
                                return;
                              }
-                             queue_.push_back(retry);
+                             Job due = retry;
+                             due.due = clock_.now();  // the timer fires at its due time
+                             if (!pushLocked(std::move(due), &drop_line)) {
+                               drop_listener = drop_listener_;
+                             }
+                           }
+                           if (!drop_line.empty() && drop_listener) {
+                             drop_listener(drop_line);
                            }
                            wake_.notify_one();
                          });
@@ -312,6 +431,29 @@ void WebhookDispatcher::deliver(const Job& job) {
 std::vector<Delivery> WebhookDispatcher::log() const {
   std::lock_guard lock(mutex_);
   return {log_.begin(), log_.end()};
+}
+
+std::vector<Delivery> WebhookDispatcher::newest(size_t count) const {
+  std::lock_guard lock(mutex_);
+  const size_t skip = log_.size() > count ? log_.size() - count : 0;
+  return {log_.begin() + static_cast<std::ptrdiff_t>(skip), log_.end()};
+}
+
+std::optional<AttemptOutcome> WebhookDispatcher::lastAttemptTagged(const std::string& tag) const {
+  std::lock_guard lock(mutex_);
+  const auto found = last_attempt_by_tag_.find(tag);
+  return found == last_attempt_by_tag_.end() ? std::nullopt
+                                             : std::optional<AttemptOutcome>(found->second);
+}
+
+WebhookCounts WebhookDispatcher::counts() const {
+  std::lock_guard lock(mutex_);
+  return WebhookCounts{queued_, busy_, dropped_, log_.size(), log_bytes_};
+}
+
+void WebhookDispatcher::setDropListener(std::function<void(const std::string& line)> listener) {
+  std::lock_guard lock(mutex_);
+  drop_listener_ = std::move(listener);
 }
 
 bool WebhookDispatcher::idle() const {
@@ -359,14 +501,20 @@ void WebhookDispatcher::restoreLog(std::vector<Delivery> log, uint64_t next_id) 
     const auto at =
         std::lower_bound(log_.begin(), log_.end(), delivery.id,
                          [](const Delivery& entry, uint64_t id) { return entry.id < id; });
+    log_bytes_ += entryBytes(delivery);
     if (at != log_.end() && at->id == delivery.id) {
+      log_bytes_ -= std::min(log_bytes_, entryBytes(*at));
       *at = std::move(delivery);
     } else {
       log_.insert(at, std::move(delivery));
     }
   }
-  while (log_.size() > log_capacity_) {
-    log_.pop_front();
+  trimLogLocked();
+  for (const Delivery& delivery : log_) {
+    if (!delivery.tag.empty() && !delivery.attempts.empty()) {
+      const DeliveryAttempt& last = delivery.attempts.back();
+      last_attempt_by_tag_[delivery.tag] = AttemptOutcome{last.connected, last.status, last.error};
+    }
   }
   next_id_ = std::max(next_id_, next_id);
 }
@@ -380,9 +528,22 @@ void WebhookDispatcher::clear() {
   std::lock_guard lock(mutex_);
   ++generation_;
   tamper_remaining_ = 0;
-  queue_.clear();
+  // A delivery in flight stays its receiver's until it returns: the next one waits for it.
+  for (auto it = receivers_.begin(); it != receivers_.end();) {
+    if (it->second.busy) {
+      it->second = Receiver{{}, 0, true, false, 0};
+      ++it;
+    } else {
+      it = receivers_.erase(it);
+    }
+  }
+  ready_.clear();
+  queued_ = 0;
+  dropped_ = 0;
   pending_.clear();
   log_.clear();
+  log_bytes_ = 0;
+  last_attempt_by_tag_.clear();
 }
 
 }  // namespace hnemu

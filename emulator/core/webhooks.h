@@ -8,9 +8,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -109,24 +109,58 @@ struct Delivery {
   bool tampered = false;  // its first attempt carries a corrupted signature
   DeliveryState state = DeliveryState::Pending;
   std::vector<DeliveryAttempt> attempts;
+  // Why it was never sent (its receiver's queue was full), when it was not.
+  std::string dropped;
+};
+
+// What the dispatcher holds at most: deliveries waiting for one receiver (so that a receiver
+// that never answers cannot make the emulator hold every webhook it would send it), and the
+// delivery log, in entries and in bytes (bodies and answers).
+struct WebhookLimits {
+  size_t log_entries = 10'000;
+  size_t log_bytes = 64 * 1024 * 1024;
+  size_t queue_bytes_per_receiver = 32 * 1024 * 1024;
+};
+
+// How the last attempt of any delivery with a tag went (a Bandwidth subscription's status).
+struct AttemptOutcome {
+  bool connected = false;
+  int status = 0;
+  std::string error;
+};
+
+struct WebhookCounts {
+  size_t queued = 0;  // waiting to be sent, over all receivers
+  size_t in_flight = 0;
+  uint64_t dropped = 0;  // never sent: their receiver's queue was full
+  size_t log_entries = 0;
+  size_t log_bytes = 0;
 };
 
 // Queues webhooks and delivers them on a few threads of its own, so that no API request ever waits
 // for a receiver. Deliveries to one origin (scheme://host:port) go one at a time, in order, so a
 // receiver sees its events in the order they happened; a slow or dead receiver holds up only its
-// own origin. Retries wait on the virtual clock, not the wall clock.
+// own origin, whose queue is bounded in bytes (past it a webhook is dropped, logged and counted).
+// Enqueueing and taking the next delivery cost the same however many are queued. Retries wait
+// on the virtual clock, not the wall clock.
 class WebhookDispatcher {
  public:
   static constexpr size_t kDefaultWorkers = 4;
 
-  WebhookDispatcher(Clock& clock, std::shared_ptr<WebhookTransport> transport, size_t log_capacity,
-                    size_t workers = kDefaultWorkers);
+  WebhookDispatcher(Clock& clock, std::shared_ptr<WebhookTransport> transport,
+                    WebhookLimits limits = {}, size_t workers = kDefaultWorkers);
   ~WebhookDispatcher();
   WebhookDispatcher(const WebhookDispatcher&) = delete;
   WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
 
   uint64_t enqueue(Webhook webhook);
   std::vector<Delivery> log() const;
+  // The newest `count` deliveries of the log.
+  std::vector<Delivery> newest(size_t count) const;
+  WebhookCounts counts() const;
+  std::optional<AttemptOutcome> lastAttemptTagged(const std::string& tag) const;
+  // Told (unlocked, on the enqueuing thread) of each webhook dropped for a full queue.
+  void setDropListener(std::function<void(const std::string& line)> listener);
   bool idle() const;
   // For tests and the auto clock: waits (bounded by a wall-clock timeout) for the queue to drain.
   [[nodiscard]] bool waitIdle(Millis timeout) const;
@@ -155,39 +189,58 @@ class WebhookDispatcher {
     uint64_t delivery_id;
     std::string url;
     int attempt_on_url;
+    TimePoint due;  // the virtual time of the attempt: its event's, or its retry timer's
+    size_t bytes;   // what it holds while queued, counted against its receiver's queue
   };
   struct Pending {
     Webhook webhook;
     int attempts_on_primary = 0;
   };
+  struct Receiver {
+    std::deque<Job> jobs;
+    size_t bytes = 0;
+    bool busy = false;   // a delivery to it is in flight
+    bool ready = false;  // listed in ready_
+    uint64_t dropped = 0;
+  };
 
   void run();
   void deliver(const Job& job);
   Delivery* findLocked(uint64_t id);
-  // The first queued job whose origin has no delivery in flight; marks the origin busy.
+  // Queues a job on its receiver's queue, or drops it (and says why) when that queue is full.
+  bool pushLocked(Job job, std::string* drop_line);
+  // The next job of the receiver that has waited longest with none in flight; marks it busy.
   std::optional<Job> takeRunnableLocked();
-  bool idleLocked() const { return queue_.empty() && busy_ == 0; }
+  void finishedLocked(const std::string& origin);
+  void appendLogLocked(Delivery delivery);
+  void trimLogLocked();
+  bool idleLocked() const { return queued_ == 0 && busy_ == 0; }
 
   Clock& clock_;
   std::shared_ptr<WebhookTransport> transport_;
-  const size_t log_capacity_;
+  const WebhookLimits limits_;
 
   mutable std::mutex mutex_;
   mutable std::condition_variable wake_;
   mutable std::condition_variable idle_cv_;
-  std::deque<Job> queue_;
+  std::unordered_map<std::string, Receiver> receivers_;  // by origin
+  std::deque<std::string> ready_;  // origins with a job queued and none in flight, oldest first
+  size_t queued_ = 0;
+  uint64_t dropped_ = 0;
   std::deque<Delivery> log_;
+  size_t log_bytes_ = 0;
+  std::unordered_map<std::string, AttemptOutcome> last_attempt_by_tag_;
   std::map<uint64_t, std::shared_ptr<Pending>> pending_;
   uint64_t next_id_ = 1;
   int tamper_remaining_ = 0;
   Millis timeout_cap_{0};
   bool muted_ = false;
-  size_t busy_ = 0;                     // deliveries in flight
-  std::set<std::string> busy_origins_;  // their origins
+  size_t busy_ = 0;  // deliveries in flight
   bool stopping_ = false;
   uint64_t generation_ = 0;  // bumped by clear(): retries from before a reset are dropped
   std::function<void()> idle_listener_;
   std::function<void(const std::string&)> delivered_listener_;
+  std::function<void(const std::string&)> drop_listener_;
   std::vector<std::thread> workers_;
 };
 

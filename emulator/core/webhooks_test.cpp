@@ -1,7 +1,9 @@
 #include "core/webhooks.h"
 
 #include <catch2/catch.hpp>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 using namespace hnemu;
@@ -34,6 +36,41 @@ class ScriptedTransport : public WebhookTransport {
   std::vector<OutgoingRequest> sent_;
 };
 
+// Holds every send to one origin until released; answers the others at once.
+class GatedTransport : public WebhookTransport {
+ public:
+  explicit GatedTransport(std::string gated_origin) : gated_(std::move(gated_origin)) {}
+  TransportResult send(const OutgoingRequest& request, Millis, Millis) override {
+    std::unique_lock lock(mutex_);
+    if (request.url.rfind(gated_, 0) == 0) {
+      ++waiting_;
+      changed_.notify_all();
+      changed_.wait(lock, [this] { return open_; });
+      --waiting_;
+    }
+    ++answered_;
+    return TransportResult{true, 200, "", ""};
+  }
+  void waitForSender() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return waiting_ > 0; });
+  }
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  void cancelAll() override { open(); }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::string gated_;
+  int waiting_ = 0;
+  int answered_ = 0;
+  bool open_ = false;
+};
+
 TransportResult refused() { return TransportResult{false, 0, "", "Connection"}; }
 TransportResult answered(int status) { return TransportResult{true, status, "", ""}; }
 
@@ -56,7 +93,7 @@ Webhook hook(const std::string& url) {
 TEST_CASE("a delivered webhook is logged with its signed headers", "[webhooks]") {
   Clock clock(kStart);
   auto transport = std::make_shared<ScriptedTransport>(std::vector<TransportResult>{answered(204)});
-  WebhookDispatcher dispatcher(clock, transport, 100);
+  WebhookDispatcher dispatcher(clock, transport, WebhookLimits{100});
   dispatcher.enqueue(hook("http://127.0.0.1:1/cb"));
   REQUIRE(dispatcher.waitIdle(Millis(5000)));
   const auto log = dispatcher.log();
@@ -70,7 +107,7 @@ TEST_CASE("retries wait on the virtual clock, then fail over", "[webhooks]") {
   Clock clock(kStart);
   auto transport = std::make_shared<ScriptedTransport>(
       std::vector<TransportResult>{answered(500), refused(), answered(200)});
-  WebhookDispatcher dispatcher(clock, transport, 100);
+  WebhookDispatcher dispatcher(clock, transport, WebhookLimits{100});
   Webhook webhook = hook("http://primary/cb");
   webhook.failover_url = "http://failover/cb";
   webhook.policy.max_attempts = 2;
@@ -98,7 +135,7 @@ TEST_CASE("connection-failure-only policy does not retry a 500", "[webhooks]") {
   Clock clock(kStart);
   auto transport = std::make_shared<ScriptedTransport>(
       std::vector<TransportResult>{answered(500), refused(), answered(200)});
-  WebhookDispatcher dispatcher(clock, transport, 100);
+  WebhookDispatcher dispatcher(clock, transport, WebhookLimits{100});
   Webhook first = hook("http://a/cb");
   first.policy.max_attempts = 2;
   first.policy.retry_on = RetryOn::ConnectionFailure;
@@ -115,7 +152,7 @@ TEST_CASE("connection-failure-only policy does not retry a 500", "[webhooks]") {
 TEST_CASE("the delivery log is bounded and clear() drops pending retries", "[webhooks]") {
   Clock clock(kStart);
   auto transport = std::make_shared<ScriptedTransport>(std::vector<TransportResult>{});
-  WebhookDispatcher dispatcher(clock, transport, 3);
+  WebhookDispatcher dispatcher(clock, transport, WebhookLimits{3});
   for (int i = 0; i < 5; ++i) {
     dispatcher.enqueue(hook("http://a/" + std::to_string(i)));
   }
@@ -125,4 +162,83 @@ TEST_CASE("the delivery log is bounded and clear() drops pending retries", "[web
   REQUIRE(log.front().url == "http://a/2");
   dispatcher.clear();
   REQUIRE(dispatcher.log().empty());
+}
+
+TEST_CASE(
+    "a receiver that never answers holds at most its queue's bytes; the rest are dropped "
+    "and counted",
+    "[webhooks]") {
+  Clock clock(kStart);
+  auto transport = std::make_shared<GatedTransport>("http://dead");
+  WebhookLimits limits;
+  limits.queue_bytes_per_receiver = 20 * 1024;
+  WebhookDispatcher dispatcher(clock, transport, limits);
+  std::vector<std::string> said;
+  dispatcher.setDropListener([&](const std::string& line) { said.push_back(line); });
+  Webhook large = hook("http://dead/cb");
+  large.body = std::string(3000, 'x');
+  dispatcher.enqueue(large);
+  transport->waitForSender();  // the first is in flight, and stays there
+  for (int i = 0; i < 50; ++i) {
+    dispatcher.enqueue(large);
+  }
+  const WebhookCounts counts = dispatcher.counts();
+  CHECK(counts.in_flight == 1);
+  CHECK(counts.queued == 5);  // 5 x (3000 + 1 KiB) fit in 20 KiB
+  CHECK(counts.dropped == 45);
+  REQUIRE(said.size() == 1);  // said once for the receiver, not 45 times
+  CHECK(said[0].find("http://dead") != std::string::npos);
+  const auto log = dispatcher.log();
+  CHECK(log.back().state == DeliveryState::Failed);
+  CHECK(log.back().dropped.find("were already waiting for http://dead") != std::string::npos);
+  CHECK(log.back().attempts.empty());
+
+  // Another receiver is not held up.
+  dispatcher.enqueue(hook("http://alive/cb"));
+  for (int spins = 0; dispatcher.log().back().state != DeliveryState::Delivered && spins < 500;
+       ++spins) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(dispatcher.log().back().state == DeliveryState::Delivered);
+  transport->open();
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  CHECK(dispatcher.counts().queued == 0);
+}
+
+TEST_CASE("the delivery log is bounded in bytes too", "[webhooks]") {
+  Clock clock(kStart);
+  auto transport = std::make_shared<ScriptedTransport>(std::vector<TransportResult>{});
+  WebhookLimits limits;
+  limits.log_bytes = 64 * 1024;
+  WebhookDispatcher dispatcher(clock, transport, limits);
+  Webhook large = hook("http://a/cb");
+  large.body = std::string(10'000, 'x');
+  for (int i = 0; i < 40; ++i) {
+    dispatcher.enqueue(large);
+  }
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  const WebhookCounts counts = dispatcher.counts();
+  CHECK(counts.log_bytes <= limits.log_bytes);
+  CHECK(counts.log_entries < 40);
+  CHECK(counts.log_entries >= 2);
+  CHECK(dispatcher.log().back().id == 40);
+  // One entry larger than the whole limit is still kept: the log shows what happened last.
+  large.body = std::string(100'000, 'y');
+  dispatcher.enqueue(large);
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  CHECK(dispatcher.counts().log_entries == 1);
+  CHECK(dispatcher.log().back().id == 41);
+}
+
+TEST_CASE("an attempt is logged at its own virtual time, not when its receiver answered",
+          "[webhooks]") {
+  Clock clock(kStart);
+  auto transport = std::make_shared<GatedTransport>("http://slow");
+  WebhookDispatcher dispatcher(clock, transport, WebhookLimits{});
+  dispatcher.enqueue(hook("http://slow/cb"));
+  transport->waitForSender();
+  clock.advance(Millis(3'600'000));  // a person moves the clock while the receiver thinks
+  transport->open();
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  CHECK(dispatcher.log()[0].attempts[0].time == kStart);
 }

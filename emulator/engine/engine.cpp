@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include <cstdlib>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -42,12 +44,16 @@ Engine::Engine(EmulatorOptions options)
   if (!transport) {
     transport = std::make_shared<HttplibWebhookTransport>();
   }
-  webhooks_ = std::make_unique<WebhookDispatcher>(clock_, transport, options_.webhook_log_capacity);
+  webhooks_ = std::make_unique<WebhookDispatcher>(
+      clock_, transport,
+      WebhookLimits{options_.webhook_log_capacity, options_.webhook_log_bytes,
+                    options_.webhook_queue_bytes});
   webhooks_->capTimeouts(options_.webhook_timeout_cap);
   const ProviderContext context{clock_,
                                 ids_,
                                 *webhooks_,
                                 watch_,
+                                changes_,
                                 options_.max_body_bytes,
                                 options_.max_upload_bytes,
                                 options_.max_numbers_per_order};
@@ -65,9 +71,20 @@ Engine::Engine(EmulatorOptions options)
                          [this] { return !webhooks_->idle(); },
                          [this] { return watch_.holdUntil(auto_observe_); }},
       options_.auto_quiet);
+  if (const char* verify = std::getenv("HNEMU_VERIFY_CHANGE_FEED");
+      verify != nullptr && std::string_view(verify) == "1") {
+    feed_mirror_ = std::make_unique<FeedMirror>();
+  }
+  {
+    std::lock_guard lock(state_mutex_);
+    touchEverythingLocked();
+  }
   webhooks_->setIdleListener([this] { driver_->wake(); });
   // A webhook its receiver took is the client seeing the change it announces.
   webhooks_->setDeliveredListener([this](const std::string& resource) { watch_.seen(resource); });
+  if (options_.log) {
+    webhooks_->setDropListener(options_.log);
+  }
   if (options_.log) {
     watch_.setReadListener([this](const std::string& key) { hintIfWaiting(key); });
   }
@@ -205,6 +222,9 @@ HttpResponse Engine::handle(HttpRequest& request) {
     journal_.record(std::move(entry));
   }
   driver_->requestFinished();
+  if (feed_mirror_ && !isRead(request.method)) {
+    verifyChangeFeed();
+  }
   return response;
 }
 
@@ -230,19 +250,26 @@ void Engine::logRequest(const HttpRequest& request, const HttpResponse& response
 
 // Called (state lock held) when a client reads an order.
 void Engine::hintIfWaiting(const std::string& key) {
-  if (clock_.mode() != ClockMode::Manual || hinted_.count(key) > 0) {
+  // Ten orders say it; past that (a load test, a long session) the log would be nothing else.
+  constexpr size_t kMostHints = 10;
+  if (clock_.mode() != ClockMode::Manual || hinted_.count(key) > 0 || hinted_.size() > kMostHints) {
     return;
   }
   for (const PendingTimer& timer : clock_.pendingTimers()) {
-    if (timer.label.find(key) != std::string::npos) {
-      hinted_.insert(key);
-      options_.log("hnemu: hint: " + key + " waits on the clock (" + timer.label + ", due " +
-                   formatIso8601Millis(timer.due) +
-                   "), and the clock is manual: move it with POST /__hnemu/clock "
-                   "{\"advance\": \"" +
-                   formatDuration(timer.due - clock_.now()) + "\"}, or serve with --clock auto");
+    if (timer.label.find(key) == std::string::npos) {
+      continue;
+    }
+    hinted_.insert(key);
+    if (hinted_.size() > kMostHints) {
+      options_.log("hnemu: hint: more orders wait on the clock; no further hints are printed");
       return;
     }
+    options_.log("hnemu: hint: " + key + " waits on the clock (" + timer.label + ", due " +
+                 formatIso8601Millis(timer.due) +
+                 "), and the clock is manual: move it with POST /__hnemu/clock "
+                 "{\"advance\": \"" +
+                 formatDuration(timer.due - clock_.now()) + "\"}, or serve with --clock auto");
+    return;
   }
 }
 
@@ -306,21 +333,26 @@ HttpResponse Engine::applyAt(TimePoint at, HttpRequest* request, JournalEntry& e
 }
 
 void Engine::step(TimePoint at) {
-  std::shared_lock using_log(input_log_mutex_);
-  if (InputLog* input_log = input_log_) {
-    RecordedInput input;
-    input.kind = RecordedInput::Kind::AdvanceTo;
-    input.at = at;
-    JournalEntry unused;
-    (void)applyDurably(*input_log, std::move(input), nullptr, unused);
-    return;
+  {
+    std::shared_lock using_log(input_log_mutex_);
+    if (InputLog* input_log = input_log_) {
+      RecordedInput input;
+      input.kind = RecordedInput::Kind::AdvanceTo;
+      input.at = at;
+      JournalEntry unused;
+      (void)applyDurably(*input_log, std::move(input), nullptr, unused);
+    } else {
+      std::lock_guard state(state_mutex_);
+      const TimersFiring firing(watch_);
+      if (at > clock_.now()) {
+        (void)clock_.advanceTo(at);
+      } else {
+        clock_.advance(Millis(0));  // fires what the wall clock made due (realtime)
+      }
+    }
   }
-  std::lock_guard state(state_mutex_);
-  const TimersFiring firing(watch_);
-  if (at > clock_.now()) {
-    (void)clock_.advanceTo(at);
-  } else {
-    clock_.advance(Millis(0));  // fires what the wall clock made due (realtime)
+  if (feed_mirror_) {
+    verifyChangeFeed();
   }
 }
 
@@ -380,6 +412,9 @@ size_t Engine::advance(Millis by) {
     const TimersFiring firing(watch_);
     fired = clock_.advance(by);
   }
+  if (feed_mirror_) {
+    verifyChangeFeed();
+  }
   driver_->wake();
   return fired;
 }
@@ -391,6 +426,9 @@ Result<size_t> Engine::advanceTo(TimePoint target) {
     const TimersFiring firing(watch_);
     fired = clock_.advanceTo(target);
   }
+  if (feed_mirror_) {
+    verifyChangeFeed();
+  }
   driver_->wake();
   return fired;
 }
@@ -401,6 +439,9 @@ size_t Engine::fireNextTimer() {
     std::lock_guard lock(state_mutex_);
     const TimersFiring firing(watch_);
     fired = clock_.fireNext();
+  }
+  if (feed_mirror_) {
+    verifyChangeFeed();
   }
   driver_->wake();
   return fired;
@@ -430,6 +471,11 @@ void Engine::reset(std::optional<uint64_t> seed) {
       faults_.add(rule);
     }
     webhooks_->tamperSignatures(world_tamper_webhooks_);
+    changes_.clear();
+    touchEverythingLocked();
+  }
+  if (feed_mirror_) {
+    verifyChangeFeed();
   }
   driver_->wake();
 }
@@ -474,6 +520,87 @@ nlohmann::json Engine::stateLocked() const {
   return out;
 }
 
+void Engine::touchEverythingLocked() {
+  for (const std::unique_ptr<Provider>& each : providers_) {
+    nlohmann::json dumped;
+    each->dumpState(dumped);
+    for (const StateCollection& collection : each->collections()) {
+      for (const nlohmann::json& item : dumped.value(collection.name, nlohmann::json::array())) {
+        changes_.touch(each->name(), collection.name, item.value(collection.id_field, ""));
+      }
+    }
+  }
+}
+
+nlohmann::json Engine::stateChanges(uint64_t after, size_t limit, std::string_view provider) const {
+  std::lock_guard lock(state_mutex_);
+  nlohmann::json changes = nlohmann::json::array();
+  const std::vector<ChangeFeed::Change> listed = changes_.since(after, limit, provider);
+  for (const ChangeFeed::Change& change : listed) {
+    const Provider* owner = this->provider(change.provider);
+    changes.push_back({{"sequence", change.sequence},
+                       {"provider", change.provider},
+                       {"collection", change.collection},
+                       {"id", change.id},
+                       {"item", owner != nullptr ? owner->dumpItem(change.collection, change.id)
+                                                 : nlohmann::json()}});
+  }
+  const bool more = listed.size() == limit && listed.back().sequence < changes_.last();
+  return {{"generation", changes_.generation()},
+          {"cursor", more ? listed.back().sequence : changes_.last()},
+          {"more", more},
+          {"changes", std::move(changes)}};
+}
+
+void Engine::verifyChangeFeed() {
+  std::lock_guard lock(state_mutex_);
+  FeedMirror& mirror = *feed_mirror_;
+  if (mirror.generation != changes_.generation()) {
+    mirror = FeedMirror{changes_.generation(), 0, {}};
+  }
+  for (const ChangeFeed::Change& change : changes_.since(mirror.cursor, SIZE_MAX)) {
+    nlohmann::json item = provider(change.provider)->dumpItem(change.collection, change.id);
+    auto& items = mirror.items[change.provider][change.collection];
+    if (item.is_null()) {
+      items.erase(change.id);
+    } else {
+      items[change.id] = std::move(item);
+    }
+  }
+  mirror.cursor = changes_.last();
+  for (const std::unique_ptr<Provider>& each : providers_) {
+    nlohmann::json dumped;
+    each->dumpState(dumped);
+    for (const StateCollection& collection : each->collections()) {
+      std::map<std::string, nlohmann::json> expected;
+      for (const nlohmann::json& item : dumped.value(collection.name, nlohmann::json::array())) {
+        expected[item.value(collection.id_field, "")] = item;
+      }
+      const auto& said = mirror.items[std::string(each->name())][collection.name];
+      if (expected == said) {
+        continue;
+      }
+      std::string difference;
+      for (const auto& [id, item] : expected) {
+        const auto found = said.find(id);
+        if (found == said.end() || found->second != item) {
+          difference = id + " is " + item.dump() + " but the feed says " +
+                       (found == said.end() ? "nothing" : found->second.dump());
+          break;
+        }
+      }
+      for (const auto& [id, item] : said) {
+        if (difference.empty() && expected.count(id) == 0) {
+          difference = id + " is gone but the feed still has " + item.dump();
+        }
+      }
+      std::cerr << "hnemu: HNEMU_VERIFY_CHANGE_FEED: " << each->name() << " " << collection.name
+                << " changed without saying so: " << difference << std::endl;
+      std::abort();
+    }
+  }
+}
+
 std::vector<std::pair<std::string, StateMachine>> Engine::stateMachines() const {
   std::vector<std::pair<std::string, StateMachine>> out;
   for (const std::unique_ptr<Provider>& each : providers_) {
@@ -484,22 +611,22 @@ std::vector<std::pair<std::string, StateMachine>> Engine::stateMachines() const 
   return out;
 }
 
-nlohmann::json Engine::inbox(const std::optional<std::string>& number) const {
+nlohmann::json Engine::inbox(const std::optional<std::string>& number, size_t newest) const {
   std::lock_guard lock(state_mutex_);
   nlohmann::json out = nlohmann::json::array();
   for (const std::unique_ptr<Provider>& each : providers_) {
-    for (nlohmann::json& message : each->inbox(number)) {
+    for (nlohmann::json& message : each->inbox(number, newest)) {
       out.push_back(std::move(message));
     }
   }
   return out;
 }
 
-nlohmann::json Engine::calls() const {
+nlohmann::json Engine::calls(size_t newest) const {
   std::lock_guard lock(state_mutex_);
   nlohmann::json out = nlohmann::json::array();
   for (const std::unique_ptr<Provider>& each : providers_) {
-    for (nlohmann::json& call : each->calls()) {
+    for (nlohmann::json& call : each->calls(newest)) {
       out.push_back(std::move(call));
     }
   }

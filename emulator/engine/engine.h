@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
@@ -53,6 +54,10 @@ struct EmulatorOptions {
   size_t max_numbers_per_order = 5000;
   size_t journal_capacity = 10'000;
   size_t webhook_log_capacity = 10'000;
+  size_t webhook_log_bytes = 64 * 1024 * 1024;
+  // Webhooks waiting for one receiver (origin) take at most this; past it they are dropped,
+  // logged and counted (GET /__hnemu/webhooks).
+  size_t webhook_queue_bytes = 32 * 1024 * 1024;
   // Caps the providers' webhook connect and read timeouts (wall time); zero keeps theirs
   // (Twilio 5 s + 15 s, Telnyx 2 s + 2 s, Bandwidth 5 s + 10 s).
   Millis webhook_timeout_cap{0};
@@ -66,6 +71,10 @@ struct EmulatorOptions {
   // well-known test credentials and must not be reachable from the network by accident.
   bool allow_remote = false;
   bool default_accounts = true;  // each provider's documented test credentials
+  // Wall time a client's connection may sit idle between requests, and a request may take to
+  // arrive whole (then 408), before the server closes it. Idle connections hold no thread.
+  Millis idle_connection_timeout{5000};
+  Millis request_timeout{5000};
   // Where `hnemu serve` prints: one line per request when log_requests (JSON when log_json),
   // and, with a manual clock, a hint when a client reads an order whose next change waits on
   // the clock. Null: nothing is printed.
@@ -156,9 +165,15 @@ class Engine {
   nlohmann::json state() const;
   // Each provider's lifecycles, keyed by provider name, for transition coverage.
   std::vector<std::pair<std::string, StateMachine>> stateMachines() const;
+  // The resources changed after `after` in the change feed, oldest first, at most `limit`, of one
+  // provider when it is not empty: {generation, cursor, more, changes: [{sequence, provider,
+  // collection, id, item}]}, an item null once it is gone. A reader keeps the cursor and comes
+  // back with it; a new generation (a reset) means reading again from zero.
+  nlohmann::json stateChanges(uint64_t after, size_t limit, std::string_view provider) const;
   // The verification inbox and calls of every provider that has them.
-  nlohmann::json inbox(const std::optional<std::string>& number) const;
-  nlohmann::json calls() const;
+  // The newest `newest` of each provider's.
+  nlohmann::json inbox(const std::optional<std::string>& number, size_t newest = SIZE_MAX) const;
+  nlohmann::json calls(size_t newest = SIZE_MAX) const;
   // The providers' routes (not the control API's).
   std::vector<RouteInfo> routes() const { return router_.routes(); }
   const std::vector<std::unique_ptr<Provider>>& providers() const { return providers_; }
@@ -223,6 +238,11 @@ class Engine {
                   const JournalEntry& entry, double milliseconds) const;
   // With a manual clock, says once per order that its next change waits on the clock.
   void hintIfWaiting(const std::string& key);
+  // After a reset every resource there is counts as changed, so a reader from zero sees it all.
+  void touchEverythingLocked();
+  // With HNEMU_VERIFY_CHANGE_FEED=1 (tests): after each input, the state rebuilt from the change
+  // feed must equal the state; a difference (a change a provider did not say) aborts.
+  void verifyChangeFeed();
 
   EmulatorOptions options_;
   Clock clock_;
@@ -232,7 +252,15 @@ class Engine {
   Router router_;
   FaultInjector faults_;
   ResourceWatch watch_;
+  ChangeFeed changes_;            // guarded by state_mutex_
   std::set<std::string> hinted_;  // guarded by state_mutex_
+  // What the change feed has said so far, per provider and collection (HNEMU_VERIFY_CHANGE_FEED).
+  struct FeedMirror {
+    uint64_t generation = 0;
+    uint64_t cursor = 0;
+    std::map<std::string, std::map<std::string, std::map<std::string, nlohmann::json>>> items;
+  };
+  std::unique_ptr<FeedMirror> feed_mirror_;  // guarded by state_mutex_
   std::vector<FaultRule> world_faults_;
   int world_tamper_webhooks_ = 0;
   std::vector<std::unique_ptr<Provider>> providers_;

@@ -113,15 +113,18 @@ class Matrix {
     emulator_.withProvider<twilio::TwilioProvider>([](twilio::TwilioProvider& provider) {
       REQUIRE(provider.model().addAccount({kOtherTwilioSid, kOtherTwilioToken, "other", {}}).ok());
     });
-    emulator_.withProvider<telnyx::TelnyxProvider>([](telnyx::TelnyxProvider& provider) {
-      provider.model().world().accounts.push_back(
-          {kOtherTelnyxKey, kOtherTelnyxUser, "other", telnyx::Billing::Ok});
-    });
-    emulator_.withProvider<bandwidth::BandwidthProvider>(
-        [](bandwidth::BandwidthProvider& provider) {
-          provider.model().world().accounts.push_back(
-              {kOtherBandwidthAccount, "other", "other-password", true});
-        });
+    REQUIRE(testing::send(
+                emulator_, "POST", "/__hnemu/telnyx/accounts",
+                nlohmann::json{
+                    {"api_key", kOtherTelnyxKey}, {"user_id", kOtherTelnyxUser}, {"name", "other"}}
+                    .dump())
+                .status == 201);
+    REQUIRE(testing::send(emulator_, "POST", "/__hnemu/bandwidth/accounts",
+                          nlohmann::json{{"account_id", kOtherBandwidthAccount},
+                                         {"username", "other"},
+                                         {"password", "other-password"}}
+                              .dump())
+                .status == 201);
   }
 
   static EmulatorOptions options() {

@@ -29,10 +29,10 @@ std::optional<std::string> ProviderKind::numberStatus(const nlohmann::json&,
 
 bool ProviderKind::inService(const nlohmann::json&, const std::string&) const { return false; }
 
-nlohmann::json Provider::inbox(const std::optional<std::string>&) const {
+nlohmann::json Provider::inbox(const std::optional<std::string>&, size_t) const {
   return nlohmann::json::array();
 }
 
-nlohmann::json Provider::calls() const { return nlohmann::json::array(); }
+nlohmann::json Provider::calls(size_t) const { return nlohmann::json::array(); }
 
 }  // namespace hnemu

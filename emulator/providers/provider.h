@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/change_feed.h"
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/input.h"
@@ -30,11 +31,19 @@ struct ProviderContext {
   // Changes to what clients poll (an order's status) and the client seeing them: the auto clock
   // waits for the client to see a change before it moves on. Key: the order's id.
   ResourceWatch& watch;
+  // Every change to a resource of the state dump is said here (ChangeScope::touch), so that
+  // readers of the state can read only what changed (GET /__hnemu/state?since=).
+  ChangeFeed& changes;
   size_t max_body_bytes = 1024 * 1024;
   size_t max_upload_bytes = 10 * 1024 * 1024;  // document uploads (LOA, bills)
   // Bandwidth documents 5000 TNs per checker or order; Telnyx documents no limit, so it shares
   // Bandwidth's (README, "Limits").
   size_t max_numbers_per_order = 5000;
+};
+
+struct StateCollection {
+  std::string name;      // as in the state dump, e.g. "hosted_number_orders"
+  std::string id_field;  // e.g. "sid"
 };
 
 // A provider's decoded section of a world file: its accounts, number profiles and rules.
@@ -134,9 +143,15 @@ class Provider {
   // Drops every resource and pending effect; keeps the configured world (accounts, numbers).
   virtual void reset() = 0;
   virtual void dumpState(nlohmann::json& out) const = 0;
-  // The verification inbox (codes that reached numbers) and calls, for providers that have them.
-  virtual nlohmann::json inbox(const std::optional<std::string>& number) const;
-  virtual nlohmann::json calls() const;
+  // The collections of dumpState (its members that are lists of objects), each with the field
+  // that names an item.
+  virtual std::vector<StateCollection> collections() const = 0;
+  // One item of a collection, as dumpState writes it; null once it is gone.
+  virtual nlohmann::json dumpItem(std::string_view collection, std::string_view id) const = 0;
+  // The verification inbox (codes that reached numbers) and calls, for providers that have them:
+  // the newest `newest`, oldest first.
+  virtual nlohmann::json inbox(const std::optional<std::string>& number, size_t newest) const;
+  virtual nlohmann::json calls(size_t newest) const;
 
   // The provider's own error for an HTTP status, for injected faults and the server's refusals.
   virtual HttpResponse errorForStatus(int status, const HttpRequest& request) const = 0;

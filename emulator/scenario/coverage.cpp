@@ -8,51 +8,92 @@ namespace hnemu {
 
 using nlohmann::json;
 
+namespace {
+
+// What one resource's status history shows of its machine.
+void addHistory(Coverage& coverage, const json& item) {
+  const StateMachine& machine = coverage.machine;
+  // Histories spell statuses their own way (Bandwidth's are lower case): use the machine's.
+  auto spelled = [&machine](const std::string& status) {
+    const auto it = std::find_if(machine.states.begin(), machine.states.end(),
+                                 [&](const std::string& s) { return iequals(s, status); });
+    return it == machine.states.end() ? status : *it;
+  };
+  std::string previous;
+  for (const json& change : item.value("history", json::array())) {
+    const std::string status = spelled(change.value("status", ""));
+    if (status == previous) {
+      continue;
+    }
+    const bool known =
+        std::find(machine.states.begin(), machine.states.end(), status) != machine.states.end();
+    if (known) {
+      coverage.states_seen.insert(status);
+    }
+    if (!previous.empty()) {
+      const std::pair<std::string, std::string> step{previous, status};
+      if (std::find(machine.transitions.begin(), machine.transitions.end(), step) !=
+          machine.transitions.end()) {
+        coverage.transitions_seen.insert(step);
+      } else {
+        coverage.undocumented.insert(step);
+      }
+    } else if (!known) {
+      coverage.undocumented.insert({"", status});
+    }
+    previous = status;
+  }
+}
+
+}  // namespace
+
+CoverageTally::CoverageTally(const std::vector<std::pair<std::string, StateMachine>>& machines) {
+  for (const auto& [owner, machine] : machines) {
+    coverage_.push_back(Coverage{owner, machine, {}, {}, {}});
+  }
+}
+
+void CoverageTally::add(const std::string& provider, const std::string& collection,
+                        const json& item) {
+  for (Coverage& each : coverage_) {
+    if (each.provider == provider && each.machine.collection == collection) {
+      addHistory(each, item);
+    }
+  }
+}
+
+void CoverageTally::clear() {
+  for (Coverage& each : coverage_) {
+    each.states_seen.clear();
+    each.transitions_seen.clear();
+    each.undocumented.clear();
+  }
+}
+
+std::vector<Coverage> CoverageTally::coverage(const std::string& provider) const {
+  std::vector<Coverage> out;
+  for (const Coverage& each : coverage_) {
+    if (provider.empty() || each.provider == provider) {
+      out.push_back(each);
+    }
+  }
+  return out;
+}
+
 std::vector<Coverage> measureCoverage(
     const std::vector<std::pair<std::string, StateMachine>>& machines, const json& state,
     const std::string& provider) {
-  std::vector<Coverage> out;
+  CoverageTally tally(machines);
   for (const auto& [owner, machine] : machines) {
     if (!provider.empty() && owner != provider) {
       continue;
     }
-    Coverage coverage{owner, machine, {}, {}, {}};
-    // Histories spell statuses their own way (Bandwidth's are lower case): use the machine's.
-    auto spelled = [&machine = coverage.machine](const std::string& status) {
-      const auto it = std::find_if(machine.states.begin(), machine.states.end(),
-                                   [&](const std::string& s) { return iequals(s, status); });
-      return it == machine.states.end() ? status : *it;
-    };
-    const json& items = state.value(owner, json::object()).value(machine.collection, json::array());
-    for (const json& item : items) {
-      std::string previous;
-      for (const json& change : item.value("history", json::array())) {
-        const std::string status = spelled(change.value("status", ""));
-        if (status == previous) {
-          continue;
-        }
-        const bool known =
-            std::find(machine.states.begin(), machine.states.end(), status) != machine.states.end();
-        if (known) {
-          coverage.states_seen.insert(status);
-        }
-        if (!previous.empty()) {
-          const std::pair<std::string, std::string> step{previous, status};
-          if (std::find(machine.transitions.begin(), machine.transitions.end(), step) !=
-              machine.transitions.end()) {
-            coverage.transitions_seen.insert(step);
-          } else {
-            coverage.undocumented.insert(step);
-          }
-        } else if (!known) {
-          coverage.undocumented.insert({"", status});
-        }
-        previous = status;
-      }
+    for (const json& item :
+         state.value(owner, json::object()).value(machine.collection, json::array())) {
+      tally.add(owner, machine.collection, item);
     }
-    out.push_back(std::move(coverage));
   }
-  return out;
+  return tally.coverage(provider);
 }
 
 void mergeCoverage(std::vector<Coverage>& total, const std::vector<Coverage>& run) {

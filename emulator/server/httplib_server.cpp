@@ -4,14 +4,18 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <unordered_map>
+#include <vector>
 
 #include "core/wire/form.h"
 
@@ -22,20 +26,68 @@ namespace {
 // params, the latter only up to 8 KiB): every request's Content-Type is set aside before routing,
 // so that httplib sees an opaque body, and put back for the handler.
 constexpr const char* kOriginalContentType = "X-Hnemu-Original-Content-Type";
-constexpr int kPollSliceMs = 100;
+// A body up to this size is gathered by the reactor with its head, so a slow sender holds no
+// worker; a larger one (an upload) is read by the worker.
+constexpr size_t kGatheredBodyBytes = 64 * 1024;
+// After an answer, a worker waits this long for the client's next request before it parks the
+// connection: a client sending requests back to back skips a trip through the reactor.
+constexpr int kLingerMs = 2;
 // The longest request line or header line (httplib's own limit; past it a 431, not its 400).
 constexpr size_t kMaxLineBytes = 8192;
 
+// The sockets of open connections, so that stop() can wake the workers blocked on them. A socket
+// leaves the set and is closed under one lock, so that stop() never shuts a number the system
+// has since handed to another file.
+class SocketSet {
+ public:
+  bool add(int socket) {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      return false;
+    }
+    sockets_.insert(socket);
+    return true;
+  }
+  void close(int socket) {
+    std::lock_guard lock(mutex_);
+    sockets_.erase(socket);
+    ::shutdown(socket, SHUT_RDWR);
+    ::close(socket);
+  }
+  void shutdownAll() {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    for (const int socket : sockets_) {
+      ::shutdown(socket, SHUT_RDWR);
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::set<int> sockets_;
+  bool stopping_ = false;
+};
+
 // One accepted connection, as the httplib::Stream that httplib's request parser reads. It is
 // ours, not httplib's SocketStream, so that the request line and headers can be capped (httplib
-// 0.11 reads any number of header lines of any length) and so that stop() can wake it.
+// 0.11 reads any number of header lines of any length), so that stop() can wake it, and so that
+// the reactor can gather a request before a worker parses it. It owns its socket.
 class Connection final : public httplib::Stream {
  public:
-  Connection(int socket, const ServerLimits& limits, int read_timeout_ms, int write_timeout_ms)
+  Connection(int socket, SocketSet& sockets, const ServerLimits& limits, int read_timeout_ms,
+             int write_timeout_ms)
       : socket_(socket),
+        sockets_(sockets),
         limits_(limits),
         read_timeout_ms_(read_timeout_ms),
-        write_timeout_ms_(write_timeout_ms) {}
+        write_timeout_ms_(write_timeout_ms),
+        since_(std::chrono::steady_clock::now()) {}
+  ~Connection() override { sockets_.close(socket_); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  int fd() const { return socket_; }
+  size_t served = 0;  // requests answered on it
 
   // A new request starts: its head is counted against the limits again.
   void beginRequest() {
@@ -66,19 +118,70 @@ class Connection final : public httplib::Stream {
     unread_ = unread;
   }
   bool closingAfterResponse() const { return close_after_response_; }
-  bool hasBufferedInput() const { return begin_ < end_; }
+  bool hasBufferedInput() const { return begin_ < buffer_.size(); }
 
-  // Waits up to timeout_ms for the next request to start arriving.
-  bool waitForRequest(int timeout_ms, const std::atomic<bool>& stopping) {
-    for (int waited = 0; !hasBufferedInput(); waited += kPollSliceMs) {
-      if (stopping || waited >= timeout_ms) {
-        return false;
-      }
-      if (poll(POLLIN, std::min(kPollSliceMs, timeout_ms - waited)) > 0) {
-        return true;
-      }
+  // ---- the reactor's side: gathering a request without a worker --------------------------------
+
+  enum class Gathered { Waiting, Ready, Gone };
+
+  // Reads what the client has sent, without blocking; Ready once a worker can answer without
+  // waiting for the client: a whole head, and the body too when it is small.
+  Gathered gather() {
+    if (begin_ > 0) {
+      buffer_.erase(0, begin_);
+      begin_ = 0;
     }
-    return true;
+    char chunk[16384];
+    for (;;) {
+      const ssize_t n = ::recv(socket_, chunk, sizeof chunk, MSG_DONTWAIT);
+      if (n > 0) {
+        if (!hasBufferedInput()) {
+          since_ = std::chrono::steady_clock::now();  // a request starts arriving
+        }
+        buffer_.append(chunk, static_cast<size_t>(n));
+        if (buffer_.size() - begin_ >= limits_.max_header_bytes + kGatheredBodyBytes) {
+          return Gathered::Ready;  // enough: the worker reads the rest, or refuses it
+        }
+        continue;
+      }
+      if (n == 0) {
+        // The client closed its side: what it sent may still be a whole request.
+        return hasBufferedInput() ? Gathered::Ready : Gathered::Gone;
+      }
+      if (errno == EINTR) {
+        continue;
+      }
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        return Gathered::Gone;
+      }
+      return requestGathered() ? Gathered::Ready : Gathered::Waiting;
+    }
+  }
+  // Since when it has been idle (no request started) or gathering the request it is on.
+  std::chrono::steady_clock::time_point since() const { return since_; }
+  void parked() {
+    if (!hasBufferedInput()) {
+      since_ = std::chrono::steady_clock::now();
+    }
+  }
+  bool awaitInput(int timeout_ms) const { return poll(POLLIN, timeout_ms) > 0; }
+  // The path of a request still arriving, from its request line as far as it has come.
+  std::string pendingRequestPath() const {
+    const size_t line_end = buffer_.find('\n', begin_);
+    const std::string line = buffer_.substr(
+        begin_, std::min<size_t>(
+                    line_end == std::string::npos ? buffer_.size() - begin_ : line_end - begin_,
+                    kMaxLineBytes));
+    const size_t start = line.find(' ');
+    if (start == std::string::npos) {
+      return "";
+    }
+    const size_t end = line.find_first_of(" ?\r", start + 1);
+    return line.substr(start + 1, end == std::string::npos ? end : end - start - 1);
+  }
+  // Writes what fits now and never waits: for the reactor, which must not block on a client.
+  void writeNow(const std::string& bytes) {
+    (void)::send(socket_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   }
 
   // Reads and drops the body of a refused request (up to a bound), so that closing the socket does
@@ -89,11 +192,12 @@ class Connection final : public httplib::Stream {
     constexpr uint64_t kMostDiscarded = 64 * 1024 * 1024;
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     uint64_t left = std::min<uint64_t>(unread_, kMostDiscarded);
-    left -= std::min<uint64_t>(left, end_ - begin_);
-    begin_ = end_ = 0;
+    left -= std::min<uint64_t>(left, buffer_.size() - begin_);
+    buffer_.clear();
+    begin_ = 0;
+    char sink[16384];
     while (left > 0 && std::chrono::steady_clock::now() < give_up && poll(POLLIN, 200) > 0) {
-      const ssize_t n =
-          ::recv(socket_, buffer_.data(), std::min<uint64_t>(buffer_.size(), left), 0);
+      const ssize_t n = ::recv(socket_, sink, std::min<uint64_t>(sizeof sink, left), 0);
       if (n <= 0) {
         return;
       }
@@ -108,20 +212,22 @@ class Connection final : public httplib::Stream {
 
   ssize_t read(char* ptr, size_t size) override {
     if (!hasBufferedInput()) {
+      buffer_.clear();
+      begin_ = 0;
       if (poll(POLLIN, read_timeout_ms_) <= 0) {
         return -1;
       }
+      char chunk[16384];
       ssize_t n = 0;
       do {
-        n = ::recv(socket_, buffer_.data(), buffer_.size(), 0);
+        n = ::recv(socket_, chunk, sizeof chunk, 0);
       } while (n < 0 && errno == EINTR);
       if (n <= 0) {
         return n;
       }
-      begin_ = 0;
-      end_ = static_cast<size_t>(n);
+      buffer_.assign(chunk, static_cast<size_t>(n));
     }
-    size_t count = std::min(size, end_ - begin_);
+    size_t count = std::min(size, buffer_.size() - begin_);
     if (in_head_) {
       if (head_bytes_ >= limits_.max_header_bytes) {
         head_too_large_ = true;
@@ -174,9 +280,42 @@ class Connection final : public httplib::Stream {
   void get_local_ip_and_port(std::string& ip, int& port) const override {
     address(&getsockname, ip, port);
   }
-  socket_t socket() const override { return socket_; }
+  // httplib's only use of it: it refuses a socket past select()'s FD_SETSIZE. This stream polls.
+  socket_t socket() const override { return socket_ < FD_SETSIZE ? socket_ : 0; }
 
  private:
+  // A whole head, and a body of a known length small enough to gather too, are buffered.
+  bool requestGathered() const {
+    const std::string_view pending(buffer_.data() + begin_, buffer_.size() - begin_);
+    size_t head_end = pending.find("\r\n\r\n");
+    size_t terminator = 4;
+    if (head_end == std::string_view::npos) {
+      head_end = pending.find("\n\n");
+      terminator = 2;
+    }
+    if (head_end == std::string_view::npos) {
+      return pending.size() >= limits_.max_header_bytes;  // past the limit: the worker refuses it
+    }
+    const std::string_view head = pending.substr(0, head_end);
+    uint64_t length = 0;
+    for (size_t line = head.find('\n'); line != std::string_view::npos;
+         line = head.find('\n', line + 1)) {
+      constexpr std::string_view kLength = "content-length:";
+      const std::string_view rest = head.substr(line + 1);
+      if (rest.size() > kLength.size() && iequals(rest.substr(0, kLength.size()), kLength)) {
+        const size_t digits = rest.find_first_not_of(" \t", kLength.size());
+        length = 0;
+        for (size_t i = digits;
+             i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i])); ++i) {
+          length = std::min<uint64_t>(length * 10 + static_cast<uint64_t>(rest[i] - '0'),
+                                      kGatheredBodyBytes + 1);
+        }
+      }
+    }
+    // A larger body is the worker's to read (or to refuse from its length).
+    return length > kGatheredBodyBytes || pending.size() >= head_end + terminator + length;
+  }
+
   int poll(short events, int timeout_ms) const {
     pollfd entry{socket_, events, 0};
     int ready = 0;
@@ -208,12 +347,13 @@ class Connection final : public httplib::Stream {
   }
 
   const int socket_;
+  SocketSet& sockets_;
   const ServerLimits& limits_;
   const int read_timeout_ms_;
   const int write_timeout_ms_;
-  std::array<char, 16384> buffer_{};
+  std::string buffer_;  // what was read and not yet parsed starts at begin_
   size_t begin_ = 0;
-  size_t end_ = 0;
+  std::chrono::steady_clock::time_point since_;
   bool in_head_ = true;
   size_t head_bytes_ = 0;
   size_t head_lines_ = 0;
@@ -273,90 +413,304 @@ HttpRequest requestFrom(const httplib::Request& in) {
   return request;
 }
 
-}  // namespace
+// The raw bytes of an answer the server writes itself, outside httplib, closing the connection.
+std::string rawResponse(const HttpResponse& response) {
+  std::string content_type = "application/json";
+  std::string extra;
+  for (const auto& [name, value] : response.headers) {
+    if (iequals(name, "Content-Type")) {
+      content_type = value;
+    } else {
+      extra += name + ": " + value + "\r\n";
+    }
+  }
+  return "HTTP/1.1 " + std::to_string(response.status) + " " +
+         std::string(httpStatusText(response.status)) + "\r\nContent-Type: " + content_type +
+         "\r\nContent-Length: " + std::to_string(response.body.size()) +
+         "\r\nConnection: close\r\n" + extra + "\r\n" + response.body;
+}
 
-// httplib's server with our own per-connection loop (process_and_close_socket is virtual in
-// httplib for this): our Stream, a wake-up on stop, and a close after a refused body.
-class HttplibServer final : public httplib::Server {
+// Threads for connections with a request to answer; connections between requests hold none.
+// A thread starts only when a job finds none idle, so an in-process start and stop is cheap.
+class WorkerPool {
  public:
-  HttplibServer(ServerLimits limits, HttpServer::ErrorRenderer render_error)
-      : limits_(limits), render_error_(std::move(render_error)) {}
-
-  const ServerLimits& limits() const { return limits_; }
-
-  // Wakes every connection (idle keep-alive ones included) so that their workers return now.
-  void stopConnections() {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    for (const int socket : sockets_) {
-      ::shutdown(socket, SHUT_RDWR);
+  void setLimit(size_t most) { most_ = most; }
+  void enqueue(std::function<void()> job) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) {
+        return;  // the job's connection closes with it
+      }
+      jobs_.push_back(std::move(job));
+      if (idle_ < jobs_.size() && threads_.size() < most_) {
+        threads_.emplace_back([this] { run(); });
+      }
+    }
+    wake_.notify_one();
+  }
+  // Runs what is queued, then joins.
+  void stop() {
+    std::vector<std::thread> threads;
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      threads.swap(threads_);
+    }
+    wake_.notify_all();
+    for (std::thread& thread : threads) {
+      thread.join();
     }
   }
 
  private:
-  bool process_and_close_socket(socket_t socket) override {
-    {
-      std::lock_guard lock(mutex_);
-      sockets_.insert(socket);
-    }
-    Connection connection(socket, limits_, static_cast<int>(read_timeout_sec_ * 1000),
-                          static_cast<int>(write_timeout_sec_ * 1000));
-    bool served = true;
-    const int keep_alive_ms = static_cast<int>(keep_alive_timeout_sec_ * 1000);
-    for (size_t count = keep_alive_max_count_; count > 0; --count) {
-      if (!connection.waitForRequest(keep_alive_ms, stopping_)) {
-        break;
+  void run() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mutex_);
+        ++idle_;
+        wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        --idle_;
+        if (jobs_.empty()) {
+          return;
+        }
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
       }
-      connection.beginRequest();
-      current_connection = &connection;
-      bool connection_closed = false;
-      served = process_request(connection, count == 1, connection_closed, nullptr);
-      current_connection = nullptr;
-      if (connection.headTooLarge() && !connection.wrote()) {
-        // The request line alone was over the limit: httplib gave up without an answer.
-        writeRaw(connection, render_error_(connection.requestPath(), 431));
-      }
-      if (!served || connection_closed || connection.headTooLarge() ||
-          connection.closingAfterResponse()) {
-        break;
-      }
+      job();
     }
-    if (connection.closingAfterResponse()) {
-      connection.discardUnreadBody();
-    }
-    {
-      std::lock_guard lock(mutex_);
-      sockets_.erase(socket);
-    }
-    ::shutdown(socket, SHUT_RDWR);
-    ::close(socket);
-    return served;
   }
 
-  static void writeRaw(Connection& connection, const HttpResponse& response) {
-    std::string content_type = "application/json";
-    std::string extra;
-    for (const auto& [name, value] : response.headers) {
-      if (iequals(name, "Content-Type")) {
-        content_type = value;
-      } else {
-        extra += name + ": " + value + "\r\n";
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  size_t most_ = 1;
+  size_t idle_ = 0;
+  bool stopping_ = false;
+};
+
+// httplib's accept loop hands each socket over at once: process_and_close_socket only parks it.
+class AcceptInline final : public httplib::TaskQueue {
+ public:
+  void enqueue(std::function<void()> accepted) override { accepted(); }
+  void shutdown() override {}
+};
+
+}  // namespace
+
+// httplib's server with our own connections (process_and_close_socket is virtual in httplib for
+// this): a connection waiting for its client, between requests or while a request arrives, is
+// parked in one epoll reactor and holds no thread, so that idle keep-alive sockets and slow
+// senders cannot take every worker; a worker takes it once a request is there to answer.
+class HttplibServer final : public httplib::Server {
+ public:
+  HttplibServer(ServerLimits limits, HttpServer::ErrorRenderer render_error)
+      : limits_(limits), render_error_(std::move(render_error)) {
+    new_task_queue = [this] {
+      startReactor();
+      return new AcceptInline();
+    };
+  }
+  ~HttplibServer() override { stopConnections(); }
+  HttplibServer(const HttplibServer&) = delete;
+  HttplibServer& operator=(const HttplibServer&) = delete;
+
+  // Wakes every connection, closes the parked ones and waits for the workers to return.
+  void stopConnections() {
+    sockets_.shutdownAll();
+    {
+      std::lock_guard lock(mutex_);
+      if (stopped_) {
+        return;
+      }
+      stopped_ = true;
+    }
+    if (reactor_.joinable()) {
+      const uint64_t one = 1;
+      (void)::write(wake_, &one, sizeof one);
+      reactor_.join();
+      workers_.stop();
+      ::close(epoll_);
+      ::close(wake_);
+    }
+  }
+
+ private:
+  void startReactor() {
+    std::lock_guard lock(mutex_);
+    if (stopped_ || reactor_.joinable()) {
+      return;
+    }
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    wake_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = wake_;
+    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, wake_, &event);
+    workers_.setLimit(limits_.worker_threads);
+    reactor_ = std::thread([this] { runReactor(); });
+  }
+
+  bool process_and_close_socket(socket_t socket) override {
+    if (!sockets_.add(socket)) {
+      ::close(socket);
+      return false;
+    }
+    park(std::make_shared<Connection>(socket, sockets_, limits_,
+                                      static_cast<int>(limits_.request_timeout.count()),
+                                      static_cast<int>(write_timeout_sec_ * 1000)));
+    return true;
+  }
+
+  // Hands a connection waiting for its client to the reactor (or, after stop, closes it).
+  void park(std::shared_ptr<Connection> connection) {
+    connection->parked();
+    std::lock_guard lock(mutex_);
+    if (stopped_) {
+      return;
+    }
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLRDHUP;
+    event.data.fd = connection->fd();
+    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, connection->fd(), &event) == 0) {
+      parked_.emplace(connection->fd(), std::move(connection));
+    }
+  }
+
+  std::shared_ptr<Connection> unpark(int fd) {
+    std::lock_guard lock(mutex_);
+    const auto found = parked_.find(fd);
+    if (found == parked_.end()) {
+      return nullptr;
+    }
+    std::shared_ptr<Connection> connection = std::move(found->second);
+    parked_.erase(found);
+    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
+    return connection;
+  }
+
+  void runReactor() {
+    constexpr int kSweepMs = 100;
+    std::vector<epoll_event> events(256);
+    auto next_sweep = std::chrono::steady_clock::now();
+    for (;;) {
+      const int ready =
+          ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), kSweepMs);
+      {
+        std::lock_guard lock(mutex_);
+        if (stopped_) {
+          break;
+        }
+      }
+      for (int i = 0; i < ready; ++i) {
+        const int fd = events[static_cast<size_t>(i)].data.fd;
+        if (fd == wake_) {
+          continue;
+        }
+        std::shared_ptr<Connection> connection;
+        {
+          std::lock_guard lock(mutex_);
+          const auto found = parked_.find(fd);
+          if (found != parked_.end()) {
+            connection = found->second;
+          }
+        }
+        if (connection == nullptr) {
+          continue;
+        }
+        // Only the reactor touches a parked connection, so it is read outside the lock.
+        const Connection::Gathered gathered = connection->gather();
+        if (gathered == Connection::Gathered::Waiting) {
+          continue;
+        }
+        connection = unpark(fd);
+        if (gathered == Connection::Gathered::Ready) {
+          workers_.enqueue([this, connection] { serve(connection); });
+        }
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= next_sweep) {
+        closeOverdue(now);
+        next_sweep = now + std::chrono::milliseconds(kSweepMs);
       }
     }
-    const std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
-                             std::string(httpStatusText(response.status)) +
-                             "\r\nContent-Type: " + content_type +
-                             "\r\nContent-Length: " + std::to_string(response.body.size()) +
-                             "\r\nConnection: close\r\n" + extra + "\r\n";
-    (void)connection.write(head.data(), head.size());
-    (void)connection.write(response.body.data(), response.body.size());
+    std::lock_guard lock(mutex_);
+    parked_.clear();
+  }
+
+  // Closes a connection idle past the keep-alive timeout, and answers 408 to one whose request
+  // has not arrived whole within the read timeout.
+  void closeOverdue(std::chrono::steady_clock::time_point now) {
+    const auto idle_limit = limits_.idle_timeout;
+    const auto arriving_limit = limits_.request_timeout;
+    std::vector<std::shared_ptr<Connection>> overdue;
+    {
+      std::lock_guard lock(mutex_);
+      for (auto it = parked_.begin(); it != parked_.end();) {
+        const bool arriving = it->second->hasBufferedInput();
+        if (now - it->second->since() < (arriving ? arriving_limit : idle_limit)) {
+          ++it;
+          continue;
+        }
+        ::epoll_ctl(epoll_, EPOLL_CTL_DEL, it->first, nullptr);
+        overdue.push_back(std::move(it->second));
+        it = parked_.erase(it);
+      }
+    }
+    for (const auto& connection : overdue) {
+      if (connection->hasBufferedInput()) {
+        connection->writeNow(rawResponse(render_error_(connection->pendingRequestPath(), 408)));
+      }
+    }
+  }
+
+  // Answers the requests the client has sent, then parks the connection again or closes it.
+  void serve(const std::shared_ptr<Connection>& connection) {
+    for (;;) {
+      connection->beginRequest();
+      const bool last = ++connection->served >= keep_alive_max_count_;
+      current_connection = connection.get();
+      bool connection_closed = false;
+      const bool served = process_request(*connection, last, connection_closed, nullptr);
+      current_connection = nullptr;
+      if (connection->headTooLarge() && !connection->wrote()) {
+        // The request line alone was over the limit: httplib gave up without an answer.
+        const std::string answer = rawResponse(render_error_(connection->requestPath(), 431));
+        (void)connection->write(answer.data(), answer.size());
+      }
+      if (!served || connection_closed || last || connection->headTooLarge() ||
+          connection->closingAfterResponse()) {
+        if (connection->closingAfterResponse()) {
+          connection->discardUnreadBody();
+        }
+        return;  // the last reference closes it
+      }
+      if (!connection->hasBufferedInput()) {
+        (void)connection->awaitInput(kLingerMs);
+      }
+      switch (connection->gather()) {
+        case Connection::Gathered::Ready:
+          continue;
+        case Connection::Gathered::Waiting:
+          park(connection);
+          return;
+        case Connection::Gathered::Gone:
+          return;
+      }
+    }
   }
 
   const ServerLimits limits_;
   const HttpServer::ErrorRenderer render_error_;
-  std::mutex mutex_;
-  std::set<int> sockets_;
-  std::atomic<bool> stopping_{false};
+  SocketSet sockets_;
+  WorkerPool workers_;
+  std::mutex mutex_;  // parked_, stopped_
+  std::unordered_map<int, std::shared_ptr<Connection>> parked_;
+  bool stopped_ = false;
+  int epoll_ = -1;
+  int wake_ = -1;
+  std::thread reactor_;
 };
 
 namespace {
@@ -415,9 +769,6 @@ std::optional<HttpResponse> checkHead(const httplib::Request& in,
 HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, HeadCheck check_head,
                        ServerLimits limits)
     : server_(std::make_unique<HttplibServer>(limits, render_error)) {
-  // Keep-alive connections each hold a worker, so the pool is sized for many idle SDK sockets.
-  const size_t workers = limits.worker_threads;
-  server_->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   // Without TCP_NODELAY a response's headers and body (two writes) meet Nagle's algorithm and the
   // client's delayed ACK: 40 ms per request on one connection. Accepted sockets inherit the
   // option from the listening one.
@@ -432,7 +783,6 @@ HttpServer::HttpServer(RequestHandler handler, ErrorRenderer render_error, HeadC
   });
   server_->set_payload_max_length(limits.max_payload_bytes);
   server_->set_keep_alive_max_count(1000);
-  server_->set_keep_alive_timeout(5);
   server_->set_expect_100_continue_handler(
       [check_head, render_error](const httplib::Request& in, httplib::Response& out) {
         if (auto refused = checkHead(in, check_head, render_error)) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -30,7 +31,13 @@ struct ServerLimits {
   // Bodies without a Content-Length (chunked) are read up to this; with one, `check_head` decides
   // before a byte of the body is read.
   size_t max_payload_bytes = 16 * 1024 * 1024;
+  // Threads answering requests. A connection waiting for its client (idle between requests, or
+  // a request still arriving) holds none, so this bounds concurrent answers, not connections.
   size_t worker_threads = 64;
+  // Wall time a connection may sit idle between requests, and a request may take to arrive whole
+  // (then 408), before the server closes the connection.
+  std::chrono::milliseconds idle_timeout{5000};
+  std::chrono::milliseconds request_timeout{5000};
 };
 
 // The only place the emulator meets httplib's server: it turns httplib's requests into

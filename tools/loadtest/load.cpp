@@ -1,10 +1,15 @@
 // hnemu_load: a bounded load test against a real `hnemu serve` on loopback. Many clients create
 // and drive orders on all three providers at once while the clock moves and webhooks go to a slow
-// receiver (past the providers' timeout) and a failing one (500). Afterwards every order is
-// accounted for, every status is part of its provider's lifecycle, the journal is consistent,
-// and the latency and memory figures are printed. Exit 0 only if every check held.
+// receiver (past the providers' timeout), a failing one (500) and one that accepts connections
+// and never answers. Afterwards every order is accounted for, every status is part of its
+// provider's lifecycle, the journal is consistent, the silent receiver's queue stayed within its
+// bound (the rest dropped and counted), and the latency and memory figures are printed. Exit 0
+// only if every check held.
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,6 +76,54 @@ class Receiver {
   std::atomic<int> hits_{0};
 };
 
+// Accepts connections and reads them, never answering, as a receiver stuck in a deadlock would.
+class SilentReceiver {
+ public:
+  SilentReceiver() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        ::listen(listener_, 64) == 0 &&
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+      port_ = ntohs(address.sin_port);
+    }
+    thread_ = std::thread([this] {
+      for (;;) {
+        const int client = ::accept(listener_, nullptr, nullptr);
+        if (client < 0) {
+          return;
+        }
+        ++connections_;
+        clients_.push_back(client);
+        if (clients_.size() > 256) {  // the sender gave up on these long ago
+          ::close(clients_.front());
+          clients_.erase(clients_.begin());
+        }
+      }
+    });
+  }
+  ~SilentReceiver() {
+    ::shutdown(listener_, SHUT_RDWR);
+    thread_.join();
+    ::close(listener_);
+    for (const int client : clients_) {
+      ::close(client);
+    }
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  int connections() const { return connections_; }
+
+ private:
+  int listener_ = -1;
+  int port_ = 0;
+  std::vector<int> clients_;
+  std::atomic<int> connections_{0};
+  std::thread thread_;
+};
+
 struct Served {
   pid_t pid = -1;
   int port = 0;
@@ -85,8 +138,9 @@ Served serve(const std::string& binary) {
   if (pid == 0) {
     ::dup2(out[1], STDOUT_FILENO);
     ::close(out[0]);
+    // A small queue per receiver, so that the silent one fills its queue within the run.
     ::execl(binary.c_str(), binary.c_str(), "serve", "--port", "0", "--webhook-timeout", "200ms",
-            static_cast<char*>(nullptr));
+            "--webhook-queue-bytes", "65536", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::close(out[1]);
@@ -296,6 +350,7 @@ int main(int argc, char** argv) {
   }
   Receiver slow(std::chrono::milliseconds(600), 204);
   Receiver failing(std::chrono::milliseconds(0), 500);
+  SilentReceiver silent;
   const Served served = serve(options.binary);
   if (served.port == 0) {
     std::cerr << "hnemu_load: " << options.binary << " did not start\n";
@@ -330,7 +385,8 @@ int main(int argc, char** argv) {
         const int n = next_number++;
         switch ((c + round) % 3) {
           case 0:
-            twilioRound(client, n, n % 2 == 0 ? slow.url() : failing.url());
+            twilioRound(client, n,
+                        n % 3 == 0 ? slow.url() : (n % 3 == 1 ? failing.url() : silent.url()));
             break;
           case 1:
             telnyxRound(client, n, "load-profile");
@@ -418,6 +474,7 @@ int main(int argc, char** argv) {
     previous = sequence;
   }
   const json webhooks = json::parse(webhooks_response->body);
+  const uint64_t dropped = webhooks.value("dropped", uint64_t{0});
   size_t delivered = 0;
   size_t failed = 0;
   size_t unfinished = 0;
@@ -435,7 +492,7 @@ int main(int argc, char** argv) {
   const double peak_mib = static_cast<double>(peak_kib) / 1024.0;
   std::printf(
       "hnemu load test: %d clients, %.1f s, all three providers, webhooks to a slow "
-      "(600 ms > 200 ms timeout) and a failing (500) receiver\n",
+      "(600 ms > 200 ms timeout), a failing (500) and a silent receiver\n",
       options.clients, elapsed_s);
   std::printf("  requests             %zu (%.0f/s)\n", tally.requests,
               static_cast<double>(tally.requests) / elapsed_s);
@@ -454,9 +511,10 @@ int main(int argc, char** argv) {
   std::printf(
       "  webhooks             %zu logged: %zu failed as their receivers did, %zu still "
       "queued behind the slow one, %zu delivered (must be 0: no receiver accepts); %zu "
-      "attempts (slow receiver hit %d times, failing %d)\n",
+      "attempts (slow receiver hit %d times, failing %d, silent %d connections); %llu dropped "
+      "for a full queue (must be > 0: the silent receiver's queue filled)\n",
       webhooks["deliveries"].size(), failed, unfinished, delivered, attempts, slow.hits(),
-      failing.hits());
+      failing.hits(), silent.connections(), static_cast<unsigned long long>(dropped));
   std::printf("  latency              p50 %.1f ms, p99 %.1f ms, max %.1f ms (bound %lld ms)\n", p50,
               p99, worst, static_cast<long long>(options.latency_bound.count()));
   std::printf("  server peak RSS      %.1f MiB (bound %zu MiB)\n", peak_mib, options.rss_bound_mib);
@@ -466,7 +524,8 @@ int main(int argc, char** argv) {
   const bool held = tally.server_errors == 0 && tally.transport_errors == 0 &&
                     tally.client_errors == 0 && lost == 0 && unexpected == 0 &&
                     tally.duplicate_ids == 0 && illegal == 0 && journal_gaps == 0 &&
-                    delivered == 0 && worst < static_cast<double>(options.latency_bound.count()) &&
+                    delivered == 0 && dropped > 0 &&
+                    worst < static_cast<double>(options.latency_bound.count()) &&
                     peak_mib < static_cast<double>(options.rss_bound_mib) && orders > 0 &&
                     WIFEXITED(status) && WEXITSTATUS(status) == 0;
   std::printf("%s\n", held ? "PASS" : "FAIL");

@@ -48,6 +48,7 @@ std::vector<ControlRoute> BandwidthProvider::controlRoutes() {
                                 [&](const Account& a) { return a.username == account.username; }),
                  accounts.end());
              accounts.push_back(account);
+             changes_.touch(Model::kAccounts, account.username);
              return ControlReply(json{{"account_id", account.account_id}}, 201);
            }},
           // The importer, now, for an order that would never finish:

@@ -38,7 +38,12 @@ class BandwidthKind : public ProviderKind {
 
   bool tracksNumbersInService() const override { return true; }
   bool inService(const json& state, const std::string& number) const override {
-    return state.value("in_service_numbers", json::object()).contains(number);
+    for (const json& entry : state.value("in_service_numbers", json::array())) {
+      if (entry.value("tn", "") == number) {
+        return true;
+      }
+    }
+    return false;
   }
 
   std::map<std::string, std::string> clientEnvironment(const json& state) const override {

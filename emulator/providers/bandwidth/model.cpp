@@ -43,10 +43,15 @@ bool inRange(TimePoint t, const std::optional<std::string>& from,
 
 // An account's orders that pass the list filters (and `extra`), newest first, at most 1000.
 template <class Order, class Extra>
-std::vector<Order> listed(const std::map<std::string, Order>& orders, const Account& account,
-                          const OrderFilter& filter, Extra extra) {
+std::vector<Order> listed(const std::map<std::string, Order>& orders,
+                          const std::map<uint64_t, std::string>& ids_by_sequence,
+                          const Account& account, const OrderFilter& filter, Extra extra) {
+  // Newest first, at most 1,000, as Bandwidth lists: the walk stops there.
+  constexpr size_t kMostListed = 1000;
   std::vector<Order> out;
-  for (const auto& [id, order] : orders) {
+  for (auto it = ids_by_sequence.rbegin(); it != ids_by_sequence.rend() && out.size() < kMostListed;
+       ++it) {
+    const Order& order = orders.at(it->second);
     if (order.account_id != account.account_id ||
         (!filter.statuses.empty() && std::find(filter.statuses.begin(), filter.statuses.end(),
                                                order.status) == filter.statuses.end()) ||
@@ -60,11 +65,6 @@ std::vector<Order> listed(const std::map<std::string, Order>& orders, const Acco
       continue;
     }
     out.push_back(order);
-  }
-  std::sort(out.begin(), out.end(),
-            [](const Order& a, const Order& b) { return a.sequence > b.sequence; });
-  if (out.size() > 1000) {
-    out.resize(1000);
   }
   return out;
 }
@@ -167,12 +167,14 @@ bool isUuid(std::string_view text) {
   return true;
 }
 
-Model::Model(Clock& clock, IdGenerator& ids)
-    : clock_(clock), ids_(ids), timers_(clock, "bandwidth: ") {}
+Model::Model(Clock& clock, IdGenerator& ids, ChangeScope changes)
+    : clock_(clock), ids_(ids), changes_(std::move(changes)), timers_(clock, "bandwidth: ") {}
 
 void Model::reset() {
   imports_.clear();
+  import_ids_by_sequence_.clear();
   removes_.clear();
+  remove_ids_by_sequence_.clear();
   subscriptions_.clear();
   in_service_.clear();
   sequence_ = 0;
@@ -229,6 +231,7 @@ void Model::moveTo(Order& order, OrderStatus status, std::string note,
   order.modified = clock_.now();
   order.history.push_back(HistoryEntry{order.modified, note, order.created_by,
                                        lower(std::string(orderStatusName(status)))});
+  touched(order);
   if (watch_ != nullptr) {
     watch_->changed(order.id);
   }
@@ -307,6 +310,7 @@ Result<ImportOrder> Model::createImportOrder(const Account& account, const std::
   order.created = clock_.now();
   order.sequence = ++sequence_;
   const std::string id = order.id;
+  import_ids_by_sequence_.emplace(order.sequence, id);
   ImportOrder& stored = imports_.emplace(id, std::move(order)).first->second;
   moveTo(stored, OrderStatus::Received, "Import TN order has been received by the system.",
          "importtnorders", false);
@@ -353,7 +357,7 @@ void Model::processImport(const std::string& id) {
     order.errors.push_back(std::move(group));
   }
   for (const std::string& tn : imported) {
-    in_service_[tn] = order.account_id;
+    setInService(tn, order.account_id);
   }
   if (order.errors.empty()) {
     moveTo(order, OrderStatus::Complete, "Import TN order is complete.", "importtnorders", true);
@@ -378,7 +382,7 @@ Status Model::finishImport(std::string_view order_id, OrderStatus status) {
   }
   if (status == OrderStatus::Complete) {
     for (const std::string& tn : order.tns) {
-      in_service_[normalizeTn(tn)] = order.account_id;
+      setInService(normalizeTn(tn), order.account_id);
     }
     moveTo(order, status, "Import TN order is complete.", "importtnorders", true);
   } else if (status == OrderStatus::Failed) {
@@ -410,7 +414,7 @@ Result<ImportOrder> Model::importOrder(const Account& account, std::string_view 
 
 std::vector<ImportOrder> Model::listImportOrders(const Account& account,
                                                  const OrderFilter& filter) const {
-  return listed(imports_, account, filter, [&](const ImportOrder& order) {
+  return listed(imports_, import_ids_by_sequence_, account, filter, [&](const ImportOrder& order) {
     return !filter.loa_type || *filter.loa_type == "ALL" ||
            order.loa_type.value_or("SUBSCRIBER") == *filter.loa_type;
   });
@@ -437,6 +441,7 @@ Result<LoaFile> Model::addFile(const Account& account, std::string_view order_id
     file.document_name = file.id;
   }
   order->files.push_back(file);
+  touched(*order);
   return file;
 }
 
@@ -454,6 +459,7 @@ Result<LoaFile> Model::replaceFile(const Account& account, std::string_view orde
     if (file.id == file_id) {
       file.content_type = std::move(content_type);
       file.data = std::move(data);
+      touched(*order);
       return file;
     }
   }
@@ -472,6 +478,7 @@ Status Model::deleteFile(const Account& account, std::string_view order_id,
     return errors::notFound();
   }
   order->files.erase(it);
+  touched(*order);
   return {};
 }
 
@@ -498,6 +505,7 @@ Result<LoaFile> Model::setFileMetadata(const Account& account, std::string_view 
         }
         file.document_type = *type;
       }
+      touched(*order);
       return file;
     }
   }
@@ -528,6 +536,7 @@ Result<RemoveOrder> Model::createRemoveOrder(const Account& account, const std::
   order.created = clock_.now();
   order.sequence = ++sequence_;
   const std::string id = order.id;
+  remove_ids_by_sequence_.emplace(order.sequence, id);
   RemoveOrder& stored = removes_.emplace(id, std::move(order)).first->second;
   moveTo(stored, OrderStatus::Received, "Remove Imported TN order has been received by the system.",
          "removeImportedTnOrders", false);
@@ -549,7 +558,7 @@ void Model::processRemove(const std::string& id) {
     if (it == in_service_.end() || it->second != order.account_id) {
       never_imported.push_back(tn);
     } else {
-      in_service_.erase(it);  // back to its state before the import
+      takeOutOfService(it->first);  // back to its state before the import
       ++removed;
     }
   }
@@ -580,7 +589,8 @@ Result<RemoveOrder> Model::removeOrder(const Account& account, std::string_view 
 
 std::vector<RemoveOrder> Model::listRemoveOrders(const Account& account,
                                                  const OrderFilter& filter) const {
-  return listed(removes_, account, filter, [](const RemoveOrder&) { return true; });
+  return listed(removes_, remove_ids_by_sequence_, account, filter,
+                [](const RemoveOrder&) { return true; });
 }
 
 Result<Subscription> Model::createSubscription(const Account& account, Subscription subscription) {
@@ -638,6 +648,16 @@ Status Model::deleteSubscription(const Account& account, std::string_view id) {
   }
   subscriptions_.erase(it);
   return {};
+}
+
+void Model::setInService(const std::string& tn, const std::string& account_id) {
+  in_service_[tn] = account_id;
+  changes_.touch(kInService, tn);
+}
+
+void Model::takeOutOfService(std::string tn) {
+  in_service_.erase(tn);
+  changes_.touch(kInService, tn);
 }
 
 std::vector<Subscription> Model::subscribersFor(const OrderNotice& notice) const {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/change_feed.h"
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/provider_timers.h"
@@ -176,7 +177,13 @@ class Model {
  public:
   // Where status changes are reported, for the auto clock (null: nowhere).
   void setWatch(ResourceWatch* watch) { watch_ = watch; }
-  Model(Clock& clock, IdGenerator& ids);
+  // The state dump's collections, as each change to them is said (ChangeScope).
+  static constexpr std::string_view kAccounts = "accounts";
+  static constexpr std::string_view kImports = "import_tn_orders";
+  static constexpr std::string_view kRemoves = "remove_imported_tn_orders";
+  static constexpr std::string_view kInService = "in_service_numbers";
+
+  Model(Clock& clock, IdGenerator& ids, ChangeScope changes = {});
 
   World& world() { return world_; }
   const World& world() const { return world_; }
@@ -237,13 +244,21 @@ class Model {
   void processRemove(const std::string& id);
   ImportOrder* findImport(const Account& account, std::string_view id);
 
+  void touched(const ImportOrder& order) const { changes_.touch(kImports, order.id); }
+  void touched(const RemoveOrder& order) const { changes_.touch(kRemoves, order.id); }
+  void setInService(const std::string& tn, const std::string& account_id);
+  void takeOutOfService(std::string tn);  // a copy: the caller's may be the erased key
+
   Clock& clock_;
   IdGenerator& ids_;
+  ChangeScope changes_;
   World world_;
   ProviderTimers timers_;
   NoticeListener listener_;
   std::map<std::string, ImportOrder> imports_;
+  std::map<uint64_t, std::string> import_ids_by_sequence_;
   std::map<std::string, RemoveOrder> removes_;
+  std::map<uint64_t, std::string> remove_ids_by_sequence_;
   std::map<std::string, Subscription> subscriptions_;
   std::map<std::string, std::string> in_service_;  // imported TN -> account id
   uint64_t sequence_ = 0;

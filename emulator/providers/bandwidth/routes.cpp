@@ -79,7 +79,9 @@ OrderFilter decodeFilter(const HttpRequest& request, std::optional<Error>& error
 }  // namespace
 
 BandwidthProvider::BandwidthProvider(ProviderContext context)
-    : context_(context), model_(context.clock, context.ids) {
+    : context_(context),
+      changes_(context.changes, std::string(kind().name())),
+      model_(context.clock, context.ids, changes_) {
   model_.setWatch(&context.watch);
   model_.setListener([this](const OrderNotice& notice) { notify(notice); });
 }
@@ -183,19 +185,12 @@ void BandwidthProvider::notify(const OrderNotice& notice) {
 
 std::vector<std::string> BandwidthProvider::subscriptionStatuses(
     const std::vector<Subscription>& subscriptions) const {
-  const auto log = context_.webhooks.log();
   std::vector<std::string> out;
   for (const Subscription& subscription : subscriptions) {
-    std::string status = "READY";
-    for (const Delivery& delivery : log) {
-      if (delivery.tag != subscription.id || delivery.attempts.empty()) {
-        continue;
-      }
-      const DeliveryAttempt& last = delivery.attempts.back();
-      status =
-          last.connected ? wire::deliveryStatus(last.status) : "Callback failed: " + last.error;
-    }
-    out.push_back(status);
+    const auto last = context_.webhooks.lastAttemptTagged(subscription.id);
+    out.push_back(!last             ? "READY"
+                  : last->connected ? wire::deliveryStatus(last->status)
+                                    : "Callback failed: " + last->error);
   }
   return out;
 }
@@ -541,55 +536,107 @@ void BandwidthProvider::registerRoutes(Router& router) {
   }
 }
 
+namespace {
+
+json dumpedAccount(const Account& account) {
+  return {{"account_id", account.account_id},
+          {"username", account.username},
+          {"password", account.password},
+          {"import_enabled", account.import_enabled}};
+}
+
+json dumpedImport(const ImportOrder& order) {
+  json files = json::array();
+  for (const LoaFile& file : order.files) {
+    files.push_back({{"id", file.id},
+                     {"content_type", file.content_type},
+                     {"bytes", file.data.size()},
+                     {"document_type", file.document_type}});
+  }
+  json history = json::array();
+  for (const HistoryEntry& entry : order.history) {
+    history.push_back({{"time", formatIso8601Millis(entry.time)},
+                       {"status", entry.status},
+                       {"note", entry.note}});
+  }
+  return {{"order_id", order.id},
+          {"account_id", order.account_id},
+          {"customer_order_id",
+           order.customer_order_id ? json(*order.customer_order_id) : json(nullptr)},
+          {"status", orderStatusName(order.status)},
+          {"telephone_numbers", order.tns},
+          {"errors", order.errors.size()},
+          {"history", std::move(history)},
+          {"sequence", order.sequence},
+          {"loas", std::move(files)}};
+}
+
+json dumpedRemove(const RemoveOrder& order) {
+  return {{"order_id", order.id},
+          {"account_id", order.account_id},
+          {"status", orderStatusName(order.status)},
+          {"telephone_numbers", order.tns}};
+}
+
+json dumpedInService(const std::string& tn, const std::string& account_id) {
+  return {{"tn", tn}, {"account_id", account_id}};
+}
+
+}  // namespace
+
 void BandwidthProvider::dumpState(json& out) const {
   json accounts = json::array();
   for (const Account& account : model_.world().accounts) {
-    accounts.push_back({{"account_id", account.account_id},
-                        {"username", account.username},
-                        {"password", account.password},
-                        {"import_enabled", account.import_enabled}});
+    accounts.push_back(dumpedAccount(account));
   }
   json imports = json::array();
   for (const auto& [id, order] : model_.importOrders()) {
-    json files = json::array();
-    for (const LoaFile& file : order.files) {
-      files.push_back({{"id", file.id},
-                       {"content_type", file.content_type},
-                       {"bytes", file.data.size()},
-                       {"document_type", file.document_type}});
-    }
-    json history = json::array();
-    for (const HistoryEntry& entry : order.history) {
-      history.push_back({{"time", formatIso8601Millis(entry.time)},
-                         {"status", entry.status},
-                         {"note", entry.note}});
-    }
-    imports.push_back({{"order_id", order.id},
-                       {"account_id", order.account_id},
-                       {"customer_order_id",
-                        order.customer_order_id ? json(*order.customer_order_id) : json(nullptr)},
-                       {"status", orderStatusName(order.status)},
-                       {"telephone_numbers", order.tns},
-                       {"errors", order.errors.size()},
-                       {"history", std::move(history)},
-                       {"sequence", order.sequence},
-                       {"loas", std::move(files)}});
+    imports.push_back(dumpedImport(order));
   }
   json removes = json::array();
   for (const auto& [id, order] : model_.removeOrders()) {
-    removes.push_back({{"order_id", order.id},
-                       {"account_id", order.account_id},
-                       {"status", orderStatusName(order.status)},
-                       {"telephone_numbers", order.tns}});
+    removes.push_back(dumpedRemove(order));
   }
-  json in_service = json::object();
+  json in_service = json::array();
   for (const auto& [tn, account] : model_.inService()) {
-    in_service[tn] = account;
+    in_service.push_back(dumpedInService(tn, account));
   }
-  out["accounts"] = std::move(accounts);
-  out["import_tn_orders"] = std::move(imports);
-  out["remove_imported_tn_orders"] = std::move(removes);
-  out["in_service_numbers"] = std::move(in_service);
+  out[Model::kAccounts] = std::move(accounts);
+  out[Model::kImports] = std::move(imports);
+  out[Model::kRemoves] = std::move(removes);
+  out[Model::kInService] = std::move(in_service);
+}
+
+std::vector<StateCollection> BandwidthProvider::collections() const {
+  return {{std::string(Model::kAccounts), "username"},
+          {std::string(Model::kImports), "order_id"},
+          {std::string(Model::kRemoves), "order_id"},
+          {std::string(Model::kInService), "tn"}};
+}
+
+json BandwidthProvider::dumpItem(std::string_view collection, std::string_view id) const {
+  const std::string key(id);
+  if (collection == Model::kImports) {
+    const auto found = model_.importOrders().find(key);
+    return found == model_.importOrders().end() ? json() : dumpedImport(found->second);
+  }
+  if (collection == Model::kRemoves) {
+    const auto found = model_.removeOrders().find(key);
+    return found == model_.removeOrders().end() ? json() : dumpedRemove(found->second);
+  }
+  if (collection == Model::kInService) {
+    const auto found = model_.inService().find(key);
+    return found == model_.inService().end() ? json()
+                                             : dumpedInService(found->first, found->second);
+  }
+  if (collection == Model::kAccounts) {
+    for (const Account& account : model_.world().accounts) {
+      if (account.username == id) {
+        return dumpedAccount(account);
+      }
+    }
+  }
+  return json();
 }
 
 }  // namespace hnemu::bandwidth

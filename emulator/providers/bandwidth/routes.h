@@ -19,6 +19,8 @@ class BandwidthProvider : public Provider {
   void loadWorld(const WorldSection* section) override;
   void reset() override;
   void dumpState(nlohmann::json& out) const override;
+  std::vector<StateCollection> collections() const override;
+  nlohmann::json dumpItem(std::string_view collection, std::string_view id) const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   size_t bodyLimit(const HttpRequest& head) const override;
 
@@ -40,6 +42,7 @@ class BandwidthProvider : public Provider {
   HttpResponse listImportOrders(const Account& account, HttpRequest& request, bool removes);
 
   ProviderContext context_;
+  ChangeScope changes_;  // for the world's changes made by control routes
   Model model_;
 };
 

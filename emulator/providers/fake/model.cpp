@@ -23,6 +23,7 @@ bool Model::authenticate(const std::string& token) const {
 void Model::moveTo(Order& order, OrderStatus status) {
   order.status = status;
   order.history.emplace_back(clock_.now(), status);
+  changes_.touch(kOrders, order.id);
 }
 
 Result<Order> Model::create(const std::string& token, const std::string& number) {

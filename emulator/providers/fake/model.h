@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/change_feed.h"
 #include "core/clock.h"
 #include "core/enum_names.h"
 #include "core/ids.h"
@@ -52,7 +53,11 @@ struct Order {
 
 class Model {
  public:
-  Model(Clock& clock, IdGenerator& ids) : clock_(clock), ids_(ids) {}
+  // The state dump's collection of orders.
+  static constexpr std::string_view kOrders = "orders";
+
+  Model(Clock& clock, IdGenerator& ids, ChangeScope changes = {})
+      : clock_(clock), ids_(ids), changes_(std::move(changes)) {}
 
   World& world() { return world_; }
   const World& world() const { return world_; }
@@ -71,6 +76,7 @@ class Model {
 
   Clock& clock_;
   IdGenerator& ids_;
+  ChangeScope changes_;
   World world_;
   std::map<std::string, Order> orders_;
   uint64_t next_sequence_ = 1;

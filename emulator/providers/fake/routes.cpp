@@ -87,6 +87,22 @@ std::vector<ControlRoute> FakeProvider::controlRoutes() {
   return routes;
 }
 
+namespace {
+
+json dumpedOrder(const Order& order) {
+  json encoded = orderJson(order);
+  encoded["sequence"] = order.sequence;
+  json history = json::array();
+  for (const auto& [time, status] : order.history) {
+    history.push_back(
+        {{"time", formatIso8601Millis(time)}, {"status", enumName(kOrderStatusNames, status)}});
+  }
+  encoded["history"] = std::move(history);
+  return encoded;
+}
+
+}  // namespace
+
 void FakeProvider::dumpState(json& out) const {
   json tokens = json::array();
   for (const std::string& token : model_.world().tokens) {
@@ -94,18 +110,27 @@ void FakeProvider::dumpState(json& out) const {
   }
   json orders = json::array();
   for (const auto& [id, order] : model_.orders()) {
-    json encoded = orderJson(order);
-    encoded["sequence"] = order.sequence;
-    json history = json::array();
-    for (const auto& [time, status] : order.history) {
-      history.push_back(
-          {{"time", formatIso8601Millis(time)}, {"status", enumName(kOrderStatusNames, status)}});
-    }
-    encoded["history"] = std::move(history);
-    orders.push_back(std::move(encoded));
+    orders.push_back(dumpedOrder(order));
   }
   out["accounts"] = std::move(tokens);
-  out["orders"] = std::move(orders);
+  out[Model::kOrders] = std::move(orders);
+}
+
+std::vector<StateCollection> FakeProvider::collections() const {
+  return {{"accounts", "token"}, {std::string(Model::kOrders), "id"}};
+}
+
+json FakeProvider::dumpItem(std::string_view collection, std::string_view id) const {
+  if (collection == Model::kOrders) {
+    const auto found = model_.orders().find(std::string(id));
+    return found == model_.orders().end() ? json() : dumpedOrder(found->second);
+  }
+  for (const std::string& token : model_.world().tokens) {
+    if (collection == "accounts" && token == id) {
+      return {{"token", token}};
+    }
+  }
+  return json();
 }
 
 }  // namespace hnemu::fake

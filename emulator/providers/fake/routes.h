@@ -10,7 +10,9 @@ namespace hnemu::fake {
 class FakeProvider : public Provider {
  public:
   explicit FakeProvider(const ProviderContext& context)
-      : context_(context), model_(context.clock, context.ids) {}
+      : context_(context),
+        model_(context.clock, context.ids,
+               ChangeScope(context.changes, std::string(kind().name()))) {}
 
   const ProviderKind& kind() const override;
   void registerRoutes(Router& router) override;
@@ -19,6 +21,8 @@ class FakeProvider : public Provider {
   void loadWorld(const WorldSection* section) override;
   void reset() override { model_.reset(); }
   void dumpState(nlohmann::json& out) const override;
+  std::vector<StateCollection> collections() const override;
+  nlohmann::json dumpItem(std::string_view collection, std::string_view id) const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   size_t bodyLimit(const HttpRequest&) const override { return context_.max_body_bytes; }
 

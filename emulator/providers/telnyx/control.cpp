@@ -61,6 +61,7 @@ std::vector<ControlRoute> TelnyxProvider::controlRoutes() {
                                 [&](const Account& a) { return a.api_key == account.api_key; }),
                  accounts.end());
              accounts.push_back(account);
+             changes_.touch(Model::kAccounts, account.api_key);
              return ControlReply(json{{"user_id", account.user_id}}, 201);
            }},
           {"GET", "/__hnemu/telnyx/messaging-profiles",
@@ -80,6 +81,7 @@ std::vector<ControlRoute> TelnyxProvider::controlRoutes() {
                                 [&](const MessagingProfile& p) { return p.id == profile.id; }),
                  profiles.end());
              profiles.push_back(profile);
+             changes_.touch(Model::kProfiles, profile.id);
              return ControlReply(json{{"id", profile.id}, {"user_id", profile.user_id}}, 201);
            }},
           // The reviewer, now: {"outcome":"accept"|"loa_file_invalid"|...}.

@@ -199,12 +199,15 @@ TimePoint addBusinessDays(TimePoint from, int days) {
   return t;
 }
 
-Model::Model(Clock& clock, IdGenerator& ids)
-    : clock_(clock), ids_(ids), timers_(clock, "telnyx: ") {}
+Model::Model(Clock& clock, IdGenerator& ids, ChangeScope changes)
+    : clock_(clock), ids_(ids), changes_(std::move(changes)), timers_(clock, "telnyx: ") {}
 
 void Model::reset() {
   orders_.clear();
+  order_ids_by_user_.clear();
   numbers_.clear();
+  number_ids_by_phone_.clear();
+  listed_numbers_by_user_.clear();
   inbox_.clear();
   sequence_ = 0;
   timers_.invalidate();
@@ -264,8 +267,10 @@ Eligibility Model::eligibilityOf(const Account& account, const std::string& numb
   if (profile.on_telnyx) {
     return Eligibility::InTelnyx;
   }
-  for (const auto& [id, hosted] : numbers_) {
-    if (hosted.phone_number == number && !isFailed(hosted.status)) {
+  const auto [first, last] = number_ids_by_phone_.equal_range(number);
+  for (auto it = first; it != last; ++it) {
+    const HostedNumber& hosted = numbers_.at(it->second);
+    if (!isFailed(hosted.status)) {
       return hosted.user_id == account.user_id ? Eligibility::ActiveInYourAccount
                                                : Eligibility::HostedWithTelnyxSubscriber;
     }
@@ -294,8 +299,12 @@ void Model::announce(const Order& order, const std::string& event) {
 }
 
 void Model::setNumberStatus(HostedNumber& number, NumberStatus status) {
+  if (status == NumberStatus::Deleted) {
+    listed_numbers_by_user_[number.user_id].erase({number.phone_number, number.id});
+  }
   number.status = status;
   number.updated_at = clock_.now();
+  touched(number);
   number.history.push_back({number.updated_at, status});
   if (watch_ != nullptr) {
     watch_->changed(number.order_id);
@@ -305,6 +314,7 @@ void Model::setNumberStatus(HostedNumber& number, NumberStatus status) {
 void Model::setOrderStatus(Order& order, OrderStatus status) {
   order.status = status;
   order.updated_at = clock_.now();
+  touched(order);
   order.history.push_back({order.updated_at, status});
   if (watch_ != nullptr) {
     watch_->changed(order.id);
@@ -349,6 +359,7 @@ Result<Order> Model::createOrder(const Account& account,
   order.messaging_profile_id = messaging_profile_id;
   order.created_at = now;
   order.updated_at = now;
+  touched(order);
   order.sequence = ++sequence_;
   order.history.push_back({now, OrderStatus::Pending});
   for (const std::string& phone_number : numbers) {
@@ -360,14 +371,18 @@ Result<Order> Model::createOrder(const Account& account,
     number.messaging_profile_id = messaging_profile_id;
     number.created_at = now;
     number.updated_at = now;
+    touched(number);
     number.history.push_back({now, NumberStatus::Pending});
     if (eligibilityOf(account, phone_number) == Eligibility::HostedWithTelnyxSubscriber) {
       setNumberStatus(number, NumberStatus::FailedNumberAlreadyHosted);
     }
     order.number_ids.push_back(number.id);
+    number_ids_by_phone_.emplace(number.phone_number, number.id);
+    listed_numbers_by_user_[number.user_id].emplace(number.phone_number, number.id);
     numbers_.emplace(number.id, std::move(number));
   }
   const std::string id = order.id;
+  order_ids_by_user_[order.user_id].emplace(order.sequence, id);
   Order& stored = orders_.emplace(id, std::move(order)).first->second;
   announce(stored, "created");
   if (!stored.number_ids.empty() && liveNumbers(stored).empty()) {
@@ -390,22 +405,37 @@ Result<Order> Model::fetchOrder(const Account& account, std::string_view id) con
   return it->second;
 }
 
-std::vector<Order> Model::listOrders(const Account& account) const {
-  std::vector<Order> out;
-  for (const auto& [id, order] : orders_) {
-    if (order.user_id == account.user_id) {
-      out.push_back(order);
+Model::OrderPage Model::pageOfOrders(const Account& account, size_t offset, size_t limit) const {
+  OrderPage page;
+  const auto owned = order_ids_by_user_.find(account.user_id);
+  if (owned == order_ids_by_user_.end()) {
+    return page;
+  }
+  page.total = owned->second.size();
+  size_t skipped = 0;
+  for (auto it = owned->second.rbegin(); it != owned->second.rend() && page.orders.size() < limit;
+       ++it) {
+    if (skipped++ >= offset) {
+      page.orders.push_back(&orders_.at(it->second));
     }
   }
-  std::sort(out.begin(), out.end(),
-            [](const Order& a, const Order& b) { return a.sequence > b.sequence; });
-  return out;
+  return page;
 }
 
 std::vector<HostedNumber> Model::numbersOf(const Order& order) const {
   std::vector<HostedNumber> out;
   for (const std::string& id : order.number_ids) {
     out.push_back(numbers_.at(id));
+  }
+  return out;
+}
+
+// An order lists a number once (createOrder refuses repeats).
+std::map<std::string, HostedNumber*> Model::numbersByPhone(const Order& order) {
+  std::map<std::string, HostedNumber*> out;
+  for (const std::string& id : order.number_ids) {
+    HostedNumber& number = numbers_.at(id);
+    out[number.phone_number] = &number;
   }
   return out;
 }
@@ -429,6 +459,7 @@ Result<Order> Model::deleteOrder(const Account& account, std::string_view id) {
   if (order->status != OrderStatus::Deleted) {
     setOrderStatus(*order, OrderStatus::Deleted);
     order->updated_at = clock_.now();
+    touched(*order);
     for (const std::string& number_id : order->number_ids) {
       setNumberStatus(numbers_.at(number_id), NumberStatus::Deleted);
     }
@@ -450,15 +481,12 @@ Result<std::vector<CodeRequestResult>> Model::requestCodes(const Account& accoun
                                 std::string(orderStatusName(order->status)) + ".");
   }
   std::vector<CodeRequestResult> out;
+  const std::map<std::string, HostedNumber*> by_phone = numbersByPhone(*order);
   for (const std::string& phone_number : numbers) {
     CodeRequestResult result;
     result.phone_number = phone_number;
-    HostedNumber* number = nullptr;
-    for (const std::string& number_id : order->number_ids) {
-      if (numbers_.at(number_id).phone_number == phone_number) {
-        number = &numbers_.at(number_id);
-      }
-    }
+    const auto found = by_phone.find(phone_number);
+    HostedNumber* number = found == by_phone.end() ? nullptr : found->second;
     if (number == nullptr) {
       result.error = "Phone number is not part of the order";
     } else if (number->status == NumberStatus::OwnershipSuccessful) {
@@ -468,6 +496,7 @@ Result<std::vector<CodeRequestResult>> Model::requestCodes(const Account& accoun
     } else {
       number->code = ids_.digits(world_.rules.code_digits);
       number->code_id = ids_.uuid();
+      touched(*number);
       result.type = method;
       result.verification_code_id = number->code_id;
       if (profileFor(phone_number).code_delivered) {
@@ -502,13 +531,10 @@ Result<std::vector<CodeCheckResult>> Model::checkCodes(const Account& account, s
   }
   std::vector<CodeCheckResult> out;
   bool changed = false;
+  const std::map<std::string, HostedNumber*> by_phone = numbersByPhone(*order);
   for (const CodeCheck& check : codes) {
-    HostedNumber* number = nullptr;
-    for (const std::string& number_id : order->number_ids) {
-      if (numbers_.at(number_id).phone_number == check.phone_number) {
-        number = &numbers_.at(number_id);
-      }
-    }
+    const auto found = by_phone.find(check.phone_number);
+    HostedNumber* number = found == by_phone.end() ? nullptr : found->second;
     std::string status = "rejected";
     if (number != nullptr && number->status == NumberStatus::OwnershipSuccessful) {
       status = "already_verified";
@@ -518,6 +544,7 @@ Result<std::vector<CodeCheckResult>> Model::checkCodes(const Account& account, s
       status = "verified";
       changed = true;
     } else if (number != nullptr && number->status == NumberStatus::Pending && number->code) {
+      touched(*number);
       if (++number->wrong_codes >= world_.rules.max_code_attempts) {
         setNumberStatus(*number, NumberStatus::FailedOwnershipVerification);
         changed = true;
@@ -527,6 +554,7 @@ Result<std::vector<CodeCheckResult>> Model::checkCodes(const Account& account, s
   }
   if (changed) {
     order->updated_at = clock_.now();
+    touched(*order);
     if (liveNumbers(*order).empty()) {
       setOrderStatus(*order, OrderStatus::Failed);
     }
@@ -552,6 +580,7 @@ Result<Order> Model::uploadDocuments(const Account& account, std::string_view id
   order->has_loa = order->has_loa || loa;
   order->has_bill = order->has_bill || bill;
   order->updated_at = clock_.now();
+  touched(*order);
   maybeSubmitForReview(*order);
   return *order;
 }
@@ -567,6 +596,7 @@ void Model::maybeSubmitForReview(Order& order) {
   }
   setOrderStatus(order, OrderStatus::LoaFileSuccessful);
   order.updated_at = clock_.now();
+  touched(order);
   announce(order, "updated");
   const TimePoint due = addBusinessDays(clock_.now(), world_.rules.review_business_days);
   const std::string order_id = order.id;
@@ -600,6 +630,7 @@ void Model::review(const std::string& order_id, std::optional<ReviewOutcome> for
     }
   }
   order.updated_at = clock_.now();
+  touched(order);
   switch (outcome) {
     case ReviewOutcome::LoaFileInvalid:
       setOrderStatus(order, OrderStatus::LoaFileInvalid);
@@ -670,6 +701,7 @@ void Model::carrierDecided(const std::string& number_id, CarrierDecision decisio
   }
   Order& order = orders_.at(number.order_id);
   order.updated_at = clock_.now();
+  touched(order);
   settleOrder(order);
   announce(order, "updated");
 }
@@ -727,45 +759,82 @@ Status Model::carrierNow(std::string_view number_id, CarrierDecision decision) {
   return {};
 }
 
-HostedNumber* Model::findNumber(const Account& account, std::string_view id_or_number) {
-  for (auto& [id, number] : numbers_) {
-    if (number.user_id == account.user_id && number.status != NumberStatus::Deleted &&
-        (id == id_or_number || number.phone_number == id_or_number)) {
+namespace {
+
+bool listedFor(const HostedNumber& number, const Account& account) {
+  return number.user_id == account.user_id && number.status != NumberStatus::Deleted;
+}
+
+}  // namespace
+
+const HostedNumber* Model::lookUpNumber(const Account& account,
+                                        std::string_view id_or_number) const {
+  const auto by_id = numbers_.find(std::string(id_or_number));
+  if (by_id != numbers_.end()) {
+    return listedFor(by_id->second, account) ? &by_id->second : nullptr;
+  }
+  // The newest of the account's numbers with that E.164.
+  const auto [first, last] = number_ids_by_phone_.equal_range(std::string(id_or_number));
+  for (auto it = std::make_reverse_iterator(last); it != std::make_reverse_iterator(first); ++it) {
+    const HostedNumber& number = numbers_.at(it->second);
+    if (listedFor(number, account)) {
       return &number;
     }
   }
   return nullptr;
 }
 
-std::vector<HostedNumber> Model::listNumbers(const Account& account,
-                                             const NumberFilter& filter) const {
-  std::vector<HostedNumber> out;
-  for (const auto& [id, number] : numbers_) {
-    if (number.user_id != account.user_id || number.status == NumberStatus::Deleted ||
+HostedNumber* Model::findNumber(const Account& account, std::string_view id_or_number) {
+  return const_cast<HostedNumber*>(lookUpNumber(account, id_or_number));
+}
+
+Model::NumberPage Model::pageOfNumbers(const Account& account, const NumberFilter& filter,
+                                       size_t offset, size_t limit) const {
+  NumberPage page;
+  const auto listed = listed_numbers_by_user_.find(account.user_id);
+  if (listed == listed_numbers_by_user_.end()) {
+    return page;
+  }
+  const auto& entries = listed->second;
+  // A named number's entries only; otherwise the account's, in phone-number order.
+  auto from = entries.begin();
+  auto to = entries.end();
+  if (filter.phone_number) {
+    from = entries.lower_bound({*filter.phone_number, ""});
+    to = entries.upper_bound({*filter.phone_number + '\xff', ""});
+  }
+  auto take = [&](const std::pair<std::string, std::string>& entry) {
+    const HostedNumber& number = numbers_.at(entry.second);
+    if ((filter.phone_number && number.phone_number != *filter.phone_number) ||
         (filter.messaging_profile_id &&
          number.messaging_profile_id != filter.messaging_profile_id) ||
-        (filter.phone_number && number.phone_number != *filter.phone_number) ||
         (filter.phone_number_contains &&
          number.phone_number.find(*filter.phone_number_contains) == std::string::npos)) {
-      continue;
+      return;
     }
-    out.push_back(number);
+    if (page.total++ >= offset && page.numbers.size() < limit) {
+      page.numbers.push_back(&number);
+    }
+  };
+  if (filter.descending) {
+    for (auto it = std::make_reverse_iterator(to); it != std::make_reverse_iterator(from); ++it) {
+      take(*it);
+    }
+  } else {
+    for (auto it = from; it != to; ++it) {
+      take(*it);
+    }
   }
-  std::sort(out.begin(), out.end(), [&](const HostedNumber& a, const HostedNumber& b) {
-    return filter.descending ? a.phone_number > b.phone_number : a.phone_number < b.phone_number;
-  });
-  return out;
+  return page;
 }
 
 Result<HostedNumber> Model::fetchNumber(const Account& account,
                                         std::string_view id_or_number) const {
-  for (const auto& [id, number] : numbers_) {
-    if (number.user_id == account.user_id && number.status != NumberStatus::Deleted &&
-        (id == id_or_number || number.phone_number == id_or_number)) {
-      return number;
-    }
+  const HostedNumber* number = lookUpNumber(account, id_or_number);
+  if (number == nullptr) {
+    return errors::notFound();
   }
-  return errors::notFound();
+  return *number;
 }
 
 Result<HostedNumber> Model::updateNumber(const Account& account, std::string_view id_or_number,
@@ -794,6 +863,7 @@ Result<HostedNumber> Model::updateNumber(const Account& account, std::string_vie
     number->tags = *update.tags;
   }
   number->updated_at = clock_.now();
+  touched(*number);
   return *number;
 }
 
@@ -805,6 +875,7 @@ Result<Order> Model::deleteNumber(const Account& account, std::string_view id) {
   setNumberStatus(*number, NumberStatus::Deleted);
   Order& order = orders_.at(number->order_id);
   order.updated_at = clock_.now();
+  touched(order);
   announce(order, "updated");
   return order;
 }

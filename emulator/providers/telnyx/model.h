@@ -4,9 +4,11 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "core/change_feed.h"
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/phone.h"
@@ -241,9 +243,15 @@ TimePoint addBusinessDays(TimePoint from, int days);
 
 class Model {
  public:
+  // The state dump's collections, as each change to them is said (ChangeScope).
+  static constexpr std::string_view kAccounts = "accounts";
+  static constexpr std::string_view kProfiles = "messaging_profiles";
+  static constexpr std::string_view kOrders = "messaging_hosted_number_orders";
+  static constexpr std::string_view kNumbers = "messaging_hosted_numbers";
+
   // Where status changes are reported, for the auto clock (null: nowhere).
   void setWatch(ResourceWatch* watch) { watch_ = watch; }
-  Model(Clock& clock, IdGenerator& ids);
+  Model(Clock& clock, IdGenerator& ids, ChangeScope changes = {});
 
   World& world() { return world_; }
   const World& world() const { return world_; }
@@ -259,7 +267,13 @@ class Model {
   Result<Order> createOrder(const Account& account, std::optional<std::string> messaging_profile_id,
                             const std::vector<std::string>& numbers);
   Result<Order> fetchOrder(const Account& account, std::string_view id) const;
-  std::vector<Order> listOrders(const Account& account) const;
+  // One page of an account's orders, newest first, and how many it has: costs the page and the
+  // offset, not the store.
+  struct OrderPage {
+    std::vector<const Order*> orders;
+    size_t total = 0;
+  };
+  OrderPage pageOfOrders(const Account& account, size_t offset, size_t limit) const;
   Result<Order> deleteOrder(const Account& account, std::string_view id);
   Result<std::vector<CodeRequestResult>> requestCodes(const Account& account, std::string_view id,
                                                       const std::vector<std::string>& numbers,
@@ -269,7 +283,15 @@ class Model {
   Result<Order> uploadDocuments(const Account& account, std::string_view id, bool loa, bool bill);
 
   std::vector<HostedNumber> numbersOf(const Order& order) const;
-  std::vector<HostedNumber> listNumbers(const Account& account, const NumberFilter& filter) const;
+  // One page of an account's hosted numbers (deleted ones left out) in phone-number order, and
+  // how many match: costs the account's numbers at most, and one number's entries when the
+  // filter names it.
+  struct NumberPage {
+    std::vector<const HostedNumber*> numbers;
+    size_t total = 0;
+  };
+  NumberPage pageOfNumbers(const Account& account, const NumberFilter& filter, size_t offset,
+                           size_t limit) const;
   Result<HostedNumber> fetchNumber(const Account& account, std::string_view id_or_number) const;
   Result<HostedNumber> updateNumber(const Account& account, std::string_view id_or_number,
                                     const NumberUpdate& update);
@@ -286,6 +308,8 @@ class Model {
  private:
   Order* findOrder(const Account& account, std::string_view id);
   HostedNumber* findNumber(const Account& account, std::string_view id_or_number);
+  std::map<std::string, HostedNumber*> numbersByPhone(const Order& order);
+  const HostedNumber* lookUpNumber(const Account& account, std::string_view id_or_number) const;
   Eligibility eligibilityOf(const Account& account, const std::string& number) const;
   void announce(const Order& order, const std::string& event);
   void setNumberStatus(HostedNumber& number, NumberStatus status);
@@ -296,13 +320,25 @@ class Model {
   void settleOrder(Order& order);
   std::vector<HostedNumber*> liveNumbers(const Order& order);
 
+  // An order's state shows its numbers: a number's change is its order's too.
+  void touched(const Order& order) const { changes_.touch(kOrders, order.id); }
+  void touched(const HostedNumber& number) const {
+    changes_.touch(kNumbers, number.id);
+    changes_.touch(kOrders, number.order_id);
+  }
+
   Clock& clock_;
   IdGenerator& ids_;
+  ChangeScope changes_;
   World world_;
   ProviderTimers timers_;
   OrderListener listener_;
   std::map<std::string, Order> orders_;
+  std::map<std::string, std::map<uint64_t, std::string>> order_ids_by_user_;  // by sequence
   std::map<std::string, HostedNumber> numbers_;
+  std::multimap<std::string, std::string> number_ids_by_phone_;  // E.164 -> every number's id
+  // user -> (E.164, id) of the numbers it lists (not deleted), in list order.
+  std::map<std::string, std::set<std::pair<std::string, std::string>>> listed_numbers_by_user_;
   std::vector<InboxMessage> inbox_;
   uint64_t sequence_ = 0;
   ResourceWatch* watch_ = nullptr;

@@ -241,7 +241,7 @@ TEST_CASE("accounts are isolated; delete marks everything deleted", "[telnyx][mo
   Fixture f;
   const Order order = f.create();
   REQUIRE(f.model.fetchOrder(f.other, order.id).error().code == ErrorCode::NotFound);
-  REQUIRE(f.model.listOrders(f.other).empty());
+  REQUIRE(f.model.pageOfOrders(f.other, 0, 100).orders.empty());
   REQUIRE(f.model.fetchNumber(f.other, kNumber).error().code == ErrorCode::NotFound);
   REQUIRE(f.model.fetchNumber(f.account, kNumber).ok());
   auto deleted = f.model.deleteOrder(f.account, order.id);

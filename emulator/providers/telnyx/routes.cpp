@@ -19,7 +19,9 @@ constexpr std::string_view kNumbers = "/messaging_hosted_numbers";
 }  // namespace
 
 TelnyxProvider::TelnyxProvider(ProviderContext context)
-    : context_(context), model_(context.clock, context.ids) {
+    : context_(context),
+      changes_(context.changes, std::string(kind().name())),
+      model_(context.clock, context.ids, changes_) {
   model_.setWatch(&context.watch);
   model_.setListener([this](const Order& order, const std::vector<HostedNumber>& numbers,
                             const std::string& event) { sendEvent(order, numbers, event); });
@@ -199,15 +201,15 @@ HttpResponse TelnyxProvider::listOrders(const Account& account, HttpRequest& req
   if (!page.ok()) {
     return wire::errorResponse(page.error());
   }
-  const auto orders = model_.listOrders(account);
-  json data = json::array();
   const size_t start = (page.value().number - 1) * page.value().size;
-  for (size_t i = start; i < orders.size() && i < start + page.value().size; ++i) {
-    data.push_back(shown(orders[i]));
+  const Model::OrderPage orders = model_.pageOfOrders(account, start, page.value().size);
+  json data = json::array();
+  for (const Order* order : orders.orders) {
+    data.push_back(shown(*order));
   }
   return HttpResponse::json(200,
                             jsonText(json{{"data", std::move(data)},
-                                          {"meta", wire::pageMeta(page.value(), orders.size())}}));
+                                          {"meta", wire::pageMeta(page.value(), orders.total)}}));
 }
 
 HttpResponse TelnyxProvider::requestCodes(const Account& account, HttpRequest& request) {
@@ -340,15 +342,15 @@ HttpResponse TelnyxProvider::listNumbers(const Account& account, HttpRequest& re
     }
     filter.descending = *sort == "desc";
   }
-  const auto numbers = model_.listNumbers(account, filter);
-  json data = json::array();
   const size_t start = (page.value().number - 1) * page.value().size;
-  for (size_t i = start; i < numbers.size() && i < start + page.value().size; ++i) {
-    data.push_back(shown(numbers[i]));
+  const Model::NumberPage numbers = model_.pageOfNumbers(account, filter, start, page.value().size);
+  json data = json::array();
+  for (const HostedNumber* number : numbers.numbers) {
+    data.push_back(shown(*number));
   }
   return HttpResponse::json(200,
                             jsonText(json{{"data", std::move(data)},
-                                          {"meta", wire::pageMeta(page.value(), numbers.size())}}));
+                                          {"meta", wire::pageMeta(page.value(), numbers.total)}}));
 }
 
 HttpResponse TelnyxProvider::updateNumber(const Account& account, HttpRequest& request) {
@@ -455,58 +457,113 @@ json historyJson(const std::vector<StatusChange<Status>>& history, Name name) {
 
 }  // namespace
 
+json TelnyxProvider::dumpedAccount(const Account& account) const {
+  return {{"api_key", account.api_key},
+          {"user_id", account.user_id},
+          {"name", account.name},
+          {"billing", billingName(account.billing)}};
+}
+
+json TelnyxProvider::dumpedOrder(const Order& order) const {
+  json encoded = wire::encodeOrder(order, model_.numbersOf(order));
+  encoded["user_id"] = order.user_id;
+  encoded["documents"] = {{"loa", order.has_loa}, {"bill", order.has_bill}};
+  encoded["reviews"] = order.reviews;
+  encoded["history"] = historyJson(order.history, orderStatusName);
+  encoded["sequence"] = order.sequence;
+  return encoded;
+}
+
+json TelnyxProvider::dumpedNumber(const HostedNumber& number) const {
+  return {{"id", number.id},
+          {"order_id", number.order_id},
+          {"user_id", number.user_id},
+          {"phone_number", number.phone_number},
+          {"status", numberStatusName(number.status)},
+          {"history", historyJson(number.history, numberStatusName)}};
+}
+
+json TelnyxProvider::dumpedProfile(const MessagingProfile& profile) const {
+  return {{"id", profile.id},
+          {"user_id", profile.user_id},
+          {"name", profile.name},
+          {"webhook_url", profile.webhook_url},
+          {"webhook_failover_url", profile.webhook_failover_url}};
+}
+
 void TelnyxProvider::dumpState(json& out) const {
   json accounts = json::array();
   for (const Account& account : model_.world().accounts) {
-    accounts.push_back({{"api_key", account.api_key},
-                        {"user_id", account.user_id},
-                        {"name", account.name},
-                        {"billing", billingName(account.billing)}});
+    accounts.push_back(dumpedAccount(account));
   }
   json orders = json::array();
   for (const auto& [id, order] : model_.orders()) {
-    json encoded = wire::encodeOrder(order, model_.numbersOf(order));
-    encoded["user_id"] = order.user_id;
-    encoded["documents"] = {{"loa", order.has_loa}, {"bill", order.has_bill}};
-    encoded["reviews"] = order.reviews;
-    encoded["history"] = historyJson(order.history, orderStatusName);
-    encoded["sequence"] = order.sequence;
-    orders.push_back(std::move(encoded));
+    orders.push_back(dumpedOrder(order));
   }
   json numbers = json::array();
   for (const auto& [id, number] : model_.numbers()) {
-    numbers.push_back({{"id", number.id},
-                       {"order_id", number.order_id},
-                       {"user_id", number.user_id},
-                       {"phone_number", number.phone_number},
-                       {"status", numberStatusName(number.status)},
-                       {"history", historyJson(number.history, numberStatusName)}});
+    numbers.push_back(dumpedNumber(number));
   }
-  out["accounts"] = std::move(accounts);
-  out["messaging_profiles"] = profilesJson();
-  out["messaging_hosted_number_orders"] = std::move(orders);
-  out["messaging_hosted_numbers"] = std::move(numbers);
+  out[Model::kAccounts] = std::move(accounts);
+  out[Model::kProfiles] = profilesJson();
+  out[Model::kOrders] = std::move(orders);
+  out[Model::kNumbers] = std::move(numbers);
   out["public_key"] = publicKeyBase64();
+}
+
+std::vector<StateCollection> TelnyxProvider::collections() const {
+  return {{std::string(Model::kAccounts), "api_key"},
+          {std::string(Model::kProfiles), "id"},
+          {std::string(Model::kOrders), "id"},
+          {std::string(Model::kNumbers), "id"}};
+}
+
+json TelnyxProvider::dumpItem(std::string_view collection, std::string_view id) const {
+  if (collection == Model::kOrders) {
+    const auto found = model_.orders().find(std::string(id));
+    return found == model_.orders().end() ? json() : dumpedOrder(found->second);
+  }
+  if (collection == Model::kNumbers) {
+    const auto found = model_.numbers().find(std::string(id));
+    return found == model_.numbers().end() ? json() : dumpedNumber(found->second);
+  }
+  if (collection == Model::kAccounts) {
+    for (const Account& account : model_.world().accounts) {
+      if (account.api_key == id) {
+        return dumpedAccount(account);
+      }
+    }
+  }
+  if (collection == Model::kProfiles) {
+    for (const MessagingProfile& profile : model_.world().profiles) {
+      if (profile.id == id) {
+        return dumpedProfile(profile);
+      }
+    }
+  }
+  return json();
 }
 
 json TelnyxProvider::profilesJson() const {
   json profiles = json::array();
   for (const MessagingProfile& profile : model_.world().profiles) {
-    profiles.push_back({{"id", profile.id},
-                        {"user_id", profile.user_id},
-                        {"name", profile.name},
-                        {"webhook_url", profile.webhook_url},
-                        {"webhook_failover_url", profile.webhook_failover_url}});
+    profiles.push_back(dumpedProfile(profile));
   }
   return profiles;
 }
 
-json TelnyxProvider::inbox(const std::optional<std::string>& number) const {
-  json out = json::array();
-  for (const InboxMessage& message : model_.inbox()) {
-    if (number && message.to != *number) {
-      continue;
+json TelnyxProvider::inbox(const std::optional<std::string>& number, size_t newest) const {
+  // The newest first, up to `newest`, then put back in the order they came.
+  std::vector<const InboxMessage*> kept;
+  const std::vector<InboxMessage>& inbox = model_.inbox();
+  for (auto it = inbox.rbegin(); it != inbox.rend() && kept.size() < newest; ++it) {
+    if (!number || it->to == *number) {
+      kept.push_back(&*it);
     }
+  }
+  json out = json::array();
+  for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
+    const InboxMessage& message = **it;
     out.push_back({{"provider", "telnyx"},
                    {"to", message.to},
                    {"method", message.method},

@@ -22,7 +22,9 @@ class TelnyxProvider : public Provider {
   void loadWorld(const WorldSection* section) override;
   void reset() override;
   void dumpState(nlohmann::json& out) const override;
-  nlohmann::json inbox(const std::optional<std::string>& number) const override;
+  std::vector<StateCollection> collections() const override;
+  nlohmann::json dumpItem(std::string_view collection, std::string_view id) const override;
+  nlohmann::json inbox(const std::optional<std::string>& number, size_t newest) const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   size_t bodyLimit(const HttpRequest& head) const override;
 
@@ -49,7 +51,13 @@ class TelnyxProvider : public Provider {
   HttpResponse listNumbers(const Account& account, HttpRequest& request);
   HttpResponse updateNumber(const Account& account, HttpRequest& request);
 
+  nlohmann::json dumpedAccount(const Account& account) const;
+  nlohmann::json dumpedOrder(const Order& order) const;
+  nlohmann::json dumpedNumber(const HostedNumber& number) const;
+  nlohmann::json dumpedProfile(const MessagingProfile& profile) const;
+
   ProviderContext context_;
+  ChangeScope changes_;  // for the world's changes made by control routes
   Model model_;
   std::optional<std::string> fixed_seed_;
   mutable std::mutex key_mutex_;  // webhook signing runs on the dispatcher's thread

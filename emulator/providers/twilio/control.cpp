@@ -81,7 +81,7 @@ std::vector<ControlRoute> TwilioProvider::controlRoutes() {
       HNEMU_ASSIGN_OR_RETURN(digits, stringField(body, "digits", true));
     }
     return replyOrError(model_.keyInDigits(request.path_params.at("CallSid"), digits),
-                        json{{"calls", calls()}});
+                        json{{"calls", calls(SIZE_MAX)}});
   };
   routes.insert(
       routes.end(),
@@ -120,9 +120,11 @@ std::vector<ControlRoute> TwilioProvider::controlRoutes() {
   return routes;
 }
 
-json TwilioProvider::calls() const {
+json TwilioProvider::calls(size_t newest) const {
   json out = json::array();
-  for (const VerificationCall& call : model_.calls()) {
+  const std::vector<VerificationCall>& calls = model_.calls();
+  for (size_t i = calls.size() > newest ? calls.size() - newest : 0; i < calls.size(); ++i) {
+    const VerificationCall& call = calls[i];
     out.push_back({
         {"provider", "twilio"},
         {"call_sid", call.sid},

@@ -146,16 +146,20 @@ NumberKind defaultKind(std::string_view e164) {
   return isNanpTollFree(e164) ? NumberKind::TollFree : NumberKind::Landline;
 }
 
-Model::Model(Clock& clock, IdGenerator& ids)
-    : clock_(clock), ids_(ids), timers_(clock, "twilio: ") {}
+Model::Model(Clock& clock, IdGenerator& ids, ChangeScope changes)
+    : clock_(clock), ids_(ids), changes_(std::move(changes)), timers_(clock, "twilio: ") {}
 
 void Model::reset() {
   orders_.clear();
   order_sids_by_sequence_.clear();
   order_sids_by_number_.clear();
   documents_.clear();
+  document_sids_by_sequence_.clear();
   numbers_.clear();
+  number_sids_by_sequence_.clear();
+  number_sids_by_number_.clear();
   calls_.clear();
+  call_positions_.clear();
   sequence_ = 0;
   timers_.invalidate();
 }
@@ -191,6 +195,7 @@ Status Model::addAccount(Account new_account) {
   if (new_account.auth_token.empty()) {
     return makeError(ErrorCode::InvalidArgument, "auth_token must not be empty");
   }
+  changes_.touch(kAccounts, new_account.sid);
   for (Account& existing : world_.accounts) {
     if (existing.sid == new_account.sid) {
       existing = std::move(new_account);
@@ -229,6 +234,7 @@ void Model::setStatus(Order& order, OrderStatus status, std::string reason) {
   order.status = status;
   order.date_updated = clock_.now();
   order.history.push_back(StatusChange{order.date_updated, status, std::move(reason)});
+  changes_.touch(kOrders, order.sid);
   if (watch_ != nullptr) {
     watch_->changed(order.sid);
   }
@@ -361,6 +367,9 @@ Result<Order> Model::createOrder(const Account& owner, const CreateOrderInput& i
   order.date_updated = now;
   order.sequence = number.sequence;
   const std::string sid = order.sid;
+  changes_.touch(kNumbers, number.sid);
+  number_sids_by_sequence_.emplace(number.sequence, number.sid);
+  number_sids_by_number_.emplace(number.phone_number, number.sid);
   numbers_.emplace(number.sid, std::move(number));
   Order& stored = orders_.emplace(sid, std::move(order)).first->second;
   order_sids_by_sequence_.emplace(stored.sequence, sid);
@@ -491,6 +500,7 @@ Result<Order> Model::updateOrder(const Account& owner, std::string_view sid,
     order->verification_document_sid = input.verification_document_sid;
   }
   order->date_updated = clock_.now();
+  changes_.touch(kOrders, order->sid);
   if (place_call) {
     placeCall(*order);
   } else if (move_to) {
@@ -523,6 +533,7 @@ void Model::placeCall(Order& order) {
   order.next_step = "Answer the verification call to " + order.phone_number + " and enter code " +
                     call.expected_code;
   const std::string call_sid = call.sid;
+  call_positions_.emplace(call_sid, calls_.size());
   calls_.push_back(std::move(call));
   setStatus(order, OrderStatus::PendingVerification,
             "verification call " + call_sid + " placed (attempt " +
@@ -532,12 +543,8 @@ void Model::placeCall(Order& order) {
 }
 
 VerificationCall* Model::findCall(std::string_view sid) {
-  for (VerificationCall& call : calls_) {
-    if (call.sid == sid) {
-      return &call;
-    }
-  }
-  return nullptr;
+  const auto found = call_positions_.find(std::string(sid));
+  return found == call_positions_.end() ? nullptr : &calls_[found->second];
 }
 
 void Model::answerCall(const std::string& call_sid) {
@@ -623,6 +630,7 @@ void Model::finishCall(VerificationCall& call, CallOutcome outcome) {
   order.failure_reason = "Verification call " + call.sid + " failed: " + what;
   order.next_step = "Update Status to pending-verification to place another verification call";
   order.date_updated = clock_.now();
+  changes_.touch(kOrders, order.sid);
   // Still pending-verification: the client retries, so this status is not re-announced.
   if (listener_) {
     if (const Account* owner = account(order.account_sid)) {
@@ -658,7 +666,21 @@ Status Model::deleteOrder(const Account& owner, std::string_view sid) {
         "an order can only be canceled while it is received; it is " +
         std::string(orderStatusName(order->status)));
   }
-  numbers_.erase(order->incoming_phone_number_sid);
+  changes_.touch(kOrders, order->sid);
+  changes_.touch(kNumbers, order->incoming_phone_number_sid);
+  const auto number = numbers_.find(order->incoming_phone_number_sid);
+  if (number != numbers_.end()) {
+    number_sids_by_sequence_.erase(number->second.sequence);
+    const auto [first_number, last_number] =
+        number_sids_by_number_.equal_range(number->second.phone_number);
+    for (auto it = first_number; it != last_number; ++it) {
+      if (it->second == number->first) {
+        number_sids_by_number_.erase(it);
+        break;
+      }
+    }
+    numbers_.erase(number);
+  }
   order_sids_by_sequence_.erase(order->sequence);
   const auto [first, last] = order_sids_by_number_.equal_range(order->phone_number);
   for (auto it = first; it != last; ++it) {
@@ -701,8 +723,17 @@ Model::OrderPage Model::pageOfOrders(const Account& owner, Flavor flavor, const 
                                      size_t offset, size_t limit) const {
   OrderPage page;
   size_t skipped = 0;
+  // A number's orders from the index of orders by E.164; otherwise all of them.
+  std::map<uint64_t, std::string> same_number;
+  if (filter.phone_number) {
+    const auto [first, last] = order_sids_by_number_.equal_range(*filter.phone_number);
+    for (auto it = first; it != last; ++it) {
+      same_number.emplace(orders_.at(it->second).sequence, it->second);
+    }
+  }
+  const auto& sids = filter.phone_number ? same_number : order_sids_by_sequence_;
   // Newest first, as Twilio lists.
-  for (auto it = order_sids_by_sequence_.rbegin(); it != order_sids_by_sequence_.rend(); ++it) {
+  for (auto it = sids.rbegin(); it != sids.rend(); ++it) {
     const Order& order = orders_.at(it->second);
     if (!matches(order, owner, flavor, filter)) {
       continue;
@@ -778,6 +809,8 @@ Result<AuthorizationDocument> Model::createDocument(const Account& owner,
   doc.date_updated = now;
   doc.sequence = ++sequence_;
   const std::string doc_sid = doc.sid;
+  changes_.touch(kDocuments, doc_sid);
+  document_sids_by_sequence_.emplace(doc.sequence, doc_sid);
   documents_.emplace(doc_sid, doc);
 
   // The signer behaves as the strictest of the numbers' owners: one refusal cancels the document.
@@ -787,6 +820,7 @@ Result<AuthorizationDocument> Model::createDocument(const Account& owner,
     Order& order = *findOrder(owner, sid);
     order.signing_document_sid = doc_sid;
     order.next_step = "Sign the Authorization Document sent to " + input.email;
+    changes_.touch(kOrders, sid);
     if (order.status != OrderStatus::PendingLoa) {
       setStatus(order, OrderStatus::PendingLoa, "authorization document " + doc_sid + " sent");
     }
@@ -813,6 +847,7 @@ Result<AuthorizationDocument> Model::createDocument(const Account& owner,
 void Model::documentDecided(AuthorizationDocument& doc, bool signed_ok) {
   doc.status = signed_ok ? DocumentStatus::Signed : DocumentStatus::Canceled;
   doc.date_updated = clock_.now();
+  changes_.touch(kDocuments, doc.sid);
   for (const std::string& sid : doc.order_sids) {
     const auto it = orders_.find(sid);
     if (it == orders_.end() || it->second.status != OrderStatus::PendingLoa ||
@@ -866,6 +901,7 @@ void Model::carrierAnswered(const std::string& order_sid, bool accept) {
     if (number != numbers_.end()) {
       number->second.capabilities.sms = true;
       number->second.date_updated = clock_.now();
+      changes_.touch(kNumbers, number->first);
     }
     found->second.next_step.reset();
     setStatus(found->second, OrderStatus::Completed, "routing tested");
@@ -964,6 +1000,7 @@ Result<AuthorizationDocument> Model::updateDocument(const Account& owner, std::s
   if (target) {
     doc->status = *target;
   }
+  changes_.touch(kDocuments, doc->sid);
   return *doc;
 }
 
@@ -980,6 +1017,7 @@ Status Model::cancelDocument(const Account& owner, std::string_view sid) {
   }
   doc->status = DocumentStatus::Canceled;
   doc->date_updated = clock_.now();
+  changes_.touch(kDocuments, doc->sid);
   for (const std::string& order_sid : doc->order_sids) {
     const auto it = orders_.find(order_sid);
     if (it != orders_.end() && it->second.status == OrderStatus::PendingLoa &&
@@ -991,21 +1029,43 @@ Status Model::cancelDocument(const Account& owner, std::string_view sid) {
   return {};
 }
 
-std::vector<AuthorizationDocument> Model::listDocuments(
-    const Account& owner, Flavor flavor, std::optional<std::string> email,
-    std::optional<DocumentStatus> status) const {
-  std::vector<AuthorizationDocument> out;
-  for (const auto& [sid, doc] : documents_) {
-    if (doc.account_sid == owner.sid && doc.flavor == flavor && (!email || doc.email == *email) &&
-        (!status || doc.status == *status)) {
-      out.push_back(doc);
+namespace {
+
+// Walks `sids` (by sequence) newest first, keeping the matches after the first `offset`, up to
+// `limit`, and whether another follows: costs the page and the offset, not the store.
+template <class Item, class Sids, class Match>
+Model::Page<Item> pageOf(const std::map<std::string, Item>& items, const Sids& sids, size_t offset,
+                         size_t limit, Match matches) {
+  Model::Page<Item> page;
+  size_t skipped = 0;
+  for (auto it = sids.rbegin(); it != sids.rend(); ++it) {
+    const Item& item = items.at(it->second);
+    if (!matches(item)) {
+      continue;
+    }
+    if (skipped < offset) {
+      ++skipped;
+    } else if (page.items.size() < limit) {
+      page.items.push_back(&item);
+    } else {
+      page.more = true;
+      break;
     }
   }
-  std::sort(out.begin(), out.end(),
-            [](const AuthorizationDocument& a, const AuthorizationDocument& b) {
-              return a.sequence > b.sequence;
-            });
-  return out;
+  return page;
+}
+
+}  // namespace
+
+Model::Page<AuthorizationDocument> Model::pageOfDocuments(const Account& owner, Flavor flavor,
+                                                          const std::optional<std::string>& email,
+                                                          std::optional<DocumentStatus> status,
+                                                          size_t offset, size_t limit) const {
+  return pageOf(documents_, document_sids_by_sequence_, offset, limit,
+                [&](const AuthorizationDocument& doc) {
+                  return doc.account_sid == owner.sid && doc.flavor == flavor &&
+                         (!email || doc.email == *email) && (!status || doc.status == *status);
+                });
 }
 
 IncomingNumber* Model::findNumber(const Account& owner, std::string_view sid) {
@@ -1063,6 +1123,7 @@ Result<IncomingNumber> Model::updateNumber(const Account& owner, std::string_vie
     number->status_callback_method = *input.status_callback_method;
   }
   number->date_updated = clock_.now();
+  changes_.touch(kNumbers, number->sid);
   return *number;
 }
 
@@ -1089,30 +1150,35 @@ Status Model::releaseNumber(const Account& owner, std::string_view sid) {
       it->second.retired = true;
       it->second.capabilities.sms = false;
       it->second.date_updated = clock_.now();
+      changes_.touch(kNumbers, number_sid);
     }
   });
   return {};
 }
 
-std::vector<IncomingNumber> Model::listNumbers(const Account& owner,
-                                               std::optional<std::string> phone_number,
-                                               std::optional<std::string> friendly_name,
-                                               std::optional<std::string> origin) const {
-  std::vector<IncomingNumber> out;
+Model::Page<IncomingNumber> Model::pageOfNumbers(const Account& owner,
+                                                 const std::optional<std::string>& phone_number,
+                                                 const std::optional<std::string>& friendly_name,
+                                                 const std::optional<std::string>& origin,
+                                                 size_t offset, size_t limit) const {
   if (origin && *origin != "hosted") {
-    return out;  // every number here is hosted
+    return {};  // every number here is hosted
   }
-  for (const auto& [sid, number] : numbers_) {
-    if (number.account_sid == owner.sid && !number.released &&
-        (!phone_number || number.phone_number == *phone_number) &&
-        (!friendly_name || number.friendly_name == friendly_name)) {
-      out.push_back(number);
-    }
+  auto matches = [&](const IncomingNumber& number) {
+    return number.account_sid == owner.sid && !number.released &&
+           (!phone_number || number.phone_number == *phone_number) &&
+           (!friendly_name || number.friendly_name == friendly_name);
+  };
+  if (!phone_number) {
+    return pageOf(numbers_, number_sids_by_sequence_, offset, limit, matches);
   }
-  std::sort(out.begin(), out.end(), [](const IncomingNumber& a, const IncomingNumber& b) {
-    return a.sequence > b.sequence;
-  });
-  return out;
+  // A number's few entries, newest first, from the index of numbers by E.164.
+  std::map<uint64_t, std::string> same_number;
+  const auto [first, last] = number_sids_by_number_.equal_range(*phone_number);
+  for (auto it = first; it != last; ++it) {
+    same_number.emplace(numbers_.at(it->second).sequence, it->second);
+  }
+  return pageOf(numbers_, same_number, offset, limit, matches);
 }
 
 }  // namespace hnemu::twilio

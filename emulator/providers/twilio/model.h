@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/change_feed.h"
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/phone.h"
@@ -294,9 +295,15 @@ NumberKind defaultKind(std::string_view e164);
 
 class Model {
  public:
+  // The state dump's collections, as each change to them is said (ChangeScope).
+  static constexpr std::string_view kAccounts = "accounts";
+  static constexpr std::string_view kOrders = "hosted_number_orders";
+  static constexpr std::string_view kDocuments = "authorization_documents";
+  static constexpr std::string_view kNumbers = "incoming_phone_numbers";
+
   // Where status changes are reported, for the auto clock (null: nowhere).
   void setWatch(ResourceWatch* watch) { watch_ = watch; }
-  Model(Clock& clock, IdGenerator& ids);
+  Model(Clock& clock, IdGenerator& ids, ChangeScope changes = {});
 
   World& world() { return world_; }
   const World& world() const { return world_; }
@@ -330,18 +337,26 @@ class Model {
   Result<AuthorizationDocument> updateDocument(const Account& account, std::string_view sid,
                                                const UpdateDocumentInput& input);
   Status cancelDocument(const Account& account, std::string_view sid);
-  std::vector<AuthorizationDocument> listDocuments(const Account& account, Flavor flavor,
-                                                   std::optional<std::string> email,
-                                                   std::optional<DocumentStatus> status) const;
+  // Pages of documents and numbers, newest first, like pageOfOrders.
+  template <class Item>
+  struct Page {
+    std::vector<const Item*> items;
+    bool more = false;
+  };
+  Page<AuthorizationDocument> pageOfDocuments(const Account& account, Flavor flavor,
+                                              const std::optional<std::string>& email,
+                                              std::optional<DocumentStatus> status, size_t offset,
+                                              size_t limit) const;
 
   Result<IncomingNumber> fetchNumber(const Account& account, std::string_view sid) const;
   Result<IncomingNumber> updateNumber(const Account& account, std::string_view sid,
                                       const UpdateNumberInput& input);
   Status releaseNumber(const Account& account, std::string_view sid);
-  std::vector<IncomingNumber> listNumbers(const Account& account,
-                                          std::optional<std::string> phone_number,
-                                          std::optional<std::string> friendly_name,
-                                          std::optional<std::string> origin) const;
+  Page<IncomingNumber> pageOfNumbers(const Account& account,
+                                     const std::optional<std::string>& phone_number,
+                                     const std::optional<std::string>& friendly_name,
+                                     const std::optional<std::string>& origin, size_t offset,
+                                     size_t limit) const;
 
   // The other parties, driven by the control API.
   Status keyInDigits(std::string_view call_sid, std::optional<std::string> digits);
@@ -371,15 +386,20 @@ class Model {
 
   Clock& clock_;
   IdGenerator& ids_;
+  ChangeScope changes_;
   World world_;
   ProviderTimers timers_;
   OrderListener listener_;
   std::map<std::string, Order> orders_;
   std::map<uint64_t, std::string> order_sids_by_sequence_;        // creation order, for paging
-  std::multimap<std::string, std::string> order_sids_by_number_;  // for numberIsBusy
+  std::multimap<std::string, std::string> order_sids_by_number_;  // E.164 -> orders
   std::map<std::string, AuthorizationDocument> documents_;
+  std::map<uint64_t, std::string> document_sids_by_sequence_;
   std::map<std::string, IncomingNumber> numbers_;
+  std::map<uint64_t, std::string> number_sids_by_sequence_;
+  std::multimap<std::string, std::string> number_sids_by_number_;  // E.164 -> numbers
   std::vector<VerificationCall> calls_;
+  std::map<std::string, size_t> call_positions_;  // sid -> index in calls_
   uint64_t sequence_ = 0;
   ResourceWatch* watch_ = nullptr;
 };

@@ -46,7 +46,8 @@ json pageItems(const std::vector<T>& all, const wire::PageRequest& page, Encode 
 }  // namespace
 
 TwilioProvider::TwilioProvider(ProviderContext context)
-    : context_(context), model_(context.clock, context.ids) {
+    : context_(context),
+      model_(context.clock, context.ids, ChangeScope(context.changes, std::string(kind().name()))) {
   model_.setWatch(&context.watch);
   model_.setOrderListener(
       [this](const Order& order, const Account& account) { sendStatusCallback(order, account); });
@@ -240,14 +241,18 @@ HttpResponse TwilioProvider::listDocuments(const Account& account, HttpRequest& 
       return wire::errorResponse(errors::invalidDocumentStatus(*text));
     }
   }
-  const auto docs = model_.listDocuments(account, flavor, request.queryValue("Email"), status);
+  const auto docs = model_.pageOfDocuments(account, flavor, request.queryValue("Email"), status,
+                                           page.value().offset, page.value().page_size);
   const std::string base = request.baseUrl();
-  json items = pageItems(docs, page.value(), [&](const AuthorizationDocument& doc) {
-    return wire::encodeDocument(doc, base);
-  });
+  json items = json::array();
+  for (const AuthorizationDocument* doc : docs.items) {
+    items.push_back(wire::encodeDocument(*doc, base));
+  }
+  // The envelope needs only whether a next page exists: one more match than this page shows.
+  const size_t known_matches = page.value().offset + docs.items.size() + (docs.more ? 1 : 0);
   return jsonResponse(
       200, wire::pageEnvelope(base, request.path, echoFilters(request, {"Email", "Status"}),
-                              page.value(), docs.size(), std::move(items)));
+                              page.value(), known_matches, std::move(items)));
 }
 
 HttpResponse TwilioProvider::listDependents(const Account& account, HttpRequest& request,
@@ -296,11 +301,16 @@ HttpResponse TwilioProvider::listNumbers(const Account& account, HttpRequest& re
   if (origin && *origin != "hosted" && *origin != "twilio") {
     return wire::errorResponse(errors::invalidParameter("Origin", "must be twilio or hosted"));
   }
-  const auto numbers = model_.listNumbers(account, request.queryValue("PhoneNumber"),
-                                          request.queryValue("FriendlyName"), origin);
-  json items = pageItems(numbers, page.value(), wire::encodeNumber);
+  const auto numbers = model_.pageOfNumbers(account, request.queryValue("PhoneNumber"),
+                                            request.queryValue("FriendlyName"), origin,
+                                            page.value().offset, page.value().page_size);
+  json items = json::array();
+  for (const IncomingNumber* number : numbers.items) {
+    items.push_back(wire::encodeNumber(*number));
+  }
+  const size_t known_matches = page.value().offset + numbers.items.size() + (numbers.more ? 1 : 0);
   const QueryParams filters = echoFilters(request, {"PhoneNumber", "FriendlyName", "Origin"});
-  return jsonResponse(200, wire::flatEnvelope(request.path, filters, page.value(), numbers.size(),
+  return jsonResponse(200, wire::flatEnvelope(request.path, filters, page.value(), known_matches,
                                               std::move(items), "incoming_phone_numbers"));
 }
 
@@ -437,45 +447,99 @@ void TwilioProvider::registerRoutes(Router& router) {
   }
 }
 
+namespace {
+
+json dumpedAccount(const Account& account) {
+  return {{"sid", account.sid},
+          {"auth_token", account.auth_token},
+          {"friendly_name", account.friendly_name}};
+}
+
+json dumpedOrder(const Order& order) {
+  json encoded = wire::encodeOrder(order, "");
+  json history = json::array();
+  for (const StatusChange& change : order.history) {
+    history.push_back({{"time", formatIso8601Millis(change.time)},
+                       {"status", orderStatusName(change.status)},
+                       {"reason", change.reason}});
+  }
+  encoded["api"] = order.flavor == Flavor::V2 ? "v2" : "preview";
+  encoded["history"] = std::move(history);
+  encoded["sequence"] = order.sequence;
+  return encoded;
+}
+
+json dumpedDocument(const AuthorizationDocument& doc) {
+  json encoded = wire::encodeDocument(doc, "");
+  encoded["hosted_number_order_sids"] = doc.order_sids;
+  encoded["account_sid"] = doc.account_sid;
+  return encoded;
+}
+
+json dumpedNumber(const IncomingNumber& number) {
+  json encoded = wire::encodeNumber(number);
+  encoded["released"] = number.released;
+  encoded["retired"] = number.retired;
+  return encoded;
+}
+
+template <class Item>
+json dumpedFrom(const std::map<std::string, Item>& items, std::string_view sid,
+                json (*dumped)(const Item&)) {
+  const auto found = items.find(std::string(sid));
+  return found == items.end() ? json() : dumped(found->second);
+}
+
+}  // namespace
+
 void TwilioProvider::dumpState(json& out) const {
   json accounts = json::array();
   for (const Account& account : model_.world().accounts) {
-    accounts.push_back({{"sid", account.sid},
-                        {"auth_token", account.auth_token},
-                        {"friendly_name", account.friendly_name}});
+    accounts.push_back(dumpedAccount(account));
   }
   json orders = json::array();
   for (const auto& [sid, order] : model_.orders()) {
-    json encoded = wire::encodeOrder(order, "");
-    json history = json::array();
-    for (const StatusChange& change : order.history) {
-      history.push_back({{"time", formatIso8601Millis(change.time)},
-                         {"status", orderStatusName(change.status)},
-                         {"reason", change.reason}});
-    }
-    encoded["api"] = order.flavor == Flavor::V2 ? "v2" : "preview";
-    encoded["history"] = std::move(history);
-    encoded["sequence"] = order.sequence;
-    orders.push_back(std::move(encoded));
+    orders.push_back(dumpedOrder(order));
   }
   json documents = json::array();
   for (const auto& [sid, doc] : model_.documents()) {
-    json encoded = wire::encodeDocument(doc, "");
-    encoded["hosted_number_order_sids"] = doc.order_sids;
-    encoded["account_sid"] = doc.account_sid;
-    documents.push_back(std::move(encoded));
+    documents.push_back(dumpedDocument(doc));
   }
   json numbers = json::array();
   for (const auto& [sid, number] : model_.numbers()) {
-    json encoded = wire::encodeNumber(number);
-    encoded["released"] = number.released;
-    encoded["retired"] = number.retired;
-    numbers.push_back(std::move(encoded));
+    numbers.push_back(dumpedNumber(number));
   }
-  out["accounts"] = std::move(accounts);
-  out["hosted_number_orders"] = std::move(orders);
-  out["authorization_documents"] = std::move(documents);
-  out["incoming_phone_numbers"] = std::move(numbers);
+  out[Model::kAccounts] = std::move(accounts);
+  out[Model::kOrders] = std::move(orders);
+  out[Model::kDocuments] = std::move(documents);
+  out[Model::kNumbers] = std::move(numbers);
+}
+
+std::vector<StateCollection> TwilioProvider::collections() const {
+  return {{std::string(Model::kAccounts), "sid"},
+          {std::string(Model::kOrders), "sid"},
+          {std::string(Model::kDocuments), "sid"},
+          {std::string(Model::kNumbers), "sid"}};
+}
+
+json TwilioProvider::dumpItem(std::string_view collection, std::string_view sid) const {
+  if (collection == Model::kOrders) {
+    return dumpedFrom(model_.orders(), sid, &dumpedOrder);
+  }
+  if (collection == Model::kDocuments) {
+    return dumpedFrom(model_.documents(), sid, &dumpedDocument);
+  }
+  if (collection == Model::kNumbers) {
+    return dumpedFrom(model_.numbers(), sid, &dumpedNumber);
+  }
+  if (collection == Model::kAccounts) {
+    for (const Account& account : model_.world().accounts) {
+      if (account.sid == sid) {
+        return dumpedAccount(account);
+      }
+    }
+  }
+  return json();
 }
 
 }  // namespace hnemu::twilio

@@ -19,7 +19,9 @@ class TwilioProvider : public Provider {
   void loadWorld(const WorldSection* section) override;
   void reset() override;
   void dumpState(nlohmann::json& out) const override;
-  nlohmann::json calls() const override;
+  std::vector<StateCollection> collections() const override;
+  nlohmann::json dumpItem(std::string_view collection, std::string_view sid) const override;
+  nlohmann::json calls(size_t newest) const override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   size_t bodyLimit(const HttpRequest& head) const override;
 
