@@ -204,25 +204,26 @@ void WebhookDispatcher::addLocked(Delivery delivery, Webhook webhook, std::vecto
 void WebhookDispatcher::queueAt(const Job& job, uint64_t generation) {
   // The attempt waits on the virtual clock until it is due (a clock that has already passed that
   // fires it at its next move); then the job goes on its receiver's queue.
-  clock_.schedule(job.due, std::string(kWebhookRetryLabel) + std::to_string(job.delivery_id),
-                  [this, job, generation] {
-                    std::string drop_line;
-                    std::function<void(const std::string&)> drop_listener;
-                    {
-                      std::lock_guard lock(mutex_);
-                      if (generation != generation_ || stopping_) {
-                        return;
-                      }
-                      if (!pushLocked(job, &drop_line)) {
-                        drop_listener = drop_listener_;
-                      }
-                    }
-                    if (!drop_line.empty() && drop_listener) {
-                      drop_listener(drop_line);
-                    }
-                    wake_.notify_one();
-                  },
-                  /*is_state=*/false);
+  clock_.schedule(
+      job.due, std::string(kWebhookRetryLabel) + std::to_string(job.delivery_id),
+      [this, job, generation] {
+        std::string drop_line;
+        std::function<void(const std::string&)> drop_listener;
+        {
+          std::lock_guard lock(mutex_);
+          if (generation != generation_ || stopping_) {
+            return;
+          }
+          if (!pushLocked(job, &drop_line)) {
+            drop_listener = drop_listener_;
+          }
+        }
+        if (!drop_line.empty() && drop_listener) {
+          drop_listener(drop_line);
+        }
+        wake_.notify_one();
+      },
+      /*is_state=*/false);
 }
 
 void WebhookDispatcher::appendLogLocked(Delivery delivery) {
