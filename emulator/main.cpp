@@ -75,7 +75,7 @@ Options for serve:
                          change is appended to FILE and synced before it is answered, and
                          FILE is restored on start; start again with the same flags
   --scenarios DIR        the folder the console's scenario picker lists (default: ./scenarios
-                         when it exists)
+                         when it exists, else the installed PREFIX/share/hnemu/scenarios)
   --no-default-account   do not create the default Twilio account
 
 Once ready it prints "hnemu listening on http://HOST:PORT"; the console is at /__hnemu/ui.
@@ -130,6 +130,25 @@ class StopSignals {
   bool serving_ = false;
   int received_ = 0;
 };
+
+// Where the console's scenario picker looks unless --scenarios says: ./scenarios when it exists
+// (a checkout of this repository, or a project that keeps its own), else the named scenarios
+// installed beside the binary. The installed folder is found from the executable's own path, so
+// a prefix that was moved or unpacked elsewhere still works. Empty when neither exists.
+std::string defaultScenariosDir() {
+  namespace fs = std::filesystem;
+  std::error_code missing;
+  if (fs::is_directory("scenarios", missing)) {
+    return "scenarios";
+  }
+  const fs::path executable = fs::read_symlink("/proc/self/exe", missing);
+  if (missing) {
+    return "";
+  }
+  const fs::path installed =
+      (executable.parent_path() / HNEMU_SCENARIOS_FROM_BINDIR).lexically_normal();
+  return fs::is_directory(installed, missing) ? installed.string() : "";
+}
 
 int fail(const std::string& message) {
   std::cerr << "hnemu: " << message << "\n(see hnemu --help)\n";
@@ -206,9 +225,7 @@ int main(int argc, char** argv) {
   std::string scenario_text;  // fingerprinted into a state file's base
   std::string state_path;
   std::error_code no_folder;
-  if (std::filesystem::is_directory("scenarios", no_folder)) {
-    options.scenarios_dir = "scenarios";
-  }
+  options.scenarios_dir = defaultScenariosDir();
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& flag = args[i];
     if (flag == "--help" || flag == "-h") {

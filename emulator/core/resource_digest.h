@@ -9,11 +9,28 @@
 
 namespace hnemu {
 
+// A digest of a multiset of texts, kept up to date one text at a time: each text's sha256 is
+// added into (or taken out of) a 256-bit sum, mod 2^256; the digest is the sha256 of the sum. The
+// same texts give the same digest in whatever order they came.
+class MultisetDigest {
+ public:
+  void add(std::string_view text);
+  void remove(std::string_view text);
+  void clear() { sum_ = Sum{}; }
+  std::string hex() const;
+
+  using Sum = std::array<uint64_t, 4>;
+  static Sum hashOf(std::string_view text);
+  void add(const Sum& hash);
+  void remove(const Sum& hash);
+
+ private:
+  Sum sum_{};
+};
+
 // A digest of a set of resources that is kept up to date one resource at a time, so that a
 // checkpoint of a large store costs the resources changed since the last one, not the store.
-// Each resource's sha256 (of its provider, collection, id and text) is added into a 256-bit sum
-// (mod 2^256); the digest is the sha256 of that sum. The same resources give the same digest in
-// whatever order they were set.
+// Each resource is its provider, collection, id and text in a MultisetDigest.
 class ResourceDigest {
  public:
   // `text` is the resource as dumped; null: the resource is gone.
@@ -24,10 +41,9 @@ class ResourceDigest {
   size_t size() const { return hashes_.size(); }
 
  private:
-  using Sum = std::array<uint64_t, 4>;
   using Key = std::tuple<std::string, std::string, std::string>;
-  std::map<Key, Sum> hashes_;
-  Sum sum_{};
+  std::map<Key, MultisetDigest::Sum> hashes_;
+  MultisetDigest sum_;
 };
 
 }  // namespace hnemu

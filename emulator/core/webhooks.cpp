@@ -204,24 +204,26 @@ void WebhookDispatcher::addLocked(Delivery delivery, Webhook webhook, std::vecto
 void WebhookDispatcher::queueAt(const Job& job, uint64_t generation) {
   // The attempt waits on the virtual clock until it is due (a clock that has already passed that
   // fires it at its next move); then the job goes on its receiver's queue.
-  clock_.schedule(job.due, std::string(kWebhookRetryLabel) + std::to_string(job.delivery_id),
-                  [this, job, generation] {
-                    std::string drop_line;
-                    std::function<void(const std::string&)> drop_listener;
-                    {
-                      std::lock_guard lock(mutex_);
-                      if (generation != generation_ || stopping_) {
-                        return;
-                      }
-                      if (!pushLocked(job, &drop_line)) {
-                        drop_listener = drop_listener_;
-                      }
-                    }
-                    if (!drop_line.empty() && drop_listener) {
-                      drop_listener(drop_line);
-                    }
-                    wake_.notify_one();
-                  });
+  clock_.schedule(
+      job.due, std::string(kWebhookRetryLabel) + std::to_string(job.delivery_id),
+      [this, job, generation] {
+        std::string drop_line;
+        std::function<void(const std::string&)> drop_listener;
+        {
+          std::lock_guard lock(mutex_);
+          if (generation != generation_ || stopping_) {
+            return;
+          }
+          if (!pushLocked(job, &drop_line)) {
+            drop_listener = drop_listener_;
+          }
+        }
+        if (!drop_line.empty() && drop_listener) {
+          drop_listener(drop_line);
+        }
+        wake_.notify_one();
+      },
+      /*is_state=*/false);
 }
 
 void WebhookDispatcher::appendLogLocked(Delivery delivery) {
@@ -422,7 +424,7 @@ void WebhookDispatcher::deliver(const Job& job) {
     log_bytes_ += attemptBytes(attempt);
     if (!delivery->tag.empty()) {
       last_attempt_by_tag_[delivery->tag] =
-          AttemptOutcome{attempt.connected, attempt.status, attempt.error};
+          AttemptOutcome{attempt.connected, attempt.status, attempt.error, attempt.response_body};
     }
     delivery->attempts.push_back(std::move(attempt));
     const bool on_primary = job.url == hook.url;
@@ -560,7 +562,8 @@ void WebhookDispatcher::restoreLog(std::vector<Delivery> log, uint64_t next_id) 
   for (const Delivery& delivery : log_) {
     if (!delivery.tag.empty() && !delivery.attempts.empty()) {
       const DeliveryAttempt& last = delivery.attempts.back();
-      last_attempt_by_tag_[delivery.tag] = AttemptOutcome{last.connected, last.status, last.error};
+      last_attempt_by_tag_[delivery.tag] =
+          AttemptOutcome{last.connected, last.status, last.error, last.response_body};
     }
   }
   next_id_ = std::max(next_id_, next_id);

@@ -130,6 +130,7 @@ struct AttemptOutcome {
   bool connected = false;
   int status = 0;
   std::string error;
+  std::string response_body;  // as the log keeps it (bounded)
 };
 
 struct WebhookCounts {

@@ -227,7 +227,7 @@ TEST_CASE("a delayed delivery waits on the virtual clock, and later ones overtak
 }
 
 TEST_CASE(
-    "a receiver that never answers holds at most its queue's bytes; the rest are dropped "
+    "a receiver that never answers holds at most its queue's bytes, the rest are dropped "
     "and counted",
     "[webhooks]") {
   Clock clock(kStart);

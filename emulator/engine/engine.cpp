@@ -91,8 +91,9 @@ Engine::Engine(EmulatorOptions options)
 }
 
 Engine::~Engine() {
-  driver_.reset();
+  // The dispatcher first: its workers wake the driver when they go idle.
   webhooks_->stop();
+  driver_.reset();
 }
 
 Provider* Engine::provider(std::string_view name) const {
@@ -383,6 +384,7 @@ HttpResponse Engine::dispatch(HttpRequest& request, JournalEntry& entry, bool fa
         return dropped;
       }
       if (fault->status != 0) {
+        request.retry_after_seconds = fault->retry_after_seconds;
         HttpResponse response = provider(match.provider)->errorForStatus(fault->status, request);
         if (fault->retry_after_seconds) {
           char seconds[32];
@@ -398,7 +400,7 @@ HttpResponse Engine::dispatch(HttpRequest& request, JournalEntry& entry, bool fa
     return provider(match.provider)->errorForStatus(405, request);
   }
   std::string provider;
-  if (const Handler* fallback = router_.fallbackFor(request.path, &provider)) {
+  if (const Handler* fallback = router_.fallbackFor(request, &provider)) {
     entry.provider = provider;
     return (*fallback)(request);
   }

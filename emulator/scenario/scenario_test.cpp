@@ -62,6 +62,37 @@ TEST_CASE("world file errors say file, line, column and what was expected", "[wo
   REQUIRE(parseScenario("", "empty.yaml").ok());
 }
 
+TEST_CASE("a world file's Twilio subaccounts name their owner among its accounts", "[world]") {
+  const auto world = parseScenario(R"(
+twilio:
+  accounts:
+    - {sid: ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, auth_token: main}
+    - {sid: ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, auth_token: sub, owner_account_sid: ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}
+)",
+                                   "w.yaml");
+  REQUIRE(world.ok());
+  const auto& section =
+      static_cast<const twilio::Section&>(*world.value().world.sections.at("twilio"));
+  REQUIRE_FALSE(section.world.accounts.at(0).owner_account_sid);
+  REQUIRE(section.world.accounts.at(1).owner_account_sid == "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+
+  auto error_of = [](const char* text) { return parseScenario(text, "w.yaml").error().message; };
+  CHECK(error_of(R"(twilio:
+  accounts:
+    - {sid: ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, auth_token: sub, owner_account_sid: ACcccccccccccccccccccccccccccccccc}
+)") == "w.yaml:3:66: twilio.accounts[0].owner_account_sid: owner_account_sid "
+       "ACcccccccccccccccccccccccccccccccc is not another account");
+  CHECK(error_of(R"(twilio:
+  accounts:
+    - {sid: ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, auth_token: a}
+    - {sid: ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, auth_token: b, owner_account_sid: ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}
+    - {sid: ACcccccccccccccccccccccccccccccccc, auth_token: c, owner_account_sid: ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb}
+)")
+            .find("twilio.accounts[1].owner_account_sid: ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb owns "
+                  "subaccounts (ACcccccccccccccccccccccccccccccccc), so it cannot be one") !=
+        std::string::npos);
+}
+
 TEST_CASE("a scenario adds name, provider, client, faults and expectations", "[scenario]") {
   const auto scenario = parseScenario(R"(
 name: carrier_rejected

@@ -494,7 +494,7 @@ std::set<std::string> storedOrderSids(int port) {
 }  // namespace
 
 TEST_CASE(
-    "state file: on a full disk a request is answered 503 and not applied; what was "
+    "state file: on a full disk a request is answered 503 and not applied, what was "
     "acknowledged survives kill -9",
     "[state][http]") {
   TempFolder folder("state-full");
@@ -685,7 +685,7 @@ TEST_CASE("state file: a stop signal while a long replay runs ends the process a
 #endif
 
 TEST_CASE(
-    "state file: checkpoints digest the resources as they change; a file whose checkpoints digest "
+    "state file: checkpoints digest the resources as they change, a file whose checkpoints digest "
     "the whole state (written by an earlier hnemu) still restores",
     "[state]") {
   TempFolder folder("state-digest-kinds");

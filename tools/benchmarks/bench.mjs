@@ -307,6 +307,10 @@ Store-size scaling (in process; ms unless said):
     const rows = [
       ['--state create: mean', (r) => ms(r.state_file_create.mean_us)],
       ['--state create: p99', (r) => ms(r.state_file_create.p99_us)],
+      ['--state create: max', (r) => ms(r.state_file_create.max_us)],
+      ['checkpoint digest, whole state (before)', (r) => ms(r.whole_state_digest_us)],
+      ['checkpoint digest, first (all resources)', (r) => ms(r.resource_digest_first_us)],
+      ['checkpoint digest, after 1,000 changes', (r) => ms(r.resource_digest_after_1000_changes_us)],
       ['Telnyx 5,000-number order: median', (r) => ms(r.telnyx_5000_numbers.p50_us)],
       ['console poll (one change): mean', (r) => ms(r.console_poll.mean_us)],
       ['console first read (all pages)', (r) => ms(r.console_first_read_us)],

@@ -50,7 +50,8 @@ json summary(std::vector<double> micros) {
   return json{{"n", micros.size()},
               {"mean_us", total / micros.size()},
               {"p50_us", at(0.50)},
-              {"p99_us", at(0.99)}};
+              {"p99_us", at(0.99)},
+              {"max_us", micros.back()}};
 }
 
 long residentKiB() {
@@ -317,6 +318,24 @@ json store(size_t stored, const std::string& work) {
   const size_t full_bytes = call(emulator, "GET", "/__hnemu/state").body.size();
   const double full_state = microsSince(full_start);
 
+  // A checkpoint's digest: the whole state's (what earlier hnemus computed at every checkpoint)
+  // beside the resource digest, first from nothing, then after 1,000 more creates.
+  auto started = Clock::now();
+  const std::string whole = emulator.wholeStateDigest();
+  const double whole_digest = microsSince(started);
+  started = Clock::now();
+  const std::string cold = emulator.stateDigest();
+  const double first_digest = microsSince(started);
+  for (size_t i = 0; i < 1000; ++i) {
+    createOrder(emulator, stored + 500'000 + i);
+  }
+  started = Clock::now();
+  const std::string warm = emulator.stateDigest();
+  const double incremental_digest = microsSince(started);
+  if (whole.empty() || cold == warm) {
+    throw std::runtime_error("the digest did not follow 1,000 creates");
+  }
+
   // --state: the same creates, each appended and synced before it is answered.
   std::filesystem::create_directories(work);
   const std::string path = work + "/store-" + std::to_string(stored) + ".state";
@@ -337,6 +356,9 @@ json store(size_t stored, const std::string& work) {
   return json{{"bench", "store"},
               {"stored", stored},
               {"state_file_create", summary(saved)},
+              {"whole_state_digest_us", whole_digest},
+              {"resource_digest_first_us", first_digest},
+              {"resource_digest_after_1000_changes_us", incremental_digest},
               {"telnyx_5000_numbers", summary(telnyx_large)},
               {"console_first_read_us", console_first_read},
               {"console_poll", summary(poll)},
