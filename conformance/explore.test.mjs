@@ -186,6 +186,13 @@ steps['bad-input'] = [
     assert.equal(faulted.length, 2);
     assert.ok(faulted.every((r) => r.ended === 'not run: run 1 made no request a fault could single out'));
   }],
+  ['no run starts once the budget is spent: exit 3, and the report says coverage is partial', async () => {
+    const run = explore('budget', ['--provider', 'bandwidth', '--budget', '1ms'], join(clients, 'bandwidth.mjs'));
+    assert.equal(run.status, 3, run.stdout);
+    assert.match(run.stdout, /not every planned run ran: coverage is partial/);
+    assert.ok(run.report.runs.filter((r) => r.ended === 'not run: the budget ran out').length >= run.report.runs.length - 1,
+      JSON.stringify(run.report.runs.map((r) => r.ended)));
+  }],
   ['SIGINT in the middle: the clients stop, the reports cover what finished, exit 130', async () => {
     const json = join(workdir, 'interrupted.json');
     // Under a name of its own, so that no other test's clients are taken for it.
