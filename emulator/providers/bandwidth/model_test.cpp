@@ -198,7 +198,7 @@ TEST_CASE("checker: an account without IMPORT_TNS gets 19007 in the 400 list",
   REQUIRE(refused[0].description == "Account is not contracted for importing external numbers.");
 }
 
-TEST_CASE("a FAILED import records received and failed only; the trail keeps processing",
+TEST_CASE("a FAILED import records received and failed only, the trail keeps processing",
           "[bandwidth][model]") {
   Fixture f;
   f.model.world().numbers["9199918300"] =

@@ -79,7 +79,7 @@ std::string header(const HttpResponse& response, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("bandwidth http: every answer is application/xml; Location is canonical",
+TEST_CASE("bandwidth http: every answer is application/xml, Location is canonical",
           "[bandwidth][http]") {
   Client c;
   const HttpResponse subscribed =
@@ -201,7 +201,7 @@ TEST_CASE("bandwidth http: an unknown SiteId fails the order with 5016, history 
   REQUIRE(state.size() == 3);
 }
 
-TEST_CASE("bandwidth http: in-service numbers list, page, filter; /tns/{tn}", "[bandwidth][http]") {
+TEST_CASE("bandwidth http: in-service numbers list, page, filter, /tns/{tn}", "[bandwidth][http]") {
   Client c;
   REQUIRE(c.send("GET", kBase + "/inserviceNumbers").status == 204);
   const std::string order = c.createOrder({"9199918388", "9199918389", "4158714245"});
@@ -260,7 +260,7 @@ TEST_CASE("bandwidth http: in-service numbers list, page, filter; /tns/{tn}", "[
   REQUIRE(Client::text(c.send("GET", kBase + "/inserviceNumbers").body, "/TNs/TotalCount") == "2");
 }
 
-TEST_CASE("bandwidth http: MESSAGING_LOST notifies event subscribers; Status keeps the answer",
+TEST_CASE("bandwidth http: MESSAGING_LOST notifies event subscribers, Status keeps the answer",
           "[bandwidth][http]") {
   Client c;
   c.receiver->answer(200, "thanks,\n  noted");

@@ -110,7 +110,7 @@ TEST_CASE("errors: ResponseStatus, repeated Errors, empty 401", "[bandwidth][wir
                         doc.document_element().children("Errors").end()) == 2);
 }
 
-TEST_CASE("API answers carry JAXB's declaration; notifications the bare one", "[bandwidth][wire]") {
+TEST_CASE("API answers carry JAXB's declaration, notifications the bare one", "[bandwidth][wire]") {
   ImportOrder order;
   order.id = "b05de7e6-0cab-4c83-81bb-9379cba8efd0";
   REQUIRE(wire::encodeImportOrder(order, false)

@@ -334,7 +334,7 @@ TEST_CASE("internal transfer: detected, approved by the owner, the number moves"
   REQUIRE(f.model.fetchNumber(f.account, kNumber).error().code == ErrorCode::NotFound);
 }
 
-TEST_CASE("internal transfer: rejected fails the order; silence approves after 72 hours",
+TEST_CASE("internal transfer: rejected fails the order, silence approves after 72 hours",
           "[telnyx][model]") {
   Fixture f;
   const Order first = f.create({kNumber, kOther});
@@ -352,7 +352,7 @@ TEST_CASE("internal transfer: rejected fails the order; silence approves after 7
   REQUIRE(f.events.back() == "internal_transfer_auto_approved:pending");
 }
 
-TEST_CASE("messages: only from an active hosted number; health counts them", "[telnyx][model]") {
+TEST_CASE("messages: only from an active hosted number, health counts them", "[telnyx][model]") {
   Fixture f;
   const Order order = f.create({kNumber});
   NewMessage message;

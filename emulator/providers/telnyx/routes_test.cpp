@@ -226,7 +226,7 @@ TEST_CASE("telnyx http: any unknown path with Telnyx credentials answers in Teln
   REQUIRE(json::parse(twilio.body)["code"] == 20404);
 }
 
-TEST_CASE("telnyx http: hosted numbers carry health; messages go only from active numbers",
+TEST_CASE("telnyx http: hosted numbers carry health, messages go only from active numbers",
           "[telnyx][http]") {
   Client c;
   const std::string profile = c.createProfile("sender", "");
