@@ -201,8 +201,7 @@ TEST_CASE("bandwidth http: an unknown SiteId fails the order with 5016, history 
   REQUIRE(state.size() == 3);
 }
 
-TEST_CASE("bandwidth http: in-service numbers list, page, filter, and /tns/{tn}",
-          "[bandwidth][http]") {
+TEST_CASE("bandwidth http: in-service numbers list, page, filter, /tns/{tn}", "[bandwidth][http]") {
   Client c;
   REQUIRE(c.send("GET", kBase + "/inserviceNumbers").status == 204);
   const std::string order = c.createOrder({"9199918388", "9199918389", "4158714245"});
