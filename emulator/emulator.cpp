@@ -107,4 +107,6 @@ std::string Emulator::url() const {
 
 void Emulator::loadScenario(Scenario scenario) { control_api_->load(std::move(scenario)); }
 
+std::optional<Scenario> Emulator::loadedScenario() { return control_api_->loadedScenario(); }
+
 }  // namespace hnemu

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/engine.h"
@@ -32,6 +33,8 @@ class Emulator : public Engine {
 
   // loadWorld, and keeps the scenario's expectations for GET /__hnemu/expectations.
   void loadScenario(Scenario scenario);
+  // The scenario loaded last (by loadScenario() or PUT /__hnemu/scenario), if any.
+  std::optional<Scenario> loadedScenario();
 
  private:
   std::unique_ptr<ControlApi> control_api_;

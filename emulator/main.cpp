@@ -17,6 +17,7 @@
 #include "core/crypto.h"
 #include "core/numbers.h"
 #include "emulator.h"
+#include "explore/explore.h"
 #include "harness/conform.h"
 #include "scenario/scenario.h"
 #include "state/state_file.h"
@@ -34,6 +35,10 @@ Usage:
                             run COMMAND against each scenario and check its expectations
                             ("{provider}" in COMMAND becomes the scenario's provider;
                             exit 0: all held; 1: one did not; 2: a scenario did not load)
+  hnemu explore --provider NAME [-j N] [--budget DURATION] [--seed N] [--junit FILE]
+                [--json FILE] [--save-failure FILE] [--client-config FILE] -- COMMAND...
+                            drive COMMAND through every transition the world can force,
+                            without writing scenarios (hnemu explore --help)
   hnemu --help | --version
 
 Options for serve:
@@ -195,6 +200,19 @@ int main(int argc, char** argv) {
     StopSignals stop_signals([](int signal) { hnemu::conform::interrupt(signal); });
     stop_signals.serving();
     return hnemu::conform::run(options.value(), std::cout, std::cerr);
+  }
+  if (args[0] == "explore") {
+    auto options = hnemu::explore::parseArguments({args.begin() + 1, args.end()});
+    if (!options.ok() && options.error().code == hnemu::ErrorCode::FailedPrecondition) {
+      std::cout << options.error().message;  // --help
+      return 0;
+    }
+    if (!options.ok()) {
+      return fail("explore: " + options.error().message);
+    }
+    StopSignals stop_signals([](int signal) { hnemu::conform::interrupt(signal); });
+    stop_signals.serving();
+    return hnemu::explore::run(options.value(), std::cout, std::cerr);
   }
   if (args[0] != "serve") {
     return fail("unknown command '" + args[0] + "'");

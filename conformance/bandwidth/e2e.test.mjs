@@ -60,7 +60,7 @@ const ok = await runSteps([
   ['subscription for importtnorders with Basic credentials', async () => {
     const subscription = await call(numbers.Subscription.create, client, {
       orderType: 'importtnorders',
-      callbackSubscription: { URL: receiver.url('/bandwidth'), expiry: 3600, callbackCredentials: { basicAuthentication: { username: 'cbuser', password: 'cbpass' } } },
+      callbackSubscription: { URL: receiver.url('/bandwidth'), expiry: 90 * 86400, callbackCredentials: { basicAuthentication: { username: 'cbuser', password: 'cbpass' } } },
     });
     assert.match(subscription.id, /^[0-9a-f-]{36}$/);
     const listed = await call(numbers.Subscription.list, client, {});
@@ -87,6 +87,15 @@ const ok = await runSteps([
     const files = await call(state.order.getFiles.bind(state.order), true);
     assert.equal(files.fileName, filename);
     assert.equal(files.fileMetaData.documentType, 'LOA');
+    // Without metadata Bandwidth lists <fileNames>, which this client drops (it reads fileData).
+    assert.equal(await call(state.order.getFiles.bind(state.order)), undefined);
+    const auth = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
+    const metadataUrl = `${hnemu.url}/api/accounts/${ACCOUNT}/importTnOrders/${state.order.id}/loas/${filename}/metadata`;
+    const deleted = await fetch(metadataUrl, { method: 'DELETE', headers: { Authorization: auth } });
+    assert.equal(deleted.status, 200);
+    assert.equal(deleted.headers.get('content-type'), 'application/xml');
+    const metadata = await call(state.order.getFileMetadata.bind(state.order), filename);
+    assert.deepEqual(metadata, { documentType: 'LOA' });
     const response = await fetch(`${hnemu.url}/api/accounts/${ACCOUNT}/importtnorders/${state.order.id}/loas/${filename}`, {
       headers: { Authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` },
     });
@@ -109,7 +118,28 @@ const ok = await runSteps([
     assert.match(note.body, new RegExp(`<OrderId>${state.order.id}</OrderId>`));
     assert.match(note.body, /<CustomerOrderId>order-1<\/CustomerOrderId>/);
     const fetched = await call(numbers.Subscription.get, client, state.subscription);
-    assert.equal(fetched.callbackSubscription.status, '200 OK');
+    assert.equal(fetched.callbackSubscription.status, '200 OK: ok');  // the receiver's answer
+  }],
+
+  ['in-service numbers: listed, paged, counted and checked one by one; /tns/{tn}', async () => {
+    const listed = await call(numbers.InServiceNumber.list, client, { areacode: 919 });
+    assert.equal(listed.totalCount, 1);
+    assert.equal(listed.telephoneNumbers.telephoneNumber, GOOD[0]);
+    const paged = await call(numbers.InServiceNumber.list, client, { size: 1 });
+    assert.equal(paged.totalCount, 2);
+    assert.equal(paged.telephoneNumbers.count, 1);
+    assert.match(paged.links.next, /^Link=<http:\/\/127\.0\.0\.1:\d+\/api\/accounts\/9900000\/inserviceNumbers\?page=2&size=1>;rel="next";$/);
+    assert.deepEqual(await call(numbers.InServiceNumber.list, client, { npanxx: 212555 }), {});
+    assert.equal((await call(numbers.InServiceNumber.totals, client)).count, 2);
+    assert.deepEqual(await call(numbers.InServiceNumber.get, client, GOOD[1]), {});
+    await assert.rejects(call(numbers.InServiceNumber.get, client, REJECTED), (error) => error.status === 404);
+    const tn = await call(numbers.Tn.get, client, GOOD[1]);
+    assert.equal(tn.status, 'Inservice');
+    assert.equal(tn.orderId, state.order.id);
+    assert.equal(tn.orderType, 'IMPORT_TN_ORDER');
+    assert.equal(String(tn.siteId), '222');
+    assert.equal(String(tn.accountId), ACCOUNT);
+    await assert.rejects(call(numbers.Tn.get, client, REJECTED), (error) => error.status === 404);
   }],
 
   ['FAILED: the TN is rejected; the client surfaces the single error', async () => {
@@ -184,7 +214,7 @@ const ok = await runSteps([
 
   ['replace an LOA, list remove orders with history, update and delete a subscription', async () => {
     const order = await call(numbers.ImportTnOrder.get, client, state.order.id);
-    const files = await call(order.getFiles.bind(order), false);
+    const files = await call(order.getFiles.bind(order), true);
     const filename = files.fileName;
     await call(order.updateFile.bind(order), filename, Buffer.from('%PDF-1.4 re-signed\n'), 'application/pdf');
     const removals = await call(numbers.RemoveImportedTnOrder.list, client, { status: 'COMPLETE' });
@@ -200,6 +230,19 @@ const ok = await runSteps([
     assert.equal(updated.callbackSubscription.uRL, receiver.url('/bandwidth-2'));
     await call(updated.delete.bind(updated));
     await assert.rejects(call(numbers.Subscription.get, client, state.subscription), (error) => error.status === 404);
+  }],
+
+  ['MESSAGING_LOST: a port-away takes the TN out of service and tells the event subscribers', async () => {
+    await call(numbers.Subscription.create, client, {
+      eventType: 'MESSAGING_LOST', callbackSubscription: { URL: receiver.url('/messaging-lost'), expiry: 3600 },
+    });
+    const before = (await hnemu.control('GET', '/webhooks')).deliveries.length;
+    await hnemu.control('POST', `/bandwidth/numbers/${GOOD[1]}/messaging-lost`, {});
+    await hnemu.settledWebhooks(before + 1);
+    const note = receiver.received.find((r) => r.path === '/messaging-lost');
+    assert.match(note.body, /<EventType>MESSAGING_LOST<\/EventType>/);
+    assert.match(note.body, new RegExp(`<ImpactedTelephoneNumbers>\\s*<TelephoneNumber>${GOOD[1]}</TelephoneNumber>`));
+    await assert.rejects(call(numbers.InServiceNumber.get, client, GOOD[1]), (error) => error.status === 404);
   }],
 
   ['SIGTERM stops the server cleanly', async () => {

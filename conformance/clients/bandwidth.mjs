@@ -23,11 +23,12 @@ const call = (fn, ...args) => new Promise((resolve, reject) => {
     if (error) reject(error); else resolve(value);
   });
 });
-const retrying = (what, fn, ...args) => withRetries(what, () => call(fn, ...args), {
+const retryPolicy = {
   // Bandwidth's own error codes (19010, ...) are answers, not transient failures.
   statusOf: (error) => error.status ?? (typeof error.code === 'number' ? Math.min(error.code, 400) : undefined),
   retryAfterOf: () => undefined,
-});
+};
+const retrying = (what, fn, ...args) => withRetries(what, () => call(fn, ...args), retryPolicy);
 
 const receiver = await startReceiver((record) => record.headers.authorization === expectedAuthorization);
 
@@ -79,13 +80,20 @@ async function host(tn) {
   }
 }
 
-await retrying('subscribe', numbers.Subscription.create, client, {
-  orderType: 'importtnorders',
-  callbackSubscription: {
-    URL: receiver.url('/bandwidth'), expiry: 3600,
-    callbackCredentials: { basicAuthentication: { username: callbackUser, password: callbackPassword } },
-  },
-});
+// Creating a subscription is not idempotent, and the SDK reads it back after creating it: a retry
+// after a failed read-back would create it twice (409). So each attempt looks for it first.
+const callbackUrl = receiver.url('/bandwidth');
+await withRetries('subscribe', async () => {
+  const existing = await call(numbers.Subscription.list, client, { orderType: 'importtnorders' });
+  if (existing.some((subscription) => subscription.callbackSubscription?.uRL === callbackUrl)) return;
+  await call(numbers.Subscription.create, client, {
+    orderType: 'importtnorders',
+    callbackSubscription: {
+      URL: callbackUrl, expiry: 3600,
+      callbackCredentials: { basicAuthentication: { username: callbackUser, password: callbackPassword } },
+    },
+  });
+}, retryPolicy);
 const outcomes = [];
 for (const tn of env('HOSTED_NUMBERS').split(',')) {
   outcomes.push(await host(tn.trim()));

@@ -227,6 +227,8 @@ the reports name it); 128+N a signal N stopped it (clients get it too; reports c
 
 void interrupt(int signal) { stop_signal = signal; }
 
+int stopSignal() { return stop_signal.load(); }
+
 ScenarioRun runScenario(const Scenario& scenario, std::vector<std::string> command) {
   for (std::string& arg : command) {
     for (size_t at = arg.find("{provider}"); at != std::string::npos; at = arg.find("{provider}")) {
@@ -301,8 +303,12 @@ std::vector<std::string> timeline(const RunRecord& record, size_t max_lines) {
     for (const DeliveryAttempt& attempt : delivery.attempts) {
       std::string text =
           "<- webhook #" + std::to_string(delivery.id) + " " + delivery.status + " attempt " +
-          std::to_string(attempt.number) + (attempt.tampered ? " (forged signature)" : "") + ": " +
-          (attempt.connected ? "answered " + std::to_string(attempt.status) : attempt.error);
+          std::to_string(attempt.number) + (attempt.tampered ? " (forged signature)" : "") +
+          (delivery.repeats != 0 ? " (#" + std::to_string(delivery.repeats) + " again)" : "") +
+          (delivery.delayed.count() > 0 && attempt.number == 1
+               ? " (held back " + formatDuration(delivery.delayed) + ")"
+               : "") +
+          ": " + (attempt.connected ? "answered " + std::to_string(attempt.status) : attempt.error);
       events.push_back({attempt.time, 1, delivery.id, text});
     }
     if (delivery.attempts.empty()) {
@@ -360,8 +366,12 @@ std::string textReport(const ScenarioRun& run, bool verbose) {
   }
   if (!passed || verbose) {
     out << "    timeline (virtual time; -> request from the client, <- webhook to it):\n";
-    for (const std::string& line : timeline(run.record, 60)) {
+    const std::vector<std::string> events = timeline(run.record, 60);
+    for (const std::string& line : events) {
       out << "      " << line << "\n";
+    }
+    if (events.empty()) {
+      out << "      (empty: the client made no request and was sent no webhook)\n";
     }
     if (!run.client_output.empty()) {
       out << "    client output (last lines):\n";

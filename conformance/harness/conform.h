@@ -46,6 +46,8 @@ struct ScenarioRun {
 // group), then SIGKILL after a grace period; no further scenario starts. Safe to call from a
 // signal-handling thread.
 void interrupt(int signal);
+// The stop signal that arrived, 0 if none.
+int stopSignal();
 
 // Runs one scenario, already parsed, against the command; "{provider}" in an argument becomes
 // the scenario's provider, so one command line can drive every provider's client.

@@ -93,6 +93,8 @@ TEST_CASE("reports: text, JUnit XML and JSON name every failed expectation", "[h
   CHECK(text.find("FAIL the client finishes within 1m and exits with 0  (s.yaml)") !=
         std::string::npos);
   CHECK(text.find("| hello") != std::string::npos);
+  CHECK(text.find("(empty: the client made no request and was sent no webhook)") !=
+        std::string::npos);
   const std::string junit = junitReport({run});
   CHECK(junit.find("<testsuite name=\"telnyx\" tests=\"1\" failures=\"1\" errors=\"0\" "
                    "skipped=\"0\" time=\"") != std::string::npos);

@@ -17,6 +17,7 @@ const hnemu = await startHnemu(binary, ['--seed', '11', '--clock', 'manual']);
 const primary = await startReceiver();
 const broken = await startReceiver(() => 500);
 const failover = await startReceiver();
+const transfers = await startReceiver();
 const { public_key: publicKey } = await hnemu.control('GET', '/telnyx/public-key');
 
 const client = new Telnyx({ apiKey: API_KEY, baseURL: `${hnemu.url}/v2`, publicKey, maxRetries: 2 });
@@ -72,13 +73,17 @@ const ok = await runSteps([
       await hnemu.control('PUT', `/telnyx/numbers/${encodeURIComponent(number)}`, profile);
     }
     const result = await orders.checkEligibility({
-      phone_numbers: [HAPPY, '3125550002', '+442071838750', ...Object.keys(profiles), HAPPY],
+      phone_numbers: [HAPPY, '3125550002', '+442071838750', ...Object.keys(profiles), HAPPY,
+        '+14165550100', '+18765550100', '+1312555010', '+12115550100'],
     });
     assert.deepEqual(result.phone_numbers.map((n) => n.eligible_status), [
       'ELIGIBLE', 'NUMBER_IS_NOT_IN_E164_FORMAT', 'NUMBER_IS_NOT_A_US_NUMBER', 'NUMBER_CAN_NOT_BE_WIRELESS',
       'NUMBER_CAN_NOT_BE_IN_TELNYX', 'NUMBER_CAN_NOT_HOSTED_WITH_A_TELNYX_SUBSCRIBER',
       'NUMBER_IS_NOT_A_VALID_ROUTING_NUMBER', 'NUMBER_CAN_NOT_BE_VALIDATED', 'NUMBER_IS_NOT_A_US_NUMBER',
       'NUMBER_CAN_NOT_BE_REPEATED',
+      // Canada and Jamaica are +1 but not US; nine digits after +1, or an N11 area code, are not E.164.
+      'NUMBER_IS_NOT_A_US_NUMBER', 'NUMBER_IS_NOT_A_US_NUMBER', 'NUMBER_IS_NOT_IN_E164_FORMAT',
+      'NUMBER_IS_NOT_IN_E164_FORMAT',
     ]);
     assert.equal(result.phone_numbers[0].eligible, true);
   }],
@@ -143,6 +148,39 @@ const ok = await runSteps([
     assert.equal(byNumber.id, state.happy.phone_numbers[0].id);
     const { data: updated } = await client.messagingHostedNumbers.update(HAPPY, { tags: ['front-desk'] });
     assert.deepEqual(updated.tags, ['front-desk']);
+    assert.deepEqual(updated.health, { message_count: 0, inbound_outbound_ratio: 0, success_ratio: 0, spam_ratio: 0 });
+  }],
+
+  ['messaging profiles through the API: create, list, retrieve, update, delete', async () => {
+    await expectApiError(client.messagingProfiles.create({ name: 'no destinations' }), 422, '10004');
+    const { data: created } = await client.messagingProfiles.create({
+      name: 'From the API', whitelisted_destinations: ['US'], webhook_url: primary.url('/telnyx-api'),
+    });
+    assert.equal(created.record_type, 'messaging_profile');
+    assert.equal(created.enabled, true);
+    assert.equal(created.webhook_api_version, '2');
+    const names = [];
+    for await (const profile of client.messagingProfiles.list({ filter: { name: { contains: 'API' } } })) names.push(profile.name);
+    assert.deepEqual(names, ['From the API']);
+    assert.equal((await client.messagingProfiles.retrieve(created.id)).data.id, created.id);
+    const { data: updated } = await client.messagingProfiles.update(created.id, { enabled: false, number_pool_settings: { long_code_weight: 1, toll_free_weight: 0, skip_unhealthy: true } });
+    assert.equal(updated.enabled, false);
+    assert.equal(updated.webhook_url, primary.url('/telnyx-api'));
+    assert.equal(updated.number_pool_settings.skip_unhealthy, true);
+    assert.equal((await client.messagingProfiles.delete(created.id)).data.name, 'From the API');
+    await expectApiError(client.messagingProfiles.retrieve(created.id), 404, '10005');
+  }],
+
+  ['send the first message from the hosted number (stored, not delivered); health counts it', async () => {
+    await expectApiError(client.messages.send({ from: REJECTED, to: '+13125559999', text: 'Hello' }), 400, '40305');
+    const { data: message } = await client.messages.send({ from: HAPPY, to: '+13125559999', text: 'Hello, World!' });
+    assert.equal(message.direction, 'outbound');
+    assert.equal(message.messaging_profile_id, 'profile-primary');
+    assert.equal(message.to[0].status, 'queued');
+    assert.equal(message.parts, 1);
+    assert.equal((await client.messages.retrieve(message.id)).data.id, message.id);
+    const { data: number } = await client.messagingHostedNumbers.retrieve(HAPPY);
+    assert.equal(number.health.message_count, 1);
   }],
 
   ['carrier_rejected: the losing carrier rejects the number', async () => {
@@ -211,6 +249,28 @@ const ok = await runSteps([
     await expectApiError(orders.create({ phone_numbers: ['3125550009'] }), 422, '10016');
     await expectApiError(orders.create({ phone_numbers: 'not-a-list' }), 422, '10015');
     await expectApiError(orders.createVerificationCodes(state.happy.id, { phone_numbers: [HAPPY], verification_method: 'pigeon' }), 422, '10015');
+    await assert.rejects(orders.create(), (error) => {
+      assert.equal(error.status, 422);
+      assert.deepEqual(error.error.errors[0], {
+        code: '10015', detail: 'You must provide at least 1 phone number.', title: 'Bad Request',
+        source: { pointer: '/phone_numbers' }, meta: { url: 'https://developers.telnyx.com/docs/overview/errors/10015' },
+      });
+      return true;
+    });
+    await assert.rejects(orders.list({ 'page[number]': 0 }), (error) => {
+      assert.equal(error.status, 422);
+      assert.equal(error.error.errors[0].title, 'Invalid pagination');
+      assert.equal(error.error.errors[0].source.pointer, 'page/number');
+      return true;
+    });
+    // An unknown path, outside /v2 too, with Telnyx's key: Telnyx's 404 (the SDK's generated tests).
+    const atRoot = new Telnyx({ apiKey: API_KEY, baseURL: hnemu.url, maxRetries: 0 });
+    await assert.rejects(atRoot.get('/_stainless_unknown_path'), (error) => error.status === 404 && error.error.errors[0].code === '10005');
+    await hnemu.control('POST', '/faults', { provider: 'telnyx', method: 'GET', path: '/v2/messaging_hosted_numbers', status: 429, times: 1, retry_after: 2 });
+    const limited = await fetch(`${hnemu.url}/v2/messaging_hosted_numbers`, { headers: { Authorization: `Bearer ${API_KEY}` } });
+    assert.equal(limited.status, 429);
+    assert.deepEqual(['limit', 'remaining', 'reset'].map((h) => limited.headers.get(`x-ratelimit-${h}`)), ['100', '0', '2']);
+    await hnemu.control('DELETE', '/faults');
     const raw = (body, type = 'application/json', path = '/v2/messaging_hosted_number_orders') => fetch(`${hnemu.url}${path}`, {
       method: 'POST', body, headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': type },
     });
@@ -227,6 +287,55 @@ const ok = await runSteps([
     assert.equal(response.status, 415);
     const listed = (await orders.list({ 'page[size]': 250 })).data;
     assert.ok(listed.some((o) => o.id === state.happy.id), 'nothing stored was lost');
+  }],
+
+  ['internal transfer: another account orders an active number; its owner approves; the number moves', async () => {
+    const NUMBER = '+13125550020';
+    const OTHER_KEY = 'KEYhnemu0000000000000000000000000_receiving';
+    const owned = await orderThroughDocuments(NUMBER);
+    await hnemu.advance('6d');
+    assert.equal((await orders.retrieve(owned.id)).data.status, 'successful');
+    await hnemu.control('POST', '/telnyx/accounts', { api_key: OTHER_KEY, user_id: '6a09e667-f3bc-4c90-8000-0000000000aa', name: 'receiving' });
+    await hnemu.control('POST', '/telnyx/messaging-profiles', {
+      id: 'profile-receiving', user_id: '6a09e667-f3bc-4c90-8000-0000000000aa', webhook_url: transfers.url('/telnyx'),
+    });
+    const receiving = new Telnyx({ apiKey: OTHER_KEY, baseURL: `${hnemu.url}/v2`, publicKey, maxRetries: 0 });
+    const theirs = receiving.messagingHostedNumberOrders;
+    const { data: order } = await theirs.create({ messaging_profile_id: 'profile-receiving', phone_numbers: [NUMBER] });
+    assert.equal(order.status, 'pending');
+    assert.equal(order.phone_numbers[0].status, 'pending');
+    const { data: early } = await theirs.createVerificationCodes(order.id, { phone_numbers: [NUMBER], verification_method: 'sms' });
+    assert.equal(early[0].error, 'Internal transfer approval is pending.');
+
+    // The owner's approval link (Telnyx emails it; hnemu shows it on the control API).
+    const { approval_token: token } = await hnemu.control('GET', `/telnyx/orders/${order.id}/internal-transfer`);
+    const approve = (sdk, t) => sdk.post(`/messaging_hosted_number_orders/${order.id}/approve`, { query: { token: t } });
+    await expectApiError(approve(receiving, token), 403, '10010');
+    await expectApiError(approve(client, 'not-the-token'), 422, '10015');
+    assert.deepEqual(await approve(client, token), { data: { order_id: order.id, decision: 'approved' } });
+    await expectApiError(approve(client, token), 422, '10015');
+
+    await theirs.createVerificationCodes(order.id, { phone_numbers: [NUMBER], verification_method: 'sms' });
+    await hnemu.advance('10s');
+    await theirs.validateCodes(order.id, { verification_codes: [{ phone_number: NUMBER, code: await inboxCode(NUMBER) }] });
+    await theirs.actions.uploadFile(order.id, { loa: await pdf('loa'), bill: await pdf('bill') });
+    await hnemu.advance('6d');
+    assert.equal((await theirs.retrieve(order.id)).data.status, 'successful');
+    assert.equal((await receiving.messagingHostedNumbers.retrieve(NUMBER)).data.phone_number, NUMBER);
+    await expectApiError(client.messagingHostedNumbers.retrieve(NUMBER), 404, '10005');
+
+    await hnemu.drainWebhooks();
+    const events = [];
+    for (const record of transfers.received) {
+      const event = await receiving.webhooks.unwrap(record.body, { headers: record.headers });
+      events.push([event.data.event_type.replace('messaging_hosted_numbers_orders.', ''), event.data.payload.decision]);
+    }
+    assert.deepEqual(events.slice(0, 4), [
+      ['created', 'pending'], ['internal_transfer_detected', 'pending'],
+      ['internal_transfer_approval_requested', 'pending'], ['internal_transfer_approved', 'approved'],
+    ]);
+    const requested = JSON.parse(transfers.received[2].body).data.payload;
+    assert.equal(typeof requested.approval_deadline, 'number');
   }],
 
   ['webhooks: retried, failed over, and every one verifies with webhooks.unwrap', async () => {
@@ -261,6 +370,6 @@ const ok = await runSteps([
   }],
 ]);
 
-await Promise.all([primary.close(), broken.close(), failover.close()]);
+await Promise.all([primary.close(), broken.close(), failover.close(), transfers.close()]);
 await hnemu.stop();
 process.exit(ok ? 0 : 1);

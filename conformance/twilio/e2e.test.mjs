@@ -12,6 +12,9 @@ const ADDRESS = 'AD11111111111111111111111111111111';
 const HAPPY = '+14153608311';
 const WRONG_CODE = '+14153608322';
 const REJECTED = '+18443608333';
+const SUB = 'ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+const SUB_TOKEN = 'subaccount_token';
+const SUB_NUMBER = '+14153608366';
 
 const hnemu = await startHnemu(binary, ['--seed', '7', '--clock', 'manual']);
 const receiver = await startReceiver((record) => (record.path.startsWith('/flaky') ? 500 : 200));
@@ -202,7 +205,7 @@ const ok = await runSteps([
   ['bad input gets Twilio errors through the SDK', async () => {
     await expectRestError(orders('HR00000000000000000000000000000000').fetch(), 404, 20404);
     await expectRestError(sdkClient(ACCOUNT, 'wrong-token').numbers.v2.hostedNumberOrders.list(), 401, 20003);
-    await expectRestError(createOrder('4153608311'), 400, 21421);
+    await expectRestError(createOrder('415360831'), 400, 21421);
     await expectRestError(createOrder('+442071838750'), 400, 22103);
     await expectRestError(createOrder(HAPPY), 400, 22110);
     await expectRestError(orders(state.failed.sid).update({ status: 'completed' }), 400, 22112);
@@ -225,6 +228,166 @@ const ok = await runSteps([
     assert.equal((await hnemu.control('GET', '/health')).status, 'ok');
   }],
 
+
+  ['subaccounts: AccountSid puts the order in a subaccount, whose credentials see only its own', async () => {
+    await hnemu.control('POST', '/twilio/accounts', { sid: SUB, auth_token: SUB_TOKEN, owner_account_sid: ACCOUNT });
+    const order = await createOrder(SUB_NUMBER, {
+      accountSid: SUB, statusCallbackUrl: receiver.url(`/sub-callbacks/${SUB_NUMBER.slice(1)}`),
+    });
+    assert.equal(order.accountSid, SUB);
+    const sub = sdkClient(SUB, SUB_TOKEN);
+    assert.equal((await sub.numbers.v2.hostedNumberOrders(order.sid).fetch()).accountSid, SUB);
+    assert.deepEqual((await sub.numbers.v2.hostedNumberOrders.list()).map((o) => o.sid), [order.sid]);
+    // numbers v2 has no account in its paths: the owner's credentials do not see it there ...
+    await expectRestError(orders(order.sid).fetch(), 404, 20404);
+    assert.ok(!(await orders.list()).some((o) => o.sid === order.sid));
+    // ... but do in Api v2010, under the subaccount's path.
+    const numbers = await client.api.v2010.accounts(SUB).incomingPhoneNumbers.list();
+    assert.deepEqual(numbers.map((n) => n.sid), [order.incomingPhoneNumberSid]);
+    await expectRestError(sub.api.v2010.accounts(ACCOUNT).incomingPhoneNumbers.list(), 404, 20404);
+    // An unknown account, or the subaccount naming its owner: Twilio's 20003.
+    await expectRestError(createOrder('+14153608367', { accountSid: 'ACcccccccccccccccccccccccccccccccc' }), 401, 20003);
+    await expectRestError(sub.numbers.v2.hostedNumberOrders.create({
+      phoneNumber: '+14153608367', contactPhoneNumber: '+12344444444', addressSid: ADDRESS,
+      email: 'owner@example.com', accountSid: ACCOUNT,
+    }), 401, 20003);
+    await expectRestError(createOrder('+14153608367', { accountSid: 'AC123' }), 400, 20001);
+    const preview = await client.preview.hosted_numbers.hostedNumberOrders.create({
+      phoneNumber: '+14153608368', smsCapability: true, accountSid: SUB,
+    });
+    assert.equal(preview.accountSid, SUB);
+    state.subOrder = order;
+  }],
+
+  ["phone numbers read as Twilio reads them: the quickstart's curl with a literal +", async () => {
+    const auth = `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}`;
+    // curl -d "PhoneNumber=+18444905863": the + reaches the server unencoded, as a space.
+    const response = await fetch(`${hnemu.url}/HostedNumbers/HostedNumberOrders`, {
+      method: 'POST',
+      headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'PhoneNumber=+18444905863&SmsCapability=true&FriendlyName=MyHostedNumberSmsOrder'
+        + `&StatusCallbackUrl=${receiver.url('/quickstart')}&StatusCallbackMethod=POST`,
+    });
+    assert.equal(response.status, 201);
+    assert.equal((await response.json()).phone_number, '+18444905863');
+    const spelled = await client.preview.hosted_numbers.hostedNumberOrders.create({
+      phoneNumber: '1 (844) 490-5864', smsCapability: true,
+    });
+    assert.equal(spelled.phoneNumber, '+18444905864');
+    await expectRestError(client.preview.hosted_numbers.hostedNumberOrders.create({
+      phoneNumber: ' 524155550100', smsCapability: true,
+    }), 400, 21421);
+  }],
+
+  ['preview authorization documents: opened, edited, sent again and signed; another deleted', async () => {
+    const previewOrders = client.preview.hosted_numbers.hostedNumberOrders;
+    const verified = [];
+    for (const phoneNumber of ['+14153608371', '+14153608372']) {
+      const order = await previewOrders.create({ phoneNumber, smsCapability: true });
+      await hnemu.advance('1m');
+      await previewOrders(order.sid).update({ status: 'pending-verification', verificationType: 'phone-call' });
+      await hnemu.advance('1m');
+      assert.equal((await previewOrders(order.sid).fetch()).status, 'verified');
+      verified.push(order.sid);
+    }
+    const documents = client.preview.hosted_numbers.authorizationDocuments;
+    const document = await documents.create({
+      hostedNumberOrderSids: [verified[0]], addressSid: ADDRESS, email: 'owner@example.com',
+      contactTitle: 'Owner', contactPhoneNumber: '+12344444444',
+    });
+    assert.equal(document.status, 'signing');
+    // Signing is immutable: only opening it again is allowed, as error 22107 says.
+    await expectRestError(documents(document.sid).update({ ccEmails: ['cc@example.com'] }), 400, 22107);
+    assert.equal((await documents(document.sid).update({ status: 'opened' })).status, 'opened');
+    const edited = await documents(document.sid).update({ email: 'signer@example.com', ccEmails: ['cc@example.com'] });
+    assert.equal(edited.email, 'signer@example.com');
+    assert.deepEqual(edited.ccEmails, ['cc@example.com']);
+    await expectRestError(documents(document.sid).update({ status: 'signed' }), 400, 22122);
+    assert.equal((await documents(document.sid).update({ status: 'signing' })).status, 'signing');
+    await hnemu.advance('1h');
+    assert.equal((await documents(document.sid).fetch()).status, 'signed');
+    assert.equal((await previewOrders(verified[0]).fetch()).status, 'carrier-processing');
+    await expectRestError(documents(document.sid).update({ status: 'opened' }), 400, 22107);
+
+    const other = await documents.create({
+      hostedNumberOrderSids: [verified[1]], addressSid: ADDRESS, email: 'owner@example.com',
+      contactTitle: 'Owner', contactPhoneNumber: '+12344444444',
+    });
+    assert.equal((await previewOrders(verified[1]).fetch()).status, 'pending-loa');
+    assert.equal(await documents(other.sid).remove(), true);
+    assert.equal((await documents(other.sid).fetch()).status, 'canceled');
+    assert.equal((await previewOrders(verified[1]).fetch()).status, 'verified');
+  }],
+
+  ['numbers v1 eligibility: one check now, a bulk check later', async () => {
+    const check = await client.numbers.v1.eligibilities.create({
+      friendly_name: 'first check',
+      phone_numbers: [{ phone_number: '+14153608381', hosting_account_sid: SUB }, { phone_number: '4565433456' },
+        { phone_number: HAPPY }],
+    });
+    assert.deepEqual(check.results.map((r) => r.eligibility_status), ['ELIGIBLE', 'INELIGIBLE', 'INELIGIBLE']);
+    assert.equal(check.results[0].account_sid, SUB);
+    assert.equal(check.results[1].eligibility_sub_status, 'NUMBER_FORMAT_INELIGIBLE');
+    assert.equal(check.results[2].hosting_order_sid, state.happy.sid);
+    const bulk = await client.numbers.v1.bulkEligibilities.create({
+      friendly_name: 'bulk', phone_numbers: [{ phone_number: '+14153608381' }],
+    });
+    assert.equal(bulk.status, 'QUEUED');
+    assert.match(bulk.requestId, /^EC[0-9a-f]{32}$/);
+    await hnemu.advance('2s');
+    const done = await client.numbers.v1.bulkEligibilities(bulk.requestId).fetch();
+    assert.equal(done.status, 'SUCCESSFUL');
+    assert.equal(done.results[0].next_step, 'CREATE_HOSTED_NUMBER_ORDER');
+    assert.ok(done.dateCompleted instanceof Date);
+  }],
+
+  ['numbers v3 create: camelCase in and out', async () => {
+    const order = await client.numbers.v3.hostedNumberOrders.create({
+      phoneNumber: '+14153608391', smsCapability: true, friendlyName: 'v3', accountSid: SUB,
+    });
+    assert.equal(order.status, 'twilio-processing');
+    assert.equal(order.accountSid, SUB);
+    assert.equal(order.phoneNumber, '+14153608391');
+    assert.equal(order.url, `${hnemu.url}/v3/HostedNumbers/HostedNumberOrders/${order.sid}`);
+  }],
+
+  ['numbers v2 bulk hosting: QUEUED, IN_PROGRESS with its orders, PROCESSED', async () => {
+    const bulks = client.numbers.v2.bulkHostedNumberOrders;
+    const order = (phoneNumber) => ({ PhoneNumber: phoneNumber, ContactPhoneNumber: '+12344444444',
+      AddressSid: ADDRESS, Email: 'owner@example.com' });
+    const request = await bulks.create({ FriendlyName: 'bulk', NotificationEmail: 'owner@example.com',
+      Orders: [order('+14153608392'), order('+14153608393'), order('not a number')] });
+    assert.equal(request.requestStatus, 'QUEUED');
+    assert.equal(request.totalCount, 3);
+    assert.deepEqual(request.results, []);
+    await hnemu.advance('1m');
+    const started = await bulks(request.bulkHostingSid).fetch();
+    assert.equal(started.requestStatus, 'IN_PROGRESS');
+    assert.deepEqual(started.results.map((g) => [g.order_status, g.count]), [['twilio_processing', '2'], ['failed', '1']]);
+    const created = started.results[0].orders[0].hosting_order_sid;
+    assert.equal((await orders(created).fetch()).bulkHostingRequestSid, request.bulkHostingSid);
+    await hnemu.advance('1m');
+    const processed = await bulks(request.bulkHostingSid).fetch({ orderStatus: 'failed' });
+    assert.equal(processed.requestStatus, 'PROCESSED');
+    assert.ok(processed.dateCompleted instanceof Date);
+    assert.equal(processed.results.length, 1);
+    assert.match(processed.results[0].orders[0].failure_reason, /PhoneNumber is invalid/);
+  }],
+
+  ['a first message from a hosted number: stored once the order is completed, 21606 before', async () => {
+    const message = await client.messages.create({ from: HAPPY, to: '+14155550199', body: 'Hello from hnemu' });
+    assert.match(message.sid, /^SM[0-9a-f]{32}$/);
+    assert.equal(message.status, 'queued');
+    assert.equal(message.direction, 'outbound-api');
+    assert.equal(message.numSegments, '1');
+    const { messages } = await hnemu.control('GET', '/state?provider=twilio');
+    assert.ok(messages.some((m) => m.sid === message.sid && m.to === '+14155550199'));
+    await expectRestError(client.messages.create({ from: WRONG_CODE, to: '+14155550199', body: 'no' }), 400, 21606);
+    await expectRestError(client.api.v2010.accounts(SUB).messages.create({
+      from: SUB_NUMBER, to: '+14155550199', body: 'not yet' }), 400, 21606);
+    await expectRestError(client.messages.create({ from: HAPPY, to: '5551234', body: 'x' }), 400, 21211);
+  }],
+
   ['every status callback arrived, signed, and passes twilio.validateRequest', async () => {
     const deliveries = await hnemu.settledWebhooks();
     assert.ok(deliveries.length >= 20, `only ${deliveries.length} deliveries`);
@@ -233,9 +396,12 @@ const ok = await runSteps([
     for (const record of receiver.received) {
       const url = receiver.url(record.path);
       const params = record.method === 'POST' ? Object.fromEntries(new URLSearchParams(record.body)) : {};
-      assert.ok(twilio.validateRequest(TOKEN, record.headers['x-twilio-signature'], url, params),
+      // A subaccount's callbacks are signed with its own token.
+      const token = record.path.startsWith('/sub-callbacks/') ? SUB_TOKEN : TOKEN;
+      assert.ok(twilio.validateRequest(token, record.headers['x-twilio-signature'], url, params),
         `bad signature on ${record.method} ${record.path}`);
     }
+    assert.ok(receiver.received.some((r) => r.path.startsWith('/sub-callbacks/')));
     const happy = receiver.received.filter((r) => r.path.startsWith(`/callbacks/${HAPPY.slice(1)}`));
     assert.ok(happy.every((r) => r.method === 'GET'));
     const statuses = happy.map((r) => new URL(r.path, 'http://x').searchParams.get('Status'));

@@ -1,11 +1,13 @@
 // The hnemu console: reads the control API (/__hnemu/...) once a second and renders it; every
-// button is one control-API call. No framework and no build step: it is embedded in the binary.
+// button is one control-API call, and the client's forms send the provider's own API requests
+// with an account's credentials. No framework and no build step: it is embedded in the binary.
 'use strict';
 
 const API = '/__hnemu';
 const POLL_MS = 1000;
 const JOURNAL_KEEP = 300;
 const WEBHOOKS_KEEP = 200;
+const VERIFICATION_KEEP = 100;  // the newest calls and inbox messages shown
 
 const byId = (id) => document.getElementById(id);
 
@@ -77,7 +79,7 @@ function fullTime(iso) {
 function shortTime(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
-  return `${WEEKDAYS[date.getUTCDay()]} ${date.toISOString().slice(5, 16).replace('T', ' ')}`;
+  return `${WEEKDAYS[date.getUTCDay()]} ${date.toISOString().slice(5, 19).replace('T', ' ')}`;
 }
 
 function span(ms) {
@@ -190,8 +192,10 @@ function valueAt(item, path) {
   return value;
 }
 
-function fill(template, item) {
-  return template.replace(/\{([a-z_]+)\}/g, (_, field) => encodeURIComponent(String(item[field] ?? '')));
+// "{field}" is the item's field, "{account.field}" the account's (a client request's path).
+function fill(template, item, account = {}) {
+  return template.replace(/\{(account\.)?([a-z_]+)\}/g, (_, ofAccount, field) =>
+    encodeURIComponent(String((ofAccount ? account : item)[field] ?? '')));
 }
 
 function detailOf(item, parts) {
@@ -213,30 +217,50 @@ function actionsOf(resource, item, key) {
         fill(action.path, item), action.body)]);
 }
 
+// The client's next requests for an item in its status: each opens its form.
+function stepsOf(provider, resource, item, key) {
+  return (resource.steps ?? []).filter((step) => step.when.includes(item.status)).map((step) => {
+    const button = el('button', { type: 'button', class: 'client', 'data-focus-key': `${key}:${step.label}` }, `${step.label}…`);
+    button.addEventListener('click', () => openClientForm(provider, step, item));
+    return button;
+  });
+}
+
 function rowsOf(provider, state) {
   const rows = [];
   for (const resource of provider.resources) {
     for (const item of bySequence(state?.[resource.collection])) {
       const id = item[resource.id];
       const numbers = valueAt(item, resource.numbers);
+      const key = `${provider.name}:${id}`;
       rows.push({
         provider: provider.title, kind: resource.kind, id,
         numbers: numbers === undefined ? [] : [numbers].flat(),
         status: item.status, history: resource.history ? historyOf(item[resource.history], resource.history_note) : [],
         detail: detailOf(item, resource.detail),
-        actions: actionsOf(resource, item, `${provider.name}:${id}`),
+        steps: stepsOf(provider, resource, item, key),
+        actions: actionsOf(resource, item, key),
       });
     }
   }
   return rows;
 }
 
+// Each step with its time and, in words, why it happened.
 function timelineEl(history) {
   if (history.length === 0) return el('span', { class: 'muted' }, '—');
   return el('ol', { class: 'timeline' }, history.map((step, i) => {
-    const gap = i === 0 ? '' : ` (+${span(new Date(step.time) - new Date(history[i - 1].time))})`;
-    return el('li', { title: step.note ? `${step.note}${gap}` : gap.trim() }, badge(step.status), timeEl(step.time));
+    const gap = i === 0 ? null : el('span', { class: 'gap' }, `+${span(new Date(step.time) - new Date(history[i - 1].time))}`);
+    return el('li', {}, el('div', {}, badge(step.status), timeEl(step.time), gap),
+      step.note ? el('div', { class: 'note' }, step.note) : null);
   }));
+}
+
+function nextStepsEl(row) {
+  const groups = [];
+  if (row.steps.length) groups.push(el('div', { class: 'actions' }, el('span', { class: 'who' }, 'Client:'), row.steps));
+  if (row.actions.length) groups.push(el('div', { class: 'actions' }, el('span', { class: 'who' }, "Provider's side:"), row.actions));
+  return groups.length ? groups : el('span', { class: 'muted' }, '—');
 }
 
 // Replaces a list's children; the control that had the focus (by its data-focus-key) keeps it,
@@ -251,19 +275,223 @@ let ordersKey = '';
 function renderOrders(state) {
   const rows = PROVIDERS.flatMap((provider) => rowsOf(provider, state[provider.name]));
   // Re-render only on change, so a half-made choice in an open select survives the next poll.
-  const key = JSON.stringify(rows.map(({ actions, ...rest }) => [rest, actions.length]));
+  const key = JSON.stringify(rows.map(({ actions, steps, ...rest }) => [rest, actions.length, steps.length]));
   if (key === ordersKey) return;
   ordersKey = key;
+  orderCount = rows.length;
   byId('orders-count').textContent = rows.length ? `(${rows.length})` : '';
   byId('orders-empty').hidden = rows.length > 0;
   byId('orders-table').hidden = rows.length === 0;
+  // data-label names each cell where a narrow screen shows a row as a card.
   replaceKeepingFocus(byId('orders-table').tBodies[0], rows.map((row) => el('tr', { 'data-id': row.id },
-    el('td', {}, row.provider),
-    el('td', {}, row.kind, el('span', { class: 'id mono' }, row.id)),
-    el('td', { class: 'mono' }, row.numbers.join(', ') || '—'),
-    el('td', { class: 'status' }, badge(row.status), row.detail ? el('span', { class: 'id' }, row.detail) : null),
-    el('td', {}, timelineEl(row.history)),
-    el('td', {}, el('div', { class: 'actions' }, row.actions.length ? row.actions : el('span', { class: 'muted' }, '—'))))));
+    el('td', { 'data-label': 'Provider' }, row.provider),
+    el('td', { 'data-label': 'Resource' }, row.kind, el('span', { class: 'id mono' }, row.id)),
+    el('td', { 'data-label': 'Number', class: 'mono' }, row.numbers.join(', ') || '—'),
+    el('td', { 'data-label': 'Status', class: 'status' }, badge(row.status), row.detail ? el('span', { class: 'id' }, row.detail) : null),
+    el('td', { 'data-label': 'Timeline' }, timelineEl(row.history)),
+    el('td', { 'data-label': 'Next steps', class: 'next' }, nextStepsEl(row)))));
+}
+
+// ---- acting as the client: the provider's own API, with one of its accounts -----------------
+
+// Each provider's part of the last state read: accounts, messaging profiles and the like, which
+// the client's forms draw on.
+let STATE = {};
+
+function accountsOf(provider) {
+  return valueAt(STATE[provider.name], provider.client.accounts) ?? [];
+}
+
+// The account a request goes out as: the item's owner, or the one picked for the provider.
+function accountFor(provider, item) {
+  const accounts = accountsOf(provider);
+  const [itemField, accountField] = provider.client.owner ?? [];
+  const owner = item && itemField ? accounts.find((account) => account[accountField] === item[itemField]) : undefined;
+  const picked = byId(`account-${provider.name}`)?.value;
+  return owner ?? accounts.find((account) => String(account[provider.client.account_label]) === picked) ?? accounts[0];
+}
+
+function base64(text) {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+}
+
+function authorization(auth, account) {
+  if (auth.basic) return `Basic ${base64(`${account[auth.basic[0]]}:${account[auth.basic[1]]}`)}`;
+  if (auth.bearer) return `Bearer ${account[auth.bearer]}`;
+  return undefined;
+}
+
+// What a file field sends when nobody picks a file: a minimal PDF, named after the field.
+function sampleFile(field) {
+  const text = `%PDF-1.4\n% A sample ${field.label} sent by the hnemu console.\n%%EOF\n`;
+  return new File([text], `sample-${field.name}.pdf`, { type: field.file });
+}
+
+// One field's control. `source` is what `from` reads: the item a step acts on, or the provider's
+// state for a form that starts a flow.
+function fieldControl(field, source, id) {
+  const from = field.from === undefined ? undefined : valueAt(source, field.from);
+  const common = { id, name: field.name, 'data-field': field.name };
+  if (field.file) {
+    return [el('input', { ...common, type: 'file', accept: field.file, 'aria-describedby': `${id}-hint` }),
+      el('span', { class: 'hint', id: `${id}-hint` }, 'none chosen: a sample PDF is sent')];
+  }
+  const options = field.options ?? (!field.list && Array.isArray(from) ? from : null);
+  if (options) {
+    return el('select', common, options.map((option) => el('option', { value: option }, option)),
+      field.optional ? el('option', { value: '' }, '(none)') : null);
+  }
+  const value = from ?? field.value ?? '';
+  return [el('input', {
+    ...common, type: 'text', value: Array.isArray(value) ? value.join(', ') : value,
+    required: !field.optional, readonly: field.fixed, spellcheck: 'false', autocomplete: 'off',
+    'aria-describedby': field.list ? `${id}-hint` : undefined,
+  }), field.list ? el('span', { class: 'hint', id: `${id}-hint` }, 'one or more, separated by commas') : null];
+}
+
+// The field's value as the request carries it; undefined for an optional field left empty.
+function fieldValue(field, control) {
+  if (field.file) return control.files[0] ?? sampleFile(field);
+  const text = control.value.trim();
+  if (field.list) {
+    const items = text.split(/[\s,]+/).filter(Boolean);
+    return items.length || !field.optional ? items : undefined;
+  }
+  return text === '' && field.optional ? undefined : text;
+}
+
+const xmlEscape = (text) => String(text).replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+// A JSON body template: a string "{name}" is that field's value; keys of omitted fields go.
+function fillJson(template, values) {
+  if (typeof template === 'string') {
+    const name = /^\{(\w+)\}$/.exec(template)?.[1];
+    return name === undefined ? template : values[name];
+  }
+  if (Array.isArray(template)) return template.map((each) => fillJson(each, values));
+  if (template && typeof template === 'object') {
+    return Object.fromEntries(Object.entries(template).map(([key, each]) => [key, fillJson(each, values)])
+      .filter(([, each]) => each !== undefined));
+  }
+  return template;
+}
+
+// The request's body and its Content-Type (none: the browser sets multipart's boundary).
+function requestBody(request, values) {
+  const present = request.fields.filter((field) => values[field.name] !== undefined);
+  switch (request.format) {
+    case 'form': {
+      const form = new URLSearchParams();
+      for (const field of present) [values[field.name]].flat().forEach((each) => form.append(field.name, each));
+      return { body: form.toString(), type: 'application/x-www-form-urlencoded' };
+    }
+    case 'multipart': {
+      const form = new FormData();
+      for (const field of present) [values[field.name]].flat().forEach((each) => form.append(field.name, each));
+      return { body: form };
+    }
+    case 'json': {
+      const body = request.body === undefined
+        ? Object.fromEntries(present.map((field) => [field.name, values[field.name]]))
+        : fillJson(request.body, values);
+      return { body: JSON.stringify(body), type: 'application/json' };
+    }
+    case 'xml': {
+      const byName = Object.fromEntries(request.fields.map((field) => [field.name, field]));
+      const body = request.body.replace(/\{(\w+)\}/g, (_, name) => {
+        const value = values[name] ?? '';
+        const element = byName[name]?.element;
+        return element ? [value].flat().map((each) => `<${element}>${xmlEscape(each)}</${element}>`).join('') : xmlEscape(value);
+      });
+      return { body, type: 'application/xml' };
+    }
+    case 'file': {
+      const file = values[request.fields.find((field) => field.file).name];
+      return { body: file, type: file.type };
+    }
+    default:
+      throw new Error(`the console cannot send a '${request.format}' body`);
+  }
+}
+
+// The form being shown: which provider's request, for which item, as which account.
+let clientForm = null;
+
+function openClientForm(provider, request, item) {
+  const account = accountFor(provider, item);
+  if (!account) {
+    notify(`${provider.title} has no account in this world to send the request as`);
+    return;
+  }
+  const path = fill(request.path, item ?? {}, account);
+  clientForm = { provider, request, item, account, path };
+  byId('client-heading').textContent = request.label;
+  byId('client-target').replaceChildren(`${provider.title}, as ${account[provider.client.account_label]}: `,
+    el('span', { class: 'mono' }, `${request.method} ${decodeURIComponent(path)}`));
+  const source = item ?? STATE[provider.name];
+  byId('client-fields').replaceChildren(...request.fields.map((field, i) => {
+    const id = `client-field-${i}`;
+    return el('div', { class: 'field' }, el('label', { for: id }, field.label), fieldControl(field, source, id));
+  }));
+  byId('client-response').hidden = true;
+  byId('client-dialog').showModal();
+  byId('client-fields').querySelector('input:not([readonly]), select')?.focus();
+}
+
+async function sendClientForm(button) {
+  const { provider, request, account, path } = clientForm;
+  const values = {};
+  for (const field of request.fields) {
+    values[field.name] = fieldValue(field, byId('client-fields').querySelector(`[data-field="${CSS.escape(field.name)}"]`));
+  }
+  const { body, type } = requestBody(request, values);
+  const headers = type ? { 'Content-Type': type } : {};
+  const credentials = authorization(provider.client.auth, account);
+  if (credentials) headers.Authorization = credentials;
+  button.disabled = true;
+  try {
+    const response = await fetch(path, { method: request.method, headers, body, cache: 'no-store' });
+    const text = await response.text();
+    byId('client-status').textContent = `${response.status} ${response.statusText}`;
+    byId('client-status').className = statusClass(response.status);
+    byId('client-body').textContent = pretty(text) || '(no body)';
+  } catch (error) {
+    byId('client-status').textContent = 'not sent';
+    byId('client-status').className = 'status-0';
+    byId('client-body').textContent = error.message;
+  } finally {
+    byId('client-response').hidden = false;
+    button.disabled = false;
+    await refresh();
+  }
+}
+
+// Per provider: the account to act as, and the requests that start a flow.
+let clientKey = '';
+function renderClient() {
+  const providers = PROVIDERS.filter((provider) => provider.client);
+  const key = JSON.stringify(providers.map((provider) =>
+    accountsOf(provider).map((account) => account[provider.client.account_label])));
+  if (key === clientKey) return;
+  clientKey = key;
+  replaceKeepingFocus(byId('client-list'), providers.map((provider) => {
+    const accounts = accountsOf(provider);
+    const id = `account-${provider.name}`;
+    const picked = byId(id)?.value;
+    const label = (account) => String(account[provider.client.account_label]);
+    return el('li', { 'data-provider': provider.name },
+      el('h3', {}, provider.title),
+      accounts.length
+        ? el('label', { class: 'account' }, 'as ', el('select', { id, 'data-focus-key': id },
+          accounts.map((account) => el('option', { value: label(account), selected: label(account) === picked ? true : undefined }, label(account)))))
+        : el('span', { class: 'muted' }, 'no account in this world'),
+      el('div', { class: 'actions' }, provider.client.start.map((request) => {
+        const button = el('button', { type: 'button', class: 'client', disabled: accounts.length ? undefined : true,
+          'data-focus-key': `${provider.name}:${request.label}` }, `${request.label}…`);
+        button.addEventListener('click', () => openClientForm(provider, request, null));
+        return button;
+      })));
+  }));
 }
 
 // ---- verification: calls placed to numbers (a person keys in the code), codes sent by SMS -----
@@ -368,6 +596,24 @@ function attemptEl(attempt) {
     bodyBlock("Receiver's answer", attempt.response_body));
 }
 
+// What the last attempt's receiver answered, for the collapsed row.
+function receiverEl(attempts) {
+  const last = attempts.at(-1);
+  if (!last) return el('span', { class: 'muted' }, 'not sent yet');
+  return el('span', { class: last.connected ? statusClass(last.status) : 'status-0' },
+    last.connected ? `receiver ${last.status}` : 'no answer');
+}
+
+// A form body (or a GET's query string) as its fields, JSON indented; anything else as sent.
+function decodedBody(delivery) {
+  const query = delivery.method === 'GET' ? delivery.url.split('?')[1] : undefined;
+  const form = /x-www-form-urlencoded/i.test(delivery.content_type) ? delivery.body : query;
+  if (form) {
+    return ['Body (form fields, decoded)', [...new URLSearchParams(form)].map(([name, value]) => `${name}: ${value}`).join('\n')];
+  }
+  return ['Body', delivery.body];
+}
+
 function deliveryItem(delivery, open) {
   const attempts = delivery.attempts ?? [];
   return el('li', { 'data-delivery': delivery.id },
@@ -376,11 +622,12 @@ function deliveryItem(delivery, open) {
         el('span', { class: 'muted mono' }, `#${delivery.id}`), timeEl(delivery.created),
         el('strong', {}, delivery.provider), el('span', {}, delivery.event || delivery.method),
         delivery.status ? badge(delivery.status) : null,
-        el('span', { class: 'mono muted' }, delivery.resource_id || ''),
-        el('span', { class: `badge ${statusTone(delivery.state)}` }, `${delivery.state}, ${attempts.length} attempt(s)`)),
+        el('span', { class: 'mono muted id' }, delivery.resource_id || ''),
+        el('span', { class: `badge ${statusTone(delivery.state)}` }, `${delivery.state}, ${attempts.length} attempt(s)`),
+        receiverEl(attempts)),
       el('div', { class: 'detail' },
-        el('div', { class: 'muted' }, `${delivery.method} ${delivery.url}`, delivery.failover_url ? ` (failover ${delivery.failover_url})` : ''),
-        bodyBlock('Body', delivery.body),
+        el('div', { class: 'muted path' }, `${delivery.method} ${delivery.url}`, delivery.failover_url ? ` (failover ${delivery.failover_url})` : ''),
+        bodyBlock(...decodedBody(delivery)),
         el('ol', { class: 'cards' }, attempts.map(attemptEl)))));
 }
 
@@ -432,6 +679,7 @@ function renderClock(clock) {
 
 async function refreshExpectations() {
   const { scenario } = await api('GET', '/scenario');
+  syncScenarioPicker(scenario);
   const summary = byId('expectations-summary');
   const list = byId('expectations-list');
   if (!scenario) {
@@ -453,25 +701,105 @@ async function refreshExpectations() {
     result.passed ? null : el('div', { class: 'muted' }, `expected ${result.expected}; now ${result.actual}`))));
 }
 
+// The files of `hnemu serve --scenarios DIR`; nothing is picked until a scenario is loaded.
+let SCENARIOS = { directory: '', files: [] };
 async function loadScenarioList() {
   const { scenarios, directory } = await api('GET', '/scenarios');
+  SCENARIOS = { directory, files: scenarios };
   const select = byId('scenario-select');
-  select.replaceChildren(...scenarios.map((s) => el('option', { value: s.file },
-    `${s.file}${s.name && s.name !== s.file ? ` — ${s.name}` : ''}`)));
+  select.replaceChildren(el('option', { value: '' }, scenarios.length ? 'Pick a scenario…' : 'none to pick'),
+    ...scenarios.map((s) => el('option', { value: s.file, disabled: s.error ? true : undefined },
+      `${s.file}${s.error ? ' (does not load)' : s.name && s.name !== s.file ? ` — ${s.name}` : ''}`)));
   select.disabled = scenarios.length === 0;
-  select.title = directory ? `from ${directory}` : 'no scenarios folder (hnemu serve --scenarios DIR)';
-  byId('scenario-form').querySelector('button').disabled = scenarios.length === 0;
+  select.title = directory ? `from ${directory}` : '';
+  const hint = byId('scenario-hint');
+  hint.hidden = scenarios.length > 0;
+  hint.textContent = `No scenario files (*.yaml) in ${directory ? `“${directory}”` : 'a scenarios folder'}: `
+    + 'start hnemu with --scenarios DIR to pick one here.';
+  describeScenario();
+}
+
+// The picked scenario's description (or why it does not load), under the picker.
+function describeScenario() {
+  const picked = SCENARIOS.files.find((s) => s.file === byId('scenario-select').value);
+  const text = picked ? (picked.error ?? picked.description ?? '') : '';
+  byId('scenario-description').textContent = text;
+  byId('scenario-description').hidden = !text;
+  byId('scenario-form').querySelector('button').disabled = !picked || Boolean(picked.error);
+}
+
+// Shows the loaded scenario in the picker when it changes (a load here, elsewhere, or a start
+// with --scenario); a choice made since is kept until then.
+let loadedSource;
+function syncScenarioPicker(scenario) {
+  const source = scenario?.source ?? null;
+  if (source === loadedSource) return;
+  loadedSource = source;
+  const file = SCENARIOS.files.find((s) => `${SCENARIOS.directory}/${s.file}` === source)?.file;
+  byId('scenario-select').value = file ?? '';
+  describeScenario();
+}
+
+// ---- asking before wiping -------------------------------------------------------------------
+
+let orderCount = 0;
+function confirmWipe(title, action) {
+  if (orderCount === 0) return Promise.resolve(true);
+  const dialog = byId('confirm-dialog');
+  byId('confirm-heading').textContent = title;
+  byId('confirm-text').textContent = `${action} resets hnemu: the ${orderCount} order(s) and numbers `
+    + 'shown here, the journal, the webhook log and the clock go back to the start.';
+  byId('confirm-yes').textContent = title;
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'yes'), { once: true });
+  });
 }
 
 // ---- the loop ---------------------------------------------------------------------------------
+
+// The providers' state as the console last read it, kept current from the change feed
+// (GET /__hnemu/state?since=CURSOR): a poll costs what changed since the last one, not the whole
+// store. items[provider][collection] maps an id to its item; a reset (a new generation) starts
+// the mirror again from zero.
+const stateMirror = { generation: null, cursor: 0, items: {} };
+const STATE_PAGE = 1000;
+
+async function refreshState() {
+  for (;;) {
+    const page = await api('GET', `/state?since=${stateMirror.cursor}&limit=${STATE_PAGE}`);
+    if (page.generation !== stateMirror.generation) {
+      const stale = stateMirror.generation !== null && stateMirror.cursor !== 0;
+      Object.assign(stateMirror, { generation: page.generation, cursor: 0, items: {} });
+      if (stale) continue;  // this page answered a cursor of the old generation
+    }
+    for (const change of page.changes) {
+      const collection = ((stateMirror.items[change.provider] ??= {})[change.collection] ??= new Map());
+      if (change.item === null) collection.delete(change.id);
+      else collection.set(change.id, change.item);
+    }
+    stateMirror.cursor = page.cursor;
+    if (!page.more) break;
+  }
+  const state = {};
+  for (const [provider, collections] of Object.entries(stateMirror.items)) {
+    state[provider] = {};
+    for (const [name, items] of Object.entries(collections)) state[provider][name] = [...items.values()];
+  }
+  return state;
+}
 
 let refreshing = null;
 async function refreshOnce() {
   const live = byId('live');
   try {
     const [clock, state, calls, inbox] = await Promise.all([
-      api('GET', '/clock'), api('GET', '/state'), api('GET', '/calls'), api('GET', '/inbox')]);
+      api('GET', '/clock'), refreshState(), api('GET', `/calls?last=${VERIFICATION_KEEP}`),
+      api('GET', `/inbox?last=${VERIFICATION_KEEP}`)]);
+    STATE = state;
     renderClock(clock);
+    renderClient();
     renderOrders(state);
     renderVerification(calls.calls, inbox.messages);
     await Promise.all([refreshJournal(), refreshWebhooks(), refreshExpectations()]);
@@ -499,16 +827,29 @@ function wireControls() {
   const next = byId('next-timer-button');
   next.addEventListener('click', () => act(next, 'Fired the next timer', 'POST', '/clock', { next_timer: true }));
   const reset = byId('reset-button');
-  reset.addEventListener('click', () => act(reset, 'Reset to the world\'s start', 'POST', '/reset', {}));
-  byId('scenario-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const file = byId('scenario-select').value;
-    act(event.submitter, `Loaded ${file}`, 'POST', '/scenarios/load', { file });
+  reset.addEventListener('click', async () => {
+    if (await confirmWipe('Reset', 'Resetting')) act(reset, 'Reset to the world\'s start', 'POST', '/reset', {});
   });
+  byId('scenario-select').addEventListener('change', describeScenario);
+  byId('scenario-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = event.submitter;
+    const file = byId('scenario-select').value;
+    if (await confirmWipe('Load the scenario', `Loading ${file}`)) act(button, `Loaded ${file}`, 'POST', '/scenarios/load', { file });
+  });
+  const confirm = byId('confirm-dialog');
+  byId('confirm-yes').addEventListener('click', () => confirm.close('yes'));
+  byId('confirm-no').addEventListener('click', () => confirm.close('no'));
+  const client = byId('client-dialog');
+  byId('client-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    sendClientForm(event.submitter);
+  });
+  byId('client-close').addEventListener('click', () => client.close());
   const keys = { h: '1h', d: '1d', w: '7d' };
   document.addEventListener('keydown', (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target.closest('input, select, textarea')) return;
+    if (event.target.closest('input, select, textarea, dialog')) return;
     if (keys[event.key]) {
       event.preventDefault();
       advance(keys[event.key], null);

@@ -218,6 +218,11 @@ ControlApi::ControlApi(Engine& engine) : engine_(engine), coverage_tally_(engine
 
 HttpResponse ControlApi::load(Scenario scenario) { return answer(loaded(std::move(scenario))); }
 
+std::optional<Scenario> ControlApi::loadedScenario() {
+  std::lock_guard lock(scenario_mutex_);
+  return scenario_;
+}
+
 ControlReply ControlApi::loaded(Scenario scenario) {
   engine_.loadWorld(scenario.world);
   json summary = scenarioSummary(scenario);

@@ -34,6 +34,8 @@ class ControlApi : public ControlSurface {
 
   // Resets to the scenario's world and keeps the scenario for GET /__hnemu/expectations.
   HttpResponse load(Scenario scenario);
+  // The scenario loaded last (by load() or PUT /__hnemu/scenario), if any.
+  std::optional<Scenario> loadedScenario();
 
  private:
   struct Route {

@@ -270,3 +270,37 @@ TEST_CASE("control: coverage follows the changes since it was last read, and a r
   REQUIRE(testing::send(emulator, "POST", "/__hnemu/reset", "{}").status == 200);
   CHECK(transitions() == 0);
 }
+
+TEST_CASE("control: a Twilio subaccount names its owner, one level deep", "[control]") {
+  Emulator emulator;
+  const std::string sub = "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  const HttpResponse added =
+      testing::send(emulator, "POST", "/__hnemu/twilio/accounts",
+                    json{{"sid", sub},
+                         {"auth_token", "t"},
+                         {"owner_account_sid", "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}
+                        .dump());
+  REQUIRE(added.status == 201);
+  const json accounts =
+      json::parse(testing::send(emulator, "GET", "/__hnemu/twilio/accounts").body);
+  REQUIRE(accounts.size() == 2);
+  CHECK(accounts[1]["owner_account_sid"] == "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+  CHECK(accounts[0]["owner_account_sid"].is_null());
+  const HttpResponse nested = testing::send(emulator, "POST", "/__hnemu/twilio/accounts",
+                                            json{{"sid", "ACcccccccccccccccccccccccccccccccc"},
+                                                 {"auth_token", "t"},
+                                                 {"owner_account_sid", sub}}
+                                                .dump());
+  CHECK(nested.status == 400);
+  CHECK(nested.body.find("is itself a subaccount") != std::string::npos);
+  const HttpResponse unknown =
+      testing::send(emulator, "POST", "/__hnemu/twilio/accounts",
+                    json{{"sid", "ACcccccccccccccccccccccccccccccccc"},
+                         {"auth_token", "t"},
+                         {"owner_account_sid", "ACdddddddddddddddddddddddddddddddd"}}
+                        .dump());
+  CHECK(unknown.status == 400);
+  // The state dump says it too.
+  CHECK(emulator.state()["twilio"]["accounts"][1]["owner_account_sid"] ==
+        "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+}

@@ -68,11 +68,18 @@ void Clock::setMode(ClockMode mode) {
   mode_ = mode;
 }
 
-uint64_t Clock::schedule(TimePoint due, std::string label, Callback callback) {
+uint64_t Clock::schedule(TimePoint due, std::string label, Callback callback, bool is_state) {
+  std::optional<MultisetDigest::Sum> digested;
+  if (is_state) {
+    digested = MultisetDigest::hashOf(formatIso8601Millis(due) + '\0' + label);
+  }
   std::lock_guard lock(mutex_);
   const uint64_t id = next_sequence_++;
   const Key key{due, id};
-  timers_.emplace(key, Timer{std::move(label), std::move(callback)});
+  if (digested) {
+    timers_digest_.add(*digested);
+  }
+  timers_.emplace(key, Timer{std::move(label), std::move(callback), digested});
   keys_by_id_.emplace(id, key);
   return id;
 }
@@ -87,7 +94,11 @@ bool Clock::cancel(uint64_t timer_id) {
   if (it == keys_by_id_.end()) {
     return false;
   }
-  timers_.erase(it->second);
+  const auto timer = timers_.find(it->second);
+  if (timer->second.digested) {
+    timers_digest_.remove(*timer->second.digested);
+  }
+  timers_.erase(timer);
   keys_by_id_.erase(it);
   return true;
 }
@@ -109,6 +120,9 @@ size_t Clock::fireUntil(TimePoint target) {
         virtual_now_ = first->first.first;
       }
       callback = std::move(first->second.callback);
+      if (first->second.digested) {
+        timers_digest_.remove(*first->second.digested);
+      }
       keys_by_id_.erase(first->first.second);
       timers_.erase(first);
     }
@@ -188,10 +202,16 @@ std::vector<PendingTimer> Clock::pendingTimers() const {
   return out;
 }
 
+std::string Clock::timersDigest() const {
+  std::lock_guard lock(mutex_);
+  return timers_digest_.hex();
+}
+
 void Clock::reset(TimePoint start) {
   std::lock_guard lock(mutex_);
   timers_.clear();
   keys_by_id_.clear();
+  timers_digest_.clear();
   next_sequence_ = 1;
   virtual_now_ = start;
   realtime_base_ = std::chrono::steady_clock::now();

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/resource_digest.h"
 #include "core/time.h"
 
 namespace hnemu {
@@ -45,7 +46,9 @@ class Clock {
   ClockMode mode() const;
   void setMode(ClockMode mode);
 
-  uint64_t schedule(TimePoint due, std::string label, Callback callback);
+  // A timer that is delivery rather than state (a webhook retry) says so with `is_state` false:
+  // it is left out of timersDigest().
+  uint64_t schedule(TimePoint due, std::string label, Callback callback, bool is_state = true);
   uint64_t scheduleAfter(Millis delay, std::string label, Callback callback);
   bool cancel(uint64_t timer_id);
 
@@ -63,12 +66,16 @@ class Clock {
 
   std::optional<TimePoint> nextDue() const;
   std::vector<PendingTimer> pendingTimers() const;
+  // A digest of the pending state timers (due time and label), kept up to date as they come and
+  // go, so that a checkpoint does not list them all.
+  std::string timersDigest() const;
   void reset(TimePoint start);
 
  private:
   struct Timer {
     std::string label;
     Callback callback;
+    std::optional<MultisetDigest::Sum> digested;  // set for a state timer
   };
   using Key = std::pair<TimePoint, uint64_t>;  // (due, sequence): the deterministic order
 
@@ -85,6 +92,7 @@ class Clock {
   uint64_t next_sequence_ = 1;
   std::map<Key, Timer> timers_;
   std::map<uint64_t, Key> keys_by_id_;
+  MultisetDigest timers_digest_;
 };
 
 }  // namespace hnemu

@@ -89,3 +89,26 @@ TEST_CASE("realtime mode moves with the wall clock and can still be advanced", "
   clock.advance(std::chrono::hours(1));
   REQUIRE(clock.now() >= kStart + std::chrono::hours(1));
 }
+
+TEST_CASE("the timers' digest follows the state timers as they come and go", "[clock]") {
+  const TimePoint start = parseIso8601("2026-01-05T09:00:00Z").value();
+  Clock clock(start);
+  const std::string empty = clock.timersDigest();
+  const uint64_t verification = clock.scheduleAfter(Millis(60'000), "verification", [] {});
+  const std::string one = clock.timersDigest();
+  CHECK(one != empty);
+  clock.schedule(
+      start + Millis(5'000), "webhook retry", [] {}, /*is_state=*/false);
+  CHECK(clock.timersDigest() == one);  // delivery, not state
+  clock.scheduleAfter(Millis(120'000), "carrier", [] {});
+  CHECK(clock.timersDigest() != one);
+  REQUIRE(clock.cancel(verification));
+  Clock other(start);
+  other.scheduleAfter(Millis(120'000), "carrier", [] {});
+  CHECK(clock.timersDigest() == other.timersDigest());
+  clock.advance(Millis(200'000));  // fires the carrier and the retry
+  CHECK(clock.timersDigest() == empty);
+  clock.scheduleAfter(Millis(1'000), "later", [] {});
+  clock.reset(start);
+  CHECK(clock.timersDigest() == empty);
+}

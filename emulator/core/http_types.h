@@ -38,6 +38,8 @@ struct HttpRequest {
   std::string host;  // Host header as sent, used to build absolute URLs
   std::map<std::string, std::string> path_params;  // filled in by the router
   std::string account;  // set by a provider once it has authenticated the caller
+  // The Retry-After an injected fault answers with, for a provider's own rate-limit headers.
+  std::optional<double> retry_after_seconds;
 
   std::optional<std::string> header(const std::string& name) const;
   std::optional<std::string> queryValue(const std::string& name) const;

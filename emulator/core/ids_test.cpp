@@ -6,7 +6,7 @@
 
 using namespace hnemu;
 
-TEST_CASE("same seed, same ids; another seed, other ids", "[ids]") {
+TEST_CASE("same seed, same ids, another seed, other ids", "[ids]") {
   IdGenerator a(42);
   IdGenerator b(42);
   IdGenerator c(43);

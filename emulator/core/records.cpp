@@ -52,6 +52,8 @@ json deliveryJson(const Delivery& delivery) {
            {"content_type", delivery.content_type},
            {"body", delivery.body},
            {"tampered", delivery.tampered},
+           {"repeats", delivery.repeats},
+           {"delayed_ms", delivery.delayed.count()},
            {"state", deliveryStateName(delivery.state)},
            {"attempts", std::move(attempts)}};
   if (!delivery.dropped.empty()) {
@@ -143,6 +145,13 @@ Result<Delivery> deliveryFromJson(const json& object) {
   }
   if (object.contains("tag") && object["tag"].is_string()) {
     delivery.tag = object["tag"].get<std::string>();
+  }
+  // Absent from logs saved before repeated and delayed deliveries existed.
+  if (object.contains("repeats") && object["repeats"].is_number_unsigned()) {
+    delivery.repeats = object["repeats"].get<uint64_t>();
+  }
+  if (object.contains("delayed_ms") && object["delayed_ms"].is_number_integer()) {
+    delivery.delayed = Millis(object["delayed_ms"].get<int64_t>());
   }
   if (object.contains("dropped") && object["dropped"].is_string()) {
     delivery.dropped = object["dropped"].get<std::string>();

@@ -96,6 +96,25 @@ void Router::addFallback(std::string prefix, std::string provider, Handler handl
   fallbacks_.push_back(Fallback{std::move(prefix), std::move(provider), std::move(handler)});
 }
 
+void Router::addCredentialFallback(std::string provider, CredentialCheck check, Handler handler) {
+  credential_fallbacks_.push_back(
+      CredentialFallback{std::move(provider), std::move(check), std::move(handler)});
+}
+
+const Handler* Router::fallbackFor(const HttpRequest& request, std::string* provider) const {
+  for (const CredentialClaim strength : {CredentialClaim::Known, CredentialClaim::Shaped}) {
+    for (const CredentialFallback& fallback : credential_fallbacks_) {
+      if (fallback.check(request) == strength) {
+        if (provider != nullptr) {
+          *provider = fallback.provider;
+        }
+        return &fallback.handler;
+      }
+    }
+  }
+  return fallbackFor(request.path, provider);
+}
+
 RouteMatch Router::match(HttpRequest& request) const {
   RouteMatch result;
   for (const Route& route : routes_) {

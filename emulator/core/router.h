@@ -44,6 +44,11 @@ struct RouteMatch {
   std::string route_template;
 };
 
+// How a provider recognises the credentials of a request whose path no route matches: Known,
+// they are valid credentials of its own; Shaped, they have the form only its credentials have.
+enum class CredentialClaim { None, Shaped, Known };
+using CredentialCheck = std::function<CredentialClaim(const HttpRequest&)>;
+
 struct RouteInfo {
   std::string method;
   std::string path_template;
@@ -56,9 +61,16 @@ class Router {
            Handler handler, PathTemplate::Options options = {});
   // Unmatched requests under prefix are answered by the provider's not-found handler.
   void addFallback(std::string prefix, std::string provider, Handler handler);
+  // Unmatched requests whose credentials the provider recognises, under any path, are answered
+  // by its handler: paths such as /v2/... are shared, so the credentials pick the envelope.
+  void addCredentialFallback(std::string provider, CredentialCheck check, Handler handler);
 
   RouteMatch match(HttpRequest& request) const;
+  // By path alone: the longest prefix fallback.
   const Handler* fallbackFor(std::string_view path, std::string* provider) const;
+  // By path and credentials: a provider that knows them, else one whose credentials' shape they
+  // have, else the longest prefix fallback.
+  const Handler* fallbackFor(const HttpRequest& request, std::string* provider) const;
   // Every route, in the order added: for tests that walk each endpoint.
   std::vector<RouteInfo> routes() const;
 
@@ -74,8 +86,14 @@ class Router {
     std::string provider;
     Handler handler;
   };
+  struct CredentialFallback {
+    std::string provider;
+    CredentialCheck check;
+    Handler handler;
+  };
   std::vector<Route> routes_;
   std::vector<Fallback> fallbacks_;
+  std::vector<CredentialFallback> credential_fallbacks_;
 };
 
 }  // namespace hnemu

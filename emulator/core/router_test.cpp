@@ -53,3 +53,42 @@ TEST_CASE("router: method, 405 and fallbacks", "[router]") {
   REQUIRE(provider == "other");
   REQUIRE(router.fallbackFor("/elsewhere", &provider) == nullptr);
 }
+
+TEST_CASE("router: credentials pick the fallback before paths do", "[router]") {
+  Router router;
+  router.addFallback("/v2/", "telnyx",
+                     [](HttpRequest&) { return HttpResponse::text(404, "text/plain", "telnyx"); });
+  router.addCredentialFallback(
+      "twilio",
+      [](const HttpRequest& r) {
+        const auto auth = r.header("Authorization").value_or("");
+        return auth == "known"    ? CredentialClaim::Known
+               : auth == "shaped" ? CredentialClaim::Shaped
+                                  : CredentialClaim::None;
+      },
+      [](HttpRequest&) { return HttpResponse::text(404, "text/plain", "twilio"); });
+  router.addCredentialFallback(
+      "bandwidth",
+      [](const HttpRequest& r) {
+        return r.header("Authorization").value_or("") == "either" ? CredentialClaim::Known
+                                                                  : CredentialClaim::None;
+      },
+      [](HttpRequest&) { return HttpResponse::text(404, "text/plain", "bandwidth"); });
+
+  auto owner = [&](const std::string& path, const std::string& authorization) {
+    HttpRequest request;
+    request.method = "GET";
+    request.path = path;
+    if (!authorization.empty()) {
+      request.headers.emplace("Authorization", authorization);
+    }
+    std::string provider;
+    return router.fallbackFor(request, &provider) == nullptr ? std::string("none") : provider;
+  };
+  REQUIRE(owner("/v2/anything", "known") == "twilio");
+  REQUIRE(owner("/v2/anything", "shaped") == "twilio");
+  REQUIRE(owner("/v2/anything", "") == "telnyx");
+  REQUIRE(owner("/elsewhere", "shaped") == "twilio");
+  REQUIRE(owner("/elsewhere", "either") == "bandwidth");
+  REQUIRE(owner("/elsewhere", "") == "none");
+}

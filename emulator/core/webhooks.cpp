@@ -135,10 +135,13 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
   uint64_t id = 0;
   std::string drop_line;
   std::function<void(const std::string&)> drop_listener;
+  std::vector<Job> held;  // first attempts held back on the clock
+  uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);
     id = next_id_++;
     delivery.id = id;
+    generation = generation_;
     if (muted_) {
       // Replayed: it was sent, or not, before the restart; a checkpoint's log may say which.
       delivery.state = DeliveryState::Failed;
@@ -149,22 +152,78 @@ uint64_t WebhookDispatcher::enqueue(Webhook webhook) {
       --tamper_remaining_;
       delivery.tampered = true;
     }
-    const size_t bytes = delivery.body.size() + kQueuedOverheadBytes;
-    const TimePoint due = delivery.created;
-    appendLogLocked(std::move(delivery));
-    auto pending = std::make_shared<Pending>();
-    pending->webhook = std::move(webhook);
-    const std::string url = pending->webhook.url;
-    pending_.emplace(id, std::move(pending));
-    if (!pushLocked(Job{id, url, 1, due, bytes}, &drop_line)) {
+    if (delay_remaining_ > 0) {
+      --delay_remaining_;
+      delivery.delayed = delay_by_;
+    }
+    std::optional<Delivery> repeat;
+    std::optional<Webhook> repeated;
+    if (repeat_remaining_ > 0) {
+      --repeat_remaining_;
+      repeat = delivery;
+      repeat->id = next_id_++;
+      repeat->repeats = id;
+      repeat->tampered = false;  // a forger's copy would not be sent twice
+      repeated = webhook;
+    }
+    addLocked(std::move(delivery), std::move(webhook), held, &drop_line);
+    if (repeat) {
+      addLocked(std::move(*repeat), std::move(*repeated), held, &drop_line);
+    }
+    if (!drop_line.empty()) {
       drop_listener = drop_listener_;
     }
   }
   if (!drop_line.empty() && drop_listener) {
     drop_listener(drop_line);
   }
+  for (const Job& job : held) {
+    queueAt(job, generation);
+  }
   wake_.notify_one();
   return id;
+}
+
+void WebhookDispatcher::addLocked(Delivery delivery, Webhook webhook, std::vector<Job>& held,
+                                  std::string* drop_line) {
+  const uint64_t id = delivery.id;
+  const Millis delayed = delivery.delayed;
+  const Job job{id, webhook.url, 1, delivery.created + delayed,
+                delivery.body.size() + kQueuedOverheadBytes};
+  appendLogLocked(std::move(delivery));
+  auto pending = std::make_shared<Pending>();
+  pending->webhook = std::move(webhook);
+  pending_.emplace(id, std::move(pending));
+  if (delayed.count() > 0) {
+    held.push_back(job);
+  } else {
+    pushLocked(job, drop_line);
+  }
+}
+
+void WebhookDispatcher::queueAt(const Job& job, uint64_t generation) {
+  // The attempt waits on the virtual clock until it is due (a clock that has already passed that
+  // fires it at its next move); then the job goes on its receiver's queue.
+  clock_.schedule(
+      job.due, std::string(kWebhookRetryLabel) + std::to_string(job.delivery_id),
+      [this, job, generation] {
+        std::string drop_line;
+        std::function<void(const std::string&)> drop_listener;
+        {
+          std::lock_guard lock(mutex_);
+          if (generation != generation_ || stopping_) {
+            return;
+          }
+          if (!pushLocked(job, &drop_line)) {
+            drop_listener = drop_listener_;
+          }
+        }
+        if (!drop_line.empty() && drop_listener) {
+          drop_listener(drop_line);
+        }
+        wake_.notify_one();
+      },
+      /*is_state=*/false);
 }
 
 void WebhookDispatcher::appendLogLocked(Delivery delivery) {
@@ -365,7 +424,7 @@ void WebhookDispatcher::deliver(const Job& job) {
     log_bytes_ += attemptBytes(attempt);
     if (!delivery->tag.empty()) {
       last_attempt_by_tag_[delivery->tag] =
-          AttemptOutcome{attempt.connected, attempt.status, attempt.error};
+          AttemptOutcome{attempt.connected, attempt.status, attempt.error, attempt.response_body};
     }
     delivery->attempts.push_back(std::move(attempt));
     const bool on_primary = job.url == hook.url;
@@ -382,7 +441,7 @@ void WebhookDispatcher::deliver(const Job& job) {
       if (!backoff.empty()) {
         delay = backoff[std::min(static_cast<size_t>(job.attempt_on_url - 1), backoff.size() - 1)];
       }
-      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1, job.due, job.bytes};
+      next = Job{job.delivery_id, job.url, job.attempt_on_url + 1, job.due + delay, job.bytes};
       delivery->state = DeliveryState::Retrying;
     } else if (on_primary && !hook.failover_url.empty()) {
       next = Job{job.delivery_id, hook.failover_url, 1, job.due, job.bytes};
@@ -403,28 +462,7 @@ void WebhookDispatcher::deliver(const Job& job) {
     delivered_listener(*delivered);
   }
   if (next) {
-    // The retry waits on the virtual clock; when it fires, the job goes back on the queue.
-    const Job retry = *next;
-    clock_.scheduleAfter(delay, std::string(kWebhookRetryLabel) + std::to_string(retry.delivery_id),
-                         [this, retry, generation] {
-                           std::string drop_line;
-                           std::function<void(const std::string&)> drop_listener;
-                           {
-                             std::lock_guard lock(mutex_);
-                             if (generation != generation_ || stopping_) {
-                               return;
-                             }
-                             Job due = retry;
-                             due.due = clock_.now();  // the timer fires at its due time
-                             if (!pushLocked(std::move(due), &drop_line)) {
-                               drop_listener = drop_listener_;
-                             }
-                           }
-                           if (!drop_line.empty() && drop_listener) {
-                             drop_listener(drop_line);
-                           }
-                           wake_.notify_one();
-                         });
+    queueAt(*next, generation);
   }
 }
 
@@ -482,6 +520,17 @@ void WebhookDispatcher::tamperSignatures(int count) {
   tamper_remaining_ = count;
 }
 
+void WebhookDispatcher::repeatDeliveries(int count) {
+  std::lock_guard lock(mutex_);
+  repeat_remaining_ = count;
+}
+
+void WebhookDispatcher::delayDeliveries(int count, Millis by) {
+  std::lock_guard lock(mutex_);
+  delay_remaining_ = by.count() > 0 ? count : 0;
+  delay_by_ = by;
+}
+
 void WebhookDispatcher::capTimeouts(Millis cap) {
   std::lock_guard lock(mutex_);
   timeout_cap_ = cap;
@@ -513,7 +562,8 @@ void WebhookDispatcher::restoreLog(std::vector<Delivery> log, uint64_t next_id) 
   for (const Delivery& delivery : log_) {
     if (!delivery.tag.empty() && !delivery.attempts.empty()) {
       const DeliveryAttempt& last = delivery.attempts.back();
-      last_attempt_by_tag_[delivery.tag] = AttemptOutcome{last.connected, last.status, last.error};
+      last_attempt_by_tag_[delivery.tag] =
+          AttemptOutcome{last.connected, last.status, last.error, last.response_body};
     }
   }
   next_id_ = std::max(next_id_, next_id);
@@ -528,6 +578,8 @@ void WebhookDispatcher::clear() {
   std::lock_guard lock(mutex_);
   ++generation_;
   tamper_remaining_ = 0;
+  repeat_remaining_ = 0;
+  delay_remaining_ = 0;
   // A delivery in flight stays its receiver's until it returns: the next one waits for it.
   for (auto it = receivers_.begin(); it != receivers_.end();) {
     if (it->second.busy) {

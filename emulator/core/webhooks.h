@@ -18,7 +18,8 @@
 
 namespace hnemu {
 
-// The label of the clock timers a delivery's retry waits on ("webhook retry #12").
+// The label of the clock timers a delivery's retry (or delayed first attempt) waits on
+// ("webhook retry #12").
 inline constexpr std::string_view kWebhookRetryLabel = "webhook retry #";
 
 struct OutgoingRequest {
@@ -107,6 +108,8 @@ struct Delivery {
   std::string content_type;
   std::string body;
   bool tampered = false;  // its first attempt carries a corrupted signature
+  uint64_t repeats = 0;   // the delivery this one sends a second time (0: none)
+  Millis delayed{0};      // how long its first attempt was held back (virtual time)
   DeliveryState state = DeliveryState::Pending;
   std::vector<DeliveryAttempt> attempts;
   // Why it was never sent (its receiver's queue was full), when it was not.
@@ -127,6 +130,7 @@ struct AttemptOutcome {
   bool connected = false;
   int status = 0;
   std::string error;
+  std::string response_body;  // as the log keeps it (bounded)
 };
 
 struct WebhookCounts {
@@ -170,6 +174,11 @@ class WebhookDispatcher {
   // The next `count` signed deliveries go out first with a corrupted signature (or
   // Authorization) header, so a test sees whether the receiver checks it; retries are genuine.
   void tamperSignatures(int count);
+  // The next `count` deliveries are each sent twice, as a provider that delivers at least once
+  // may: the second is a delivery of its own, right behind the first.
+  void repeatDeliveries(int count);
+  // The next `count` deliveries go out `by` later (virtual time), so later ones overtake them.
+  void delayDeliveries(int count, Millis by);
   // Caps every provider's connect and read timeouts (wall time), so that a test of a receiver
   // slower than, say, Twilio's 15 s read timeout does not take 15 s. Zero: the providers' own.
   void capTimeouts(Millis cap);
@@ -207,6 +216,12 @@ class WebhookDispatcher {
   void run();
   void deliver(const Job& job);
   Delivery* findLocked(uint64_t id);
+  // Logs a delivery of `webhook` and queues its first attempt, or adds it to `held` when that
+  // attempt is held back on the clock.
+  void addLocked(Delivery delivery, Webhook webhook, std::vector<Job>& held,
+                 std::string* drop_line);
+  // Queues the job once the virtual clock reaches its due time (unless a reset came first).
+  void queueAt(const Job& job, uint64_t generation);
   // Queues a job on its receiver's queue, or drops it (and says why) when that queue is full.
   bool pushLocked(Job job, std::string* drop_line);
   // The next job of the receiver that has waited longest with none in flight; marks it busy.
@@ -233,6 +248,9 @@ class WebhookDispatcher {
   std::map<uint64_t, std::shared_ptr<Pending>> pending_;
   uint64_t next_id_ = 1;
   int tamper_remaining_ = 0;
+  int repeat_remaining_ = 0;
+  int delay_remaining_ = 0;
+  Millis delay_by_{0};
   Millis timeout_cap_{0};
   bool muted_ = false;
   size_t busy_ = 0;  // deliveries in flight

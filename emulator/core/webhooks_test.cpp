@@ -39,7 +39,8 @@ class ScriptedTransport : public WebhookTransport {
 // Holds every send to one origin until released; answers the others at once.
 class GatedTransport : public WebhookTransport {
  public:
-  explicit GatedTransport(std::string gated_origin) : gated_(std::move(gated_origin)) {}
+  explicit GatedTransport(std::string gated_origin, int first_status = 200)
+      : gated_(std::move(gated_origin)), first_status_(first_status) {}
   TransportResult send(const OutgoingRequest& request, Millis, Millis) override {
     std::unique_lock lock(mutex_);
     if (request.url.rfind(gated_, 0) == 0) {
@@ -48,8 +49,7 @@ class GatedTransport : public WebhookTransport {
       changed_.wait(lock, [this] { return open_; });
       --waiting_;
     }
-    ++answered_;
-    return TransportResult{true, 200, "", ""};
+    return TransportResult{true, answered_++ == 0 ? first_status_ : 200, "", ""};
   }
   void waitForSender() {
     std::unique_lock lock(mutex_);
@@ -66,6 +66,7 @@ class GatedTransport : public WebhookTransport {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::string gated_;
+  int first_status_;
   int waiting_ = 0;
   int answered_ = 0;
   bool open_ = false;
@@ -164,8 +165,69 @@ TEST_CASE("the delivery log is bounded and clear() drops pending retries", "[web
   REQUIRE(dispatcher.log().empty());
 }
 
+TEST_CASE("a repeated delivery goes out twice, the copy right behind the first", "[webhooks]") {
+  Clock clock(kStart);
+  auto transport = std::make_shared<ScriptedTransport>(std::vector<TransportResult>{});
+  WebhookDispatcher dispatcher(clock, transport, WebhookLimits{});
+  dispatcher.repeatDeliveries(1);
+  dispatcher.tamperSignatures(1);
+  Webhook first = hook("http://a/cb");
+  first.body = "status=first";
+  Webhook second = hook("http://a/cb");
+  second.body = "status=second";
+  dispatcher.enqueue(first);
+  dispatcher.enqueue(second);
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  const auto log = dispatcher.log();
+  REQUIRE(log.size() == 3);
+  CHECK(log[0].repeats == 0);
+  CHECK(log[0].tampered);
+  CHECK(log[1].repeats == log[0].id);
+  CHECK_FALSE(log[1].tampered);  // a forger's copy is not what the provider repeats
+  CHECK(log[2].repeats == 0);
+  const auto sent = transport->sent();
+  REQUIRE(sent.size() == 3);
+  CHECK(sent[0].body == "status=first");
+  CHECK(sent[1].body == "status=first");
+  CHECK(sent[2].body == "status=second");
+}
+
+TEST_CASE("a delayed delivery waits on the virtual clock, and later ones overtake it",
+          "[webhooks]") {
+  Clock clock(kStart);
+  auto transport = std::make_shared<ScriptedTransport>(std::vector<TransportResult>{});
+  WebhookDispatcher dispatcher(clock, transport, WebhookLimits{});
+  dispatcher.delayDeliveries(1, Millis(1'800'000));
+  Webhook first = hook("http://a/cb");
+  first.body = "status=first";
+  Webhook second = hook("http://a/cb");
+  second.body = "status=second";
+  dispatcher.enqueue(first);
+  dispatcher.enqueue(second);
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  REQUIRE(transport->sent().size() == 1);
+  CHECK(transport->sent()[0].body == "status=second");
+  clock.advance(Millis(1'800'000));
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  const auto sent = transport->sent();
+  REQUIRE(sent.size() == 2);
+  CHECK(sent[1].body == "status=first");
+  const auto log = dispatcher.log();
+  CHECK(log[0].delayed == Millis(1'800'000));
+  CHECK(log[0].attempts.at(0).time == kStart + Millis(1'800'000));
+  CHECK(log[1].delayed == Millis(0));
+  // A reset forgets what was still to be repeated or delayed.
+  dispatcher.delayDeliveries(1, Millis(1000));
+  dispatcher.repeatDeliveries(1);
+  dispatcher.clear();
+  dispatcher.enqueue(first);
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  CHECK(dispatcher.log().size() == 1);
+  CHECK(transport->sent().size() == 3);
+}
+
 TEST_CASE(
-    "a receiver that never answers holds at most its queue's bytes; the rest are dropped "
+    "a receiver that never answers holds at most its queue's bytes, the rest are dropped "
     "and counted",
     "[webhooks]") {
   Clock clock(kStart);
@@ -241,4 +303,29 @@ TEST_CASE("an attempt is logged at its own virtual time, not when its receiver a
   transport->open();
   REQUIRE(dispatcher.waitIdle(Millis(5000)));
   CHECK(dispatcher.log()[0].attempts[0].time == kStart);
+}
+
+TEST_CASE("a retry is logged its backoff after the attempt before, not when the clock got there",
+          "[webhooks]") {
+  Clock clock(kStart);
+  auto transport = std::make_shared<GatedTransport>("http://a", 500);
+  WebhookDispatcher dispatcher(clock, transport, WebhookLimits{});
+  Webhook webhook = hook("http://a/cb");
+  webhook.policy.max_attempts = 2;
+  webhook.policy.retry_on = RetryOn::AnyFailure;
+  webhook.policy.backoff = {Millis(5'000)};
+  dispatcher.enqueue(webhook);
+  transport->waitForSender();
+  clock.advance(Millis(3'600'000));  // the advance that fired the event goes on past the retry
+  transport->open();
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  REQUIRE(dispatcher.log()[0].attempts.size() == 1);
+  CHECK(dispatcher.log()[0].attempts[0].time == kStart);
+  REQUIRE(clock.nextDue() == kStart + Millis(5'000));
+  clock.advance(Millis(0));
+  REQUIRE(dispatcher.waitIdle(Millis(5000)));
+  const auto log = dispatcher.log();
+  CHECK(log[0].state == DeliveryState::Delivered);
+  REQUIRE(log[0].attempts.size() == 2);
+  CHECK(log[0].attempts[1].time == kStart + Millis(5'000));
 }

@@ -91,8 +91,9 @@ Engine::Engine(EmulatorOptions options)
 }
 
 Engine::~Engine() {
-  driver_.reset();
+  // The dispatcher first: its workers wake the driver when they go idle.
   webhooks_->stop();
+  driver_.reset();
 }
 
 Provider* Engine::provider(std::string_view name) const {
@@ -383,6 +384,7 @@ HttpResponse Engine::dispatch(HttpRequest& request, JournalEntry& entry, bool fa
         return dropped;
       }
       if (fault->status != 0) {
+        request.retry_after_seconds = fault->retry_after_seconds;
         HttpResponse response = provider(match.provider)->errorForStatus(fault->status, request);
         if (fault->retry_after_seconds) {
           char seconds[32];
@@ -398,7 +400,7 @@ HttpResponse Engine::dispatch(HttpRequest& request, JournalEntry& entry, bool fa
     return provider(match.provider)->errorForStatus(405, request);
   }
   std::string provider;
-  if (const Handler* fallback = router_.fallbackFor(request.path, &provider)) {
+  if (const Handler* fallback = router_.fallbackFor(request, &provider)) {
     entry.provider = provider;
     return (*fallback)(request);
   }
@@ -471,6 +473,8 @@ void Engine::reset(std::optional<uint64_t> seed) {
       faults_.add(rule);
     }
     webhooks_->tamperSignatures(world_tamper_webhooks_);
+    webhooks_->repeatDeliveries(world_duplicate_webhooks_);
+    webhooks_->delayDeliveries(world_delay_webhooks_, world_delay_webhooks_by_);
     changes_.clear();
     touchEverythingLocked();
   }
@@ -492,6 +496,9 @@ void Engine::loadWorld(const WorldFile& world) {
     }
     world_faults_ = world.faults;
     world_tamper_webhooks_ = world.tamper_webhooks;
+    world_duplicate_webhooks_ = world.duplicate_webhooks;
+    world_delay_webhooks_ = world.delay_webhooks;
+    world_delay_webhooks_by_ = world.delay_webhooks_by;
   }
   if (world.auto_quiet) {
     driver_->setQuiet(*world.auto_quiet);
@@ -670,25 +677,50 @@ void Engine::finishReplay(std::vector<Delivery> webhooks, uint64_t next_webhook_
   driver_->setPaused(false);
 }
 
-std::string Engine::stateDigestLocked() const {
-  nlohmann::json digested = stateLocked();
-  digested["clock"].erase("mode");  // the clock's mode is not state
-  digested["clock"]["now"] = formatIso8601Millis(clock_.committedNow());
-  nlohmann::json& timers = digested["clock"]["pending_timers"];
-  timers = nlohmann::json::array();
+nlohmann::json Engine::digestedClockLocked() const {
+  nlohmann::json clock = {{"now", formatIso8601Millis(clock_.committedNow())},
+                          {"pending_timers", nlohmann::json::array()}};
   for (const PendingTimer& timer : clock_.pendingTimers()) {
     // Webhook retries wait on the clock too, but they are delivery, not state: a replay sends
     // nothing and so schedules none.
     if (timer.label.rfind(kWebhookRetryLabel, 0) != 0) {
-      timers.push_back({formatIso8601Millis(timer.due), timer.label});
+      clock["pending_timers"].push_back({formatIso8601Millis(timer.due), timer.label});
     }
   }
+  return clock;
+}
+
+std::string Engine::stateDigestLocked() const {
+  if (digest_generation_ != changes_.generation()) {
+    resource_digest_.clear();
+    digest_generation_ = changes_.generation();
+    digest_cursor_ = 0;
+  }
+  for (const ChangeFeed::Change& change : changes_.since(digest_cursor_, SIZE_MAX)) {
+    const nlohmann::json item = provider(change.provider)->dumpItem(change.collection, change.id);
+    const std::string text = item.is_null() ? "" : jsonText(item);
+    resource_digest_.set(change.provider, change.collection, change.id,
+                         item.is_null() ? nullptr : &text);
+  }
+  digest_cursor_ = changes_.last();
+  return crypto::sha256Hex(
+      jsonText({{"resources", resource_digest_.hex()}, {"clock", digestedClockLocked()}}));
+}
+
+std::string Engine::wholeStateDigestLocked() const {
+  nlohmann::json digested = stateLocked();
+  digested["clock"] = digestedClockLocked();
   return crypto::sha256Hex(jsonText(digested));
 }
 
 std::string Engine::stateDigest() const {
   std::lock_guard lock(state_mutex_);
   return stateDigestLocked();
+}
+
+std::string Engine::wholeStateDigest() const {
+  std::lock_guard lock(state_mutex_);
+  return wholeStateDigestLocked();
 }
 
 DurableSnapshot Engine::snapshot() {

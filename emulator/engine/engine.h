@@ -21,6 +21,7 @@
 #include "core/http_types.h"
 #include "core/ids.h"
 #include "core/journal.h"
+#include "core/resource_digest.h"
 #include "core/resource_watch.h"
 #include "core/router.h"
 #include "core/state_machine.h"
@@ -112,7 +113,7 @@ class InputLog {
 // What a checkpoint of a durable run holds, taken between two inputs.
 struct DurableSnapshot {
   uint64_t inputs_applied = 0;  // the saved inputs applied so far
-  std::string state_digest;     // sha256 of state() and the providers' pending timers
+  std::string state_digest;     // stateDigest(): the resources, the clock, the pending timers
   TimePoint now;
   ClockMode mode = ClockMode::Manual;
   std::vector<Delivery> webhooks;
@@ -217,7 +218,12 @@ class Engine {
   void finishReplay(std::vector<Delivery> webhooks, uint64_t next_webhook_id);
   // Takes a checkpoint between two inputs.
   DurableSnapshot snapshot();
+  // A digest of every resource (kept up to date from the change feed, so it costs what changed
+  // since it was last asked), the clock and its pending timers: what a checkpoint records.
   std::string stateDigest() const;
+  // The digest earlier state files recorded (of the whole state dump, costing the store): their
+  // checkpoints carry no "digest" field and are checked with this.
+  std::string wholeStateDigest() const;
 
  private:
   Provider* provider(std::string_view name) const;
@@ -234,6 +240,8 @@ class Engine {
   void step(TimePoint at);
   nlohmann::json stateLocked() const;
   std::string stateDigestLocked() const;
+  std::string wholeStateDigestLocked() const;
+  nlohmann::json digestedClockLocked() const;
   void logRequest(const HttpRequest& request, const HttpResponse& response,
                   const JournalEntry& entry, double milliseconds) const;
   // With a manual clock, says once per order that its next change waits on the clock.
@@ -261,8 +269,16 @@ class Engine {
     std::map<std::string, std::map<std::string, std::map<std::string, nlohmann::json>>> items;
   };
   std::unique_ptr<FeedMirror> feed_mirror_;  // guarded by state_mutex_
+  // The resources' digest, brought up to date from the change feed when a checkpoint asks for it;
+  // guarded by state_mutex_.
+  mutable ResourceDigest resource_digest_;
+  mutable uint64_t digest_generation_ = 0;
+  mutable uint64_t digest_cursor_ = 0;
   std::vector<FaultRule> world_faults_;
   int world_tamper_webhooks_ = 0;
+  int world_duplicate_webhooks_ = 0;
+  int world_delay_webhooks_ = 0;
+  Millis world_delay_webhooks_by_{0};
   std::vector<std::unique_ptr<Provider>> providers_;
   ControlSurface* control_ = nullptr;
 

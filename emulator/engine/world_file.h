@@ -24,6 +24,9 @@ struct WorldFile {
   std::optional<Millis> auto_observe;
   std::vector<FaultRule> faults;  // injected after every load and reset of this world
   int tamper_webhooks = 0;        // deliveries whose first attempt carries a forged signature
+  int duplicate_webhooks = 0;     // deliveries sent twice
+  int delay_webhooks = 0;         // deliveries held back `delay_webhooks_by`: later ones overtake
+  Millis delay_webhooks_by{0};
   // By provider name; a provider without a section keeps the world it has.
   std::map<std::string, std::shared_ptr<const WorldSection>> sections;
 };

@@ -111,7 +111,9 @@ class Matrix {
  public:
   Matrix() : emulator_(options()) {
     emulator_.withProvider<twilio::TwilioProvider>([](twilio::TwilioProvider& provider) {
-      REQUIRE(provider.model().addAccount({kOtherTwilioSid, kOtherTwilioToken, "other", {}}).ok());
+      REQUIRE(provider.model()
+                  .addAccount({kOtherTwilioSid, kOtherTwilioToken, "other", {}, std::nullopt})
+                  .ok());
     });
     REQUIRE(testing::send(
                 emulator_, "POST", "/__hnemu/telnyx/accounts",

@@ -1,5 +1,5 @@
-// Fuzz target: any bytes as the XML body of every Bandwidth write, through the whole in-process
-// pipeline: an answer in Bandwidth's shape, never a 5xx.
+// Fuzz target: any bytes as the XML body of every Bandwidth write, or as the query of its
+// searches, through the whole in-process pipeline: an answer in Bandwidth's shape, never a 5xx.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -28,16 +28,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       {"POST", kBase + "/removeImportedTnOrders"},
       {"POST", kBase + "/subscriptions"},
       {"PUT", kBase + "/subscriptions/00000000-0000-4000-8000-000000000000"},
+      {"GET", kBase + "/inserviceNumbers"},
   };
   const auto& target = kTargets[data[0] % (sizeof kTargets / sizeof kTargets[0])];
-  hnemu::HttpRequest request;
-  request.method = target[0];
-  request.path = target[1];
+  const std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
+  // A search takes the input as its query string, a write as its body.
+  const bool search = target[0] == "GET";
+  auto made = hnemu::requestFor(target[0], search ? target[1] + "?" + input : target[1],
+                                search ? "" : input);
+  if (!made.ok()) {
+    return 0;
+  }
+  hnemu::HttpRequest& request = made.value();
   request.headers.emplace("Authorization",
                           hnemu::basicAuthorization(hnemu::bandwidth::kDefaultUsername,
                                                     hnemu::bandwidth::kDefaultPassword));
   request.headers.emplace("Content-Type", "application/xml");
-  request.body.assign(reinterpret_cast<const char*>(data) + 1, size - 1);
   const hnemu::HttpResponse response = emulator().handle(request);
   if (response.status >= 500) {
     std::abort();

@@ -383,7 +383,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "stop: a webhook receiver that never answers does not delay it; the delivery is "
+    "stop: a webhook receiver that never answers does not delay it, the delivery is "
     "logged as cut short",
     "[hostile][http]") {
   SilentReceiver receiver;

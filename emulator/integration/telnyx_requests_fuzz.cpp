@@ -1,5 +1,6 @@
-// Fuzz target: any bytes as the JSON or multipart body of every Telnyx write, through the whole
-// in-process pipeline. Telnyx's error shape, never a 5xx.
+// Fuzz target: any bytes as the JSON or multipart body of every Telnyx write (hosted orders and
+// numbers, messaging profiles, messages), through the whole in-process pipeline. Telnyx's error
+// shape, never a 5xx.
 #include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -25,6 +26,16 @@ std::string existingOrder() {
   return nlohmann::json::parse(response.body)["data"]["id"].get<std::string>();
 }
 
+std::string existingProfile() {
+  hnemu::HttpRequest request;
+  request.method = "POST";
+  request.path = "/v2/messaging_profiles";
+  request.headers.emplace("Authorization", "Bearer " + std::string(hnemu::telnyx::kDefaultApiKey));
+  request.body = R"({"name":"fuzz","whitelisted_destinations":["US"]})";
+  const auto response = emulator().handle(request);
+  return nlohmann::json::parse(response.body)["data"]["id"].get<std::string>();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -32,6 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   static const std::string order = existingOrder();
+  static const std::string profile = existingProfile();
   static const std::string kTargets[][3] = {
       {"POST", "/v2/messaging_hosted_number_orders", "application/json"},
       {"POST", "/v2/messaging_hosted_number_orders/eligibility_numbers_check", "application/json"},
@@ -42,6 +54,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       {"POST", "/v2/messaging_hosted_number_orders/" + order + "/actions/file_upload",
        "multipart/form-data; boundary=b"},
       {"PATCH", "/v2/messaging_hosted_numbers/+13125550001", "application/json"},
+      {"POST", "/v2/messaging_profiles", "application/json"},
+      {"PATCH", "/v2/messaging_profiles/" + profile, "application/json"},
+      {"POST", "/v2/messages", "application/json"},
   };
   const auto& target = kTargets[data[0] % (sizeof kTargets / sizeof kTargets[0])];
   hnemu::HttpRequest request;

@@ -36,15 +36,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   // The first byte picks the endpoint; the rest is the body (or the query, for reads).
-  static const char* const kTargets[][2] = {
-      {"POST", "/v2/HostedNumber/Orders"},
-      {"POST", "/HostedNumbers/HostedNumberOrders"},
-      {"POST", "/v2/HostedNumber/AuthorizationDocuments"},
-      {"POST", "/HostedNumbers/AuthorizationDocuments"},
-      {"GET", "/v2/HostedNumber/Orders"},
-      {"GET", "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IncomingPhoneNumbers.json"},
+  static const char* const kForm = "application/x-www-form-urlencoded";
+  static const char* const kTargets[][3] = {
+      {"POST", "/v2/HostedNumber/Orders", kForm},
+      {"POST", "/HostedNumbers/HostedNumberOrders", kForm},
+      {"POST", "/v2/HostedNumber/AuthorizationDocuments", kForm},
+      {"POST", "/HostedNumbers/AuthorizationDocuments", kForm},
+      {"GET", "/v2/HostedNumber/Orders", ""},
+      {"GET", "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IncomingPhoneNumbers.json",
+       ""},
+      {"POST", "/v1/HostedNumber/Eligibility", "application/json"},
+      {"POST", "/v2/HostedNumber/Orders/Bulk", "application/json"},
+      {"POST", "/v3/HostedNumbers/HostedNumberOrders", kForm},
+      {"POST", "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages.json", kForm},
   };
-  const auto& [method, path] = kTargets[data[0] % (sizeof kTargets / sizeof kTargets[0])];
+  const auto& [method, path, content_type] =
+      kTargets[data[0] % (sizeof kTargets / sizeof kTargets[0])];
   const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   hnemu::HttpRequest request;
   request.method = method;
@@ -60,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     request.raw_target = std::string(path) + "?" + rest;
   } else {
-    request.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
+    request.headers.emplace("Content-Type", content_type);
     request.body = rest;
     request.raw_target = path;
   }

@@ -22,6 +22,25 @@ std::vector<nlohmann::json> itemsBySequence(
   return out;
 }
 
+nlohmann::json consoleRequest(const std::string& label, const std::string& method,
+                              const std::string& path, const std::string& format,
+                              nlohmann::json fields, nlohmann::json more) {
+  nlohmann::json request = {{"label", label},
+                            {"method", method},
+                            {"path", path},
+                            {"format", format},
+                            {"fields", std::move(fields)}};
+  request.update(more);
+  return request;
+}
+
+nlohmann::json consoleField(const std::string& name, const std::string& label,
+                            nlohmann::json more) {
+  nlohmann::json field = {{"name", name}, {"label", label}};
+  field.update(more);
+  return field;
+}
+
 std::optional<std::string> ProviderKind::numberStatus(const nlohmann::json&,
                                                       const std::string&) const {
   return std::nullopt;

@@ -10,6 +10,7 @@
 
 #include "core/change_feed.h"
 #include "core/clock.h"
+#include "core/exploration.h"
 #include "core/ids.h"
 #include "core/input.h"
 #include "core/resource_watch.h"
@@ -80,6 +81,17 @@ std::vector<nlohmann::json> itemsBySequence(
     const nlohmann::json& state, const char* collection,
     const std::function<bool(const nlohmann::json&)>& matches);
 
+// The console acting as a provider's client (ProviderKind::consoleDescription, "client" and a
+// resource's "steps"; the shape is in providers/README.md): one request a person fills in and
+// sends, and one field of it (its name in the request, its label for people, and any of value,
+// from, options, list, element, file, optional, fixed in `more`).
+nlohmann::json consoleRequest(const std::string& label, const std::string& method,
+                              const std::string& path, const std::string& format,
+                              nlohmann::json fields,
+                              nlohmann::json more = nlohmann::json::object());
+nlohmann::json consoleField(const std::string& name, const std::string& label,
+                            nlohmann::json more = nlohmann::json::object());
+
 // What is known of a provider before any emulator exists: its description, read by the generic
 // parts, and how to decode its world-file section.
 class ProviderKind {
@@ -97,6 +109,8 @@ class ProviderKind {
 
   // Its documented lifecycles: transition coverage, and the statuses expectations may name.
   virtual std::vector<StateMachine> lifecycles() const = 0;
+  // How the world steers them for one number, for `hnemu explore` (none: it cannot be explored).
+  virtual Exploration exploration() const { return {}; }
 
   // For scenario expectations, read from the provider's part of the state dump. "Orders" are
   // the resources a client creates for numbers; expect.orders names their statuses.

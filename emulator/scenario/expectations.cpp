@@ -1,6 +1,8 @@
 #include "scenario/expectations.h"
 
 #include <algorithm>
+#include <cctype>
+#include <set>
 
 #include "core/http_types.h"
 #include "engine/engine.h"
@@ -43,6 +45,49 @@ std::vector<std::string> collapsed(const std::vector<std::string>& statuses) {
     }
   }
   return out;
+}
+
+// The most requests in any window of `per`, and when that window starts.
+std::pair<size_t, TimePoint> busiestWindow(std::vector<TimePoint> times, Millis per) {
+  std::sort(times.begin(), times.end());
+  size_t worst = 0;
+  TimePoint worst_start{};
+  size_t first = 0;
+  for (size_t last = 0; last < times.size(); ++last) {
+    while (times[last] - times[first] >= per) {
+      ++first;
+    }
+    if (last - first + 1 > worst) {
+      worst = last - first + 1;
+      worst_start = times[first];
+    }
+  }
+  return {worst, worst_start};
+}
+
+// Whether a client's free-form report names `status`: as a word of its own, or followed by a
+// code ("FAILED-19010"), in any letter case.
+bool names(const std::string& report, const std::string& status) {
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::string lower_report = report;
+  std::string lower_status = status;
+  for (std::string* text : {&lower_report, &lower_status}) {
+    std::transform(text->begin(), text->end(), text->begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  for (size_t at = lower_report.find(lower_status); at != std::string::npos;
+       at = lower_report.find(lower_status, at + 1)) {
+    const size_t end = at + lower_status.size();
+    const bool starts = at == 0 || !word(lower_report[at - 1]);
+    const bool ends = end == lower_report.size() ||
+                      (!word(lower_report[end]) && lower_report[end] != '-') ||
+                      (lower_report[end] == '-' && end + 1 < lower_report.size() &&
+                       std::isdigit(static_cast<unsigned char>(lower_report[end + 1])));
+    if (starts && ends) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::vector<std::string> historyOf(const json& order) {
@@ -235,9 +280,10 @@ class Judge {
             rejected == *expected.forged_rejected,
             *expected.forged_rejected ? "every forged delivery answered non-2xx"
                                       : "a forged delivery accepted",
-            forged == 0 ? "no forged delivery was sent (is tamper_webhooks set?)"
-                        : std::to_string(accepted) + " of " + std::to_string(forged) +
-                              " forged deliveries accepted with a 2xx");
+            deliveries.empty() ? "none was sent (the client asked for none, or got no further)"
+            : forged == 0      ? "no forged delivery was sent (is tamper_webhooks set?)"
+                               : std::to_string(accepted) + " of " + std::to_string(forged) +
+                                " forged deliveries accepted with a 2xx");
     }
   }
 
@@ -267,19 +313,7 @@ class Judge {
             std::to_string(times.size()) + dropped);
     }
     if (expected.at_most) {
-      std::sort(times.begin(), times.end());
-      size_t worst = 0;
-      TimePoint worst_start{};
-      size_t first = 0;
-      for (size_t last = 0; last < times.size(); ++last) {
-        while (times[last] - times[first] >= expected.per) {
-          ++first;
-        }
-        if (last - first + 1 > worst) {
-          worst = last - first + 1;
-          worst_start = times[first];
-        }
-      }
+      const auto [worst, worst_start] = busiestWindow(times, expected.per);
       check(subject + ": at most " + std::to_string(*expected.at_most) + " per " +
                 formatDuration(expected.per) + " of virtual time",
             expected.where, worst <= *expected.at_most,
@@ -287,6 +321,173 @@ class Judge {
             worst == 0 ? "none"
                        : std::to_string(worst) + " in the " + formatDuration(expected.per) +
                              " from " + formatIso8601Millis(worst_start) + dropped);
+    }
+  }
+
+  void conduct(const ConductExpectation& expected, const std::optional<ClientOutcome>& client) {
+    const std::vector<json> orders = kind_.ordersFor(state_, expected.number);
+    const std::string subject = "the client with " + expected.number;
+    const json* order = orders.empty() ? nullptr : &orders.back();
+    const std::string id = order == nullptr ? "" : kind_.orderId(*order);
+    std::set<std::string> finals;
+    std::vector<std::string> known;  // every status of every lifecycle, to find them in reports
+    const Exploration exploration = kind_.exploration();
+    for (const StateMachine& machine : kind_.lifecycles()) {
+      known.insert(known.end(), machine.states.begin(), machine.states.end());
+      if (machine.states == kind_.orderStatuses()) {
+        finals = finalStatuses(machine, exploration);
+      }
+    }
+    auto isFinal = [&](const std::string& status) {
+      return std::any_of(finals.begin(), finals.end(),
+                         [&](const std::string& each) { return iequals(each, status); });
+    };
+    auto aboutOrder = [&](const JournalEntry& entry) {
+      return !id.empty() && entry.provider == provider_ && entry.fault_id == 0 &&
+             entry.path.find(id) != std::string::npos;
+    };
+
+    if (expected.reports_status && client && order != nullptr) {
+      // What the client was last told of its order: its status when the client last asked, and
+      // what the webhooks it took after that announced. The world may have moved it on since
+      // (after the client exited, say).
+      const json history = order->value("history", json::array());
+      TimePoint last_asked{};
+      if (!history.empty()) {
+        const auto created = parseIso8601(history[0].value("time", ""));
+        last_asked = created.ok() ? created.value() : last_asked;
+      }
+      for (const JournalEntry& entry : record_.journal) {
+        if (aboutOrder(entry) && entry.status >= 200 && entry.status < 300) {
+          last_asked = std::max(last_asked, entry.time);
+        }
+      }
+      std::vector<std::string> told;
+      for (const json& change : history) {
+        const auto time = parseIso8601(change.value("time", ""));
+        if (time.ok() && time.value() <= last_asked) {
+          told = {change.value("status", "")};
+        }
+      }
+      for (const Delivery& delivery : record_.deliveries) {
+        const bool taken = std::any_of(
+            delivery.attempts.begin(), delivery.attempts.end(), [&](const DeliveryAttempt& a) {
+              return a.connected && a.status >= 200 && a.status < 300 && a.time >= last_asked;
+            });
+        if (taken && delivery.resource_id == id) {
+          told.push_back(delivery.status);
+        }
+      }
+      if (auto number_status = kind_.numberStatus(*order, expected.number)) {
+        told.push_back(*number_status);
+      }
+      std::string told_text;
+      for (const std::string& status : told) {
+        if (told_text.find(status) == std::string::npos) {
+          told_text += (told_text.empty() ? "" : " or ") + status;
+        }
+      }
+      const std::string report = client->reported.value_or("");
+      const bool names_told = std::any_of(told.begin(), told.end(),
+                                          [&](const std::string& s) { return names(report, s); });
+      const bool names_any = std::any_of(known.begin(), known.end(),
+                                         [&](const std::string& s) { return names(report, s); });
+      const bool final_told = std::any_of(told.begin(), told.end(), isFinal);
+      check(subject + ": its report names the status it last saw its order in" +
+                (final_told ? "" : " (if it names one)"),
+            expected.where, names_told || (!final_told && !names_any),
+            "a report naming " + told_text,
+            client->reported
+                ? "reported " + report
+                : "no report" + (client->report_error.empty() ? std::string()
+                                                              : " (" + client->report_error + ")"));
+    }
+
+    if (expected.after_final) {
+      std::optional<TimePoint> final_since;
+      std::string final_status;
+      if (order != nullptr) {
+        for (const json& change : order->value("history", json::array())) {
+          const auto time = parseIso8601(change.value("time", ""));
+          if (time.ok() && isFinal(change.value("status", ""))) {
+            final_since = time.value();
+            final_status = change.value("status", "");
+            break;
+          }
+        }
+      }
+      std::vector<std::string> after;
+      if (final_since) {
+        for (const JournalEntry& entry : record_.journal) {
+          if (aboutOrder(entry) && entry.time >= *final_since) {
+            after.push_back(entry.method + " " + entry.path);
+          }
+        }
+      }
+      std::string actual = !final_since
+                               ? "its order never became final"
+                               : std::to_string(after.size()) + " once it was " + final_status +
+                                     " (" + formatIso8601Millis(*final_since) + ")";
+      if (!after.empty()) {
+        actual += ", the last " + after.back();
+      }
+      check(subject + ": at most " + std::to_string(*expected.after_final) +
+                " request(s) about its order once it is final",
+            expected.where, after.size() <= *expected.after_final,
+            "at most " + std::to_string(*expected.after_final), actual);
+    }
+
+    if (expected.polls_at_most) {
+      std::vector<TimePoint> times;
+      for (const JournalEntry& entry : record_.journal) {
+        if (aboutOrder(entry) && entry.method == "GET") {
+          times.push_back(entry.time);
+        }
+      }
+      const auto [worst, worst_start] = busiestWindow(times, expected.polls_per);
+      check(subject + ": it reads its order at most " + std::to_string(*expected.polls_at_most) +
+                " times per " + formatDuration(expected.polls_per) + " of virtual time",
+            expected.where, worst <= *expected.polls_at_most,
+            "at most " + std::to_string(*expected.polls_at_most),
+            worst == 0 ? "none"
+                       : std::to_string(worst) + " in the " + formatDuration(expected.polls_per) +
+                             " from " + formatIso8601Millis(worst_start));
+    }
+
+    if (expected.avoidable_4xx) {
+      std::vector<uint64_t> left;
+      for (const ExpectedRefusal& refusal : expected.refusals) {
+        left.push_back(refusal.times);
+      }
+      std::vector<std::string> avoidable;
+      for (const JournalEntry& entry : record_.journal) {
+        if (entry.provider != provider_ || entry.status < 400 || entry.status > 499 ||
+            entry.fault_id != 0) {
+          continue;
+        }
+        bool explained = false;
+        for (size_t i = 0; i < expected.refusals.size() && !explained; ++i) {
+          const ExpectedRefusal& refusal = expected.refusals[i];
+          if (left[i] > 0 && entry.status == refusal.status &&
+              (refusal.method.empty() || refusal.method == entry.method) &&
+              (refusal.path.empty() || pathMatches(refusal.path, entry.path))) {
+            --left[i];
+            explained = true;
+          }
+        }
+        if (!explained) {
+          avoidable.push_back(entry.method + " " + entry.path + " " + std::to_string(entry.status) +
+                              ": " + entry.response_body.substr(0, 160));
+        }
+      }
+      std::string actual = std::to_string(avoidable.size());
+      for (size_t i = 0; i < avoidable.size() && i < 3; ++i) {
+        actual += (i == 0 ? ": " : "; ") + avoidable[i];
+      }
+      check(subject + ": at most " + std::to_string(*expected.avoidable_4xx) +
+                " 4xx answer(s) that no injected fault nor the world's refusal explains",
+            expected.where, avoidable.size() <= *expected.avoidable_4xx,
+            "at most " + std::to_string(*expected.avoidable_4xx), actual);
     }
   }
 
@@ -333,6 +534,9 @@ std::vector<ExpectationResult> evaluate(const Scenario& scenario, const RunRecor
   }
   for (const RequestExpectation& expected : scenario.expect.requests) {
     judge.requests(expected);
+  }
+  if (scenario.expect.conduct) {
+    judge.conduct(*scenario.expect.conduct, client);
   }
   return std::move(judge.results);
 }

@@ -34,7 +34,7 @@ std::string CountBound::text() const {
 bool Expectations::empty() const { return !client && judgedFromState() == 0; }
 
 size_t Expectations::judgedFromState() const {
-  return orders.size() + numbers.size() + webhooks.size() + requests.size();
+  return orders.size() + numbers.size() + webhooks.size() + requests.size() + (conduct ? 1 : 0);
 }
 
 bool pathMatches(std::string_view pattern, std::string_view path) {
@@ -83,7 +83,7 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-enum class NumberOwner { Order, Number, Webhook };
+enum class NumberOwner { Order, Number, Webhook, Conduct };
 
 // Reads one scenario's `expect` and `client` sections with marks for every error.
 class ScenarioReader {
@@ -135,7 +135,8 @@ class ScenarioReader {
   std::optional<Error> expect(const YAML::Node& node) {
     if (!node.IsMap()) {
       return yamlError(source_, node.Mark(), "expect",
-                       "expected a mapping with client, orders, numbers, webhooks, requests");
+                       "expected a mapping with client, orders, numbers, webhooks, requests, "
+                       "conduct");
     }
     for (const auto& entry : node) {
       const std::string key = entry.first.as<std::string>();
@@ -160,9 +161,12 @@ class ScenarioReader {
         error = eachItem(value, path, [this](const YAML::Node& item, const std::string& at) {
           return request(item, at);
         });
+      } else if (key == "conduct") {
+        error = conduct(value, path);
       } else {
-        return yamlError(source_, entry.first.Mark(), path,
-                         "unknown key; expected client, orders, numbers, webhooks or requests");
+        return yamlError(
+            source_, entry.first.Mark(), path,
+            "unknown key; expected client, orders, numbers, webhooks, requests or conduct");
       }
       if (error) {
         return error;
@@ -274,6 +278,8 @@ class ScenarioReader {
         return scenario_.expect.orders[index].number;
       case NumberOwner::Number:
         return scenario_.expect.numbers[index].number;
+      case NumberOwner::Conduct:
+        return scenario_.expect.conduct->number;
       case NumberOwner::Webhook:
         break;
     }
@@ -410,6 +416,104 @@ class ScenarioReader {
           numberKey(item["number"], at, NumberOwner::Webhook, scenario_.expect.webhooks.size() - 1);
     }
     return error;
+  }
+
+  std::optional<Error> atMost(const YAML::Node& node, const std::string& at,
+                              std::optional<uint64_t>& out) {
+    const json value = yamlToJson(node);
+    if (!value.is_number_unsigned()) {
+      return yamlError(source_, node.Mark(), at, "expected a non-negative count");
+    }
+    out = value.get<uint64_t>();
+    return std::nullopt;
+  }
+
+  std::optional<Error> conduct(const YAML::Node& node, const std::string& at) {
+    if (!node.IsMap()) {
+      return yamlError(source_, node.Mark(), at, "expected a mapping");
+    }
+    if (auto error = unknownKeys(
+            node, at,
+            {"number", "reports_status", "after_final", "polls", "avoidable_4xx", "refusals"})) {
+      return error;
+    }
+    ConductExpectation& out = scenario_.expect.conduct.emplace();
+    out.where = where(source_, node.Mark());
+    std::optional<bool> reports;
+    std::optional<Error> error = flag(node, "reports_status", at, reports);
+    out.reports_status = reports.value_or(false);
+    if (!error && node["after_final"]) {
+      error = atMost(node["after_final"], at + ".after_final", out.after_final);
+    }
+    if (!error && node["avoidable_4xx"]) {
+      error = atMost(node["avoidable_4xx"], at + ".avoidable_4xx", out.avoidable_4xx);
+    }
+    if (!error && node["polls"]) {
+      const YAML::Node& polls = node["polls"];
+      const std::string polls_at = at + ".polls";
+      if (!polls.IsMap() || !polls["at_most"]) {
+        return yamlError(source_, polls.Mark(), polls_at,
+                         "expected {at_most: N, per: DURATION} (per defaults to 1h)");
+      }
+      error = unknownKeys(polls, polls_at, {"at_most", "per"});
+      if (!error) {
+        error = atMost(polls["at_most"], polls_at + ".at_most", out.polls_at_most);
+      }
+      if (!error && polls["per"]) {
+        auto per = parseDuration(polls["per"].IsScalar() ? polls["per"].Scalar() : "");
+        if (!per.ok() || per.value() <= Millis(0)) {
+          return yamlError(source_, polls["per"].Mark(), polls_at + ".per",
+                           "expected a positive duration such as 1h");
+        }
+        out.polls_per = per.value();
+      }
+    }
+    if (!error && node["refusals"]) {
+      error = eachItem(node["refusals"], at + ".refusals",
+                       [this, &out](const YAML::Node& item, const std::string& item_at) {
+                         return refusal(item, item_at, out.refusals);
+                       });
+    }
+    return error ? error : numberKey(node["number"], at, NumberOwner::Conduct, 0);
+  }
+
+  std::optional<Error> refusal(const YAML::Node& item, const std::string& at,
+                               std::vector<ExpectedRefusal>& out) {
+    if (auto error = unknownKeys(item, at, {"method", "path", "status", "times"})) {
+      return error;
+    }
+    ExpectedRefusal refusal;
+    std::optional<std::string> method;
+    std::optional<std::string> path;
+    std::optional<Error> error = scalar(item, "method", at, method);
+    if (!error) {
+      error = scalar(item, "path", at, path);
+    }
+    if (error) {
+      return error;
+    }
+    refusal.method = method.value_or("");
+    refusal.path = path.value_or("");
+    if (!refusal.path.empty() && refusal.path[0] != '/') {
+      return yamlError(source_, item["path"].Mark(), at + ".path",
+                       "expected a path starting with '/' ('*' matches one segment)");
+    }
+    const json status = item["status"] ? yamlToJson(item["status"]) : json();
+    if (!status.is_number_unsigned() || status.get<uint64_t>() < 400 ||
+        status.get<uint64_t>() > 499) {
+      return yamlError(source_, item["status"] ? item["status"].Mark() : item.Mark(),
+                       at + ".status", "expected the 4xx status the world causes");
+    }
+    refusal.status = status.get<int>();
+    if (item["times"]) {
+      std::optional<uint64_t> times;
+      if (auto times_error = atMost(item["times"], at + ".times", times)) {
+        return times_error;
+      }
+      refusal.times = *times;
+    }
+    out.push_back(std::move(refusal));
+    return std::nullopt;
   }
 
   std::optional<Error> request(const YAML::Node& item, const std::string& at) {

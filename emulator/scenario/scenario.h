@@ -73,8 +73,35 @@ struct RequestExpectation {
   std::string where;
 };
 
+// A 4xx answer the world makes the provider give (an ineligible number's order): not the
+// client's doing.
+struct ExpectedRefusal {
+  std::string method;  // empty: any
+  std::string path;    // a pattern as in requests; empty: any
+  int status = 400;
+  uint64_t times = 1;  // how many such answers it explains
+};
+
+// How a client treats the order for one number, judged from the provider's lifecycles: what
+// `hnemu explore` checks on every run. A status is final when nothing but the client (or a
+// person outside the flow) moves an order out of it (core/exploration.h).
+struct ConductExpectation {
+  std::string number;
+  // Its report names a status it was last told of its order (its status when the client last
+  // asked, what webhooks it took after that said, the number's): always when one of them is
+  // final; otherwise any status it names must be one of them.
+  bool reports_status = false;
+  std::optional<uint64_t> after_final;    // requests about the order once it was final: at most
+  std::optional<uint64_t> polls_at_most;  // GETs of the order in any `polls_per` of virtual time
+  Millis polls_per{std::chrono::hours(1)};
+  std::optional<uint64_t> avoidable_4xx;  // 4xx answers no injected fault nor refusal explains
+  std::vector<ExpectedRefusal> refusals;
+  std::string where;
+};
+
 struct Expectations {
   std::optional<ClientExpectation> client;
+  std::optional<ConductExpectation> conduct;
   std::vector<OrderExpectation> orders;
   std::vector<NumberExpectation> numbers;
   std::vector<WebhookExpectation> webhooks;

@@ -48,8 +48,8 @@ TEST_CASE("world file errors say file, line, column and what was expected", "[wo
   REQUIRE(
       error_of("seed: 1\nclok: auto\n") ==
       "w.yaml:2:1: clok: unknown key; expected name, description, provider, client, expect, seed, "
-      "clock, start, auto_quiet, auto_observe, faults, tamper_webhooks, twilio, telnyx or "
-      "bandwidth");
+      "clock, start, auto_quiet, auto_observe, faults, tamper_webhooks, duplicate_webhooks, "
+      "delay_webhooks, twilio, telnyx or bandwidth");
   REQUIRE(error_of("twilio:\n  numbers:\n    \"+14155550100\":\n      callee: hang-up\n")
               .rfind("w.yaml:4:7: twilio.numbers.+14155550100: callee must be", 0) == 0);
   REQUIRE(error_of("twilio:\n  numbers:\n    \"+14155550100\":\n      calee: no-answer\n")
@@ -60,6 +60,37 @@ TEST_CASE("world file errors say file, line, column and what was expected", "[wo
   REQUIRE(error_of("twilio:\n  rules:\n    action_required_timeout: soon\n")
               .rfind("w.yaml:3:5: twilio.rules:", 0) == 0);
   REQUIRE(parseScenario("", "empty.yaml").ok());
+}
+
+TEST_CASE("a world file's Twilio subaccounts name their owner among its accounts", "[world]") {
+  const auto world = parseScenario(R"(
+twilio:
+  accounts:
+    - {sid: ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, auth_token: main}
+    - {sid: ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, auth_token: sub, owner_account_sid: ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}
+)",
+                                   "w.yaml");
+  REQUIRE(world.ok());
+  const auto& section =
+      static_cast<const twilio::Section&>(*world.value().world.sections.at("twilio"));
+  REQUIRE_FALSE(section.world.accounts.at(0).owner_account_sid);
+  REQUIRE(section.world.accounts.at(1).owner_account_sid == "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+
+  auto error_of = [](const char* text) { return parseScenario(text, "w.yaml").error().message; };
+  CHECK(error_of(R"(twilio:
+  accounts:
+    - {sid: ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, auth_token: sub, owner_account_sid: ACcccccccccccccccccccccccccccccccc}
+)") == "w.yaml:3:66: twilio.accounts[0].owner_account_sid: owner_account_sid "
+       "ACcccccccccccccccccccccccccccccccc is not another account");
+  CHECK(error_of(R"(twilio:
+  accounts:
+    - {sid: ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, auth_token: a}
+    - {sid: ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, auth_token: b, owner_account_sid: ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}
+    - {sid: ACcccccccccccccccccccccccccccccccc, auth_token: c, owner_account_sid: ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb}
+)")
+            .find("twilio.accounts[1].owner_account_sid: ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb owns "
+                  "subaccounts (ACcccccccccccccccccccccccccccccccc), so it cannot be one") !=
+        std::string::npos);
 }
 
 TEST_CASE("a scenario adds name, provider, client, faults and expectations", "[scenario]") {
@@ -175,4 +206,64 @@ bandwidth:
       parseScenario("bandwidth:\n  numbers:\n    \"9195550102\": {carrier: {decision: later}}\n",
                     "s.yaml")
           .ok());
+}
+
+TEST_CASE("a scenario repeats and delays webhooks, and judges the client's conduct", "[scenario]") {
+  const auto scenario = parseScenario(R"(
+provider: telnyx
+duplicate_webhooks: 1
+delay_webhooks: {count: 2, by: 30m}
+telnyx:
+  numbers:
+    "+13125550103": {}
+expect:
+  conduct:
+    number: "+13125550103"
+    reports_status: true
+    after_final: 1
+    polls: {at_most: 60}
+    avoidable_4xx: 0
+    refusals: [{method: POST, status: 422, times: 2}, {path: "/v2/*", status: 404}]
+)",
+                                      "s.yaml");
+  REQUIRE(scenario.ok());
+  const Scenario& s = scenario.value();
+  CHECK(s.world.duplicate_webhooks == 1);
+  CHECK(s.world.delay_webhooks == 2);
+  CHECK(s.world.delay_webhooks_by == std::chrono::minutes(30));
+  REQUIRE(s.expect.conduct);
+  const ConductExpectation& conduct = *s.expect.conduct;
+  CHECK(conduct.number == "+13125550103");
+  CHECK(conduct.where == "s.yaml:10:5");
+  CHECK(conduct.reports_status);
+  CHECK(conduct.after_final == 1u);
+  CHECK(conduct.polls_at_most == 60u);
+  CHECK(conduct.polls_per == std::chrono::hours(1));
+  CHECK(conduct.avoidable_4xx == 0u);
+  REQUIRE(conduct.refusals.size() == 2);
+  CHECK(conduct.refusals[0].method == "POST");
+  CHECK(conduct.refusals[0].times == 2);
+  CHECK(conduct.refusals[1].path == "/v2/*");
+  CHECK(conduct.refusals[1].times == 1);
+  CHECK(s.expect.judgedFromState() == 1);
+
+  auto error_of = [](const std::string& text) {
+    const auto parsed = parseScenario(text, "s.yaml");
+    return parsed.ok() ? std::string("(ok)") : parsed.error().message;
+  };
+  const std::string world = "provider: twilio\ntwilio:\n  numbers:\n    \"+14155550104\": {}\n";
+  CHECK(error_of(world + "expect:\n  conduct: {number: \"+14155550104\", after_finall: 1}\n") ==
+        "s.yaml:6:37: expect.conduct.after_finall: unknown key; expected one of: number, "
+        "reports_status, after_final, polls, avoidable_4xx, refusals");
+  CHECK(error_of(world + "expect:\n  conduct: {number: \"+14155550199\"}\n") ==
+        "s.yaml:6:21: expect.conduct.number: '+14155550199' is not one of the scenario's twilio "
+        "numbers; list it under twilio.numbers");
+  CHECK(error_of(world + "expect:\n  conduct: {number: \"+14155550104\", refusals: [{status: "
+                         "500}]}\n")
+            .rfind("s.yaml:6:57: expect.conduct.refusals[0].status: expected the 4xx status", 0) ==
+        0);
+  CHECK(error_of(world + "delay_webhooks: {count: 1}\n") ==
+        "s.yaml:5:17: delay_webhooks.by: expected how long they are held back, such as 30m");
+  CHECK(error_of(world + "duplicate_webhooks: -1\n") ==
+        "s.yaml:5:21: duplicate_webhooks: expected a count from 0 to 1000");
 }

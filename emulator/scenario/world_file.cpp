@@ -16,7 +16,8 @@ std::string worldKeysText() {
     names += ", " + std::string(kind->name());
   }
   const size_t last = names.rfind(", ");
-  return "seed, clock, start, auto_quiet, auto_observe, faults, tamper_webhooks" +
+  return "seed, clock, start, auto_quiet, auto_observe, faults, tamper_webhooks, "
+         "duplicate_webhooks, delay_webhooks" +
          names.substr(0, last) + " or" + names.substr(last + 1);
 }
 
@@ -65,12 +66,31 @@ std::optional<Error> parseWorldKey(const std::string& source, const std::string&
         }
         world.faults.push_back(fault.value());
       }
-    } else if (key == "tamper_webhooks") {
+    } else if (key == "tamper_webhooks" || key == "duplicate_webhooks") {
       const json count = yamlToJson(value);
       if (!count.is_number_unsigned() || count.get<uint64_t>() > 1000) {
         return yamlError(source, value.Mark(), key, "expected a count from 0 to 1000");
       }
-      world.tamper_webhooks = count.get<int>();
+      (key == "tamper_webhooks" ? world.tamper_webhooks : world.duplicate_webhooks) =
+          count.get<int>();
+    } else if (key == "delay_webhooks") {
+      const json spec = yamlToJson(value);
+      const Status keys = Input(spec, key).mapping({"count", "by"}, "count, by");
+      if (!keys.ok()) {
+        return yamlError(source, value.Mark(), key, keys.error().message);
+      }
+      if (!spec.contains("count") || !spec["count"].is_number_unsigned() ||
+          spec["count"].get<uint64_t>() > 1000) {
+        return yamlError(source, value.Mark(), key + ".count", "expected a count from 0 to 1000");
+      }
+      auto by = parseDuration(
+          spec.contains("by") && spec["by"].is_string() ? spec["by"].get<std::string>() : "");
+      if (!by.ok() || by.value() <= Millis(0)) {
+        return yamlError(source, value.Mark(), key + ".by",
+                         "expected how long they are held back, such as 30m");
+      }
+      world.delay_webhooks = spec["count"].get<int>();
+      world.delay_webhooks_by = by.value();
     } else if (key == "auto_quiet" || key == "auto_observe") {
       auto duration = parseDuration(value.IsScalar() ? value.Scalar() : "");
       if (!duration.ok()) {

@@ -93,7 +93,7 @@ TEST_CASE("idle keep-alive connections and slow senders do not keep a new client
 }
 
 TEST_CASE(
-    "a request that does not arrive in time gets 408 in its owner's shape; an idle "
+    "a request that does not arrive in time gets 408 in its owner's shape, an idle "
     "connection is closed",
     "[http][connections]") {
   EmulatorOptions options;

@@ -88,9 +88,13 @@ void syncFolderOf(const std::string& path) {
   }
 }
 
+// How a checkpoint's state_digest was computed: Engine::stateDigest().
+constexpr std::string_view kResourceDigest = "resources";
+
 struct Checkpoint {
   uint64_t after_inputs = 0;
   std::string state_digest;
+  bool of_resources = false;  // the incremental digest; earlier files digested the whole state
   std::vector<Delivery> webhooks;
   uint64_t next_webhook_id = 1;
 };
@@ -107,6 +111,14 @@ Result<Checkpoint> decodeCheckpoint(const json& object) {
   }
   checkpoint.after_inputs = object["after_inputs"].get<uint64_t>();
   checkpoint.state_digest = object["state_digest"].get<std::string>();
+  if (object.contains("digest")) {
+    if (!object["digest"].is_string() || object["digest"].get<std::string>() != kResourceDigest) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "a checkpoint's digest is of a kind this hnemu does not know: " +
+                           object["digest"].dump());
+    }
+    checkpoint.of_resources = true;
+  }
   checkpoint.next_webhook_id = object["next_webhook_id"].get<uint64_t>();
   uint64_t highest = 0;
   for (const json& each : object["webhooks"]) {
@@ -313,7 +325,9 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
       for (; next_checkpoint < checkpoints.size() &&
              checkpoints[next_checkpoint].after_inputs == applied;
            ++next_checkpoint) {
-        if (emulator.stateDigest() != checkpoints[next_checkpoint].state_digest) {
+        const Checkpoint& checkpoint = checkpoints[next_checkpoint];
+        if ((checkpoint.of_resources ? emulator.stateDigest() : emulator.wholeStateDigest()) !=
+            checkpoint.state_digest) {
           return corrupt(path,
                          "it replays to a state that differs from the one it recorded after "
                          "input " +
@@ -478,6 +492,7 @@ std::string StateFile::checkpointRecord(const DurableSnapshot& snapshot) const {
       json{{"checkpoint",
             {{"after_inputs", snapshot.inputs_applied},
              {"state_digest", snapshot.state_digest},
+             {"digest", kResourceDigest},
              {"clock",
               {{"now", formatIso8601Millis(snapshot.now)}, {"mode", clockModeName(snapshot.mode)}}},
              {"hnemu", kVersion},

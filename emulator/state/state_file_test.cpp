@@ -494,7 +494,7 @@ std::set<std::string> storedOrderSids(int port) {
 }  // namespace
 
 TEST_CASE(
-    "state file: on a full disk a request is answered 503 and not applied; what was "
+    "state file: on a full disk a request is answered 503 and not applied, what was "
     "acknowledged survives kill -9",
     "[state][http]") {
   TempFolder folder("state-full");
@@ -683,3 +683,64 @@ TEST_CASE("state file: a stop signal while a long replay runs ends the process a
   CHECK(readFile(folder.file("second.log")).find("stopped while starting") != std::string::npos);
 }
 #endif
+
+TEST_CASE(
+    "state file: checkpoints digest the resources as they change, a file whose checkpoints digest "
+    "the whole state (written by an earlier hnemu) still restores",
+    "[state]") {
+  TempFolder folder("state-digest-kinds");
+  const std::string path = folder.file("state.json");
+  const std::string start_digest = Emulator(quietOptions()).wholeStateDigest();
+  json expected;
+  std::string end_digest;
+  {
+    Emulator emulator(quietOptions());
+    auto file = StateFile::open(path, emulator, kBase, nullptr);
+    REQUIRE(file.ok());
+    driveARun(emulator);
+    expected = comparable(emulator);
+    end_digest = emulator.wholeStateDigest();
+    CHECK(emulator.stateDigest() != end_digest);  // two different digests of the same state
+  }
+  std::vector<std::string> lines = linesOf(readFile(path));
+  size_t checkpoints = 0;
+  for (std::string& line : lines) {
+    if (line.find("{\"checkpoint\"") == std::string::npos) {
+      continue;
+    }
+    json record = json::parse(line.substr(33));
+    CHECK(record["checkpoint"]["digest"] == "resources");
+    record["checkpoint"].erase("digest");
+    record["checkpoint"]["state_digest"] =
+        record["checkpoint"]["after_inputs"] == 0 ? start_digest : end_digest;
+    line = std::string(33, ' ') + record.dump() + "\n";
+    ++checkpoints;
+  }
+  REQUIRE(checkpoints >= 1);
+  const std::string legacy = rechained(lines);
+  std::ofstream(path, std::ios::trunc | std::ios::binary) << legacy;
+  {
+    Emulator emulator(quietOptions());
+    RestoreReport report;
+    auto file = StateFile::open(path, emulator, kBase, &report);
+    REQUIRE(file.ok());
+    CHECK(report.checkpoints == checkpoints);
+    CHECK(comparable(emulator) == expected);
+  }
+
+  // A digest kind this hnemu does not know is refused, not guessed.
+  lines = linesOf(legacy);
+  for (std::string& line : lines) {
+    if (line.find("{\"checkpoint\"") != std::string::npos) {
+      json record = json::parse(line.substr(33));
+      record["checkpoint"]["digest"] = "merkle";
+      line = std::string(33, ' ') + record.dump() + "\n";
+      break;
+    }
+  }
+  std::ofstream(path, std::ios::trunc | std::ios::binary) << rechained(lines);
+  Emulator emulator(quietOptions());
+  auto refused = StateFile::open(path, emulator, kBase, nullptr);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("\"merkle\"") != std::string::npos);
+}

@@ -285,7 +285,7 @@ async function main() {
   const non2xx = Object.entries(h.runs).map(([k, r]) => `${k}: ${r.non2xx}`).join(', ');
   console.log(`\nhnemu non-2xx answers: ${non2xx}; socket errors: ${errors.hnemu}`);
 
-  const { stdout } = await run(INPROCESS, [], { maxBuffer: 1 << 24 });
+  const { stdout } = await run(INPROCESS, ['all', WORK], { maxBuffer: 1 << 24 });
   const inprocess = stdout.trim().split('\n').map((l) => JSON.parse(l));
   console.log('\nIn process (hnemu::Emulator):');
   for (const r of inprocess) {
@@ -298,6 +298,35 @@ async function main() {
       console.log(`  ${fmt(r.stored).padStart(7)} orders stored: fetch mean ${fmt(r.fetch.mean_us, 1)} us, list (page of ${r.page_items}) mean ${fmt(r.list_page_50.mean_us, 1)} us, RSS ${fmt(r.rss_kib / 1024, 1)} MiB`);
     }
   }
+  const stores = inprocess.filter((r) => r.bench === 'store');
+  if (stores.length) {
+    console.log('
+Store-size scaling (in process; ms unless said):
+');
+    const ms = (us) => fmt(us / 1000, 3);
+    const rows = [
+      ['--state create: mean', (r) => ms(r.state_file_create.mean_us)],
+      ['--state create: p99', (r) => ms(r.state_file_create.p99_us)],
+      ['--state create: max', (r) => ms(r.state_file_create.max_us)],
+      ['checkpoint digest, whole state (before)', (r) => ms(r.whole_state_digest_us)],
+      ['checkpoint digest, first (all resources)', (r) => ms(r.resource_digest_first_us)],
+      ['checkpoint digest, after 1,000 changes', (r) => ms(r.resource_digest_after_1000_changes_us)],
+      ['Telnyx 5,000-number order: median', (r) => ms(r.telnyx_5000_numbers.p50_us)],
+      ['console poll (one change): mean', (r) => ms(r.console_poll.mean_us)],
+      ['console first read (all pages)', (r) => ms(r.console_first_read_us)],
+      ['full GET /__hnemu/state', (r) => ms(r.full_state_us)],
+      ['full state size (MiB)', (r) => fmt(r.full_state_bytes / 1048576, 1)],
+      ['webhook enqueue, receiver silent: mean (us)', (r) => fmt(r.webhook_queue.enqueue.mean_us, 2)],
+      ['RSS (MiB)', (r) => fmt(r.rss_kib / 1024, 1)],
+    ];
+    const head = ['measure', ...stores.map((r) => `${fmt(r.stored)} stored`)];
+    const body = rows.map(([name, cell]) => [name, ...stores.map(cell)]);
+    const widths = head.map((_, i) => Math.max(...[head, ...body].map((row) => String(row[i]).length)));
+    const line = (row) => `| ${row.map((c, i) => (i ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join(' | ')} |`;
+    console.log(line(head));
+    console.log(`|${widths.map((w, i) => (i ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
+    for (const row of body) console.log(line(row));
+  }
 
   const fetchC32 = (n) => results[n].runs['fetch c32'].rps;
   const startStop = inprocess.find((r) => r.bench === 'start_stop');
@@ -308,7 +337,16 @@ async function main() {
     ['idle RSS < 20 MiB', h.idleRss < 20],
     ['in-process start+stop < 5 ms (median)', startStop.alone.p50_us < 5000],
     ['RSS bounded under fetch load (< 2x idle + 16 MiB)', h.rssAfterLoad < 2 * h.idleRss + 16],
+    ['fetch p99 within 10x of p50 (32 connections)', h.runs['fetch c32'].p99 <= 10 * h.runs['fetch c32'].p50],
   ];
+  const storeAt = (n) => stores.find((r) => r.stored === n);
+  if (storeAt(100) && storeAt(10000) && storeAt(100000)) {
+    checks.push(
+      ['--state create at 10k stored within 2x of at 100', storeAt(10000).state_file_create.mean_us <= 2 * storeAt(100).state_file_create.mean_us],
+      ['Telnyx 5,000-number order at 100k within 2x of at 100', storeAt(100000).telnyx_5000_numbers.p50_us <= 2 * storeAt(100).telnyx_5000_numbers.p50_us],
+      ['console poll at 100k orders < 10 ms', storeAt(100000).console_poll.mean_us < 10000],
+    );
+  }
   console.log('\nTargets:');
   for (const [name, ok] of checks) console.log(`  ${ok ? 'met ' : 'MISSED'}  ${name}`);
   writeFileSync(path.join(WORK, 'results.json'), JSON.stringify({ results, inprocess }, null, 2));

@@ -3,19 +3,28 @@
 //   flow        complete Twilio order lifecycles (create to completed) through handle() and the
 //               control API's clock, per second
 //   scaling     fetch and list (PageSize=50) with 10, 10k and 100k orders stored
+//   store       with 100, 10k and 100k orders stored: a create saved by --state, a 5,000-number
+//               Telnyx order, the console's poll (one change since its cursor) beside a full
+//               GET /__hnemu/state, and a webhook enqueue behind a receiver that never answers
 #include <httplib.h>
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "core/webhooks.h"
 #include "emulator.h"
+#include "providers/telnyx/kind.h"
 #include "providers/twilio/kind.h"
+#include "state/state_file.h"
 
 using hnemu::Emulator;
 using hnemu::HttpRequest;
@@ -41,7 +50,8 @@ json summary(std::vector<double> micros) {
   return json{{"n", micros.size()},
               {"mean_us", total / micros.size()},
               {"p50_us", at(0.50)},
-              {"p99_us", at(0.99)}};
+              {"p99_us", at(0.99)},
+              {"max_us", micros.back()}};
 }
 
 long residentKiB() {
@@ -59,19 +69,21 @@ const std::string kAuth =
     hnemu::basicAuthorization(hnemu::twilio::kDefaultAccountSid, hnemu::twilio::kDefaultAuthToken);
 
 HttpResponse call(Emulator& emulator, const std::string& method, const std::string& target,
-                  const std::string& body = "") {
+                  const std::string& body = "", const std::string& authorization = kAuth) {
   auto made = hnemu::requestFor(method, target, body);
   if (!made.ok()) {
     throw std::runtime_error(target + ": " + made.error().message);
   }
   HttpRequest& request = made.value();
   request.host = "127.0.0.1:1";
+  request.headers.emplace("Host", request.host);
   if (!body.empty()) {
-    request.headers.emplace("Content-Type", request.path.rfind("/__hnemu", 0) == 0
+    request.headers.emplace("Content-Type", request.path.rfind("/__hnemu", 0) == 0 ||
+                                                    request.path.rfind("/v2/messaging", 0) == 0
                                                 ? "application/json"
                                                 : "application/x-www-form-urlencoded");
   }
-  request.headers.emplace("Authorization", kAuth);
+  request.headers.emplace("Authorization", authorization);
   return emulator.handle(request);
 }
 
@@ -197,10 +209,170 @@ json scaling(size_t stored) {
               {"page_items", page_items}, {"rss_kib", residentKiB()}};
 }
 
+// A Telnyx order of `count` numbers, from +1312{first}: its create's time in microseconds.
+double telnyxOrder(Emulator& emulator, size_t first, size_t count) {
+  json numbers = json::array();
+  for (size_t i = 0; i < count; ++i) {
+    numbers.push_back("+1312" + std::to_string(2000000 + first + i));
+  }
+  const std::string body = json{{"phone_numbers", numbers}}.dump();
+  const auto start = Clock::now();
+  const HttpResponse created = call(emulator, "POST", "/v2/messaging_hosted_number_orders", body,
+                                    "Bearer " + std::string(hnemu::telnyx::kDefaultApiKey));
+  const double micros = microsSince(start);
+  if (created.status != 200) {
+    throw std::runtime_error("telnyx create answered " + std::to_string(created.status) + ": " +
+                             created.body.substr(0, 300));
+  }
+  return micros;
+}
+
+// Holds every send until the bench ends: a receiver that accepts and never answers.
+class SilentTransport : public hnemu::WebhookTransport {
+ public:
+  hnemu::TransportResult send(const hnemu::OutgoingRequest&, hnemu::Millis,
+                              hnemu::Millis) override {
+    std::unique_lock lock(mutex_);
+    released_.wait(lock, [this] { return cancelled_; });
+    return hnemu::TransportResult{false, 0, "", "cancelled"};
+  }
+  void cancelAll() override {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    released_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable released_;
+  bool cancelled_ = false;
+};
+
+// Enqueue cost with `waiting` deliveries already queued for a receiver that never answers.
+json webhookQueue(size_t waiting) {
+  hnemu::Clock clock(hnemu::TimePoint{});
+  auto transport = std::make_shared<SilentTransport>();
+  hnemu::WebhookDispatcher dispatcher(clock, transport, hnemu::WebhookLimits{});
+  hnemu::Webhook webhook;
+  webhook.provider = "twilio";
+  webhook.url = "http://127.0.0.1:9/callback";
+  webhook.body = std::string(300, 'x');
+  for (size_t i = 0; i < waiting; ++i) {
+    dispatcher.enqueue(webhook);
+  }
+  std::vector<double> enqueue;
+  for (int i = 0; i < 2000; ++i) {
+    const auto start = Clock::now();
+    dispatcher.enqueue(webhook);
+    enqueue.push_back(microsSince(start));
+  }
+  const hnemu::WebhookCounts counts = dispatcher.counts();
+  json out{{"enqueue", summary(enqueue)}, {"queued", counts.queued}, {"dropped", counts.dropped}};
+  dispatcher.stop();
+  return out;
+}
+
+json controlRead(Emulator& emulator, const std::string& target) {
+  const HttpResponse answered = call(emulator, "GET", target);
+  if (answered.status != 200) {
+    throw std::runtime_error(target + " answered " + std::to_string(answered.status) + ": " +
+                             answered.body.substr(0, 300));
+  }
+  return json::parse(answered.body);
+}
+
+json store(size_t stored, const std::string& work) {
+  Emulator emulator;
+  for (size_t i = 0; i < stored; ++i) {
+    createOrder(emulator, i);
+  }
+  // Telnyx numbers stored in orders of up to 5,000, as many as the Twilio orders.
+  for (size_t first = 0; first < stored; first += 5000) {
+    telnyxOrder(emulator, first, std::min<size_t>(5000, stored - first));
+  }
+  std::vector<double> telnyx_large;
+  for (int i = 0; i < 3; ++i) {
+    telnyx_large.push_back(telnyxOrder(emulator, 1'000'000 + i * 5000, 5000));
+  }
+
+  // The console: its first read pages through everything, then each poll reads what changed.
+  uint64_t cursor = 0;
+  const auto first_read = Clock::now();
+  for (bool more = true; more;) {
+    const json page =
+        controlRead(emulator, "/__hnemu/state?since=" + std::to_string(cursor) + "&limit=10000");
+    cursor = page["cursor"];
+    more = page["more"];
+  }
+  const double console_first_read = microsSince(first_read);
+  std::vector<double> poll;
+  for (size_t i = 0; i < 200; ++i) {
+    createOrder(emulator, stored + i);
+    const auto start = Clock::now();
+    const json page =
+        json::parse(call(emulator, "GET", "/__hnemu/state?since=" + std::to_string(cursor)).body);
+    poll.push_back(microsSince(start));
+    cursor = page["cursor"];
+  }
+  const auto full_start = Clock::now();
+  const size_t full_bytes = call(emulator, "GET", "/__hnemu/state").body.size();
+  const double full_state = microsSince(full_start);
+
+  // A checkpoint's digest: the whole state's (what earlier hnemus computed at every checkpoint)
+  // beside the resource digest, first from nothing, then after 1,000 more creates.
+  auto started = Clock::now();
+  const std::string whole = emulator.wholeStateDigest();
+  const double whole_digest = microsSince(started);
+  started = Clock::now();
+  const std::string cold = emulator.stateDigest();
+  const double first_digest = microsSince(started);
+  for (size_t i = 0; i < 1000; ++i) {
+    createOrder(emulator, stored + 500'000 + i);
+  }
+  started = Clock::now();
+  const std::string warm = emulator.stateDigest();
+  const double incremental_digest = microsSince(started);
+  if (whole.empty() || cold == warm) {
+    throw std::runtime_error("the digest did not follow 1,000 creates");
+  }
+
+  // --state: the same creates, each appended and synced before it is answered.
+  std::filesystem::create_directories(work);
+  const std::string path = work + "/store-" + std::to_string(stored) + ".state";
+  std::filesystem::remove(path);
+  std::vector<double> saved;
+  {
+    auto opened = hnemu::StateFile::open(path, emulator, json{{"bench", stored}}, nullptr);
+    if (!opened.ok()) {
+      throw std::runtime_error("--state: " + opened.error().message);
+    }
+    for (size_t i = 0; i < 2000; ++i) {
+      const auto start = Clock::now();
+      createOrder(emulator, stored + 1000 + i);
+      saved.push_back(microsSince(start));
+    }
+  }
+  std::filesystem::remove(path);
+  return json{{"bench", "store"},
+              {"stored", stored},
+              {"state_file_create", summary(saved)},
+              {"whole_state_digest_us", whole_digest},
+              {"resource_digest_first_us", first_digest},
+              {"resource_digest_after_1000_changes_us", incremental_digest},
+              {"telnyx_5000_numbers", summary(telnyx_large)},
+              {"console_first_read_us", console_first_read},
+              {"console_poll", summary(poll)},
+              {"full_state_us", full_state},
+              {"full_state_bytes", full_bytes},
+              {"webhook_queue", webhookQueue(stored)},
+              {"rss_kib", residentKiB()}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string what = argc > 1 ? argv[1] : "all";
+  const std::string work = argc > 2 ? argv[2] : "build/bench/run";
   try {
     if (what == "start_stop" || what == "all") {
       std::cout << startStop(200).dump() << std::endl;
@@ -211,6 +383,11 @@ int main(int argc, char** argv) {
     if (what == "scaling" || what == "all") {
       for (size_t stored : {size_t{10}, size_t{10'000}, size_t{100'000}}) {
         std::cout << scaling(stored).dump() << std::endl;
+      }
+    }
+    if (what == "store" || what == "all") {
+      for (size_t stored : {size_t{100}, size_t{10'000}, size_t{100'000}}) {
+        std::cout << store(stored, work).dump() << std::endl;
       }
     }
   } catch (const std::exception& error) {

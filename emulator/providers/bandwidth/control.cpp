@@ -15,9 +15,13 @@ using nlohmann::json;
 const ProviderKind& BandwidthProvider::kind() const { return bandwidth::kind(); }
 
 void BandwidthProvider::addDefaultAccounts() {
-  model_.world().accounts.push_back(Account{std::string(kDefaultAccountId),
-                                            std::string(kDefaultUsername),
-                                            std::string(kDefaultPassword), true});
+  // Site 222 with SIP peer 333: the values Bandwidth's own client tests use.
+  model_.world().accounts.push_back(
+      Account{std::string(kDefaultAccountId),
+              std::string(kDefaultUsername),
+              std::string(kDefaultPassword),
+              true,
+              {Site{std::string(kDefaultSiteId), {std::string(kDefaultSipPeerId)}}}});
 }
 
 void BandwidthProvider::loadWorld(const WorldSection* section) {
@@ -36,8 +40,8 @@ std::vector<ControlRoute> BandwidthProvider::controlRoutes() {
   routes.insert(
       routes.end(),
       {
-          // {"account_id","username","password","import_enabled"?}: replaces an account with the
-          // same user.
+          // {"account_id","username","password","import_enabled"?,"sites"?}: replaces an account
+          // with the same user.
           {"POST", "/__hnemu/bandwidth/accounts",
            [this](HttpRequest& request) -> Result<ControlReply> {
              HNEMU_ASSIGN_OR_RETURN(const json body, jsonObjectBody(request.body));
@@ -63,6 +67,26 @@ std::vector<ControlRoute> BandwidthProvider::controlRoutes() {
              }
              HNEMU_RETURN_IF_ERROR(model_.finishImport(request.path_params.at("Id"), *status));
              return ControlReply(json{{"status", text.value()}});
+           }},
+          // Another account's port-in took the TN ({"account_id"?}): it leaves the account's
+          // in-service numbers and MESSAGING_LOST subscribers are notified.
+          {"POST", "/__hnemu/bandwidth/numbers/{Tn}/messaging-lost",
+           [this](HttpRequest& request) -> Result<ControlReply> {
+             const json body =
+                 json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
+             if (!body.is_object()) {
+               return makeError(ErrorCode::InvalidArgument, "the body must be a JSON object");
+             }
+             HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(body, {"account_id"}));
+             HNEMU_ASSIGN_OR_RETURN(const std::string account_id,
+                                    stringField(body, "account_id", false));
+             const std::string tn = normalizeTn(request.path_params.at("Tn"));
+             if (tn.empty()) {
+               return makeError(ErrorCode::InvalidArgument,
+                                "'" + request.path_params.at("Tn") + "' is not a NANP number");
+             }
+             HNEMU_RETURN_IF_ERROR(model_.loseMessaging(tn, account_id));
+             return ControlReply(json{{"telephone_number", tn}, {"event_type", "MESSAGING_LOST"}});
            }},
       });
   return routes;

@@ -128,6 +128,8 @@ std::string importErrorDescription(int code) {
     case 5016:
     case 4014:
       return "The SiteId submitted is invalid.";
+    case 4023:
+      return "The SiteId SipPeerId combo submitted is invalid.";
     case 5158:
       return "Telephone number hasn't been previously imported.";
     case 4025:
@@ -152,6 +154,10 @@ std::string normalizeTn(std::string_view text) {
                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
       digits[0] >= '2' && digits[3] >= '2';
   return nanp ? digits : std::string();
+}
+
+bool isDocumentType(std::string_view type) {
+  return type == "LOA" || type == "INVOICE" || type == "CSR" || type == "OTHER";
 }
 
 bool isUuid(std::string_view text) {
@@ -200,10 +206,13 @@ NumberProfile Model::profileFor(const std::string& tn) const {
   return profile;
 }
 
-Result<CheckerResult> Model::check(const Account& account,
-                                   const std::vector<std::string>& tns) const {
+Result<CheckerResult> Model::check(const Account& account, const std::vector<std::string>& tns,
+                                   std::vector<TnError>& validation) const {
+  // The spec lists a missing IMPORT_TNS flag among the checker's 400s; of its documented codes
+  // 19007 is the one that says so.
   if (!account.import_enabled) {
-    return errors::importNotEnabled();
+    validation.push_back(TnError{19007, checkerDescription(19007), {}});
+    return makeError(ErrorCode::InvalidArgument, "validation failed");
   }
   CheckerResult result;
   std::map<int, TnError> groups;
@@ -329,6 +338,30 @@ void Model::processImport(const std::string& id) {
   if (order.status != OrderStatus::Processing) {
     return;
   }
+  // A well-formed SiteId (or SipPeerId) the account does not have fails the whole order once it
+  // is processed, as Bandwidth's captures show; an account with no sites accepts any.
+  const Account* owner = nullptr;
+  for (const Account& account : world_.accounts) {
+    if (account.account_id == order.account_id) {
+      owner = &account;
+    }
+  }
+  if (owner != nullptr && !owner->sites.empty()) {
+    const auto site = std::find_if(owner->sites.begin(), owner->sites.end(),
+                                   [&](const Site& s) { return s.id == order.site_id; });
+    std::optional<int> code;
+    if (site == owner->sites.end()) {
+      code = 5016;
+    } else if (order.sip_peer_id && std::find(site->sip_peers.begin(), site->sip_peers.end(),
+                                              *order.sip_peer_id) == site->sip_peers.end()) {
+      code = 4023;
+    }
+    if (code) {
+      order.errors.push_back(TnError{*code, importErrorDescription(*code), order.tns});
+      moveTo(order, OrderStatus::Failed, "Import TN order has failed.", "importtnorders", true);
+      return;
+    }
+  }
   std::map<int, TnError> failures;
   std::vector<std::string> imported;
   for (const std::string& tn : order.tns) {
@@ -357,7 +390,7 @@ void Model::processImport(const std::string& id) {
     order.errors.push_back(std::move(group));
   }
   for (const std::string& tn : imported) {
-    setInService(tn, order.account_id);
+    putInService(order, tn);
   }
   if (order.errors.empty()) {
     moveTo(order, OrderStatus::Complete, "Import TN order is complete.", "importtnorders", true);
@@ -367,6 +400,91 @@ void Model::processImport(const std::string& id) {
     moveTo(order, OrderStatus::Partial, "Import TN order is partially complete.", "importtnorders",
            true);
   }
+}
+
+void Model::putInService(const ImportOrder& order, const std::string& tn) {
+  in_service_[tn] =
+      InServiceNumber{tn, order.account_id, order.id, order.site_id, order.created, clock_.now()};
+  changes_.touch(kInService, tn);
+  const NumberProfile profile = profileFor(tn);
+  if (profile.messaging_lost_after) {
+    const std::string account_id = order.account_id;
+    const std::string order_id = order.id;
+    timers_.schedule(*profile.messaging_lost_after, "messaging lost " + tn,
+                     [this, tn, account_id, order_id] {
+                       const auto it = in_service_.find(tn);
+                       // Only if the TN is still in service from the import that scheduled it.
+                       if (it != in_service_.end() && it->second.order_id == order_id) {
+                         (void)loseMessaging(tn, account_id);
+                       }
+                     });
+  }
+}
+
+Status Model::loseMessaging(const std::string& tn, const std::string& account_id) {
+  const auto it = in_service_.find(tn);
+  if (it == in_service_.end() || (!account_id.empty() && it->second.account_id != account_id)) {
+    return makeError(ErrorCode::NotFound,
+                     tn + " is not in service" + (account_id.empty() ? "" : " on " + account_id));
+  }
+  const std::string owner = it->second.account_id;
+  takeOutOfService(tn);
+  if (event_listener_) {
+    event_listener_(EventNotice{owner, "MESSAGING_LOST", {tn}});
+  }
+  return {};
+}
+
+std::vector<HistoryEntry> Model::recordedHistory(const ImportOrder& order) {
+  if (order.status != OrderStatus::Failed) {
+    return order.history;
+  }
+  std::vector<HistoryEntry> out;
+  for (const HistoryEntry& entry : order.history) {
+    if (entry.status != "processing") {
+      out.push_back(entry);
+    }
+  }
+  return out;
+}
+
+InServicePage Model::inServiceNumbers(const Account& account, const InServiceQuery& query) const {
+  InServicePage page;
+  std::vector<std::string> matches;
+  for (const auto& [tn, number] : in_service_) {
+    if (number.account_id != account.account_id) {
+      continue;
+    }
+    const NumberProfile profile = profileFor(tn);
+    const std::string in_service_day = day(number.in_service_at);
+    if ((query.area_code && tn.compare(0, 3, *query.area_code) != 0) ||
+        (query.npanxx && tn.compare(0, 6, *query.npanxx) != 0) ||
+        (query.lata && profile.lata != query.lata) ||
+        (query.state && (!profile.state || lower(*profile.state) != lower(*query.state))) ||
+        (query.rate_center &&
+         (!profile.rate_center || lower(*profile.rate_center) != lower(*query.rate_center))) ||
+        (query.start_date && in_service_day < *query.start_date) ||
+        (query.end_date && in_service_day > *query.end_date)) {
+      continue;
+    }
+    matches.push_back(tn);  // the map keeps them in ascending order
+  }
+  page.total = matches.size();
+  const size_t start = (query.page - 1) * query.size;
+  for (size_t i = start; i < matches.size() && i < start + query.size; ++i) {
+    page.tns.push_back(matches[i]);
+  }
+  page.more = start + query.size < matches.size();
+  return page;
+}
+
+std::optional<InServiceNumber> Model::inServiceNumber(const Account& account,
+                                                      const std::string& tn) const {
+  const auto it = in_service_.find(normalizeTn(tn));
+  if (it == in_service_.end() || it->second.account_id != account.account_id) {
+    return std::nullopt;
+  }
+  return it->second;
 }
 
 Status Model::finishImport(std::string_view order_id, OrderStatus status) {
@@ -382,7 +500,7 @@ Status Model::finishImport(std::string_view order_id, OrderStatus status) {
   }
   if (status == OrderStatus::Complete) {
     for (const std::string& tn : order.tns) {
-      setInService(normalizeTn(tn), order.account_id);
+      putInService(order, normalizeTn(tn));
     }
     moveTo(order, status, "Import TN order is complete.", "importtnorders", true);
   } else if (status == OrderStatus::Failed) {
@@ -437,9 +555,6 @@ Result<LoaFile> Model::addFile(const Account& account, std::string_view order_id
     ++millis;
   }
   file.id = name();
-  if (file.document_name.empty()) {
-    file.document_name = file.id;
-  }
   order->files.push_back(file);
   touched(*order);
   return file;
@@ -482,34 +597,53 @@ Status Model::deleteFile(const Account& account, std::string_view order_id,
   return {};
 }
 
-Result<LoaFile> Model::setFileMetadata(const Account& account, std::string_view order_id,
-                                       std::string_view file_id, std::optional<std::string> name,
-                                       std::optional<std::string> type) {
+LoaFile* Model::findFile(const Account& account, std::string_view order_id,
+                         std::string_view file_id) {
   ImportOrder* order = isUuid(order_id) ? findImport(account, order_id) : nullptr;
   if (order == nullptr) {
-    return errors::notFound();
+    return nullptr;
   }
   for (LoaFile& file : order->files) {
     if (file.id == file_id) {
-      if (name) {
-        if (name->size() > 50) {
-          return makeError(ErrorCode::InvalidArgument,
-                           "Document name must be at most 50 characters.", "7800");
-        }
-        file.document_name = *name;
-      }
-      if (type) {
-        static const std::set<std::string> kTypes = {"LOA", "INVOICE", "CSR", "OTHER"};
-        if (kTypes.count(*type) == 0) {
-          return makeError(ErrorCode::InvalidArgument, "Unknown documentType", "7639");
-        }
-        file.document_type = *type;
-      }
-      touched(*order);
-      return file;
+      return &file;
     }
   }
-  return errors::notFound();
+  return nullptr;
+}
+
+Result<LoaFile> Model::setFileMetadata(const Account& account, std::string_view order_id,
+                                       std::string_view file_id, std::optional<std::string> name,
+                                       std::optional<std::string> type) {
+  LoaFile* file = findFile(account, order_id, file_id);
+  if (file == nullptr) {
+    return errors::notFound();
+  }
+  if (name && name->size() > 50) {
+    return errors::documentNameTooLong();
+  }
+  if (type && !isDocumentType(*type)) {
+    return errors::unknownDocumentType();
+  }
+  if (name) {
+    file->document_name = *name;
+  }
+  if (type) {
+    file->document_type = *type;
+  }
+  touched(*findImport(account, order_id));
+  return *file;
+}
+
+Status Model::clearFileMetadata(const Account& account, std::string_view order_id,
+                                std::string_view file_id) {
+  LoaFile* file = findFile(account, order_id, file_id);
+  if (file == nullptr) {
+    return errors::notFound();
+  }
+  file->document_name.reset();
+  file->document_type = "LOA";
+  touched(*findImport(account, order_id));
+  return {};
 }
 
 Result<RemoveOrder> Model::createRemoveOrder(const Account& account, const std::string& user,
@@ -555,7 +689,7 @@ void Model::processRemove(const std::string& id) {
   size_t removed = 0;
   for (const std::string& tn : order.tns) {
     const auto it = in_service_.find(normalizeTn(tn));
-    if (it == in_service_.end() || it->second != order.account_id) {
+    if (it == in_service_.end() || it->second.account_id != order.account_id) {
       never_imported.push_back(tn);
     } else {
       takeOutOfService(it->first);  // back to its state before the import
@@ -610,9 +744,15 @@ Result<Subscription> Model::createSubscription(const Account& account, Subscript
   return subscriptions_.at(id);
 }
 
+// An expired subscription is gone: Bandwidth documents Expiry as how long it persists.
+bool Model::expired(const Subscription& subscription) const {
+  return clock_.now() >= subscription.created + std::chrono::seconds(subscription.expiry_seconds);
+}
+
 Result<Subscription> Model::subscription(const Account& account, std::string_view id) const {
   const auto it = subscriptions_.find(std::string(id));
-  if (it == subscriptions_.end() || it->second.account_id != account.account_id) {
+  if (it == subscriptions_.end() || it->second.account_id != account.account_id ||
+      expired(it->second)) {
     return errors::notFound();
   }
   return it->second;
@@ -621,7 +761,7 @@ Result<Subscription> Model::subscription(const Account& account, std::string_vie
 std::vector<Subscription> Model::subscriptions(const Account& account) const {
   std::vector<Subscription> out;
   for (const auto& [id, subscription] : subscriptions_) {
-    if (subscription.account_id == account.account_id) {
+    if (subscription.account_id == account.account_id && !expired(subscription)) {
       out.push_back(subscription);
     }
   }
@@ -631,7 +771,8 @@ std::vector<Subscription> Model::subscriptions(const Account& account) const {
 Result<Subscription> Model::replaceSubscription(const Account& account, std::string_view id,
                                                 Subscription replacement) {
   const auto it = subscriptions_.find(std::string(id));
-  if (it == subscriptions_.end() || it->second.account_id != account.account_id) {
+  if (it == subscriptions_.end() || it->second.account_id != account.account_id ||
+      expired(it->second)) {
     return errors::notFound();
   }
   replacement.id = it->second.id;
@@ -643,16 +784,12 @@ Result<Subscription> Model::replaceSubscription(const Account& account, std::str
 
 Status Model::deleteSubscription(const Account& account, std::string_view id) {
   const auto it = subscriptions_.find(std::string(id));
-  if (it == subscriptions_.end() || it->second.account_id != account.account_id) {
+  if (it == subscriptions_.end() || it->second.account_id != account.account_id ||
+      expired(it->second)) {
     return errors::notFound();
   }
   subscriptions_.erase(it);
   return {};
-}
-
-void Model::setInService(const std::string& tn, const std::string& account_id) {
-  in_service_[tn] = account_id;
-  changes_.touch(kInService, tn);
 }
 
 void Model::takeOutOfService(std::string tn) {
@@ -662,13 +799,21 @@ void Model::takeOutOfService(std::string tn) {
 
 std::vector<Subscription> Model::subscribersFor(const OrderNotice& notice) const {
   std::vector<Subscription> out;
-  const TimePoint now = clock_.now();
   for (const auto& [id, subscription] : subscriptions_) {
-    const bool expired =
-        now >= subscription.created + std::chrono::seconds(subscription.expiry_seconds);
-    if (subscription.account_id == notice.account_id && !expired && subscription.order_type &&
-        lower(*subscription.order_type) == lower(notice.order_type) &&
+    if (subscription.account_id == notice.account_id && !expired(subscription) &&
+        subscription.order_type && lower(*subscription.order_type) == lower(notice.order_type) &&
         (!subscription.order_id || *subscription.order_id == notice.order_id)) {
+      out.push_back(subscription);
+    }
+  }
+  return out;
+}
+
+std::vector<Subscription> Model::subscribersFor(const EventNotice& notice) const {
+  std::vector<Subscription> out;
+  for (const auto& [id, subscription] : subscriptions_) {
+    if (subscription.account_id == notice.account_id && !expired(subscription) &&
+        subscription.event_type == notice.event_type) {
       out.push_back(subscription);
     }
   }

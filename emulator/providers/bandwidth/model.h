@@ -26,11 +26,19 @@ StateMachine importOrderLifecycle();
 
 // ---- The world ----
 
+// A site (sub-account) of an account and the SIP peers (locations) under it.
+struct Site {
+  std::string id;
+  std::vector<std::string> sip_peers;
+};
+
 struct Account {
   std::string account_id;
   std::string username;
   std::string password;
   bool import_enabled = true;  // the IMPORT_TNS feature
+  // The sites an import order may name; none: any numeric SiteId is accepted.
+  std::vector<Site> sites;
 };
 
 // What happens to a TN when an import order processes it.
@@ -43,6 +51,12 @@ struct NumberProfile {
   std::optional<int> checker_code;  // 19001-19012: what importTnChecker reports
   ImportOutcome import = ImportOutcome::Import;
   int import_error_code = 7518;  // with ImportOutcome::Error
+  // Where the TN is, for the in-service list's filters (Bandwidth knows it from its own data).
+  std::optional<std::string> state;  // two letters
+  std::optional<std::string> lata;
+  std::optional<std::string> rate_center;
+  // Another account's port-in takes the TN this long after it went in service (MESSAGING_LOST).
+  std::optional<Millis> messaging_lost_after;
 };
 
 struct Rules {
@@ -87,7 +101,7 @@ struct LoaFile {
   std::string id;
   std::string content_type;
   std::string data;
-  std::string document_name;
+  std::optional<std::string> document_name;  // only once a client sets one
   std::string document_type = "LOA";
 };
 
@@ -158,6 +172,34 @@ struct OrderFilter {
   std::optional<std::string> loa_type;  // SUBSCRIBER, CARRIER, ALL
 };
 
+// A TN imported into an account and in service there.
+struct InServiceNumber {
+  std::string tn;
+  std::string account_id;
+  std::string order_id;
+  std::string site_id;
+  TimePoint order_created;
+  TimePoint in_service_at;
+};
+
+// GET inserviceNumbers: its filters (each optional) and the page asked for.
+struct InServiceQuery {
+  std::optional<std::string> area_code;  // 3 digits
+  std::optional<std::string> npanxx;     // 6 digits
+  std::optional<std::string> lata;
+  std::optional<std::string> state;
+  std::optional<std::string> rate_center;
+  std::optional<std::string> start_date, end_date;  // yyyy-MM-dd, on the in-service date
+  size_t page = 1;
+  size_t size = 300;
+};
+
+struct InServicePage {
+  size_t total = 0;
+  std::vector<std::string> tns;  // this page's, ascending
+  bool more = false;
+};
+
 // A state change to notify: the routes deliver it to the matching subscriptions.
 struct OrderNotice {
   std::string account_id;
@@ -169,6 +211,14 @@ struct OrderNotice {
   TimePoint modified;
 };
 using NoticeListener = std::function<void(const OrderNotice&)>;
+
+// An account-wide event on TNs (MESSAGING_LOST), for the account's event subscriptions.
+struct EventNotice {
+  std::string account_id;
+  std::string event_type;
+  std::vector<std::string> tns;  // 10 digits
+};
+using EventListener = std::function<void(const EventNotice&)>;
 
 // 10-digit NANP form of "9199918388" or "+19199918388"; empty if it is not a NANP number.
 std::string normalizeTn(std::string_view text);
@@ -188,13 +238,15 @@ class Model {
   World& world() { return world_; }
   const World& world() const { return world_; }
   void setListener(NoticeListener listener) { listener_ = std::move(listener); }
+  void setEventListener(EventListener listener) { event_listener_ = std::move(listener); }
   void reset();
 
   const Account* authenticate(std::string_view username, std::string_view password) const;
   NumberProfile profileFor(const std::string& tn) const;
 
   // Validation errors come back as a list (Bandwidth answers them all at once).
-  Result<CheckerResult> check(const Account& account, const std::vector<std::string>& tns) const;
+  Result<CheckerResult> check(const Account& account, const std::vector<std::string>& tns,
+                              std::vector<TnError>& validation) const;
   Result<ImportOrder> createImportOrder(const Account& account, const std::string& user,
                                         const NewImportOrder& input,
                                         std::vector<TnError>& validation);
@@ -211,6 +263,9 @@ class Model {
   Result<LoaFile> setFileMetadata(const Account& account, std::string_view order_id,
                                   std::string_view file_id, std::optional<std::string> name,
                                   std::optional<std::string> type);
+  // Back to what a new upload has: no name, type LOA.
+  Status clearFileMetadata(const Account& account, std::string_view order_id,
+                           std::string_view file_id);
 
   Result<RemoveOrder> createRemoveOrder(const Account& account, const std::string& user,
                                         std::optional<std::string> customer_order_id,
@@ -228,10 +283,24 @@ class Model {
   Status deleteSubscription(const Account& account, std::string_view id);
   // Subscriptions of an account that want to hear about this order and have not expired.
   std::vector<Subscription> subscribersFor(const OrderNotice& notice) const;
+  std::vector<Subscription> subscribersFor(const EventNotice& notice) const;
+
+  // The account's in-service TNs that pass the query's filters, one page of them.
+  InServicePage inServiceNumbers(const Account& account, const InServiceQuery& query) const;
+  // A TN in service on this account, if it is.
+  std::optional<InServiceNumber> inServiceNumber(const Account& account,
+                                                 const std::string& tn) const;
+  // What an account's history shows of an import order: a FAILED order never shows it was
+  // processing (as Bandwidth records it); the internal trail in `history` keeps every status.
+  static std::vector<HistoryEntry> recordedHistory(const ImportOrder& order);
+  // Another account's port-in took the TN: it leaves its account's in-service numbers, and the
+  // account's MESSAGING_LOST subscriptions hear of it. `account_id` empty: whichever account
+  // has it.
+  Status loseMessaging(const std::string& tn, const std::string& account_id);
 
   const std::map<std::string, ImportOrder>& importOrders() const { return imports_; }
   const std::map<std::string, RemoveOrder>& removeOrders() const { return removes_; }
-  const std::map<std::string, std::string>& inService() const { return in_service_; }
+  const std::map<std::string, InServiceNumber>& inService() const { return in_service_; }
 
   // The importer, now: finish an order that would never finish by itself.
   Status finishImport(std::string_view order_id, OrderStatus status);
@@ -242,11 +311,13 @@ class Model {
               bool notify);
   void processImport(const std::string& id);
   void processRemove(const std::string& id);
+  void putInService(const ImportOrder& order, const std::string& tn);
   ImportOrder* findImport(const Account& account, std::string_view id);
+  LoaFile* findFile(const Account& account, std::string_view order_id, std::string_view file_id);
+  bool expired(const Subscription& subscription) const;
 
   void touched(const ImportOrder& order) const { changes_.touch(kImports, order.id); }
   void touched(const RemoveOrder& order) const { changes_.touch(kRemoves, order.id); }
-  void setInService(const std::string& tn, const std::string& account_id);
   void takeOutOfService(std::string tn);  // a copy: the caller's may be the erased key
 
   Clock& clock_;
@@ -255,16 +326,19 @@ class Model {
   World world_;
   ProviderTimers timers_;
   NoticeListener listener_;
+  EventListener event_listener_;
   std::map<std::string, ImportOrder> imports_;
   std::map<uint64_t, std::string> import_ids_by_sequence_;
   std::map<std::string, RemoveOrder> removes_;
   std::map<uint64_t, std::string> remove_ids_by_sequence_;
   std::map<std::string, Subscription> subscriptions_;
-  std::map<std::string, std::string> in_service_;  // imported TN -> account id
+  std::map<std::string, InServiceNumber> in_service_;  // by 10-digit TN
   uint64_t sequence_ = 0;
   ResourceWatch* watch_ = nullptr;
 };
 
 bool isUuid(std::string_view text);
+// LOA, INVOICE, CSR or OTHER: the documentTypes Bandwidth accepts for LOA files.
+bool isDocumentType(std::string_view type);
 
 }  // namespace hnemu::bandwidth

@@ -1,12 +1,17 @@
 #include "providers/bandwidth/routes.h"
 
+#include <algorithm>
+#include <cctype>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/crypto.h"
 #include "core/time.h"
+#include "core/wire/form.h"
 #include "providers/bandwidth/errors.h"
 #include "providers/bandwidth/wire.h"
+#include "providers/bandwidth/world.h"
 
 namespace hnemu::bandwidth {
 namespace {
@@ -76,6 +81,66 @@ OrderFilter decodeFilter(const HttpRequest& request, std::optional<Error>& error
   return filter;
 }
 
+// Where a resource lives, spelled as Bandwidth spells its Location headers (importTnOrders, not
+// the client's casing), under the prefix the request came in on (/api, /api/v1.0, ...).
+std::string accountUrl(const HttpRequest& request, const std::string& account_id) {
+  return request.baseUrl() + request.path.substr(0, request.path.find("/accounts/")) +
+         "/accounts/" + account_id;
+}
+
+bool allDigits(const std::string& text) {
+  return !text.empty() && text.size() <= 9 && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// The in-service list's query, or nothing when its parameters are invalid (Bandwidth: 404).
+std::optional<InServiceQuery> decodeInServiceQuery(const HttpRequest& request) {
+  InServiceQuery query;
+  for (const auto& [name, field] :
+       {std::pair<const char*, size_t*>{"page", &query.page}, {"size", &query.size}}) {
+    if (const auto text = request.queryValue(name)) {
+      if (!allDigits(*text) || std::stoul(*text) == 0) {
+        return std::nullopt;
+      }
+      *field = std::stoul(*text);
+    }
+  }
+  query.area_code = request.queryValue("areacode");
+  query.npanxx = request.queryValue("npanxx");
+  query.lata = request.queryValue("lata");
+  query.state = request.queryValue("state");
+  query.rate_center = request.queryValue("ratecenter");
+  query.start_date = request.queryValue("startdate");
+  query.end_date = request.queryValue("enddate");
+  if ((query.area_code && (query.area_code->size() != 3 || !allDigits(*query.area_code) ||
+                           (*query.area_code)[0] < '2')) ||
+      (query.npanxx &&
+       (query.npanxx->size() != 6 || !allDigits(*query.npanxx) || (*query.npanxx)[0] < '2')) ||
+      (query.lata && !allDigits(*query.lata)) || (query.rate_center && !query.state)) {
+    return std::nullopt;
+  }
+  for (const auto* date : {&query.start_date, &query.end_date}) {
+    if (*date && (date->value().size() != 10 || !parseIso8601(**date + "T00:00:00Z").ok())) {
+      return std::nullopt;
+    }
+  }
+  return query;
+}
+
+// A page's URL: the filters as the client sent them, then page and size.
+std::string inServicePageUrl(const HttpRequest& request, const std::string& list_url,
+                             const InServiceQuery& query, size_t page) {
+  std::string url = list_url + "?";
+  for (const char* name :
+       {"areacode", "npanxx", "lata", "state", "ratecenter", "startdate", "enddate"}) {
+    if (const auto value = request.queryValue(name)) {
+      url += std::string(name) + "=" + hnemu::wire::percentEncode(*value) + "&";
+    }
+  }
+  return url + "page=" + std::to_string(page) + "&size=" + std::to_string(query.size);
+}
+
 }  // namespace
 
 BandwidthProvider::BandwidthProvider(ProviderContext context)
@@ -84,6 +149,7 @@ BandwidthProvider::BandwidthProvider(ProviderContext context)
       model_(context.clock, context.ids, changes_) {
   model_.setWatch(&context.watch);
   model_.setListener([this](const OrderNotice& notice) { notify(notice); });
+  model_.setEventListener([this](const EventNotice& notice) { notify(notice); });
 }
 
 void BandwidthProvider::reset() { model_.reset(); }
@@ -109,7 +175,7 @@ HttpResponse BandwidthProvider::errorForStatus(int status, const HttpRequest& re
     return response;
   }
   if (status == 401) {
-    return HttpResponse::empty(401);
+    return wire::emptyXml(401);
   }
   if (status == 400) {
     HttpResponse response = wire::errorResponse(
@@ -142,10 +208,11 @@ HttpResponse BandwidthProvider::pipeline(HttpRequest& request, const std::string
   const Account* account =
       credentials ? model_.authenticate(credentials->first, credentials->second) : nullptr;
   if (account == nullptr) {
-    return HttpResponse::empty(401);
+    return wire::emptyXml(401);
   }
   request.account = account->account_id;
-  if (request.path_params.at("AccountId") != account->account_id) {
+  const auto path_account = request.path_params.find("AccountId");
+  if (path_account != request.path_params.end() && path_account->second != account->account_id) {
     return wire::errorResponse(error_root, errors::accessDenied());
   }
   if (const size_t limit = bodyLimit(request); request.body.size() > limit) {
@@ -157,30 +224,45 @@ HttpResponse BandwidthProvider::pipeline(HttpRequest& request, const std::string
 void BandwidthProvider::notify(const OrderNotice& notice) {
   for (const Subscription& subscription : model_.subscribersFor(notice)) {
     Webhook hook;
-    hook.provider = "bandwidth";
-    hook.account = notice.account_id;
     hook.event = notice.order_type + "." + notice.status;
     hook.resource_id = notice.order_id;
     hook.status = notice.status;
-    hook.tag = subscription.id;
-    hook.url = subscription.url;
-    hook.content_type = "application/xml; charset=utf-8";
     hook.body = wire::encodeNotification(notice, subscription.id);
-    if (!subscription.username.empty()) {
-      const std::string authorization =
-          basicAuthorization(subscription.username, subscription.password);
-      hook.sign = [authorization](const std::string&, const std::string&, int) {
-        Headers headers;
-        headers.emplace("Authorization", authorization);
-        return headers;
-      };
-    }
-    // Bandwidth does not retry order notifications; the result lands in the subscription.
-    hook.policy.max_attempts = 1;
-    hook.policy.retry_on = RetryOn::Never;
-    hook.policy.read_timeout = Millis(10000);
-    context_.webhooks.enqueue(std::move(hook));
+    deliver(std::move(hook), subscription);
   }
+}
+
+void BandwidthProvider::notify(const EventNotice& notice) {
+  for (const Subscription& subscription : model_.subscribersFor(notice)) {
+    Webhook hook;
+    hook.event = notice.event_type;
+    hook.resource_id = notice.tns.front();
+    hook.status = notice.event_type;
+    hook.body = wire::encodeEventNotification(notice, subscription);
+    deliver(std::move(hook), subscription);
+  }
+}
+
+void BandwidthProvider::deliver(Webhook hook, const Subscription& subscription) {
+  hook.provider = "bandwidth";
+  hook.account = subscription.account_id;
+  hook.tag = subscription.id;
+  hook.url = subscription.url;
+  hook.content_type = "application/xml; charset=utf-8";
+  if (!subscription.username.empty()) {
+    const std::string authorization =
+        basicAuthorization(subscription.username, subscription.password);
+    hook.sign = [authorization](const std::string&, const std::string&, int) {
+      Headers headers;
+      headers.emplace("Authorization", authorization);
+      return headers;
+    };
+  }
+  // Bandwidth does not retry notifications; the result lands in the subscription.
+  hook.policy.max_attempts = 1;
+  hook.policy.retry_on = RetryOn::Never;
+  hook.policy.read_timeout = Millis(10000);
+  context_.webhooks.enqueue(std::move(hook));
 }
 
 std::vector<std::string> BandwidthProvider::subscriptionStatuses(
@@ -189,7 +271,7 @@ std::vector<std::string> BandwidthProvider::subscriptionStatuses(
   for (const Subscription& subscription : subscriptions) {
     const auto last = context_.webhooks.lastAttemptTagged(subscription.id);
     out.push_back(!last             ? "READY"
-                  : last->connected ? wire::deliveryStatus(last->status)
+                  : last->connected ? wire::deliveryStatus(last->status, last->response_body)
                                     : "Callback failed: " + last->error);
   }
   return out;
@@ -201,47 +283,39 @@ HttpResponse BandwidthProvider::uploadFile(const Account& account, HttpRequest& 
   const std::string content_type = request.header("Content-Type").value_or("");
   const auto extension = extensionFor(content_type);
   if (!extension) {
-    return wire::errorResponse(
-        root,
-        makeError(ErrorCode::InvalidArgument,
-                  "Content-Type '" + content_type + "' is not a supported LOA file type", "7640"));
+    return wire::errorResponse(root, errors::unsupportedFileType(content_type));
   }
   if (request.body.empty()) {
-    return wire::errorResponse(root,
-                               makeError(ErrorCode::InvalidArgument, "The file is empty", "7642"));
+    return wire::errorResponse(root, errors::emptyFile());
   }
   const auto query_type = request.queryValue("documentType");
   const auto header_type = request.header("documentType");
   if (query_type && header_type && *query_type != *header_type) {
-    return wire::errorResponse(
-        root, makeError(ErrorCode::InvalidArgument,
-                        "documentType in the query and in the header disagree", "7641"));
+    return wire::errorResponse(root, errors::conflictingDocumentType());
   }
   const std::string order_id = request.path_params.at("OrderId");
+  // Both answers name the file's URL in Location, as Bandwidth documents for POST and PUT.
+  auto located = [&](int status, const LoaFile& file) {
+    HttpResponse response = wire::xmlResponse(status, wire::encodeFileUpload(file, order_id));
+    response.headers.emplace("Location", accountUrl(request, account.account_id) +
+                                             "/importTnOrders/" + order_id + "/loas/" + file.id);
+    return response;
+  };
   if (replace) {
     auto file = model_.replaceFile(account, order_id, request.path_params.at("FileId"),
                                    content_type, request.body);
-    return file.ok() ? wire::xmlResponse(200, wire::encodeFileUpload(file.value(), order_id, true))
-                     : wire::errorResponse(root, file.error());
+    return file.ok() ? located(200, file.value()) : wire::errorResponse(root, file.error());
   }
   LoaFile file;
   file.content_type = content_type;
   file.data = request.body;
   const std::string document_type = query_type ? *query_type : header_type.value_or("LOA");
-  if (document_type != "LOA" && document_type != "INVOICE" && document_type != "CSR" &&
-      document_type != "OTHER") {
-    return wire::errorResponse(
-        root, makeError(ErrorCode::InvalidArgument, "Unknown documentType", "7639"));
+  if (!isDocumentType(document_type)) {
+    return wire::errorResponse(root, errors::unknownDocumentType());
   }
   file.document_type = document_type;
   auto stored = model_.addFile(account, order_id, file, *extension);
-  if (!stored.ok()) {
-    return wire::errorResponse(root, stored.error());
-  }
-  HttpResponse response =
-      wire::xmlResponse(201, wire::encodeFileUpload(stored.value(), order_id, false));
-  response.headers.emplace("Location", request.baseUrl() + request.path + "/" + stored.value().id);
-  return response;
+  return stored.ok() ? located(201, stored.value()) : wire::errorResponse(root, stored.error());
 }
 
 HttpResponse BandwidthProvider::createSubscription(const Account& account, HttpRequest& request) {
@@ -254,8 +328,9 @@ HttpResponse BandwidthProvider::createSubscription(const Account& account, HttpR
   if (!created.ok()) {
     return wire::errorResponse(root, created.error());
   }
-  HttpResponse response = HttpResponse::empty(201);
-  response.headers.emplace("Location", request.baseUrl() + request.path + "/" + created.value().id);
+  HttpResponse response = wire::emptyXml(201);
+  response.headers.emplace(
+      "Location", accountUrl(request, account.account_id) + "/subscriptions/" + created.value().id);
   return response;
 }
 
@@ -325,7 +400,10 @@ void BandwidthProvider::registerRoutes(Router& router) {
             if (!invalid.empty()) {
               return wire::validationErrors(root, invalid, false);
             }
-            auto result = model_.check(a, tns.value());
+            auto result = model_.check(a, tns.value(), invalid);
+            if (!invalid.empty()) {
+              return wire::validationErrors(root, invalid, false);
+            }
             return result.ok() ? wire::xmlResponse(200, wire::encodeChecker(result.value()))
                                : wire::errorResponse(root, result.error());
           });
@@ -350,7 +428,8 @@ void BandwidthProvider::registerRoutes(Router& router) {
             }
             HttpResponse response =
                 wire::xmlResponse(201, wire::encodeImportOrder(order.value(), true));
-            response.headers.emplace("Location", r.baseUrl() + r.path + "/" + order.value().id);
+            response.headers.emplace(
+                "Location", accountUrl(r, a.account_id) + "/importTnOrders/" + order.value().id);
             return response;
           });
     route("GET", "/importTnOrders", "ImportTnOrders",
@@ -368,7 +447,8 @@ void BandwidthProvider::registerRoutes(Router& router) {
           [this](const Account& a, const std::string&, HttpRequest& r) {
             auto order = model_.importOrder(a, r.path_params.at("OrderId"));
             return order.ok()
-                       ? wire::xmlResponse(200, wire::encodeHistory(shown(order.value()).history))
+                       ? wire::xmlResponse(
+                             200, wire::encodeHistory(Model::recordedHistory(shown(order.value()))))
                        : wire::errorResponse("OrderHistoryWrapper", order.error());
           });
     route("POST", "/importTnOrders/{OrderId}/loas", "fileUploadResponse",
@@ -416,7 +496,7 @@ void BandwidthProvider::registerRoutes(Router& router) {
           [this](const Account& a, const std::string&, HttpRequest& r) {
             const Status deleted =
                 model_.deleteFile(a, r.path_params.at("OrderId"), r.path_params.at("FileId"));
-            return deleted.ok() ? HttpResponse::empty(200)
+            return deleted.ok() ? wire::emptyXml(200)
                                 : wire::errorResponse("fileUploadResponse", deleted.error());
           });
     route("GET", "/importTnOrders/{OrderId}/loas/{FileId}/metadata", "FileMetaData",
@@ -434,17 +514,15 @@ void BandwidthProvider::registerRoutes(Router& router) {
             auto file =
                 model_.setFileMetadata(a, r.path_params.at("OrderId"), r.path_params.at("FileId"),
                                        metadata.value().first, metadata.value().second);
-            return file.ok() ? HttpResponse::empty(200)
+            return file.ok() ? wire::emptyXml(200)
                              : wire::errorResponse("FileMetaData", file.error());
           });
     route("DELETE", "/importTnOrders/{OrderId}/loas/{FileId}/metadata", "FileMetaData",
           [this](const Account& a, const std::string&, HttpRequest& r) {
-            // Metadata goes back to its defaults: the file's own name, type LOA.
-            auto file =
-                model_.setFileMetadata(a, r.path_params.at("OrderId"), r.path_params.at("FileId"),
-                                       r.path_params.at("FileId"), std::string("LOA"));
-            return file.ok() ? HttpResponse::empty(200)
-                             : wire::errorResponse("FileMetaData", file.error());
+            const Status cleared = model_.clearFileMetadata(a, r.path_params.at("OrderId"),
+                                                            r.path_params.at("FileId"));
+            return cleared.ok() ? wire::emptyXml(200)
+                                : wire::errorResponse("FileMetaData", cleared.error());
           });
     route("POST", "/removeImportedTnOrders", "RemoveImportedTnOrdersResponse",
           [this](const Account& a, const std::string& user, HttpRequest& r) {
@@ -468,7 +546,8 @@ void BandwidthProvider::registerRoutes(Router& router) {
             }
             HttpResponse response =
                 wire::xmlResponse(201, wire::encodeRemoveOrder(order.value(), true));
-            response.headers.emplace("Location", r.baseUrl() + r.path + "/" + order.value().id);
+            response.headers.emplace("Location", accountUrl(r, a.account_id) +
+                                                     "/removeImportedTnOrders/" + order.value().id);
             return response;
           });
     route("GET", "/removeImportedTnOrders", "RemoveImportedTnOrders",
@@ -519,15 +598,48 @@ void BandwidthProvider::registerRoutes(Router& router) {
             }
             auto updated = model_.replaceSubscription(a, r.path_params.at("SubscriptionId"),
                                                       replacement.value());
-            return updated.ok() ? HttpResponse::empty(200)
+            return updated.ok() ? wire::emptyXml(200)
                                 : wire::errorResponse("SubscriptionsResponse", updated.error());
           });
     route("DELETE", "/subscriptions/{SubscriptionId}", "SubscriptionsResponse",
           [this](const Account& a, const std::string&, HttpRequest& r) {
             const Status deleted = model_.deleteSubscription(a, r.path_params.at("SubscriptionId"));
-            return deleted.ok() ? HttpResponse::empty(200)
+            return deleted.ok() ? wire::emptyXml(200)
                                 : wire::errorResponse("SubscriptionsResponse", deleted.error());
           });
+    route("GET", "/inserviceNumbers", "TNs",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            return listInServiceNumbers(a, r);
+          });
+    route("GET", "/inserviceNumbers/totals", "Quantity",
+          [this](const Account& a, const std::string&, HttpRequest&) {
+            InServiceQuery everything;
+            everything.size = std::numeric_limits<size_t>::max();
+            return wire::xmlResponse(
+                200, wire::encodeInServiceTotals(model_.inServiceNumbers(a, everything).total));
+          });
+    // 200 with no payload when the TN is in service on the account, else 404 (Bandwidth's spec).
+    route("GET", "/inserviceNumbers/{Tn}", "ErrorResponse",
+          [this](const Account& a, const std::string&, HttpRequest& r) {
+            return model_.inServiceNumber(a, r.path_params.at("Tn"))
+                       ? wire::emptyXml(200)
+                       : wire::errorResponse("ErrorResponse", errors::notInService());
+          });
+  }
+  // A TN's status, not under an account: the caller's accounts are searched.
+  for (const char* prefix : {"/api/tns", "/api/v1.0/tns", "/v1.0/tns", "/api/v1/tns"}) {
+    router.add(
+        "GET", std::string(prefix) + "/{Tn}", "bandwidth",
+        [this](HttpRequest& request) {
+          return pipeline(
+              request, "TelephoneNumberResponse",
+              [this](const Account& a, const std::string&, HttpRequest& r) {
+                const auto number = model_.inServiceNumber(a, r.path_params.at("Tn"));
+                return number ? wire::xmlResponse(200, wire::encodeTelephoneNumber(*number))
+                              : wire::xmlResponse(404, wire::encodeTelephoneNumberNotFound());
+              });
+        },
+        PathTemplate::Options{true});
   }
   for (const char* prefix : {"/api/", "/v1.0/"}) {
     router.addFallback(prefix, "bandwidth", [](HttpRequest&) {
@@ -536,14 +648,28 @@ void BandwidthProvider::registerRoutes(Router& router) {
   }
 }
 
-namespace {
-
-json dumpedAccount(const Account& account) {
-  return {{"account_id", account.account_id},
-          {"username", account.username},
-          {"password", account.password},
-          {"import_enabled", account.import_enabled}};
+HttpResponse BandwidthProvider::listInServiceNumbers(const Account& account, HttpRequest& request) {
+  const auto query = decodeInServiceQuery(request);
+  if (!query) {
+    return wire::errorResponse("ErrorResponse", errors::invalidSearch());
+  }
+  const InServicePage page = model_.inServiceNumbers(account, *query);
+  if (page.tns.empty()) {
+    return wire::emptyXml(204);  // "there are no numbers found using the search parameters"
+  }
+  const std::string list_url = accountUrl(request, account.account_id) + "/inserviceNumbers";
+  wire::InServiceLinks links;
+  links.first = inServicePageUrl(request, list_url, *query, 1);
+  if (query->page > 1) {
+    links.previous = inServicePageUrl(request, list_url, *query, query->page - 1);
+  }
+  if (page.more) {
+    links.next = inServicePageUrl(request, list_url, *query, query->page + 1);
+  }
+  return wire::xmlResponse(200, wire::encodeInServiceNumbers(page, links));
 }
+
+namespace {
 
 json dumpedImport(const ImportOrder& order) {
   json files = json::array();
@@ -578,8 +704,11 @@ json dumpedRemove(const RemoveOrder& order) {
           {"telephone_numbers", order.tns}};
 }
 
-json dumpedInService(const std::string& tn, const std::string& account_id) {
-  return {{"tn", tn}, {"account_id", account_id}};
+json dumpedInService(const InServiceNumber& number) {
+  return {{"tn", number.tn},
+          {"account_id", number.account_id},
+          {"order_id", number.order_id},
+          {"in_service_at", formatIso8601Millis(number.in_service_at)}};
 }
 
 }  // namespace
@@ -587,7 +716,7 @@ json dumpedInService(const std::string& tn, const std::string& account_id) {
 void BandwidthProvider::dumpState(json& out) const {
   json accounts = json::array();
   for (const Account& account : model_.world().accounts) {
-    accounts.push_back(dumpedAccount(account));
+    accounts.push_back(accountJson(account));
   }
   json imports = json::array();
   for (const auto& [id, order] : model_.importOrders()) {
@@ -598,8 +727,8 @@ void BandwidthProvider::dumpState(json& out) const {
     removes.push_back(dumpedRemove(order));
   }
   json in_service = json::array();
-  for (const auto& [tn, account] : model_.inService()) {
-    in_service.push_back(dumpedInService(tn, account));
+  for (const auto& [tn, number] : model_.inService()) {
+    in_service.push_back(dumpedInService(number));
   }
   out[Model::kAccounts] = std::move(accounts);
   out[Model::kImports] = std::move(imports);
@@ -626,13 +755,12 @@ json BandwidthProvider::dumpItem(std::string_view collection, std::string_view i
   }
   if (collection == Model::kInService) {
     const auto found = model_.inService().find(key);
-    return found == model_.inService().end() ? json()
-                                             : dumpedInService(found->first, found->second);
+    return found == model_.inService().end() ? json() : dumpedInService(found->second);
   }
   if (collection == Model::kAccounts) {
     for (const Account& account : model_.world().accounts) {
       if (account.username == id) {
-        return dumpedAccount(account);
+        return accountJson(account);
       }
     }
   }

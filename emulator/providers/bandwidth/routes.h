@@ -32,6 +32,8 @@ class BandwidthProvider : public Provider {
   HttpResponse pipeline(HttpRequest& request, const std::string& error_root,
                         const Operation& operation) const;
   void notify(const OrderNotice& notice);
+  void notify(const EventNotice& notice);
+  void deliver(Webhook hook, const Subscription& subscription);
   template <class Order>
   const Order& shown(const Order& order) const;
   std::vector<std::string> subscriptionStatuses(
@@ -40,6 +42,7 @@ class BandwidthProvider : public Provider {
   HttpResponse uploadFile(const Account& account, HttpRequest& request, bool replace);
   HttpResponse createSubscription(const Account& account, HttpRequest& request);
   HttpResponse listImportOrders(const Account& account, HttpRequest& request, bool removes);
+  HttpResponse listInServiceNumbers(const Account& account, HttpRequest& request);
 
   ProviderContext context_;
   ChangeScope changes_;  // for the world's changes made by control routes

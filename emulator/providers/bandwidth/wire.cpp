@@ -1,5 +1,6 @@
 #include "providers/bandwidth/wire.h"
 
+#include <cctype>
 #include <pugixml.hpp>
 #include <sstream>
 
@@ -11,7 +12,15 @@ namespace {
 
 constexpr unsigned kParseOptions = pugi::parse_default;  // no DOCTYPE, no entity expansion
 
-std::string serialize(const pugi::xml_document& doc) {
+// Notifications are documented with a bare declaration; API answers carry JAXB's header, as
+// every captured answer does.
+std::string serialize(pugi::xml_document& doc, bool api_answer = true) {
+  if (api_answer) {
+    pugi::xml_node declaration = doc.prepend_child(pugi::node_declaration);
+    declaration.append_attribute("version") = "1.0";
+    declaration.append_attribute("encoding") = "UTF-8";
+    declaration.append_attribute("standalone") = "yes";
+  }
   std::ostringstream out;
   doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
   return out.str();
@@ -40,6 +49,12 @@ std::optional<std::string> optionalText(pugi::xml_node node, const char* name) {
 }
 
 std::string iso(TimePoint t) { return formatIso8601Millis(t); }
+
+// /tns/{tn}'s LastModifiedDate: "2014-03-25 12:55:11.0" (tenths of a second), as documented.
+std::string formatBandwidthModified(TimePoint t) {
+  const std::string text = formatIso8601Millis(t);  // 2014-03-25T12:55:11.810Z
+  return text.substr(0, 10) + " " + text.substr(11, 8) + "." + text.substr(20, 1);
+}
 
 Result<pugi::xml_node> parseRoot(pugi::xml_document& doc, const std::string& body,
                                  const char* expected_root) {
@@ -182,10 +197,12 @@ HttpResponse xmlResponse(int status, const std::string& xml) {
   return HttpResponse::text(status, "application/xml", xml);
 }
 
+HttpResponse emptyXml(int status) { return HttpResponse::text(status, "application/xml", ""); }
+
 HttpResponse errorResponse(const std::string& root, const Error& error) {
   const int status = httpStatusFor(error);
   if (status == 401) {
-    return HttpResponse::empty(401);
+    return emptyXml(401);
   }
   pugi::xml_document doc;
   pugi::xml_node response = doc.append_child(root.c_str()).append_child("ResponseStatus");
@@ -402,16 +419,19 @@ std::string encodeHistory(const std::vector<HistoryEntry>& history) {
   return serialize(doc);
 }
 
-std::string encodeFileUpload(const LoaFile& file, const std::string& order_id, bool replaced) {
+// The same answer for an upload and a replacement (Bandwidth's spec example for PUT).
+std::string encodeFileUpload(const LoaFile& file, const std::string& order_id) {
   pugi::xml_document doc;
   pugi::xml_node root = doc.append_child("fileUploadResponse");
   child(root, "filename", file.id);
   child(root, "resultCode", "0");
-  child(root, "resultMessage",
-        std::string(replaced ? "LOA file replaced successfully for order "
-                             : "LOA file uploaded successfully for order ") +
-            order_id);
+  child(root, "resultMessage", "LOA file uploaded successfully for order " + order_id);
   return serialize(doc);
+}
+
+void appendFileMetadata(pugi::xml_node parent, const LoaFile& file) {
+  optionalChild(parent, "DocumentName", file.document_name);
+  child(parent, "DocumentType", file.document_type);
 }
 
 std::string encodeFileList(const std::vector<LoaFile>& files, bool metadata) {
@@ -419,12 +439,12 @@ std::string encodeFileList(const std::vector<LoaFile>& files, bool metadata) {
   pugi::xml_node root = doc.append_child("fileListResponse");
   child(root, "fileCount", std::to_string(files.size()));
   for (const LoaFile& file : files) {
-    pugi::xml_node item = root.append_child("fileData");
-    child(item, "FileName", file.id);
     if (metadata) {
-      pugi::xml_node meta = item.append_child("FileMetaData");
-      child(meta, "DocumentName", file.document_name);
-      child(meta, "DocumentType", file.document_type);
+      pugi::xml_node item = root.append_child("fileData");
+      child(item, "FileName", file.id);
+      appendFileMetadata(item.append_child("FileMetaData"), file);
+    } else {
+      child(root, "fileNames", file.id);
     }
   }
   child(root, "resultCode", "0");
@@ -435,9 +455,7 @@ std::string encodeFileList(const std::vector<LoaFile>& files, bool metadata) {
 
 std::string encodeFileMetadata(const LoaFile& file) {
   pugi::xml_document doc;
-  pugi::xml_node root = doc.append_child("FileMetaData");
-  child(root, "DocumentName", file.document_name);
-  child(root, "DocumentType", file.document_type);
+  appendFileMetadata(doc.append_child("FileMetaData"), file);
   return serialize(doc);
 }
 
@@ -478,12 +496,95 @@ std::string encodeNotification(const OrderNotice& notice, const std::string& sub
   child(root, "Status", notice.status);
   child(root, "Message", notice.message);
   child(root, "LastModifiedDate", iso(notice.modified));
+  return serialize(doc, false);
+}
+
+std::string encodeEventNotification(const EventNotice& notice, const Subscription& subscription) {
+  pugi::xml_document doc;
+  pugi::xml_node root = doc.append_child("Notification");
+  child(root, "SubscriptionId", subscription.id);
+  child(root, "EventType", notice.event_type);
+  pugi::xml_node impacted = root.append_child("ImpactedTelephoneNumbers");
+  const bool e164 = iequals(subscription.number_format, "E164");
+  for (const std::string& tn : notice.tns) {
+    child(impacted, "TelephoneNumber", e164 ? "+1" + tn : tn);
+  }
+  return serialize(doc, false);
+}
+
+std::string deliveryStatus(int status, const std::string& response_body) {
+  constexpr size_t kMaxMessage = 1000;
+  const std::string phrase = reasonPhrase(status);
+  std::string out = std::to_string(status) + (phrase.empty() ? "" : " " + phrase);
+  // The receiver's message, on one line.
+  std::string message;
+  bool space = false;
+  for (const char c : response_body) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !message.empty();
+      continue;
+    }
+    if (space) {
+      message += ' ';
+      space = false;
+    }
+    message += c;
+    if (message.size() >= kMaxMessage) {
+      break;
+    }
+  }
+  return message.empty() ? out : out + ": " + message;
+}
+
+std::string encodeInServiceNumbers(const InServicePage& page, const InServiceLinks& links) {
+  pugi::xml_document doc;
+  pugi::xml_node root = doc.append_child("TNs");
+  child(root, "TotalCount", std::to_string(page.total));
+  pugi::xml_node list = root.append_child("Links");
+  // Bandwidth's link text: Link=<URL>;rel="first";
+  auto link = [&](const char* rel, const std::optional<std::string>& url) {
+    if (url) {
+      child(list, rel, "Link=<" + *url + ">;rel=\"" + rel + "\";");
+    }
+  };
+  link("first", links.first);
+  link("previous", links.previous);
+  link("next", links.next);
+  pugi::xml_node numbers = root.append_child("TelephoneNumbers");
+  child(numbers, "Count", std::to_string(page.tns.size()));
+  for (const std::string& tn : page.tns) {
+    child(numbers, "TelephoneNumber", tn);
+  }
   return serialize(doc);
 }
 
-std::string deliveryStatus(int status) {
-  const std::string phrase = reasonPhrase(status);
-  return std::to_string(status) + (phrase.empty() ? "" : " " + phrase);
+std::string encodeInServiceTotals(size_t count) {
+  pugi::xml_document doc;
+  child(doc.append_child("Quantity"), "Count", std::to_string(count));
+  return serialize(doc);
+}
+
+std::string encodeTelephoneNumber(const InServiceNumber& number) {
+  pugi::xml_document doc;
+  pugi::xml_node root = doc.append_child("TelephoneNumberResponse");
+  child(root, "TelephoneNumber", number.tn);
+  child(root, "Status", "Inservice");
+  child(root, "LastModifiedDate", formatBandwidthModified(number.in_service_at));
+  child(root, "OrderCreateDate", iso(number.order_created));
+  child(root, "OrderId", number.order_id);
+  child(root, "OrderType", "IMPORT_TN_ORDER");
+  child(root, "InServiceDate", iso(number.in_service_at));
+  child(root, "SiteId", number.site_id);
+  child(root, "AccountId", number.account_id);
+  return serialize(doc);
+}
+
+std::string encodeTelephoneNumberNotFound() {
+  pugi::xml_document doc;
+  pugi::xml_node error =
+      doc.append_child("TelephoneNumberResponse").append_child("ErrorList").append_child("Error");
+  child(error, "Description", "Telephone Numbers cannot be found on accounts");
+  return serialize(doc);
 }
 
 }  // namespace hnemu::bandwidth::wire

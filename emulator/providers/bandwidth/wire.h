@@ -19,6 +19,8 @@ HttpResponse errorResponse(const std::string& root, const Error& error);
 HttpResponse validationErrors(const std::string& root, const std::vector<TnError>& errors,
                               bool processing_status);
 HttpResponse xmlResponse(int status, const std::string& xml);
+// A body-less answer, still application/xml as Bandwidth's are.
+HttpResponse emptyXml(int status);
 int httpStatusFor(const Error& error);
 
 Result<std::vector<std::string>> decodeCheckerTns(const std::string& body);
@@ -36,14 +38,29 @@ std::string encodeImportOrderList(const std::vector<ImportOrder>& orders);
 std::string encodeRemoveOrder(const RemoveOrder& order, bool wrapped);
 std::string encodeRemoveOrderList(const std::vector<RemoveOrder>& orders);
 std::string encodeHistory(const std::vector<HistoryEntry>& history);
-std::string encodeFileUpload(const LoaFile& file, const std::string& order_id, bool replaced);
+std::string encodeFileUpload(const LoaFile& file, const std::string& order_id);
+// With metadata, <fileData> items; without, Iris's repeated <fileNames>.
 std::string encodeFileList(const std::vector<LoaFile>& files, bool metadata);
 std::string encodeFileMetadata(const LoaFile& file);
 // Always <SubscriptionsResponse><Subscriptions><Subscription>: the Node client hangs otherwise.
 std::string encodeSubscriptions(const std::vector<Subscription>& subscriptions, TimePoint now,
                                 const std::vector<std::string>& statuses);
 std::string encodeNotification(const OrderNotice& notice, const std::string& subscription_id);
-// A subscription's Status after a callback: "200 OK", "500 Internal Server Error", ...
-std::string deliveryStatus(int status);
+// <Notification><SubscriptionId/><EventType/><ImpactedTelephoneNumbers>, numbers in the
+// subscription's NumberFormat.
+std::string encodeEventNotification(const EventNotice& notice, const Subscription& subscription);
+// A subscription's Status after a callback: "200 OK", or with the receiver's message
+// "500 Internal Server Error: <body on one line>".
+std::string deliveryStatus(int status, const std::string& response_body);
+
+// Absolute URLs of the in-service list's pages.
+struct InServiceLinks {
+  std::optional<std::string> first, previous, next;
+};
+std::string encodeInServiceNumbers(const InServicePage& page, const InServiceLinks& links);
+std::string encodeInServiceTotals(size_t count);
+// GET /tns/{tn}: the TN's status on the caller's account.
+std::string encodeTelephoneNumber(const InServiceNumber& number);
+std::string encodeTelephoneNumberNotFound();
 
 }  // namespace hnemu::bandwidth::wire

@@ -49,7 +49,7 @@ TEST_CASE("malformed XML and wrong roots are errors", "[bandwidth][wire]") {
   REQUIRE(order.value().site_id != "aaaa");
 }
 
-TEST_CASE("create answers wrap the order; GET answers are bare", "[bandwidth][wire]") {
+TEST_CASE("create answers wrap the order, GET answers are bare", "[bandwidth][wire]") {
   ImportOrder order;
   order.id = "b05de7e6-0cab-4c83-81bb-9379cba8efd0";
   order.tns = {"9199918388"};
@@ -108,4 +108,91 @@ TEST_CASE("errors: ResponseStatus, repeated Errors, empty 401", "[bandwidth][wir
   const auto doc = parse(invalid.body);
   REQUIRE(std::distance(doc.document_element().children("Errors").begin(),
                         doc.document_element().children("Errors").end()) == 2);
+}
+
+TEST_CASE("API answers carry JAXB's declaration, notifications the bare one", "[bandwidth][wire]") {
+  ImportOrder order;
+  order.id = "b05de7e6-0cab-4c83-81bb-9379cba8efd0";
+  REQUIRE(wire::encodeImportOrder(order, false)
+              .rfind("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>", 0) == 0);
+  const OrderNotice notice{"9900000", "importtnorders", order.id, std::nullopt, "COMPLETE",
+                           "ok",      TimePoint()};
+  REQUIRE(wire::encodeNotification(notice, "s1").rfind("<?xml version=\"1.0\"?>", 0) == 0);
+  const HttpResponse empty = wire::emptyXml(201);
+  REQUIRE(empty.headers.find("Content-Type")->second == "application/xml");
+  REQUIRE(empty.body.empty());
+}
+
+TEST_CASE("LOA lists: repeated fileNames without metadata, fileData with it", "[bandwidth][wire]") {
+  LoaFile named;
+  named.id = "o-1.pdf";
+  named.document_name = "loa";
+  LoaFile unnamed;
+  unnamed.id = "o-2.pdf";
+  const auto names = parse(wire::encodeFileList({named, unnamed}, false));
+  const auto root = names.document_element();
+  REQUIRE(std::distance(root.children("fileNames").begin(), root.children("fileNames").end()) == 2);
+  REQUIRE(std::string(root.child_value("fileNames")) == "o-1.pdf");
+  REQUIRE_FALSE(root.child("fileData"));
+  const auto data_doc = parse(wire::encodeFileList({named, unnamed}, true));
+  const auto data = data_doc.document_element();
+  const auto second = data.child("fileData").next_sibling("fileData");
+  REQUIRE(std::string(second.child_value("FileName")) == "o-2.pdf");
+  REQUIRE_FALSE(second.child("FileMetaData").child("DocumentName"));
+  REQUIRE(std::string(data.child("fileData").child("FileMetaData").child_value("DocumentName")) ==
+          "loa");
+  REQUIRE_FALSE(parse(wire::encodeFileMetadata(unnamed)).document_element().child("DocumentName"));
+}
+
+TEST_CASE("MESSAGING_LOST notifications list the TNs in the subscription's format",
+          "[bandwidth][wire]") {
+  Subscription subscription;
+  subscription.id = "s1";
+  subscription.number_format = "E164";
+  const std::string body = wire::encodeEventNotification(
+      EventNotice{"9900000", "MESSAGING_LOST", {"9199918388"}}, subscription);
+  const auto doc = parse(body);
+  const auto root = doc.child("Notification");
+  REQUIRE(std::string(root.child_value("EventType")) == "MESSAGING_LOST");
+  REQUIRE(std::string(root.child("ImpactedTelephoneNumbers").child_value("TelephoneNumber")) ==
+          "+19199918388");
+  subscription.number_format = "LEGACY";
+  REQUIRE(wire::encodeEventNotification(EventNotice{"9900000", "MESSAGING_LOST", {"9199918388"}},
+                                        subscription)
+              .find("<TelephoneNumber>9199918388</TelephoneNumber>") != std::string::npos);
+}
+
+TEST_CASE("a subscription's Status keeps the receiver's message", "[bandwidth][wire]") {
+  REQUIRE(wire::deliveryStatus(200, "") == "200 OK");
+  REQUIRE(wire::deliveryStatus(500, "  database\n  down ") ==
+          "500 Internal Server Error: database down");
+  REQUIRE(wire::deliveryStatus(200, std::string(5000, 'x')).size() < 1100);
+}
+
+TEST_CASE("in-service lists: TotalCount, Bandwidth's Link text, this page's Count",
+          "[bandwidth][wire]") {
+  InServicePage page;
+  page.total = 3;
+  page.tns = {"9199918388", "9199918389"};
+  wire::InServiceLinks links;
+  links.first = "http://h/api/accounts/1/inserviceNumbers?page=1&size=2";
+  links.next = "http://h/api/accounts/1/inserviceNumbers?page=2&size=2";
+  const auto doc = parse(wire::encodeInServiceNumbers(page, links));
+  const auto root = doc.child("TNs");
+  REQUIRE(std::string(root.child_value("TotalCount")) == "3");
+  REQUIRE(std::string(root.child("Links").child_value("first")) ==
+          "Link=<http://h/api/accounts/1/inserviceNumbers?page=1&size=2>;rel=\"first\";");
+  REQUIRE_FALSE(root.child("Links").child("previous"));
+  REQUIRE(std::string(root.child("TelephoneNumbers").child_value("Count")) == "2");
+  InServiceNumber number{"9199918388",
+                         "9900000",
+                         "o1",
+                         "222",
+                         TimePoint(Millis(1'395'752'111'810)),
+                         TimePoint(Millis(1'395'752'111'810))};
+  const auto tn_doc = parse(wire::encodeTelephoneNumber(number));
+  const auto tn = tn_doc.child("TelephoneNumberResponse");
+  REQUIRE(std::string(tn.child_value("Status")) == "Inservice");
+  REQUIRE(std::string(tn.child_value("LastModifiedDate")) == "2014-03-25 12:55:11.8");
+  REQUIRE(std::string(tn.child_value("InServiceDate")) == "2014-03-25T12:55:11.810Z");
 }

@@ -1,5 +1,8 @@
 #include "providers/bandwidth/world.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/time.h"
 #include "providers/world_codec.h"
 
@@ -7,9 +10,53 @@ namespace hnemu::bandwidth {
 
 using nlohmann::json;
 
+namespace {
+
+// [{"id":"222","sip_peers":["333"]}]: the sites an import order may name.
+Result<std::vector<Site>> decodeSites(const json& list) {
+  const auto invalid = [] {
+    return makeError(ErrorCode::InvalidArgument,
+                     "sites must be a list of {id, sip_peers}, ids of digits");
+  };
+  const auto digits = [](const std::string& text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c));
+    });
+  };
+  if (!list.is_array()) {
+    return invalid();
+  }
+  std::vector<Site> sites;
+  for (const json& item : list) {
+    if (!item.is_object()) {
+      return invalid();
+    }
+    HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(item, {"id", "sip_peers"}));
+    Site site;
+    HNEMU_ASSIGN_OR_RETURN(site.id, stringField(item, "id", true));
+    if (!digits(site.id)) {
+      return invalid();
+    }
+    const json peers = item.value("sip_peers", json::array());
+    if (!peers.is_array()) {
+      return invalid();
+    }
+    for (const json& peer : peers) {
+      if (!peer.is_string() || !digits(peer.get<std::string>())) {
+        return invalid();
+      }
+      site.sip_peers.push_back(peer.get<std::string>());
+    }
+    sites.push_back(std::move(site));
+  }
+  return sites;
+}
+
+}  // namespace
+
 Result<Account> decodeAccount(const json& body) {
   HNEMU_RETURN_IF_ERROR(
-      rejectUnknownKeys(body, {"account_id", "username", "password", "import_enabled"}));
+      rejectUnknownKeys(body, {"account_id", "username", "password", "import_enabled", "sites"}));
   Account account;
   HNEMU_ASSIGN_OR_RETURN(account.account_id, stringField(body, "account_id", true));
   HNEMU_ASSIGN_OR_RETURN(account.username, stringField(body, "username", true));
@@ -20,6 +67,9 @@ Result<Account> decodeAccount(const json& body) {
     }
     account.import_enabled = body["import_enabled"].get<bool>();
   }
+  if (body.contains("sites")) {
+    HNEMU_ASSIGN_OR_RETURN(account.sites, decodeSites(body["sites"]));
+  }
   if (account.account_id.empty() || account.username.empty() || account.password.empty()) {
     return makeError(ErrorCode::InvalidArgument,
                      "account_id, username and password must not be empty");
@@ -29,8 +79,30 @@ Result<Account> decodeAccount(const json& body) {
 
 Result<NumberProfile> decodeProfile(const std::string& tn, const json& body,
                                     NumberProfile profile) {
-  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(body, {"checker_code", "import", "carrier"}));
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(body, {"checker_code", "import", "carrier", "state",
+                                                 "lata", "rate_center", "messaging_lost"}));
   profile.tn = tn;
+  const std::pair<const char*, std::optional<std::string>*> places[] = {
+      {"state", &profile.state}, {"lata", &profile.lata}, {"rate_center", &profile.rate_center}};
+  for (const auto& [name, field] : places) {
+    if (body.contains(name)) {
+      HNEMU_ASSIGN_OR_RETURN(*field, stringField(body, name, true));
+    }
+  }
+  // {after: 2h}: another account's port-in takes the TN this long after it went in service.
+  if (body.contains("messaging_lost")) {
+    const json& lost = body["messaging_lost"];
+    if (lost.is_null()) {
+      profile.messaging_lost_after.reset();
+    } else {
+      if (!lost.is_object()) {
+        return makeError(ErrorCode::InvalidArgument, "messaging_lost must be {after: <duration>}");
+      }
+      HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(lost, {"after"}));
+      HNEMU_ASSIGN_OR_RETURN(const std::string after, stringField(lost, "after", true));
+      HNEMU_ASSIGN_OR_RETURN(profile.messaging_lost_after, parseDuration(after));
+    }
+  }
   // The vocabulary shared with Twilio and Telnyx: the losing carrier's answer.
   if (body.contains("carrier")) {
     const json& carrier = body["carrier"];
@@ -103,11 +175,32 @@ Status applyRules(const json& body, Rules& rules) {
 }
 
 json profileJson(const NumberProfile& profile) {
+  const auto optional = [](const std::optional<std::string>& value) {
+    return value ? json(*value) : json(nullptr);
+  };
   return json{
       {"tn", profile.tn},
       {"checker_code", profile.checker_code ? json(*profile.checker_code) : json(nullptr)},
       {"import",
-       {{"outcome", importOutcomeName(profile.import)}, {"code", profile.import_error_code}}}};
+       {{"outcome", importOutcomeName(profile.import)}, {"code", profile.import_error_code}}},
+      {"state", optional(profile.state)},
+      {"lata", optional(profile.lata)},
+      {"rate_center", optional(profile.rate_center)},
+      {"messaging_lost", profile.messaging_lost_after
+                             ? json{{"after", formatDuration(*profile.messaging_lost_after)}}
+                             : json(nullptr)}};
+}
+
+json accountJson(const Account& account) {
+  json sites = json::array();
+  for (const Site& site : account.sites) {
+    sites.push_back({{"id", site.id}, {"sip_peers", site.sip_peers}});
+  }
+  return json{{"account_id", account.account_id},
+              {"username", account.username},
+              {"password", account.password},
+              {"import_enabled", account.import_enabled},
+              {"sites", std::move(sites)}};
 }
 
 json rulesJson(const Rules& rules) {

@@ -17,6 +17,7 @@ Result<NumberProfile> decodeProfile(const std::string& tn, const nlohmann::json&
                                     NumberProfile profile);
 Status applyRules(const nlohmann::json& body, Rules& rules);
 nlohmann::json profileJson(const NumberProfile& profile);
+nlohmann::json accountJson(const Account& account);
 nlohmann::json rulesJson(const Rules& rules);
 
 struct WorldCodec {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/time.h"
 #include "providers/telnyx/kind.h"
 #include "providers/telnyx/routes.h"
 #include "providers/telnyx/world.h"
@@ -75,12 +76,7 @@ std::vector<ControlRoute> TelnyxProvider::controlRoutes() {
              HNEMU_ASSIGN_OR_RETURN(
                  const MessagingProfile profile,
                  decodeMessagingProfile(body, accounts.empty() ? "" : accounts.front().user_id));
-             auto& profiles = model_.world().profiles;
-             profiles.erase(
-                 std::remove_if(profiles.begin(), profiles.end(),
-                                [&](const MessagingProfile& p) { return p.id == profile.id; }),
-                 profiles.end());
-             profiles.push_back(profile);
+             model_.addConfiguredProfile(profile);
              changes_.touch(Model::kProfiles, profile.id);
              return ControlReply(json{{"id", profile.id}, {"user_id", profile.user_id}}, 201);
            }},
@@ -98,6 +94,21 @@ std::vector<ControlRoute> TelnyxProvider::controlRoutes() {
              }
              HNEMU_RETURN_IF_ERROR(model_.reviewNow(request.path_params.at("Id"), *outcome));
              return ControlReply(json{{"outcome", text.value()}});
+           }},
+          // An internal transfer's state: what the losing owner's approval link carries.
+          {"GET", "/__hnemu/telnyx/orders/{Id}/internal-transfer",
+           [this](HttpRequest& request) -> Result<ControlReply> {
+             const auto it = model_.orders().find(request.path_params.at("Id"));
+             if (it == model_.orders().end() || !it->second.internal_transfer) {
+               return makeError(ErrorCode::NotFound,
+                                "no internal transfer for order " + request.path_params.at("Id"));
+             }
+             const InternalTransfer& transfer = *it->second.internal_transfer;
+             return ControlReply(
+                 json{{"losing_user_id", transfer.losing_user_id},
+                      {"approval_token", transfer.approval_token},
+                      {"approval_deadline", formatIso8601Millis(transfer.approval_deadline)},
+                      {"decision", transferDecisionName(transfer.decision)}});
            }},
           // The carrier, now, for one hosted number: {"decision":"accept"|"reject"|...}.
           {"POST", "/__hnemu/telnyx/hosted-numbers/{Id}/carrier",

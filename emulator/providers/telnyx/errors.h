@@ -6,7 +6,8 @@
 #include "core/result.h"
 
 // Telnyx's error codes and titles (developers.telnyx.com api-errors). The JSON pointer of the
-// offending field travels in Error::message after a '\n'.
+// offending field travels in Error::message after a '\n', and a title other than the code's
+// after a second one.
 namespace hnemu::telnyx::errors {
 
 inline Error withPointer(ErrorCode code, std::string provider_code, std::string detail,
@@ -14,11 +15,29 @@ inline Error withPointer(ErrorCode code, std::string provider_code, std::string 
   return makeError(code, pointer.empty() ? detail : detail + "\n" + std::string(pointer),
                    std::move(provider_code));
 }
+// With a title of its own instead of the code's (after a second '\n').
+inline Error withTitle(Error error, std::string_view title) {
+  if (error.message.find('\n') == std::string::npos) {
+    error.message += "\n";
+  }
+  error.message += "\n" + std::string(title);
+  return error;
+}
 
 inline Error authenticationFailed() {
   return withPointer(ErrorCode::Unauthenticated, "10009",
                      "The required authentication headers were either invalid or not included "
                      "in the request.");
+}
+inline Error authorizationFailed() {
+  return withPointer(ErrorCode::PermissionDenied, "10010",
+                     "The account is not authorized to perform this action.");
+}
+// A real answer of POST /v2/messages (paperclipai/paperclip#6319).
+inline Error invalidFrom() {
+  return withPointer(ErrorCode::InvalidArgument, "40305",
+                     "The 'from' address should be string containing a valid number associated "
+                     "with the sending messaging profile.");
 }
 inline Error notFound() {
   return withPointer(ErrorCode::NotFound, "10005",
@@ -36,6 +55,12 @@ inline Error badRequest(std::string detail, std::string_view pointer = {}) {
 inline Error notE164(std::string_view number, std::string_view pointer) {
   return withPointer(ErrorCode::InvalidArgument, "10016",
                      "'" + std::string(number) + "' must be in +E.164 format.", pointer);
+}
+inline Error invalidUrl(std::string_view pointer) {
+  return withPointer(ErrorCode::InvalidArgument, "10003",
+                     "The URL provided was invalid, malformed, or too long. URLs can be a maximum "
+                     "of 2000 characters.",
+                     pointer);
 }
 inline Error associatedResourceMissing(std::string detail, std::string_view pointer) {
   return withPointer(ErrorCode::InvalidArgument, "10017", std::move(detail), pointer);

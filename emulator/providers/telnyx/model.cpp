@@ -57,19 +57,28 @@ constexpr EnumNames<Eligibility, 12> kEligibility = {{
 }};
 // Explanations from Telnyx's hosted SMS guide.
 constexpr EnumNames<Eligibility, 12> kEligibilityDetails = {{
-    {Eligibility::Eligible, "Number can be hosted"},
+    {Eligibility::Eligible, "Phone number is eligible for hosted messaging"},
     {Eligibility::NotRepeated, "Number is repeated in the request"},
     {Eligibility::NotValidated, "Number could not be validated"},
     {Eligibility::Wireless, "Wireless numbers are not supported"},
     {Eligibility::ActiveInYourAccount, "Number is already active in your account"},
     {Eligibility::HostedWithTelnyxSubscriber, "Number is already hosted by another Telnyx user"},
     {Eligibility::InTelnyx, "Number is already on the Telnyx platform"},
-    {Eligibility::NotUsNumber, "Only US numbers are supported"},
+    {Eligibility::NotUsNumber, "Phone number is not a valid US number"},
     {Eligibility::InvalidRoutingNumber, "Number is not a valid routing number"},
     {Eligibility::NotE164, "Number is not in E164 format"},
     {Eligibility::BillingCheckFailed, "Billing account check failed"},
     {Eligibility::BillingAbolished, "Billing account is abolished"},
 }};
+constexpr EnumNames<TransferDecision, 3> kTransferDecisions = {{
+    {TransferDecision::Pending, "pending"},
+    {TransferDecision::Approved, "approved"},
+    {TransferDecision::Rejected, "rejected"},
+}};
+constexpr int kMostParts = 10;
+// How long the losing owner has to answer an internal transfer (Telnyx's guide: 72 hours).
+constexpr std::chrono::hours kTransferApprovalWindow{72};
+
 constexpr EnumNames<Billing, 3> kBilling = {{{Billing::Ok, "ok"},
                                              {Billing::CheckFailed, "check-failed"},
                                              {Billing::Abolished, "abolished"}}};
@@ -108,6 +117,32 @@ bool isFinal(OrderStatus status) {
 
 LineKind defaultKind(std::string_view e164) {
   return isNanpTollFree(e164) ? LineKind::TollFree : LineKind::Landline;
+}
+
+// +E.164 as Telnyx checks it: a +1 number must be 10 digits of a valid NANP number.
+bool isTelnyxE164(std::string_view number) {
+  const NanpArea area = nanpArea(number);
+  return isE164(number) && area != NanpArea::Malformed && area != NanpArea::Invalid;
+}
+
+// GSM-7 for ASCII text (the extension characters take two septets), UCS-2 for anything else:
+// how many septets or UTF-16 units the text takes.
+std::pair<bool, size_t> encodedLength(const std::string& text) {
+  size_t septets = 0;
+  size_t units = 0;
+  bool gsm = true;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) != 0x80) {
+      units += c >= 0xF0 ? 2 : 1;  // a character past the BMP takes two units
+    }
+    if (c >= 0x80 || c == '`' || (c < 0x20 && c != '\n' && c != '\r')) {
+      gsm = false;
+    }
+    septets +=
+        std::string_view("^{}\\[~]|").find(static_cast<char>(c)) == std::string_view::npos ? 1 : 2;
+  }
+  return {!gsm, gsm ? septets : units};
 }
 
 }  // namespace
@@ -177,6 +212,9 @@ std::optional<ReviewOutcome> parseReviewOutcome(std::string_view text) {
   return enumFromName(kReviewOutcomes, text);
 }
 std::string_view reviewOutcomeName(ReviewOutcome value) { return enumName(kReviewOutcomes, value); }
+std::string_view transferDecisionName(TransferDecision decision) {
+  return enumName(kTransferDecisions, decision);
+}
 std::optional<CarrierDecision> parseCarrierDecision(std::string_view text) {
   return enumFromName(kCarrierDecisions, text);
 }
@@ -209,6 +247,12 @@ void Model::reset() {
   number_ids_by_phone_.clear();
   listed_numbers_by_user_.clear();
   inbox_.clear();
+  messages_.clear();
+  sent_by_number_.clear();
+  profiles_ = world_.profiles;
+  for (MessagingProfile& profile : profiles_) {
+    profile.created_at = profile.updated_at = clock_.now();
+  }
   sequence_ = 0;
   timers_.invalidate();
 }
@@ -223,12 +267,88 @@ const Account* Model::authenticate(std::string_view api_key) const {
 }
 
 const MessagingProfile* Model::profile(std::string_view id) const {
-  for (const MessagingProfile& candidate : world_.profiles) {
+  for (const MessagingProfile& candidate : profiles_) {
     if (candidate.id == id) {
       return &candidate;
     }
   }
   return nullptr;
+}
+
+void Model::addConfiguredProfile(MessagingProfile added) {
+  added.created_at = added.updated_at = clock_.now();
+  for (std::vector<MessagingProfile>* store : {&world_.profiles, &profiles_}) {
+    store->erase(std::remove_if(store->begin(), store->end(),
+                                [&](const MessagingProfile& p) { return p.id == added.id; }),
+                 store->end());
+    store->push_back(added);
+  }
+}
+
+MessagingProfile Model::newProfile(const Account& account) const {
+  MessagingProfile profile;
+  profile.user_id = account.user_id;
+  return profile;
+}
+
+Result<MessagingProfile> Model::createProfile(const Account& account, MessagingProfile created) {
+  created.id = ids_.uuid();
+  created.user_id = account.user_id;
+  created.v1_secret = ids_.hex(24);
+  created.created_at = created.updated_at = clock_.now();
+  profiles_.push_back(created);
+  changes_.touch(kProfiles, created.id);
+  return created;
+}
+
+std::vector<MessagingProfile> Model::listProfiles(
+    const Account& account, const std::optional<std::string>& name_equals,
+    const std::optional<std::string>& name_contains) const {
+  std::vector<MessagingProfile> out;
+  for (const MessagingProfile& candidate : profiles_) {
+    if (candidate.user_id == account.user_id && (!name_equals || candidate.name == *name_equals) &&
+        (!name_contains || candidate.name.find(*name_contains) != std::string::npos)) {
+      out.push_back(candidate);
+    }
+  }
+  return out;
+}
+
+Result<MessagingProfile> Model::fetchProfile(const Account& account, std::string_view id) const {
+  const MessagingProfile* found = profile(id);
+  if (found == nullptr || found->user_id != account.user_id) {
+    return errors::notFound();
+  }
+  return *found;
+}
+
+Result<MessagingProfile> Model::replaceProfile(const Account& account, MessagingProfile updated) {
+  for (MessagingProfile& stored : profiles_) {
+    if (stored.id == updated.id && stored.user_id == account.user_id) {
+      updated.user_id = stored.user_id;
+      updated.v1_secret = stored.v1_secret;
+      updated.created_at = stored.created_at;
+      updated.updated_at = clock_.now();
+      stored = updated;
+      changes_.touch(kProfiles, stored.id);
+      return stored;
+    }
+  }
+  return errors::notFound();
+}
+
+// Orders and numbers keep the id of a deleted profile; their webhooks stop.
+Result<MessagingProfile> Model::deleteProfile(const Account& account, std::string_view id) {
+  const auto it = std::find_if(profiles_.begin(), profiles_.end(), [&](const MessagingProfile& p) {
+    return p.id == id && p.user_id == account.user_id;
+  });
+  if (it == profiles_.end()) {
+    return errors::notFound();
+  }
+  MessagingProfile deleted = *it;
+  profiles_.erase(it);
+  changes_.touch(kProfiles, deleted.id);
+  return deleted;
 }
 
 NumberProfile Model::profileFor(const std::string& phone_number) const {
@@ -242,18 +362,20 @@ NumberProfile Model::profileFor(const std::string& phone_number) const {
 }
 
 Eligibility Model::eligibilityOf(const Account& account, const std::string& number) const {
-  if (!isE164(number)) {
+  if (!isTelnyxE164(number)) {
     return Eligibility::NotE164;
+  }
+  // Only US numbers are hostable (Telnyx's hosted SMS guide): Canada and the NANP's other
+  // countries are not, whatever their +1.
+  const NumberProfile profile = profileFor(number);
+  if (nanpArea(number) != NanpArea::UnitedStates || !profile.us_number) {
+    return Eligibility::NotUsNumber;
   }
   if (account.billing == Billing::Abolished) {
     return Eligibility::BillingAbolished;
   }
   if (account.billing == Billing::CheckFailed) {
     return Eligibility::BillingCheckFailed;
-  }
-  const NumberProfile profile = profileFor(number);
-  if (number.size() != 12 || number.substr(0, 2) != "+1" || !profile.us_number) {
-    return Eligibility::NotUsNumber;
   }
   if (profile.lookup_fails) {
     return Eligibility::NotValidated;
@@ -332,10 +454,13 @@ Result<Order> Model::createOrder(const Account& account,
           "/messaging_profile_id");
     }
   }
+  if (numbers.empty()) {
+    return errors::badRequest("You must provide at least 1 phone number.", "/phone_numbers");
+  }
   std::set<std::string> seen;
   for (size_t i = 0; i < numbers.size(); ++i) {
     const std::string pointer = "/phone_numbers/" + std::to_string(i);
-    if (!isE164(numbers[i])) {
+    if (!isTelnyxE164(numbers[i])) {
       return errors::notE164(numbers[i], pointer);
     }
     if (!seen.insert(numbers[i]).second) {
@@ -374,7 +499,17 @@ Result<Order> Model::createOrder(const Account& account,
     touched(number);
     number.history.push_back({now, NumberStatus::Pending});
     if (eligibilityOf(account, phone_number) == Eligibility::HostedWithTelnyxSubscriber) {
-      setNumberStatus(number, NumberStatus::FailedNumberAlreadyHosted);
+      // Active on another hnemu account: an internal transfer its owner must approve. Hosted by
+      // a customer outside hnemu: the number fails at once.
+      if (const HostedNumber* owned = activeElsewhere(account, phone_number)) {
+        if (!order.internal_transfer) {
+          order.internal_transfer =
+              InternalTransfer{owned->user_id, ids_.hex(32), now + kTransferApprovalWindow,
+                               TransferDecision::Pending};
+        }
+      } else {
+        setNumberStatus(number, NumberStatus::FailedNumberAlreadyHosted);
+      }
     }
     order.number_ids.push_back(number.id);
     number_ids_by_phone_.emplace(number.phone_number, number.id);
@@ -385,11 +520,68 @@ Result<Order> Model::createOrder(const Account& account,
   order_ids_by_user_[order.user_id].emplace(order.sequence, id);
   Order& stored = orders_.emplace(id, std::move(order)).first->second;
   announce(stored, "created");
-  if (!stored.number_ids.empty() && liveNumbers(stored).empty()) {
+  if (stored.internal_transfer) {
+    announce(stored, "internal_transfer_detected");
+    announce(stored, "internal_transfer_approval_requested");
+    timers_.schedule(kTransferApprovalWindow, "internal transfer auto-approval " + id, [this, id] {
+      Order& pending = orders_.at(id);
+      if (pending.internal_transfer->decision == TransferDecision::Pending &&
+          pending.status != OrderStatus::Deleted) {
+        transferDecided(pending, TransferDecision::Approved, "internal_transfer_auto_approved");
+      }
+    });
+  }
+  if (liveNumbers(stored).empty()) {
     setOrderStatus(stored, OrderStatus::Failed);
     announce(stored, "updated");
   }
   return stored;
+}
+
+const HostedNumber* Model::activeElsewhere(const Account& account,
+                                           const std::string& phone_number) const {
+  const auto [first, last] = number_ids_by_phone_.equal_range(phone_number);
+  for (auto it = first; it != last; ++it) {
+    const HostedNumber& number = numbers_.at(it->second);
+    if (number.user_id != account.user_id && number.status == NumberStatus::Successful) {
+      return &number;
+    }
+  }
+  return nullptr;
+}
+
+void Model::transferDecided(Order& order, TransferDecision decision, const std::string& event) {
+  order.internal_transfer->decision = decision;
+  order.updated_at = clock_.now();
+  touched(order);
+  announce(order, event);
+  if (decision == TransferDecision::Rejected) {
+    for (HostedNumber* number : liveNumbers(order)) {
+      setNumberStatus(*number, NumberStatus::Failed);
+    }
+    setOrderStatus(order, OrderStatus::Failed);
+    announce(order, "updated");
+  }
+}
+
+Result<Order> Model::decideTransfer(const Account& account, std::string_view order_id,
+                                    std::string_view token, bool approve) {
+  const auto it = orders_.find(std::string(order_id));
+  if (it == orders_.end() || !it->second.internal_transfer) {
+    return errors::notFound();
+  }
+  Order& order = it->second;
+  InternalTransfer& transfer = *order.internal_transfer;
+  if (transfer.losing_user_id != account.user_id) {
+    return errors::authorizationFailed();
+  }
+  if (transfer.decision != TransferDecision::Pending || token != transfer.approval_token ||
+      clock_.now() >= transfer.approval_deadline || order.status == OrderStatus::Deleted) {
+    return errors::badRequest("The approval token is invalid or has expired.", "token");
+  }
+  transferDecided(order, approve ? TransferDecision::Approved : TransferDecision::Rejected,
+                  approve ? "internal_transfer_approved" : "internal_transfer_rejected");
+  return order;
 }
 
 Order* Model::findOrder(const Account& account, std::string_view id) {
@@ -489,6 +681,9 @@ Result<std::vector<CodeRequestResult>> Model::requestCodes(const Account& accoun
     HostedNumber* number = found == by_phone.end() ? nullptr : found->second;
     if (number == nullptr) {
       result.error = "Phone number is not part of the order";
+    } else if (order->internal_transfer &&
+               order->internal_transfer->decision == TransferDecision::Pending) {
+      result.error = "Internal transfer approval is pending.";
     } else if (number->status == NumberStatus::OwnershipSuccessful) {
       result.error = "Phone number ownership is already verified";
     } else if (number->status != NumberStatus::Pending) {
@@ -678,6 +873,18 @@ void Model::carrierDecided(const std::string& number_id, CarrierDecision decisio
   switch (decision) {
     case CarrierDecision::Accept:
       setNumberStatus(number, NumberStatus::Successful);
+      // An internal transfer completes: the number leaves its previous account.
+      for (auto [it, last] = number_ids_by_phone_.equal_range(number.phone_number); it != last;
+           ++it) {
+        HostedNumber& previous = numbers_.at(it->second);
+        if (previous.user_id != number.user_id && previous.status == NumberStatus::Successful) {
+          setNumberStatus(previous, NumberStatus::Deleted);
+          Order& previous_order = orders_.at(previous.order_id);
+          previous_order.updated_at = clock_.now();
+          touched(previous_order);
+          announce(previous_order, "updated");
+        }
+      }
       break;
     case CarrierDecision::Reject:
       setNumberStatus(number, NumberStatus::FailedCarrierRejected);
@@ -757,6 +964,65 @@ Status Model::carrierNow(std::string_view number_id, CarrierDecision decision) {
   }
   carrierDecided(it->first, decision);
   return {};
+}
+
+Result<Message> Model::sendMessage(const Account& account, NewMessage input) {
+  const HostedNumber* sender = nullptr;
+  for (auto [it, last] = number_ids_by_phone_.equal_range(input.from); it != last; ++it) {
+    const HostedNumber& number = numbers_.at(it->second);
+    if (number.user_id == account.user_id && number.status == NumberStatus::Successful) {
+      sender = &number;
+    }
+  }
+  const std::optional<std::string> profile_id =
+      input.messaging_profile_id
+          ? input.messaging_profile_id
+          : (sender != nullptr ? sender->messaging_profile_id : std::nullopt);
+  if (sender == nullptr || !profile_id || sender->messaging_profile_id != profile_id ||
+      profile(*profile_id) == nullptr) {
+    return errors::invalidFrom();
+  }
+  const auto [ucs2, length] = encodedLength(input.text);
+  const size_t single = ucs2 ? 70 : 160;
+  const size_t segment = ucs2 ? 67 : 153;
+  const int parts = length <= single ? 1 : static_cast<int>((length + segment - 1) / segment);
+  // Telnyx's message schema has at most 10 parts; what it answers past that is not documented.
+  if (parts > kMostParts) {
+    return errors::badRequest(
+        "The message text is longer than " + std::to_string(kMostParts) + " parts.", "/text");
+  }
+  const MessagingProfile& used = *profile(*profile_id);
+  Message message;
+  static_cast<NewMessage&>(message) = std::move(input);
+  message.id = ids_.uuid();
+  message.user_id = account.user_id;
+  message.messaging_profile_id_used = used.id;
+  message.webhook_url = message.webhook_url.value_or(used.webhook_url);
+  message.webhook_failover_url = message.webhook_failover_url.value_or(used.webhook_failover_url);
+  message.ucs2 = ucs2;
+  message.parts = parts;
+  message.received_at = clock_.now();
+  message.from_kind = profileFor(message.from).kind.value_or(defaultKind(message.from));
+  ++sent_by_number_[{message.user_id, message.from}];
+  changes_.touch(kMessages, message.id);
+  return messages_.emplace(message.id, message).first->second;
+}
+
+Result<Message> Model::fetchMessage(const Account& account, std::string_view id) const {
+  const auto it = messages_.find(std::string(id));
+  if (it == messages_.end() || it->second.user_id != account.user_id) {
+    return errors::notFound();
+  }
+  return it->second;
+}
+
+// Computed from what hnemu has seen: messages sent from the number (stored, never delivered,
+// so none succeeded), none received, none blocked.
+NumberHealth Model::healthOf(const HostedNumber& number) const {
+  NumberHealth health;
+  const auto sent = sent_by_number_.find({number.user_id, number.phone_number});
+  health.message_count = sent == sent_by_number_.end() ? 0 : sent->second;
+  return health;
 }
 
 namespace {

@@ -111,12 +111,45 @@ struct Account {
   Billing billing = Billing::Ok;
 };
 
+// A messaging profile's number pool, as stored values (hnemu sends no messages through it).
+struct NumberPoolSettings {
+  double long_code_weight = 0;
+  double toll_free_weight = 0;
+  bool skip_unhealthy = false;
+  bool geomatch = false;
+  bool sticky_sender = false;
+};
+
+struct UrlShortenerSettings {
+  std::string domain;
+  std::string prefix;
+  bool replace_blacklist_only = false;
+  bool send_webhooks = false;
+};
+
 struct MessagingProfile {
   std::string id;
   std::string user_id;
   std::string name;
+  bool enabled = true;  // false: no webhooks are sent for its orders
   std::string webhook_url;
   std::string webhook_failover_url;
+  std::string webhook_api_version = "2";
+  std::vector<std::string> whitelisted_destinations;
+  std::optional<NumberPoolSettings> number_pool_settings;
+  std::optional<UrlShortenerSettings> url_shortener_settings;
+  std::optional<std::string> alpha_sender;
+  std::string daily_spend_limit = "0";
+  bool daily_spend_limit_enabled = false;
+  bool mms_fall_back_to_sms = false;
+  bool mms_transcoding = false;
+  bool mobile_only = false;
+  bool smart_encoding = false;
+  bool redaction_enabled = false;
+  int redaction_level = 2;
+  std::string v1_secret;
+  TimePoint created_at;
+  TimePoint updated_at;
 };
 
 struct NumberProfile {
@@ -140,6 +173,7 @@ struct Rules {
   Millis code_delivery{std::chrono::seconds(10)};
   Millis activation_timeout{std::chrono::hours(24 * 5)};  // a silent carrier: failed_timeout
   size_t code_digits = 5;
+  int rate_limit = 100;  // what a 429's x-ratelimit-limit says
 };
 
 struct World {
@@ -174,9 +208,21 @@ struct HostedNumber {
   std::vector<StatusChange<NumberStatus>> history;
 };
 
+// A number of the order is active on another Telnyx account: its owner has 72 hours to approve
+// or reject the transfer, else it is approved.
+enum class TransferDecision { Pending, Approved, Rejected };
+std::string_view transferDecisionName(TransferDecision decision);
+struct InternalTransfer {
+  std::string losing_user_id;
+  std::string approval_token;  // single use
+  TimePoint approval_deadline;
+  TransferDecision decision = TransferDecision::Pending;
+};
+
 struct Order {
   std::string id;
   std::string user_id;
+  std::optional<InternalTransfer> internal_transfer;
   std::optional<std::string> messaging_profile_id;
   OrderStatus status = OrderStatus::Pending;
   std::vector<std::string> number_ids;
@@ -235,6 +281,35 @@ struct NumberUpdate {
   std::optional<std::vector<std::string>> tags;
 };
 
+// A message sent from a hosted number: stored, never delivered.
+struct NewMessage {
+  std::string from;
+  std::string to;
+  std::string text;
+  std::vector<std::string> media_urls;
+  std::optional<std::string> messaging_profile_id;
+  std::optional<std::string> webhook_url;
+  std::optional<std::string> webhook_failover_url;
+};
+
+struct Message : NewMessage {
+  std::string id;
+  std::string user_id;
+  std::string messaging_profile_id_used;
+  LineKind from_kind = LineKind::Landline;
+  bool ucs2 = false;  // not GSM-7
+  int parts = 1;
+  TimePoint received_at;
+};
+
+// What hnemu knows of a hosted number's traffic (Telnyx's NumberHealthMetrics).
+struct NumberHealth {
+  int message_count = 0;
+  double inbound_outbound_ratio = 0;
+  double success_ratio = 0;
+  double spam_ratio = 0;
+};
+
 // Told of every event to announce: created, updated, deleted.
 using OrderListener =
     std::function<void(const Order&, const std::vector<HostedNumber>&, const std::string& event)>;
@@ -248,6 +323,7 @@ class Model {
   static constexpr std::string_view kProfiles = "messaging_profiles";
   static constexpr std::string_view kOrders = "messaging_hosted_number_orders";
   static constexpr std::string_view kNumbers = "messaging_hosted_numbers";
+  static constexpr std::string_view kMessages = "messages";
 
   // Where status changes are reported, for the auto clock (null: nowhere).
   void setWatch(ResourceWatch* watch) { watch_ = watch; }
@@ -259,7 +335,19 @@ class Model {
   void reset();
 
   const Account* authenticate(std::string_view api_key) const;
+  // A messaging profile of any account, configured or created through the API.
   const MessagingProfile* profile(std::string_view id) const;
+  // A profile of the world (kept across resets), replacing one with the same id.
+  void addConfiguredProfile(MessagingProfile profile);
+  const std::vector<MessagingProfile>& profiles() const { return profiles_; }
+  MessagingProfile newProfile(const Account& account) const;
+  Result<MessagingProfile> createProfile(const Account& account, MessagingProfile profile);
+  std::vector<MessagingProfile> listProfiles(const Account& account,
+                                             const std::optional<std::string>& name_equals,
+                                             const std::optional<std::string>& name_contains) const;
+  Result<MessagingProfile> fetchProfile(const Account& account, std::string_view id) const;
+  Result<MessagingProfile> replaceProfile(const Account& account, MessagingProfile profile);
+  Result<MessagingProfile> deleteProfile(const Account& account, std::string_view id);
   NumberProfile profileFor(const std::string& phone_number) const;
 
   std::vector<EligibilityResult> checkEligibility(const Account& account,
@@ -297,6 +385,15 @@ class Model {
                                     const NumberUpdate& update);
   Result<Order> deleteNumber(const Account& account, std::string_view id);
 
+  // Sends (stores) a message from one of the account's active hosted numbers.
+  Result<Message> sendMessage(const Account& account, NewMessage input);
+  Result<Message> fetchMessage(const Account& account, std::string_view id) const;
+  NumberHealth healthOf(const HostedNumber& number) const;
+
+  // The losing owner's answer to an internal transfer, with the token it was sent.
+  Result<Order> decideTransfer(const Account& account, std::string_view order_id,
+                               std::string_view token, bool approve);
+
   // The reviewer and the carrier, driven by the control API.
   Status reviewNow(std::string_view order_id, ReviewOutcome outcome);
   Status carrierNow(std::string_view number_id, CarrierDecision decision);
@@ -304,6 +401,7 @@ class Model {
   const std::map<std::string, Order>& orders() const { return orders_; }
   const std::map<std::string, HostedNumber>& numbers() const { return numbers_; }
   const std::vector<InboxMessage>& inbox() const { return inbox_; }
+  const std::map<std::string, Message>& messages() const { return messages_; }
 
  private:
   Order* findOrder(const Account& account, std::string_view id);
@@ -318,6 +416,10 @@ class Model {
   void review(const std::string& order_id, std::optional<ReviewOutcome> forced);
   void carrierDecided(const std::string& number_id, CarrierDecision decision);
   void settleOrder(Order& order);
+  // The active hosted number of another account that a new order for `phone_number` would take.
+  const HostedNumber* activeElsewhere(const Account& account,
+                                      const std::string& phone_number) const;
+  void transferDecided(Order& order, TransferDecision decision, const std::string& event);
   std::vector<HostedNumber*> liveNumbers(const Order& order);
 
   // An order's state shows its numbers: a number's change is its order's too.
@@ -340,6 +442,10 @@ class Model {
   // user -> (E.164, id) of the numbers it lists (not deleted), in list order.
   std::map<std::string, std::set<std::pair<std::string, std::string>>> listed_numbers_by_user_;
   std::vector<InboxMessage> inbox_;
+  std::vector<MessagingProfile> profiles_;  // the world's at reset, and those clients created
+  std::map<std::string, Message> messages_;
+  // (user, E.164) -> how many messages the account sent from that number: its health.
+  std::map<std::pair<std::string, std::string>, int> sent_by_number_;
   uint64_t sequence_ = 0;
   ResourceWatch* watch_ = nullptr;
 };

@@ -26,7 +26,15 @@ struct Fixture {
 
   Fixture() {
     model.world().accounts = {account, other};
-    model.world().profiles.push_back({"profile-a", "user-a", "p", "http://127.0.0.1:1/h", ""});
+    MessagingProfile profile;
+    profile.id = "profile-a";
+    profile.user_id = "user-a";
+    profile.name = "p";
+    profile.webhook_url = "http://127.0.0.1:1/h";
+    model.addConfiguredProfile(profile);
+    profile.id = "profile-b";
+    profile.user_id = "user-b";
+    model.addConfiguredProfile(profile);
     model.setListener(
         [this](const Order& order, const std::vector<HostedNumber>&, const std::string& event) {
           events.push_back(event + ":" + std::string(orderStatusName(order.status)));
@@ -47,7 +55,10 @@ struct Fixture {
 
   // Requests codes, lets them arrive, and keys in what the inbox shows.
   void verify(const Order& order, const std::vector<std::string>& numbers) {
-    REQUIRE(model.requestCodes(account, order.id, numbers, "sms").ok());
+    verifyAs(account, order, numbers);
+  }
+  void verifyAs(const Account& who, const Order& order, const std::vector<std::string>& numbers) {
+    REQUIRE(model.requestCodes(who, order.id, numbers, "sms").ok());
     clock.advance(seconds(10));
     std::vector<CodeCheck> checks;
     for (const std::string& number : numbers) {
@@ -57,7 +68,15 @@ struct Fixture {
         }
       }
     }
-    REQUIRE(model.checkCodes(account, order.id, checks).ok());
+    REQUIRE(model.checkCodes(who, order.id, checks).ok());
+  }
+
+  // Verification, documents, review and carrier: the order's numbers end up successful.
+  void activate(const Account& who, const Order& order, const std::vector<std::string>& numbers) {
+    verifyAs(who, order, numbers);
+    REQUIRE(model.uploadDocuments(who, order.id, true, true).ok());
+    clock.advance(hours(24 * 6));
+    REQUIRE(status(order) == OrderStatus::Successful);
   }
 
   OrderStatus status(const Order& order) const { return model.orders().at(order.id).status; }
@@ -237,7 +256,7 @@ TEST_CASE("create refuses bad input and ineligible numbers", "[telnyx][model]") 
               .message.find("NUMBER_CAN_NOT_BE_WIRELESS") != std::string::npos);
 }
 
-TEST_CASE("accounts are isolated; delete marks everything deleted", "[telnyx][model]") {
+TEST_CASE("accounts are isolated, delete marks everything deleted", "[telnyx][model]") {
   Fixture f;
   const Order order = f.create();
   REQUIRE(f.model.fetchOrder(f.other, order.id).error().code == ErrorCode::NotFound);
@@ -250,4 +269,142 @@ TEST_CASE("accounts are isolated; delete marks everything deleted", "[telnyx][mo
   REQUIRE(f.events.back() == "deleted:deleted");
   REQUIRE(f.model.requestCodes(f.account, order.id, {kNumber}, "sms").error().code ==
           ErrorCode::FailedPrecondition);
+}
+
+TEST_CASE("eligibility: only US numbers, valid NANP, +1 and ten digits", "[telnyx][model]") {
+  Fixture f;
+  const auto results = f.model.checkEligibility(
+      f.account, {"+14165550100", "+18765550100", "+17875550100", "+1312555010", "+10005550100",
+                  "+12115550100", "+13121110100"});
+  std::vector<std::string> names;
+  for (const auto& result : results) {
+    names.emplace_back(eligibilityName(result.status));
+  }
+  REQUIRE(names == std::vector<std::string>{
+                       "NUMBER_IS_NOT_A_US_NUMBER", "NUMBER_IS_NOT_A_US_NUMBER", "ELIGIBLE",
+                       "NUMBER_IS_NOT_IN_E164_FORMAT", "NUMBER_IS_NOT_IN_E164_FORMAT",
+                       "NUMBER_IS_NOT_IN_E164_FORMAT", "NUMBER_IS_NOT_IN_E164_FORMAT"});
+  REQUIRE(eligibilityDetail(Eligibility::NotUsNumber) == "Phone number is not a valid US number");
+  REQUIRE(f.model.createOrder(f.account, std::nullopt, {"+1312555010"}).error().provider_code ==
+          "10016");
+  REQUIRE(f.model.createOrder(f.account, std::nullopt, {"+14165550100"})
+              .error()
+              .message.find("NUMBER_IS_NOT_A_US_NUMBER") != std::string::npos);
+  const Error empty = f.model.createOrder(f.account, std::nullopt, {}).error();
+  REQUIRE(empty.provider_code == "10015");
+  REQUIRE(empty.message == "You must provide at least 1 phone number.\n/phone_numbers");
+}
+
+TEST_CASE("internal transfer: detected, approved by the owner, the number moves",
+          "[telnyx][model]") {
+  Fixture f;
+  const Order first = f.create({kNumber});
+  f.activate(f.account, first, {kNumber});
+  f.events.clear();
+  auto taken = f.model.createOrder(f.other, std::string("profile-b"), {kNumber});
+  REQUIRE(taken.ok());
+  const Order order = taken.value();
+  REQUIRE(order.status == OrderStatus::Pending);
+  REQUIRE(f.numberStatus(order) == NumberStatus::Pending);
+  REQUIRE(f.events == std::vector<std::string>{"created:pending",
+                                               "internal_transfer_detected:pending",
+                                               "internal_transfer_approval_requested:pending"});
+  const InternalTransfer transfer = *f.model.orders().at(order.id).internal_transfer;
+  REQUIRE(transfer.losing_user_id == "user-a");
+  REQUIRE(transfer.approval_deadline == f.clock.now() + hours(72));
+  auto codes = f.model.requestCodes(f.other, order.id, {kNumber}, "sms");
+  REQUIRE(*codes.value()[0].error == "Internal transfer approval is pending.");
+
+  REQUIRE(f.model.decideTransfer(f.other, order.id, transfer.approval_token, true)
+              .error()
+              .provider_code == "10010");
+  REQUIRE(f.model.decideTransfer(f.account, order.id, "wrong", true).error().provider_code ==
+          "10015");
+  REQUIRE(f.model.decideTransfer(f.account, "nope", transfer.approval_token, true).error().code ==
+          ErrorCode::NotFound);
+  REQUIRE(f.model.decideTransfer(f.account, order.id, transfer.approval_token, true).ok());
+  REQUIRE(f.events.back() == "internal_transfer_approved:pending");
+  REQUIRE(f.model.decideTransfer(f.account, order.id, transfer.approval_token, true)
+              .error()
+              .provider_code == "10015");  // single use
+
+  f.activate(f.other, order, {kNumber});
+  REQUIRE(f.numberStatus(first) == NumberStatus::Deleted);
+  REQUIRE(f.model.fetchNumber(f.other, kNumber).ok());
+  REQUIRE(f.model.fetchNumber(f.account, kNumber).error().code == ErrorCode::NotFound);
+}
+
+TEST_CASE("internal transfer: rejected fails the order, silence approves after 72 hours",
+          "[telnyx][model]") {
+  Fixture f;
+  const Order first = f.create({kNumber, kOther});
+  f.activate(f.account, first, {kNumber, kOther});
+  const Order rejected = f.model.createOrder(f.other, std::nullopt, {kNumber}).value();
+  const std::string token = f.model.orders().at(rejected.id).internal_transfer->approval_token;
+  REQUIRE(f.model.decideTransfer(f.account, rejected.id, token, false).ok());
+  REQUIRE(f.status(rejected) == OrderStatus::Failed);
+  REQUIRE(f.numberStatus(rejected) == NumberStatus::Failed);
+  REQUIRE(f.events.back() == "updated:failed");
+
+  const Order silent = f.model.createOrder(f.other, std::nullopt, {kOther}).value();
+  f.clock.advance(hours(72));
+  REQUIRE(f.model.orders().at(silent.id).internal_transfer->decision == TransferDecision::Approved);
+  REQUIRE(f.events.back() == "internal_transfer_auto_approved:pending");
+}
+
+TEST_CASE("messages: only from an active hosted number, health counts them", "[telnyx][model]") {
+  Fixture f;
+  const Order order = f.create({kNumber});
+  NewMessage message;
+  message.from = kNumber;
+  message.to = "+13125559999";
+  message.text = "hello";
+  REQUIRE(f.model.sendMessage(f.account, message).error().provider_code == "40305");
+  f.activate(f.account, order, {kNumber});
+  REQUIRE(f.model.sendMessage(f.other, message).error().provider_code == "40305");
+  NewMessage elsewhere = message;
+  elsewhere.messaging_profile_id = "profile-b";
+  REQUIRE(f.model.sendMessage(f.account, elsewhere).error().provider_code == "40305");
+  auto sent = f.model.sendMessage(f.account, message);
+  REQUIRE(sent.ok());
+  REQUIRE(sent.value().parts == 1);
+  REQUIRE_FALSE(sent.value().ucs2);
+  REQUIRE(*sent.value().webhook_url == "http://127.0.0.1:1/h");
+  message.text = std::string(161, 'a');
+  REQUIRE(f.model.sendMessage(f.account, message).value().parts == 2);
+  message.text = std::string(1530, 'a');
+  REQUIRE(f.model.sendMessage(f.account, message).value().parts == 10);
+  message.text = std::string(1531, 'a');
+  const Error too_long = f.model.sendMessage(f.account, message).error();
+  REQUIRE(too_long.message == "The message text is longer than 10 parts.\n/text");
+  message.text = "caf\xc3\xa9";
+  REQUIRE(f.model.sendMessage(f.account, message).value().ucs2);
+  REQUIRE(f.model.fetchMessage(f.account, sent.value().id).ok());
+  REQUIRE(f.model.fetchMessage(f.other, sent.value().id).error().code == ErrorCode::NotFound);
+  REQUIRE(f.model.healthOf(f.model.fetchNumber(f.account, kNumber).value()).message_count == 4);
+}
+
+TEST_CASE("messaging profiles: per account, filtered by name, replaced, deleted",
+          "[telnyx][model]") {
+  Fixture f;
+  MessagingProfile input = f.model.newProfile(f.account);
+  input.name = "Main profile";
+  const MessagingProfile created = f.model.createProfile(f.account, input).value();
+  REQUIRE(created.v1_secret.size() == 24);
+  REQUIRE(f.model.listProfiles(f.account, std::nullopt, std::nullopt).size() == 2);
+  REQUIRE(f.model.listProfiles(f.account, std::string("Main profile"), std::nullopt).size() == 1);
+  REQUIRE(f.model.listProfiles(f.account, std::nullopt, std::string("Main")).size() == 1);
+  REQUIRE(f.model.fetchProfile(f.other, created.id).error().code == ErrorCode::NotFound);
+  MessagingProfile changed = created;
+  changed.name = "Renamed";
+  f.clock.advance(seconds(5));
+  const MessagingProfile replaced = f.model.replaceProfile(f.account, changed).value();
+  REQUIRE(replaced.updated_at == created.created_at + seconds(5));
+  REQUIRE(f.model.deleteProfile(f.other, created.id).error().code == ErrorCode::NotFound);
+  REQUIRE(f.model.deleteProfile(f.account, created.id).value().name == "Renamed");
+  REQUIRE(f.model.fetchProfile(f.account, created.id).error().code == ErrorCode::NotFound);
+  // The world's profiles come back with a reset; the ones clients created do not.
+  REQUIRE(f.model.createProfile(f.account, input).ok());
+  f.model.reset();
+  REQUIRE(f.model.listProfiles(f.account, std::nullopt, std::nullopt).size() == 1);
 }

@@ -1,8 +1,11 @@
 #include "providers/telnyx/routes.h"
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "core/json_text.h"
+#include "core/phone.h"
 #include "core/time.h"
 #include "core/wire/multipart.h"
 #include "providers/telnyx/errors.h"
@@ -15,6 +18,16 @@ using nlohmann::json;
 
 constexpr std::string_view kOrders = "/messaging_hosted_number_orders";
 constexpr std::string_view kNumbers = "/messaging_hosted_numbers";
+constexpr std::string_view kProfiles = "/messaging_profiles";
+constexpr std::string_view kMessages = "/messages";
+
+std::optional<std::string> bearerToken(const HttpRequest& request) {
+  const auto header = request.header("Authorization");
+  if (header && header->size() > 7 && header->compare(0, 7, "Bearer ") == 0) {
+    return header->substr(7);
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -64,10 +77,21 @@ HttpResponse TelnyxProvider::errorForStatus(int status, const HttpRequest& reque
     }
     case 413:
       return wire::errorResponse(errors::bodyTooLarge(bodyLimit(request)));
-    case 429:
-      return wire::errorResponse(
+    case 429: {
+      // Telnyx's rate-limit headers: the limit, none left, and seconds until it resets (an
+      // injected fault's Retry-After, rounded up, else one).
+      HttpResponse response = wire::errorResponse(
           makeError(ErrorCode::ResourceExhausted,
                     "You have exceeded the maximum number of allowed requests.", "10011"));
+      const double reset = request.retry_after_seconds.value_or(1);
+      response.headers.emplace("x-ratelimit-limit",
+                               std::to_string(model_.world().rules.rate_limit));
+      response.headers.emplace("x-ratelimit-remaining", "0");
+      response.headers.emplace(
+          "x-ratelimit-reset",
+          std::to_string(static_cast<int64_t>(std::ceil(std::max(reset, 0.0)))));
+      return response;
+    }
     case 400: {
       HttpResponse response = wire::errorResponse(
           errors::badRequest(request.malformed_query
@@ -99,11 +123,8 @@ size_t TelnyxProvider::bodyLimit(const HttpRequest& head) const {
 }
 
 HttpResponse TelnyxProvider::pipeline(HttpRequest& request, const Operation& operation) const {
-  const auto header = request.header("Authorization");
-  const Account* account = nullptr;
-  if (header && header->size() > 7 && header->compare(0, 7, "Bearer ") == 0) {
-    account = model_.authenticate(std::string_view(*header).substr(7));
-  }
+  const auto token = bearerToken(request);
+  const Account* account = token ? model_.authenticate(*token) : nullptr;
   if (account == nullptr) {
     return wire::errorResponse(errors::authenticationFailed());
   }
@@ -122,7 +143,7 @@ json TelnyxProvider::shown(const Order& order) const {
 
 json TelnyxProvider::shown(const HostedNumber& number) const {
   context_.watch.read(number.order_id);
-  return wire::encodeNumberSettings(number);
+  return wire::encodeNumberSettings(number, model_.healthOf(number));
 }
 
 void TelnyxProvider::sendEvent(const Order& order, const std::vector<HostedNumber>& numbers,
@@ -131,7 +152,7 @@ void TelnyxProvider::sendEvent(const Order& order, const std::vector<HostedNumbe
     return;
   }
   const MessagingProfile* profile = model_.profile(*order.messaging_profile_id);
-  if (profile == nullptr || profile->webhook_url.empty()) {
+  if (profile == nullptr || !profile->enabled || profile->webhook_url.empty()) {
     return;
   }
   const json data =
@@ -382,6 +403,125 @@ HttpResponse TelnyxProvider::updateNumber(const Account& account, HttpRequest& r
   return wire::dataResponse(shown(number.value()));
 }
 
+HttpResponse TelnyxProvider::createProfile(const Account& account, HttpRequest& request) {
+  auto body = wire::decodeObject(request);
+  if (!body.ok()) {
+    return wire::errorResponse(body.error());
+  }
+  MessagingProfile profile = model_.newProfile(account);
+  if (const Status applied = wire::applyProfileFields(body.value(), profile, true); !applied.ok()) {
+    return wire::errorResponse(applied.error());
+  }
+  auto created = model_.createProfile(account, std::move(profile));
+  return created.ok() ? wire::dataResponse(wire::encodeProfile(created.value()))
+                      : wire::errorResponse(created.error());
+}
+
+HttpResponse TelnyxProvider::listProfiles(const Account& account, HttpRequest& request) {
+  auto page = wire::decodePage(request);
+  if (!page.ok()) {
+    return wire::errorResponse(page.error());
+  }
+  auto name_equals = request.queryValue("filter[name][eq]");
+  if (!name_equals) {
+    name_equals = request.queryValue("filter[name]");
+  }
+  const auto profiles =
+      model_.listProfiles(account, name_equals, request.queryValue("filter[name][contains]"));
+  json data = json::array();
+  const size_t start = (page.value().number - 1) * page.value().size;
+  for (size_t i = start; i < profiles.size() && i < start + page.value().size; ++i) {
+    data.push_back(wire::encodeProfile(profiles[i]));
+  }
+  return HttpResponse::json(
+      200, jsonText(json{{"data", std::move(data)},
+                         {"meta", wire::pageMeta(page.value(), profiles.size())}}));
+}
+
+HttpResponse TelnyxProvider::updateProfile(const Account& account, HttpRequest& request) {
+  auto body = wire::decodeObject(request);
+  if (!body.ok()) {
+    return wire::errorResponse(body.error());
+  }
+  auto current = model_.fetchProfile(account, request.path_params.at("id"));
+  if (!current.ok()) {
+    return wire::errorResponse(current.error());
+  }
+  MessagingProfile profile = current.value();
+  if (const Status applied = wire::applyProfileFields(body.value(), profile, false);
+      !applied.ok()) {
+    return wire::errorResponse(applied.error());
+  }
+  // Telnyx: required on update when the profile does not have any yet.
+  if (profile.whitelisted_destinations.empty()) {
+    return wire::errorResponse(errors::missingParameter("/whitelisted_destinations"));
+  }
+  auto updated = model_.replaceProfile(account, std::move(profile));
+  return updated.ok() ? wire::dataResponse(wire::encodeProfile(updated.value()))
+                      : wire::errorResponse(updated.error());
+}
+
+HttpResponse TelnyxProvider::sendMessage(const Account& account, HttpRequest& request) {
+  auto body = wire::decodeObject(request);
+  if (!body.ok()) {
+    return wire::errorResponse(body.error());
+  }
+  NewMessage input;
+  for (const auto& [key, field] : {std::pair<const char*, std::optional<std::string>*>{
+                                       "messaging_profile_id", &input.messaging_profile_id},
+                                   {"webhook_url", &input.webhook_url},
+                                   {"webhook_failover_url", &input.webhook_failover_url}}) {
+    auto value = wire::optionalString(body.value(), key);
+    if (!value.ok()) {
+      return wire::errorResponse(value.error());
+    }
+    *field = value.value();
+  }
+  auto to = wire::optionalString(body.value(), "to");
+  auto from = wire::optionalString(body.value(), "from");
+  auto text = wire::optionalString(body.value(), "text");
+  for (const auto* field : {&to, &from, &text}) {
+    if (!field->ok()) {
+      return wire::errorResponse(field->error());
+    }
+  }
+  auto media = wire::stringArray(body.value(), "media_urls", false);
+  if (!media.ok()) {
+    return wire::errorResponse(media.error());
+  }
+  if (!to.value()) {
+    return wire::errorResponse(errors::missingParameter("/to"));
+  }
+  if (!isE164(*to.value())) {
+    return wire::errorResponse(errors::notE164(*to.value(), "/to"));
+  }
+  if (text.value().value_or("").empty() && media.value().empty()) {
+    return wire::errorResponse(
+        errors::badRequest("A message needs 'text' or 'media_urls'.", "/text"));
+  }
+  input.to = *to.value();
+  input.from = from.value().value_or("");
+  input.text = text.value().value_or("");
+  input.media_urls = media.value();
+  auto message = model_.sendMessage(account, std::move(input));
+  if (!message.ok()) {
+    return wire::errorResponse(message.error());
+  }
+  return wire::dataResponse(wire::encodeMessage(message.value()));
+}
+
+HttpResponse TelnyxProvider::decideTransfer(const Account& account, HttpRequest& request,
+                                            bool approve) {
+  const std::string token = request.queryValue("token").value_or("");
+  auto order = model_.decideTransfer(account, request.path_params.at("id"), token, approve);
+  if (!order.ok()) {
+    return wire::errorResponse(order.error());
+  }
+  return wire::dataResponse(
+      json{{"order_id", order.value().id},
+           {"decision", transferDecisionName(order.value().internal_transfer->decision)}});
+}
+
 void TelnyxProvider::registerRoutes(Router& router) {
   for (const std::string base : {"/v2", ""}) {
     auto route = [&](const char* method, const std::string& path, Operation operation) {
@@ -433,15 +573,58 @@ void TelnyxProvider::registerRoutes(Router& router) {
       return order.ok() ? wire::dataResponse(shown(order.value()))
                         : wire::errorResponse(order.error());
     });
-  }
-  for (const char* prefix :
-       {"/v2/", "/messaging_hosted_number_orders", "/messaging_hosted_numbers"}) {
-    router.addFallback(prefix, "telnyx", [this](HttpRequest& request) {
-      return pipeline(request, [](const Account&, HttpRequest&) {
-        return wire::errorResponse(errors::notFound());
-      });
+    // The losing owner's answer to an internal transfer (Telnyx's internal-transfer guide).
+    route("POST", orders + "/{id}/approve",
+          [this](const Account& a, HttpRequest& r) { return decideTransfer(a, r, true); });
+    route("POST", orders + "/{id}/reject",
+          [this](const Account& a, HttpRequest& r) { return decideTransfer(a, r, false); });
+    const std::string profiles(kProfiles);
+    route("GET", profiles, [this](const Account& a, HttpRequest& r) { return listProfiles(a, r); });
+    route("POST", profiles,
+          [this](const Account& a, HttpRequest& r) { return createProfile(a, r); });
+    route("GET", profiles + "/{id}", [this](const Account& a, HttpRequest& r) {
+      auto profile = model_.fetchProfile(a, r.path_params.at("id"));
+      return profile.ok() ? wire::dataResponse(wire::encodeProfile(profile.value()))
+                          : wire::errorResponse(profile.error());
+    });
+    route("PATCH", profiles + "/{id}",
+          [this](const Account& a, HttpRequest& r) { return updateProfile(a, r); });
+    route("DELETE", profiles + "/{id}", [this](const Account& a, HttpRequest& r) {
+      auto profile = model_.deleteProfile(a, r.path_params.at("id"));
+      return profile.ok() ? wire::dataResponse(wire::encodeProfile(profile.value()))
+                          : wire::errorResponse(profile.error());
+    });
+    const std::string messages(kMessages);
+    route("POST", messages, [this](const Account& a, HttpRequest& r) { return sendMessage(a, r); });
+    route("GET", messages + "/{id}", [this](const Account& a, HttpRequest& r) {
+      auto message = model_.fetchMessage(a, r.path_params.at("id"));
+      return message.ok() ? wire::dataResponse(wire::encodeMessage(message.value()))
+                          : wire::errorResponse(message.error());
     });
   }
+  auto not_found = [this](HttpRequest& request) {
+    return pipeline(request, [](const Account&, HttpRequest&) {
+      return wire::errorResponse(errors::notFound());
+    });
+  };
+  for (const char* prefix : {"/v2/", "/messaging_hosted_number_orders", "/messaging_hosted_numbers",
+                             "/messaging_profiles", "/messages"}) {
+    router.addFallback(prefix, "telnyx", not_found);
+  }
+  // Any other path, with a Telnyx API key: Telnyx's 404 (or its 401 for a key it does not know).
+  router.addCredentialFallback(
+      "telnyx",
+      [this](const HttpRequest& request) {
+        const auto token = bearerToken(request);
+        if (!token) {
+          return CredentialClaim::None;
+        }
+        if (model_.authenticate(*token) != nullptr) {
+          return CredentialClaim::Known;
+        }
+        return token->rfind("KEY", 0) == 0 ? CredentialClaim::Shaped : CredentialClaim::None;
+      },
+      not_found);
 }
 
 namespace {
@@ -471,6 +654,14 @@ json TelnyxProvider::dumpedOrder(const Order& order) const {
   encoded["reviews"] = order.reviews;
   encoded["history"] = historyJson(order.history, orderStatusName);
   encoded["sequence"] = order.sequence;
+  if (order.internal_transfer) {
+    const InternalTransfer& transfer = *order.internal_transfer;
+    encoded["internal_transfer"] = {
+        {"losing_user_id", transfer.losing_user_id},
+        {"approval_token", transfer.approval_token},
+        {"approval_deadline", formatIso8601Millis(transfer.approval_deadline)},
+        {"decision", transferDecisionName(transfer.decision)}};
+  }
   return encoded;
 }
 
@@ -479,16 +670,22 @@ json TelnyxProvider::dumpedNumber(const HostedNumber& number) const {
           {"order_id", number.order_id},
           {"user_id", number.user_id},
           {"phone_number", number.phone_number},
+          {"messaging_profile_id",
+           number.messaging_profile_id ? json(*number.messaging_profile_id) : json(nullptr)},
           {"status", numberStatusName(number.status)},
           {"history", historyJson(number.history, numberStatusName)}};
 }
 
 json TelnyxProvider::dumpedProfile(const MessagingProfile& profile) const {
-  return {{"id", profile.id},
-          {"user_id", profile.user_id},
-          {"name", profile.name},
-          {"webhook_url", profile.webhook_url},
-          {"webhook_failover_url", profile.webhook_failover_url}};
+  json encoded = wire::encodeProfile(profile);
+  encoded["user_id"] = profile.user_id;
+  return encoded;
+}
+
+json TelnyxProvider::dumpedMessage(const Message& message) const {
+  json encoded = wire::encodeMessage(message);
+  encoded["user_id"] = message.user_id;
+  return encoded;
 }
 
 void TelnyxProvider::dumpState(json& out) const {
@@ -504,10 +701,15 @@ void TelnyxProvider::dumpState(json& out) const {
   for (const auto& [id, number] : model_.numbers()) {
     numbers.push_back(dumpedNumber(number));
   }
+  json messages = json::array();
+  for (const auto& [id, message] : model_.messages()) {
+    messages.push_back(dumpedMessage(message));
+  }
   out[Model::kAccounts] = std::move(accounts);
   out[Model::kProfiles] = profilesJson();
   out[Model::kOrders] = std::move(orders);
   out[Model::kNumbers] = std::move(numbers);
+  out[Model::kMessages] = std::move(messages);
   out["public_key"] = publicKeyBase64();
 }
 
@@ -515,7 +717,8 @@ std::vector<StateCollection> TelnyxProvider::collections() const {
   return {{std::string(Model::kAccounts), "api_key"},
           {std::string(Model::kProfiles), "id"},
           {std::string(Model::kOrders), "id"},
-          {std::string(Model::kNumbers), "id"}};
+          {std::string(Model::kNumbers), "id"},
+          {std::string(Model::kMessages), "id"}};
 }
 
 json TelnyxProvider::dumpItem(std::string_view collection, std::string_view id) const {
@@ -535,18 +738,19 @@ json TelnyxProvider::dumpItem(std::string_view collection, std::string_view id) 
     }
   }
   if (collection == Model::kProfiles) {
-    for (const MessagingProfile& profile : model_.world().profiles) {
-      if (profile.id == id) {
-        return dumpedProfile(profile);
-      }
-    }
+    const MessagingProfile* profile = model_.profile(id);
+    return profile == nullptr ? json() : dumpedProfile(*profile);
+  }
+  if (collection == Model::kMessages) {
+    const auto found = model_.messages().find(std::string(id));
+    return found == model_.messages().end() ? json() : dumpedMessage(found->second);
   }
   return json();
 }
 
 json TelnyxProvider::profilesJson() const {
   json profiles = json::array();
-  for (const MessagingProfile& profile : model_.world().profiles) {
+  for (const MessagingProfile& profile : model_.profiles()) {
     profiles.push_back(dumpedProfile(profile));
   }
   return profiles;

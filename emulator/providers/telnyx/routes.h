@@ -50,11 +50,17 @@ class TelnyxProvider : public Provider {
   HttpResponse uploadFiles(const Account& account, HttpRequest& request);
   HttpResponse listNumbers(const Account& account, HttpRequest& request);
   HttpResponse updateNumber(const Account& account, HttpRequest& request);
+  HttpResponse createProfile(const Account& account, HttpRequest& request);
+  HttpResponse listProfiles(const Account& account, HttpRequest& request);
+  HttpResponse updateProfile(const Account& account, HttpRequest& request);
+  HttpResponse sendMessage(const Account& account, HttpRequest& request);
+  HttpResponse decideTransfer(const Account& account, HttpRequest& request, bool approve);
 
   nlohmann::json dumpedAccount(const Account& account) const;
   nlohmann::json dumpedOrder(const Order& order) const;
   nlohmann::json dumpedNumber(const HostedNumber& number) const;
   nlohmann::json dumpedProfile(const MessagingProfile& profile) const;
+  nlohmann::json dumpedMessage(const Message& message) const;
 
   ProviderContext context_;
   ChangeScope changes_;  // for the world's changes made by control routes

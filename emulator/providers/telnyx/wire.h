@@ -28,8 +28,15 @@ Result<Page> decodePage(const HttpRequest& request);
 nlohmann::json pageMeta(const Page& page, size_t total);
 
 nlohmann::json encodeOrder(const Order& order, const std::vector<HostedNumber>& numbers);
-nlohmann::json encodeNumberSettings(const HostedNumber& number);
+nlohmann::json encodeNumberSettings(const HostedNumber& number, const NumberHealth& health);
 nlohmann::json encodeEligibility(const std::vector<EligibilityResult>& results);
+
+// Checks and applies a create (every field; `name` and `whitelisted_destinations` required) or
+// an update (the fields given; the rest stay) of a messaging profile.
+Status applyProfileFields(const nlohmann::json& body, MessagingProfile& profile, bool creating);
+nlohmann::json encodeProfile(const MessagingProfile& profile);
+// An outbound message as POST /messages answers it: queued, with no carrier data for `to`.
+nlohmann::json encodeMessage(const Message& message);
 
 // The webhook body for one delivery attempt: event fields follow the virtual clock;
 // meta names the attempt and the URL it went to.

@@ -129,16 +129,20 @@ Result<NumberProfile> decodeProfile(const std::string& number, const json& body,
 }
 
 Status applyRules(const json& body, Rules& rules) {
-  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(
-      body, {"review_business_days", "max_code_attempts", "code_delivery", "activation_timeout"}));
+  HNEMU_RETURN_IF_ERROR(
+      rejectUnknownKeys(body, {"review_business_days", "max_code_attempts", "code_delivery",
+                               "activation_timeout", "rate_limit"}));
   const std::pair<const char*, int*> counts[] = {
       {"review_business_days", &rules.review_business_days},
-      {"max_code_attempts", &rules.max_code_attempts}};
+      {"max_code_attempts", &rules.max_code_attempts},
+      {"rate_limit", &rules.rate_limit}};
   for (const auto& [name, field] : counts) {
     if (body.contains(name)) {
-      if (!body[name].is_number_unsigned() || body[name].get<uint64_t>() > 365) {
-        return makeError(ErrorCode::InvalidArgument,
-                         std::string(name) + " must be an integer from 0 to 365");
+      const uint64_t max = std::string_view(name) == "rate_limit" ? 1'000'000 : 365;
+      if (!body[name].is_number_unsigned() || body[name].get<uint64_t>() > max) {
+        return makeError(
+            ErrorCode::InvalidArgument,
+            std::string(name) + " must be an integer from 0 to " + std::to_string(max));
       }
       *field = body[name].get<int>();
     }
@@ -174,6 +178,7 @@ json profileJson(const NumberProfile& profile) {
 json rulesJson(const Rules& rules) {
   return json{{"review_business_days", rules.review_business_days},
               {"max_code_attempts", rules.max_code_attempts},
+              {"rate_limit", rules.rate_limit},
               {"code_delivery", formatDuration(rules.code_delivery)},
               {"activation_timeout", formatDuration(rules.activation_timeout)}};
 }

@@ -42,8 +42,11 @@ Result<ControlReply> replyOrError(const Status& status, json body) {
 const ProviderKind& TwilioProvider::kind() const { return twilio::kind(); }
 
 void TwilioProvider::addDefaultAccounts() {
-  const Status added = model_.addAccount(Account{
-      std::string(kDefaultAccountSid), std::string(kDefaultAuthToken), "hnemu default", {}});
+  Account account;
+  account.sid = kDefaultAccountSid;
+  account.auth_token = kDefaultAuthToken;
+  account.friendly_name = "hnemu default";
+  const Status added = model_.addAccount(std::move(account));
   (void)added;  // the default credentials are well-formed by construction
 }
 
@@ -63,9 +66,12 @@ std::vector<ControlRoute> TwilioProvider::controlRoutes() {
   auto accounts = [this] {
     json out = json::array();
     for (const Account& account : model_.world().accounts) {
-      out.push_back({{"sid", account.sid},
-                     {"auth_token", account.auth_token},
-                     {"friendly_name", account.friendly_name}});
+      out.push_back(
+          {{"sid", account.sid},
+           {"auth_token", account.auth_token},
+           {"friendly_name", account.friendly_name},
+           {"owner_account_sid",
+            account.owner_account_sid ? json(*account.owner_account_sid) : json(nullptr)}});
     }
     return out;
   };
@@ -88,7 +94,8 @@ std::vector<ControlRoute> TwilioProvider::controlRoutes() {
       {
           {"GET", "/__hnemu/twilio/accounts",
            [accounts](HttpRequest&) -> Result<ControlReply> { return ControlReply(accounts()); }},
-          // {"sid":"AC…","auth_token":"…","friendly_name"?,"api_keys"?:{"SK…":"secret"}}
+          // {"sid":"AC…","auth_token":"…","friendly_name"?,"api_keys"?:{"SK…":"secret"},
+          //  "owner_account_sid"?:"AC…"} (a subaccount of that account)
           {"POST", "/__hnemu/twilio/accounts",
            [this](HttpRequest& request) -> Result<ControlReply> {
              HNEMU_ASSIGN_OR_RETURN(const json body, jsonObjectBody(request.body));

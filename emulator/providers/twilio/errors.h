@@ -41,9 +41,9 @@ inline Error methodNotAllowed(std::string_view method) {
   return makeError(ErrorCode::FailedPrecondition, "Method not allowed: " + std::string(method),
                    "20004");
 }
-inline Error invalidPhoneNumber(std::string_view number) {
+inline Error invalidPhoneNumber(std::string_view param, std::string_view number) {
   return makeError(ErrorCode::InvalidArgument,
-                   "PhoneNumber is invalid: '" + std::string(number) +
+                   std::string(param) + " is invalid: '" + std::string(number) +
                        "' must be a valid phone number in E.164 format",
                    "21421");
 }
@@ -97,15 +97,47 @@ inline Error unableToVerifyCode() {
                    "Number Order is pending-verification",
                    "22114");
 }
-inline Error invalidCapabilities() {
-  return makeError(ErrorCode::InvalidArgument, "Invalid Capabilities: SmsCapability must be true",
-                   "22119");
+inline Error invalidCapabilities(std::string_view param) {
+  return makeError(ErrorCode::InvalidArgument,
+                   "Invalid Capabilities: " + std::string(param) + " must be true", "22119");
 }
 inline Error invalidDocumentStatus(std::string_view status) {
   return makeError(ErrorCode::InvalidArgument,
                    "Invalid Authorization Document Status '" + std::string(status) +
                        "': it must be opened or signing",
                    "22122");
+}
+
+// Api v2010 Messages. Texts as the real API words them (traces in Twilio's SDKs' issues).
+inline Error messageBodyRequired() {
+  return makeError(ErrorCode::InvalidArgument, "Message body is required.", "21602");
+}
+inline Error messageFromRequired() {
+  return makeError(ErrorCode::InvalidArgument,
+                   "A 'From' or 'MessagingServiceSid' parameter is required to send a message.",
+                   "21603");
+}
+inline Error messageToRequired() {
+  return makeError(ErrorCode::InvalidArgument, "A 'To' phone number is required.", "21604");
+}
+inline Error messageToInvalid(std::string_view to) {
+  return makeError(ErrorCode::InvalidArgument,
+                   "The 'To' number " + std::string(to) + " is not a valid phone number.", "21211");
+}
+inline Error messageFromNotSendable(std::string_view from) {
+  return makeError(ErrorCode::InvalidArgument,
+                   "The From phone number " + std::string(from) +
+                       " is not a valid, SMS-capable inbound phone number or short code for your "
+                       "account.",
+                   "21606");
+}
+inline Error messageBodyTooLong() {
+  return makeError(ErrorCode::InvalidArgument,
+                   "The concatenated message body exceeds the 1600 character limit.", "21617");
+}
+inline Error messagingServiceInvalid(std::string_view sid) {
+  return makeError(ErrorCode::InvalidArgument,
+                   "The Messaging Service Sid " + std::string(sid) + " is invalid.", "21701");
 }
 
 }  // namespace hnemu::twilio::errors

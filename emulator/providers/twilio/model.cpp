@@ -54,6 +54,15 @@ constexpr EnumNames<Decision, 3> kDecisions = {{
     {Decision::Reject, "reject"},
     {Decision::Never, "never"},
 }};
+constexpr EnumNames<BulkEligibilityStatus, 2> kBulkEligibilityStatuses = {{
+    {BulkEligibilityStatus::Queued, "QUEUED"},
+    {BulkEligibilityStatus::Successful, "SUCCESSFUL"},
+}};
+constexpr EnumNames<BulkRequestStatus, 3> kBulkRequestStatuses = {{
+    {BulkRequestStatus::Queued, "QUEUED"},
+    {BulkRequestStatus::InProgress, "IN_PROGRESS"},
+    {BulkRequestStatus::Processed, "PROCESSED"},
+}};
 constexpr EnumNames<CallOutcome, 5> kCallOutcomes = {{
     {CallOutcome::Queued, "queued"},
     {CallOutcome::InProgress, "in-progress"},
@@ -135,6 +144,12 @@ std::optional<Decision> parseDecision(std::string_view text) {
   return enumFromName(kDecisions, text);
 }
 std::string_view callOutcomeName(CallOutcome outcome) { return enumName(kCallOutcomes, outcome); }
+std::string_view bulkEligibilityStatusName(BulkEligibilityStatus status) {
+  return enumName(kBulkEligibilityStatuses, status);
+}
+std::string_view bulkRequestStatusName(BulkRequestStatus status) {
+  return enumName(kBulkRequestStatuses, status);
+}
 
 bool isSid(std::string_view text, std::string_view prefix) {
   return text.size() == prefix.size() + 32 && text.substr(0, prefix.size()) == prefix &&
@@ -160,6 +175,9 @@ void Model::reset() {
   number_sids_by_number_.clear();
   calls_.clear();
   call_positions_.clear();
+  bulk_eligibilities_.clear();
+  bulk_requests_.clear();
+  messages_.clear();
   sequence_ = 0;
   timers_.invalidate();
 }
@@ -186,6 +204,29 @@ const Account* Model::account(std::string_view sid) const {
   return nullptr;
 }
 
+std::string subaccountProblem(const std::vector<Account>& accounts, const Account& account) {
+  if (!account.owner_account_sid) {
+    return "";
+  }
+  const std::string& owner_sid = *account.owner_account_sid;
+  const auto owner = std::find_if(accounts.begin(), accounts.end(),
+                                  [&](const Account& each) { return each.sid == owner_sid; });
+  if (owner == accounts.end() || owner_sid == account.sid) {
+    return "owner_account_sid " + owner_sid + " is not another account";
+  }
+  if (owner->owner_account_sid) {
+    return "owner_account_sid " + owner_sid +
+           " is itself a subaccount; a subaccount cannot own "
+           "subaccounts";
+  }
+  for (const Account& each : accounts) {
+    if (each.owner_account_sid == account.sid) {
+      return account.sid + " owns subaccounts (" + each.sid + "), so it cannot be one";
+    }
+  }
+  return "";
+}
+
 Status Model::addAccount(Account new_account) {
   if (!isSid(new_account.sid, "AC")) {
     return makeError(
@@ -194,6 +235,10 @@ Status Model::addAccount(Account new_account) {
   }
   if (new_account.auth_token.empty()) {
     return makeError(ErrorCode::InvalidArgument, "auth_token must not be empty");
+  }
+  if (const std::string problem = subaccountProblem(world_.accounts, new_account);
+      !problem.empty()) {
+    return makeError(ErrorCode::InvalidArgument, problem);
   }
   changes_.touch(kAccounts, new_account.sid);
   for (Account& existing : world_.accounts) {
@@ -206,6 +251,30 @@ Status Model::addAccount(Account new_account) {
   return {};
 }
 
+const Account* Model::accountActedFor(const Account& caller, std::string_view sid) const {
+  if (sid == caller.sid) {
+    return &caller;
+  }
+  const Account* target = account(sid);
+  return target != nullptr && target->owner_account_sid == caller.sid ? target : nullptr;
+}
+
+Result<const Account*> Model::accountFromParameter(const Account& caller,
+                                                   const std::optional<std::string>& sid,
+                                                   std::string_view param) const {
+  if (!sid || sid->empty()) {
+    return &caller;
+  }
+  if (!isSid(*sid, "AC")) {
+    return errors::invalidParameter(param, "must be AC followed by 32 hex digits");
+  }
+  const Account* target = accountActedFor(caller, *sid);
+  if (target == nullptr) {
+    return errors::authenticate();
+  }
+  return target;
+}
+
 NumberProfile Model::profileFor(const std::string& phone_number) const {
   const auto it = world_.numbers.find(phone_number);
   if (it != world_.numbers.end()) {
@@ -216,18 +285,24 @@ NumberProfile Model::profileFor(const std::string& phone_number) const {
   return profile;
 }
 
-bool Model::numberIsBusy(const std::string& phone_number) const {
+const Order* Model::activeOrderFor(const std::string& phone_number) const {
+  const Order* newest = nullptr;
   const auto [first, last] = order_sids_by_number_.equal_range(phone_number);
   for (auto it = first; it != last; ++it) {
     const Order& order = orders_.at(it->second);
     if (order.status != OrderStatus::Failed) {
       const auto number = numbers_.find(order.incoming_phone_number_sid);
-      if (number == numbers_.end() || !number->second.retired) {
-        return true;
+      if ((number == numbers_.end() || !number->second.retired) &&
+          (newest == nullptr || order.sequence > newest->sequence)) {
+        newest = &order;
       }
     }
   }
-  return false;
+  return newest;
+}
+
+bool Model::numberIsBusy(const std::string& phone_number) const {
+  return activeOrderFor(phone_number) != nullptr;
 }
 
 void Model::setStatus(Order& order, OrderStatus status, std::string reason) {
@@ -245,59 +320,71 @@ void Model::setStatus(Order& order, OrderStatus status, std::string reason) {
   }
 }
 
-Result<Order> Model::createOrder(const Account& owner, const CreateOrderInput& input) {
+Result<Order> Model::createOrder(const Account& caller, const CreateOrderInput& input) {
+  // numbers v3 names the same parameters in camelCase.
+  auto name = [&input](std::string_view pascal) {
+    std::string out(pascal);
+    if (input.camel_case) {
+      out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
+    }
+    return out;
+  };
   if (input.phone_number.empty()) {
-    return errors::missingParameter("PhoneNumber");
+    return errors::missingParameter(name("PhoneNumber"));
   }
   if (input.flavor == Flavor::V2) {
     if (!input.contact_phone_number) {
-      return errors::missingParameter("ContactPhoneNumber");
+      return errors::missingParameter(name("ContactPhoneNumber"));
     }
     if (!input.address_sid) {
-      return errors::missingParameter("AddressSid");
+      return errors::missingParameter(name("AddressSid"));
     }
     if (!input.email) {
-      return errors::missingParameter("Email");
+      return errors::missingParameter(name("Email"));
     }
   } else if (!input.sms_capability) {
-    return errors::missingParameter("SmsCapability");
+    return errors::missingParameter(name("SmsCapability"));
   }
+  HNEMU_ASSIGN_OR_RETURN(const Account* owner,
+                         accountFromParameter(caller, input.account_sid, name("AccountSid")));
   if (!isE164(input.phone_number)) {
-    return errors::invalidPhoneNumber(input.phone_number);
+    return errors::invalidPhoneNumber(name("PhoneNumber"), input.phone_number);
   }
   if (input.contact_phone_number && !isE164(*input.contact_phone_number)) {
-    return errors::invalidParameter("ContactPhoneNumber", "must be a phone number in E.164 format");
+    return errors::invalidParameter(name("ContactPhoneNumber"),
+                                    "must be a phone number in E.164 format");
   }
   if (input.sms_capability && !*input.sms_capability) {
-    return errors::invalidCapabilities();
+    return errors::invalidCapabilities(name("SmsCapability"));
   }
   if (input.address_sid && !isSid(*input.address_sid, "AD")) {
     return errors::invalidAddressSid(*input.address_sid);
   }
   if (!isMethod(input.sms_method)) {
-    return errors::invalidMethod("SmsMethod");
+    return errors::invalidMethod(name("SmsMethod"));
   }
   if (!isMethod(input.sms_fallback_method)) {
-    return errors::invalidMethod("SmsFallbackMethod");
+    return errors::invalidMethod(name("SmsFallbackMethod"));
   }
   if (!isMethod(input.status_callback_method)) {
-    return errors::invalidMethod("StatusCallbackMethod");
+    return errors::invalidMethod(name("StatusCallbackMethod"));
   }
   if (input.sms_application_sid && !isSid(*input.sms_application_sid, "AP")) {
-    return errors::invalidParameter("SmsApplicationSid", "must be AP followed by 32 hex digits");
+    return errors::invalidParameter(name("SmsApplicationSid"),
+                                    "must be AP followed by 32 hex digits");
   }
   const size_t name_limit = input.flavor == Flavor::V2 ? 128 : 64;
   if (input.friendly_name && input.friendly_name->size() > name_limit) {
     return errors::invalidParameter(
-        "FriendlyName", "must be at most " + std::to_string(name_limit) + " characters");
+        name("FriendlyName"), "must be at most " + std::to_string(name_limit) + " characters");
   }
   std::string verification_type = input.verification_type.value_or("phone-call");
   if (verification_type != "phone-call" &&
       !(input.flavor == Flavor::Preview && verification_type == "phone-bill")) {
-    return errors::invalidParameter("VerificationType", "must be phone-call");
+    return errors::invalidParameter(name("VerificationType"), "must be phone-call");
   }
   if (verification_type == "phone-bill" && !input.verification_document_sid) {
-    return errors::missingParameter("VerificationDocumentSid");
+    return errors::missingParameter(name("VerificationDocumentSid"));
   }
   // Eligibility pre-check: NANP only, landline or toll-free, not hosted anywhere yet.
   if (input.phone_number.size() != 12 || input.phone_number.substr(0, 2) != "+1") {
@@ -329,7 +416,7 @@ Result<Order> Model::createOrder(const Account& owner, const CreateOrderInput& i
   const TimePoint now = clock_.now();
   IncomingNumber number;
   number.sid = ids_.sid("PN");
-  number.account_sid = owner.sid;
+  number.account_sid = owner->sid;
   number.phone_number = input.phone_number;
   number.friendly_name = input.friendly_name;
   number.sms_url = input.sms_url;
@@ -347,7 +434,7 @@ Result<Order> Model::createOrder(const Account& owner, const CreateOrderInput& i
 
   Order order;
   order.sid = ids_.sid("HR");
-  order.account_sid = owner.sid;
+  order.account_sid = owner->sid;
   order.flavor = input.flavor;
   order.phone_number = input.phone_number;
   order.friendly_name = input.friendly_name;
@@ -773,7 +860,32 @@ Result<AuthorizationDocument> Model::createDocument(const Account& owner,
   if (!isE164(*input.contact_phone_number)) {
     return errors::invalidParameter("ContactPhoneNumber", "must be a phone number in E.164 format");
   }
-  for (const std::string& sid : input.order_sids) {
+  HNEMU_RETURN_IF_ERROR(checkDocumentOrders(owner, input.order_sids, ""));
+  const TimePoint now = clock_.now();
+  AuthorizationDocument doc;
+  doc.sid = ids_.sid("PX");
+  doc.account_sid = owner.sid;
+  doc.flavor = input.flavor;
+  doc.address_sid = input.address_sid;
+  doc.email = input.email;
+  doc.cc_emails = input.cc_emails;
+  doc.contact_title = input.contact_title;
+  doc.contact_phone_number = input.contact_phone_number;
+  doc.date_created = now;
+  doc.date_updated = now;
+  doc.sequence = ++sequence_;
+  const std::string doc_sid = doc.sid;
+  changes_.touch(kDocuments, doc_sid);
+  document_sids_by_sequence_.emplace(doc.sequence, doc_sid);
+  AuthorizationDocument& stored = documents_.emplace(doc_sid, std::move(doc)).first->second;
+  listOnDocument(stored, input.order_sids);
+  sendForSignature(stored);
+  return stored;
+}
+
+Status Model::checkDocumentOrders(const Account& owner, const std::vector<std::string>& order_sids,
+                                  const std::string& doc_sid) {
+  for (const std::string& sid : order_sids) {
     if (!isSid(sid, "HR")) {
       return errors::invalidOrderSids("'" + sid + "' is not a Hosted Number Order SID");
     }
@@ -785,63 +897,76 @@ Result<AuthorizationDocument> Model::createDocument(const Account& owner,
       return errors::invalidOrderSids(sid + " is " + std::string(orderStatusName(order->status)) +
                                       "; ownership must be verified first");
     }
-    if (order->signing_document_sid) {
+    if (order->signing_document_sid && *order->signing_document_sid != doc_sid) {
       const auto existing = documents_.find(*order->signing_document_sid);
-      if (existing != documents_.end() && existing->second.status == DocumentStatus::Signing) {
+      if (existing != documents_.end() && (existing->second.status == DocumentStatus::Signing ||
+                                           existing->second.status == DocumentStatus::Opened)) {
         return errors::invalidOrderSids(sid + " is already on Authorization Document " +
                                         existing->first);
       }
     }
   }
-  const TimePoint now = clock_.now();
-  AuthorizationDocument doc;
-  doc.sid = ids_.sid("PX");
-  doc.account_sid = owner.sid;
-  doc.flavor = input.flavor;
-  doc.address_sid = input.address_sid;
-  doc.email = input.email;
-  doc.cc_emails = input.cc_emails;
-  doc.contact_title = input.contact_title;
-  doc.contact_phone_number = input.contact_phone_number;
-  doc.status = DocumentStatus::Signing;
-  doc.order_sids = input.order_sids;
-  doc.date_created = now;
-  doc.date_updated = now;
-  doc.sequence = ++sequence_;
-  const std::string doc_sid = doc.sid;
-  changes_.touch(kDocuments, doc_sid);
-  document_sids_by_sequence_.emplace(doc.sequence, doc_sid);
-  documents_.emplace(doc_sid, doc);
+  return {};
+}
 
+void Model::sendForSignature(AuthorizationDocument& doc) {
+  doc.status = DocumentStatus::Signing;
+  doc.sendings += 1;
+  changes_.touch(kDocuments, doc.sid);
   // The signer behaves as the strictest of the numbers' owners: one refusal cancels the document.
   Decision decision = Decision::Accept;
   Millis after{0};
-  for (const std::string& sid : input.order_sids) {
-    Order& order = *findOrder(owner, sid);
-    order.signing_document_sid = doc_sid;
-    order.next_step = "Sign the Authorization Document sent to " + input.email;
-    changes_.touch(kOrders, sid);
-    if (order.status != OrderStatus::PendingLoa) {
-      setStatus(order, OrderStatus::PendingLoa, "authorization document " + doc_sid + " sent");
+  for (const std::string& sid : doc.order_sids) {
+    const auto found = orders_.find(sid);
+    if (found == orders_.end()) {
+      continue;
     }
-    const NumberProfile profile = profileFor(order.phone_number);
+    const NumberProfile profile = profileFor(found->second.phone_number);
     if (profile.loa_signer == Decision::Reject ||
         (profile.loa_signer == Decision::Never && decision != Decision::Reject)) {
       decision = profile.loa_signer;
     }
     after = std::max(after, profile.loa_after);
   }
-  if (decision != Decision::Never) {
-    const bool accept = decision == Decision::Accept;
-    timers_.schedule(after, std::string(accept ? "sign " : "decline ") + doc_sid,
-                     [this, doc_sid, accept] {
-                       const auto it = documents_.find(doc_sid);
-                       if (it != documents_.end() && it->second.status == DocumentStatus::Signing) {
-                         documentDecided(it->second, accept);
-                       }
-                     });
+  if (decision == Decision::Never) {
+    return;
   }
-  return documents_.at(doc_sid);
+  const bool accept = decision == Decision::Accept;
+  const std::string doc_sid = doc.sid;
+  const int sending = doc.sendings;
+  timers_.schedule(after, std::string(accept ? "sign " : "decline ") + doc_sid,
+                   [this, doc_sid, accept, sending] {
+                     const auto it = documents_.find(doc_sid);
+                     if (it != documents_.end() && it->second.status == DocumentStatus::Signing &&
+                         it->second.sendings == sending) {
+                       documentDecided(it->second, accept);
+                     }
+                   });
+}
+
+// An order listed on an opened or signing document is pending-loa; one taken off it is
+// verified again.
+void Model::listOnDocument(AuthorizationDocument& doc, const std::vector<std::string>& order_sids) {
+  for (const std::string& sid : doc.order_sids) {
+    const auto it = orders_.find(sid);
+    if (it != orders_.end() &&
+        std::find(order_sids.begin(), order_sids.end(), sid) == order_sids.end() &&
+        it->second.status == OrderStatus::PendingLoa &&
+        it->second.signing_document_sid == doc.sid) {
+      it->second.next_step = "Create a new Authorization Document for this order";
+      setStatus(it->second, OrderStatus::Verified, "taken off authorization document " + doc.sid);
+    }
+  }
+  doc.order_sids = order_sids;
+  for (const std::string& sid : order_sids) {
+    Order& order = orders_.at(sid);
+    order.signing_document_sid = doc.sid;
+    order.next_step = "Sign the Authorization Document sent to " + doc.email;
+    changes_.touch(kOrders, sid);
+    if (order.status != OrderStatus::PendingLoa) {
+      setStatus(order, OrderStatus::PendingLoa, "authorization document " + doc.sid + " sent");
+    }
+  }
 }
 
 void Model::documentDecided(AuthorizationDocument& doc, bool signed_ok) {
@@ -954,6 +1079,8 @@ Result<AuthorizationDocument> Model::fetchDocument(const Account& owner,
   return it->second;
 }
 
+// Preview only. A signing document is immutable except for being opened again (Status=opened,
+// error 22107's advice); an opened one takes every field, and Status=signing sends it out again.
 Result<AuthorizationDocument> Model::updateDocument(const Account& owner, std::string_view sid,
                                                     const UpdateDocumentInput& input) {
   AuthorizationDocument* doc = findDocument(owner, sid);
@@ -967,21 +1094,23 @@ Result<AuthorizationDocument> Model::updateDocument(const Account& owner, std::s
       return errors::invalidDocumentStatus(*input.status);
     }
   }
-  if (doc->status != DocumentStatus::Opened) {
+  const bool reopening = doc->status == DocumentStatus::Signing && target == DocumentStatus::Opened;
+  if (doc->status != DocumentStatus::Opened && !reopening) {
     return errors::unableToUpdateDocument(documentStatusName(doc->status));
   }
   if (input.order_sids) {
-    for (const std::string& order_sid : *input.order_sids) {
-      if (!isSid(order_sid, "HR") || findOrder(owner, order_sid) == nullptr) {
-        return errors::invalidOrderSids("'" + order_sid + "' is not an order of this account");
-      }
+    if (input.order_sids->empty()) {
+      return errors::invalidOrderSids("HostedNumberOrderSids must list at least one HR sid");
     }
-    doc->order_sids = *input.order_sids;
+    HNEMU_RETURN_IF_ERROR(checkDocumentOrders(owner, *input.order_sids, doc->sid));
+  }
+  if (input.address_sid && !isSid(*input.address_sid, "AD")) {
+    return errors::invalidAddressSid(*input.address_sid);
+  }
+  if (input.contact_phone_number && !isE164(*input.contact_phone_number)) {
+    return errors::invalidParameter("ContactPhoneNumber", "must be a phone number in E.164 format");
   }
   if (input.address_sid) {
-    if (!isSid(*input.address_sid, "AD")) {
-      return errors::invalidAddressSid(*input.address_sid);
-    }
     doc->address_sid = *input.address_sid;
   }
   if (input.email) {
@@ -1001,6 +1130,12 @@ Result<AuthorizationDocument> Model::updateDocument(const Account& owner, std::s
     doc->status = *target;
   }
   changes_.touch(kDocuments, doc->sid);
+  if (input.order_sids) {
+    listOnDocument(*doc, *input.order_sids);
+  }
+  if (target == DocumentStatus::Signing) {
+    sendForSignature(*doc);
+  }
   return *doc;
 }
 
@@ -1135,6 +1270,7 @@ Status Model::releaseNumber(const Account& owner, std::string_view sid) {
   number->released = true;
   number->released_at = clock_.now();
   number->date_updated = clock_.now();
+  changes_.touch(kNumbers, number->sid);
   // An order still in flight cannot complete without its number.
   for (auto& [order_sid, order] : orders_) {
     if (order.incoming_phone_number_sid == number->sid && !isTerminal(order.status)) {

@@ -84,6 +84,11 @@ struct Rules {
   Millis call_timeout{std::chrono::minutes(2)};        // a Manual callee who never keys in
   Millis testing{std::chrono::hours(1)};               // testing -> completed
   Millis release_retirement{std::chrono::hours(24 * 3)};
+  // A bulk eligibility check is QUEUED this long, then SUCCESSFUL (the spec's example: 2 s).
+  Millis bulk_eligibility_check{std::chrono::seconds(2)};
+  // A bulk hosting request is QUEUED, then IN_PROGRESS (its orders are created), then PROCESSED.
+  Millis bulk_hosting_queued{std::chrono::minutes(1)};
+  Millis bulk_hosting_processing{std::chrono::minutes(1)};
   size_t verification_code_digits = 6;
 };
 
@@ -92,6 +97,8 @@ struct Account {
   std::string auth_token;
   std::string friendly_name;
   std::map<std::string, std::string> api_keys;  // SK... -> secret
+  // Set for a subaccount: the account that owns it (one level; a subaccount owns none).
+  std::optional<std::string> owner_account_sid;
 };
 
 struct World {
@@ -146,6 +153,7 @@ struct Order {
   TimePoint date_updated;
   std::vector<StatusChange> history;
   std::optional<std::string> active_call_sid;
+  std::optional<std::string> bulk_hosting_request_sid;
   uint64_t sequence = 0;  // creation order, for stable listing
 };
 
@@ -163,6 +171,9 @@ struct AuthorizationDocument {
   TimePoint date_created;
   TimePoint date_updated;
   uint64_t sequence = 0;
+  // Counts the times it was sent for signature: a signer's answer to an earlier sending (before
+  // the document was opened again) is void.
+  int sendings = 0;
 };
 
 struct IncomingNumber {
@@ -212,6 +223,9 @@ struct VerificationCall {
 
 struct CreateOrderInput {
   Flavor flavor = Flavor::V2;
+  // numbers v3 spells its parameters phoneNumber, smsCapability, ...: errors name them so.
+  bool camel_case = false;
+  std::optional<std::string> account_sid;  // a subaccount of the caller to create it in
   std::string phone_number;
   std::optional<std::string> friendly_name;
   std::optional<std::string> unique_name;
@@ -275,6 +289,15 @@ struct OrderFilter {
   std::optional<std::string> signing_document_sid;
 };
 
+struct SendMessageInput {
+  std::optional<std::string> to;
+  std::optional<std::string> from;
+  std::optional<std::string> messaging_service_sid;
+  std::optional<std::string> body;
+  std::vector<std::string> media_urls;
+  std::optional<std::string> status_callback;
+};
+
 struct UpdateNumberInput {
   std::optional<std::string> friendly_name;
   std::optional<std::string> sms_url;
@@ -287,10 +310,95 @@ struct UpdateNumberInput {
   std::optional<std::string> voice_url;
 };
 
+// ---- Numbers v1 eligibility: can a number be hosted? ----
+
+struct EligibilityQuery {
+  std::string phone_number;
+  std::optional<std::string> hosting_account_sid;
+};
+
+// One number's answer, in the API's vocabulary (README: which profile gives which answer).
+struct EligibilityResult {
+  std::string phone_number;
+  std::optional<std::string> account_sid;
+  bool eligible = false;
+  std::string sub_status;
+  std::optional<std::string> ineligibility_reason;
+  std::string next_step;
+  std::optional<std::string> phone_number_type;
+  std::optional<std::string> iso_country_code;
+  std::optional<std::string> hosting_order_sid;
+  std::optional<std::string> hosting_order_status;
+  std::optional<std::string> inventory_status;
+  std::optional<std::string> inventory_account_sid;
+  TimePoint checked_at;
+};
+
+enum class BulkEligibilityStatus { Queued, Successful };
+std::string_view bulkEligibilityStatusName(BulkEligibilityStatus status);
+
+struct BulkEligibility {
+  std::string request_id;
+  std::string account_sid;
+  std::optional<std::string> friendly_name;
+  BulkEligibilityStatus status = BulkEligibilityStatus::Queued;
+  std::vector<EligibilityQuery> queries;
+  std::vector<EligibilityResult> results;  // filled when the check completes
+  TimePoint date_created;
+  std::optional<TimePoint> date_completed;
+  uint64_t sequence = 0;
+};
+
+// ---- Numbers v2 bulk hosting requests ----
+
+enum class BulkRequestStatus { Queued, InProgress, Processed };
+std::string_view bulkRequestStatusName(BulkRequestStatus status);
+
+// One order of a bulk request: created once the request is in progress, or refused with why.
+struct BulkOrderLine {
+  CreateOrderInput input;
+  std::optional<std::string> order_sid;
+  std::optional<std::string> failure_reason;  // set at once when the order did not decode
+};
+
+struct BulkHostingRequest {
+  std::string sid;
+  std::string account_sid;
+  std::optional<std::string> friendly_name;
+  std::optional<std::string> notification_email;
+  BulkRequestStatus status = BulkRequestStatus::Queued;
+  std::vector<BulkOrderLine> lines;
+  TimePoint date_created;
+  std::optional<TimePoint> date_completed;
+  uint64_t sequence = 0;
+};
+
+// ---- Api v2010 Messages, sent from a hosted number: stored, never delivered ----
+
+struct Message {
+  std::string sid;
+  std::string account_sid;
+  std::string from;
+  std::string to;
+  std::string body;
+  std::vector<std::string> media_urls;
+  std::optional<std::string> status_callback;
+  std::string status = "queued";
+  int num_segments = 1;
+  TimePoint date_created;
+  TimePoint date_updated;
+  uint64_t sequence = 0;
+};
+
 // Told about every status an order enters, so routes can send the status callback.
 using OrderListener = std::function<void(const Order& order, const Account& account)>;
 
 bool isSid(std::string_view text, std::string_view prefix);
+// Why `account` cannot be a subaccount among `accounts` (its owner must be another of them that
+// is no subaccount, and it must own none); "" when it can, or is no subaccount.
+std::string subaccountProblem(const std::vector<Account>& accounts, const Account& account);
+// How many SMS parts a message body takes (GSM-7 or UCS-2, as carriers split them).
+int messageSegments(const std::string& body);
 NumberKind defaultKind(std::string_view e164);
 
 class Model {
@@ -300,6 +408,9 @@ class Model {
   static constexpr std::string_view kOrders = "hosted_number_orders";
   static constexpr std::string_view kDocuments = "authorization_documents";
   static constexpr std::string_view kNumbers = "incoming_phone_numbers";
+  static constexpr std::string_view kBulkEligibilities = "bulk_eligibility_checks";
+  static constexpr std::string_view kBulkRequests = "bulk_hosting_requests";
+  static constexpr std::string_view kMessages = "messages";
 
   // Where status changes are reported, for the auto clock (null: nowhere).
   void setWatch(ResourceWatch* watch) { watch_ = watch; }
@@ -312,7 +423,16 @@ class Model {
 
   const Account* authenticate(std::string_view username, std::string_view password) const;
   const Account* account(std::string_view sid) const;
+  // Adds or replaces an account; a subaccount's owner must exist and not be a subaccount.
   Status addAccount(Account account);
+  // The account `sid` names when `caller` may act for it (itself or one of its subaccounts):
+  // the account in an Api v2010 path. Null otherwise.
+  const Account* accountActedFor(const Account& caller, std::string_view sid) const;
+  // The account an AccountSid parameter (`param`) puts a resource in: the caller when absent,
+  // else one of the caller's subaccounts; 20001 when malformed, 20003 when unknown or foreign.
+  Result<const Account*> accountFromParameter(const Account& caller,
+                                              const std::optional<std::string>& sid,
+                                              std::string_view param) const;
   NumberProfile profileFor(const std::string& phone_number) const;
 
   Result<Order> createOrder(const Account& account, const CreateOrderInput& input);
@@ -358,6 +478,25 @@ class Model {
                                      const std::optional<std::string>& origin, size_t offset,
                                      size_t limit) const;
 
+  // Numbers v1: whether each number could be hosted now (20001/20003 for a bad
+  // hosting_account_sid), and the same as a bulk check that completes after a delay.
+  Result<std::vector<EligibilityResult>> checkEligibility(
+      const Account& caller, const std::vector<EligibilityQuery>& queries) const;
+  Result<BulkEligibility> createBulkEligibility(const Account& caller,
+                                                std::optional<std::string> friendly_name,
+                                                std::vector<EligibilityQuery> queries);
+  Result<BulkEligibility> fetchBulkEligibility(const Account& caller, std::string_view id) const;
+
+  // Numbers v2 bulk hosting: the orders are created as the request moves to IN_PROGRESS.
+  Result<BulkHostingRequest> createBulkRequest(const Account& caller,
+                                               std::optional<std::string> friendly_name,
+                                               std::optional<std::string> notification_email,
+                                               std::vector<BulkOrderLine> lines);
+  Result<BulkHostingRequest> fetchBulkRequest(const Account& caller, std::string_view sid) const;
+
+  // Api v2010: a message from one of `account`'s hosted numbers whose order is completed.
+  Result<Message> sendMessage(const Account& account, const SendMessageInput& input);
+
   // The other parties, driven by the control API.
   Status keyInDigits(std::string_view call_sid, std::optional<std::string> digits);
   Status signDocument(std::string_view sid, bool accept);
@@ -367,6 +506,11 @@ class Model {
   const std::map<std::string, AuthorizationDocument>& documents() const { return documents_; }
   const std::map<std::string, IncomingNumber>& numbers() const { return numbers_; }
   const std::vector<VerificationCall>& calls() const { return calls_; }
+  const std::map<std::string, BulkEligibility>& bulkEligibilities() const {
+    return bulk_eligibilities_;
+  }
+  const std::map<std::string, BulkHostingRequest>& bulkRequests() const { return bulk_requests_; }
+  const std::map<std::string, Message>& messages() const { return messages_; }
 
  private:
   Order* findOrder(const Account& account, std::string_view sid);
@@ -383,6 +527,16 @@ class Model {
   void startCarrierReview(Order& order);
   void carrierAnswered(const std::string& order_sid, bool accept);
   bool numberIsBusy(const std::string& phone_number) const;
+  // The newest order for the number that is not failed (or whose number is not yet retired).
+  const Order* activeOrderFor(const std::string& phone_number) const;
+  EligibilityResult eligibilityOf(const Account& caller, const EligibilityQuery& query) const;
+  Result<std::vector<const Account*>> hostingAccounts(
+      const Account& caller, const std::vector<EligibilityQuery>& queries) const;
+  Status checkDocumentOrders(const Account& owner, const std::vector<std::string>& order_sids,
+                             const std::string& doc_sid);
+  void listOnDocument(AuthorizationDocument& doc, const std::vector<std::string>& order_sids);
+  void sendForSignature(AuthorizationDocument& doc);
+  void startBulkRequest(const std::string& sid);
 
   Clock& clock_;
   IdGenerator& ids_;
@@ -400,6 +554,9 @@ class Model {
   std::multimap<std::string, std::string> number_sids_by_number_;  // E.164 -> numbers
   std::vector<VerificationCall> calls_;
   std::map<std::string, size_t> call_positions_;  // sid -> index in calls_
+  std::map<std::string, BulkEligibility> bulk_eligibilities_;
+  std::map<std::string, BulkHostingRequest> bulk_requests_;
+  std::map<std::string, Message> messages_;
   uint64_t sequence_ = 0;
   ResourceWatch* watch_ = nullptr;
 };

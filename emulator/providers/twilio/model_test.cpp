@@ -21,7 +21,8 @@ struct Fixture {
   std::vector<std::string> announced;
 
   Fixture() {
-    REQUIRE(model.addAccount({"AC" + std::string(32, 'a'), "token", "main", {}}).ok());
+    REQUIRE(
+        model.addAccount({"AC" + std::string(32, 'a'), "token", "main", {}, std::nullopt}).ok());
     account = model.world().accounts[0];
     model.setOrderListener([this](const Order& order, const Account&) {
       announced.push_back(std::string(orderStatusName(order.status)));
@@ -276,7 +277,8 @@ TEST_CASE("eligibility pre-check errors", "[twilio][model]") {
 
 TEST_CASE("accounts never see each other's resources", "[twilio][model]") {
   Fixture f;
-  REQUIRE(f.model.addAccount({"AC" + std::string(32, 'b'), "other", "other", {}}).ok());
+  REQUIRE(
+      f.model.addAccount({"AC" + std::string(32, 'b'), "other", "other", {}, std::nullopt}).ok());
   const Account other = f.model.world().accounts[1];
   const Order order = f.create();
   REQUIRE(f.model.fetchOrder(other, order.sid).error().code == ErrorCode::NotFound);
@@ -287,7 +289,7 @@ TEST_CASE("accounts never see each other's resources", "[twilio][model]") {
   REQUIRE(f.model.authenticate(other.sid, "other") != nullptr);
 }
 
-TEST_CASE("delete only in received; release retires the number after 3 days", "[twilio][model]") {
+TEST_CASE("delete only in received, release retires the number after 3 days", "[twilio][model]") {
   Fixture f;
   const Order order = f.create();
   REQUIRE(f.model.deleteOrder(f.account, order.sid).error().provider_code == "22112");
@@ -313,4 +315,266 @@ TEST_CASE("reset drops resources and silences old timers", "[twilio][model]") {
   f.clock.advance(hours(1));  // the old eligibility timer fires into nothing
   REQUIRE(f.model.orders().empty());
   REQUIRE(f.model.world().accounts.size() == 1);
+}
+
+namespace {
+
+const std::string kSub = "AC" + std::string(32, 'b');
+
+Account subaccountOf(const Account& owner, const std::string& sid = kSub) {
+  Account sub;
+  sub.sid = sid;
+  sub.auth_token = "sub";
+  sub.owner_account_sid = owner.sid;
+  return sub;
+}
+
+// An order of `f`'s account taken to verified.
+Order verifiedOrder(Fixture& f, const std::string& number, Flavor flavor = Flavor::V2) {
+  CreateOrderInput in = f.input(number);
+  in.flavor = flavor;
+  in.sms_capability = true;
+  auto order = f.model.createOrder(f.account, in);
+  REQUIRE(order.ok());
+  f.clock.advance(seconds(30));
+  REQUIRE(f.requestVerification(order.value().sid).ok());
+  f.clock.advance(seconds(10));
+  REQUIRE(f.status(order.value().sid) == OrderStatus::Verified);
+  return order.value();
+}
+
+CreateDocumentInput documentFor(const std::vector<std::string>& order_sids) {
+  CreateDocumentInput doc;
+  doc.flavor = Flavor::Preview;
+  doc.order_sids = order_sids;
+  doc.address_sid = "AD" + std::string(32, '1');
+  doc.email = "o@example.com";
+  doc.contact_title = "Owner";
+  doc.contact_phone_number = "+12344444444";
+  return doc;
+}
+
+}  // namespace
+
+TEST_CASE("subaccounts: AccountSid puts an order in one of the caller's subaccounts",
+          "[twilio][model]") {
+  Fixture f;
+  REQUIRE(f.model.addAccount(subaccountOf(f.account)).ok());
+  const Account sub = *f.model.account(kSub);
+  CreateOrderInput in = f.input();
+  in.account_sid = kSub;
+  auto order = f.model.createOrder(f.account, in);
+  REQUIRE(order.ok());
+  REQUIRE(order.value().account_sid == kSub);
+  REQUIRE(f.model.numbers().at(order.value().incoming_phone_number_sid).account_sid == kSub);
+  REQUIRE(f.model.fetchOrder(sub, order.value().sid).ok());
+  REQUIRE(f.model.fetchOrder(f.account, order.value().sid).error().code == ErrorCode::NotFound);
+  REQUIRE(f.model.accountActedFor(f.account, kSub) != nullptr);
+  REQUIRE(f.model.accountActedFor(sub, f.account.sid) == nullptr);
+
+  CreateOrderInput unknown = f.input("+14155550111");
+  unknown.account_sid = "AC" + std::string(32, 'c');
+  REQUIRE(f.model.createOrder(f.account, unknown).error().provider_code == "20003");
+  CreateOrderInput parent = f.input("+14155550111");
+  parent.account_sid = f.account.sid;
+  REQUIRE(f.model.createOrder(sub, parent).error().provider_code == "20003");
+  CreateOrderInput malformed = f.input("+14155550111");
+  malformed.account_sid = "AC1";
+  malformed.camel_case = true;
+  REQUIRE(f.model.createOrder(f.account, malformed).error().message ==
+          "Invalid parameter accountSid: must be AC followed by 32 hex digits");
+
+  // One level only, and an owner must exist.
+  REQUIRE_FALSE(f.model.addAccount(subaccountOf(sub, "AC" + std::string(32, 'c'))).ok());
+  REQUIRE_FALSE(f.model
+                    .addAccount(subaccountOf(subaccountOf(f.account, "AC" + std::string(32, 'd')),
+                                             "AC" + std::string(32, 'c')))
+                    .ok());
+  REQUIRE_FALSE(f.model.addAccount(subaccountOf(sub, f.account.sid)).ok());
+}
+
+TEST_CASE("preview documents: opened again, edited, sent again, the first sending is void",
+          "[twilio][model]") {
+  Fixture f;
+  const Order first = verifiedOrder(f, "+14155550121", Flavor::Preview);
+  const Order second = verifiedOrder(f, "+14155550122", Flavor::Preview);
+  auto doc = f.model.createDocument(f.account, documentFor({first.sid}));
+  REQUIRE(doc.ok());
+  const std::string sid = doc.value().sid;
+  UpdateDocumentInput edit;
+  edit.email = "signer@example.com";
+  REQUIRE(f.model.updateDocument(f.account, sid, edit).error().provider_code == "22107");
+  UpdateDocumentInput open;
+  open.status = "opened";
+  f.clock.advance(std::chrono::minutes(30));
+  REQUIRE(f.model.updateDocument(f.account, sid, open).value().status == DocumentStatus::Opened);
+  // The first signer's answer (due at 1h) finds the document opened: nothing happens.
+  f.clock.advance(std::chrono::minutes(31));
+  REQUIRE(f.model.documents().at(sid).status == DocumentStatus::Opened);
+
+  UpdateDocumentInput swap;
+  swap.order_sids = std::vector<std::string>{second.sid};
+  swap.email = "signer@example.com";
+  REQUIRE(f.model.updateDocument(f.account, sid, swap).ok());
+  REQUIRE(f.status(first.sid) == OrderStatus::Verified);
+  REQUIRE(f.status(second.sid) == OrderStatus::PendingLoa);
+  UpdateDocumentInput bad;
+  bad.status = "signed";
+  REQUIRE(f.model.updateDocument(f.account, sid, bad).error().provider_code == "22122");
+  UpdateDocumentInput send;
+  send.status = "signing";
+  REQUIRE(f.model.updateDocument(f.account, sid, send).value().status == DocumentStatus::Signing);
+  f.clock.advance(std::chrono::minutes(59));
+  REQUIRE(f.model.documents().at(sid).status == DocumentStatus::Signing);
+  f.clock.advance(std::chrono::minutes(1));
+  REQUIRE(f.model.documents().at(sid).status == DocumentStatus::Signed);
+  REQUIRE(f.status(second.sid) == OrderStatus::CarrierProcessing);
+  REQUIRE(f.model.documents().at(sid).email == "signer@example.com");
+  REQUIRE(f.model.updateDocument(f.account, sid, open).error().provider_code == "22107");
+}
+
+TEST_CASE("eligibility: what a create would answer, in the Eligibility API's words",
+          "[twilio][model]") {
+  Fixture f;
+  f.profile([](NumberProfile& p) { p.kind = NumberKind::Mobile; }, "+14155550131");
+  f.profile([](NumberProfile& p) { p.hostability = Hostability::TwilioOwned; }, "+14155550132");
+  const Order mine = f.create("+14155550133");
+  REQUIRE(f.model.addAccount({"AC" + std::string(32, 'e'), "x", "x", {}, std::nullopt}).ok());
+  const Account stranger = *f.model.account("AC" + std::string(32, 'e'));
+  auto results = f.model.checkEligibility(f.account, {{"+18005550100", std::nullopt},
+                                                      {"4565433456", std::nullopt},
+                                                      {"+442071838750", std::nullopt},
+                                                      {"+14155550131", std::nullopt},
+                                                      {"+14155550132", std::nullopt},
+                                                      {"+14155550133", std::nullopt}});
+  REQUIRE(results.ok());
+  const auto& r = results.value();
+  REQUIRE(r[0].eligible);
+  REQUIRE(r[0].phone_number_type == "TOLL_FREE");
+  REQUIRE(r[0].account_sid == f.account.sid);
+  REQUIRE(r[1].sub_status == "NUMBER_FORMAT_INELIGIBLE");
+  REQUIRE_FALSE(r[1].account_sid);
+  REQUIRE(r[2].sub_status == "COUNTRY_INELIGIBLE");
+  REQUIRE(r[3].ineligibility_reason == "MOBILE_NUMBER_NOT_SUPPORTED");
+  REQUIRE(r[4].ineligibility_reason == "ALREADY_IN_TWILIO_BUT_NOT_IN_USE");
+  REQUIRE(r[5].hosting_order_sid == mine.sid);
+  REQUIRE(r[5].hosting_order_status == "twilio-processing");
+  // Another account learns the number is taken, not whose order it is.
+  const auto seen = f.model.checkEligibility(stranger, {{"+14155550133", std::nullopt}});
+  REQUIRE(seen.value()[0].ineligibility_reason == "ALREADY_IN_TWILIO_IN_ANOTHER_ACCOUNT");
+  REQUIRE_FALSE(seen.value()[0].hosting_order_sid);
+  REQUIRE(f.model.checkEligibility(f.account, {{"+18005550100", f.account.sid + "x"}})
+              .error()
+              .provider_code == "20001");
+  REQUIRE(
+      f.model.checkEligibility(f.account, {{"+18005550100", stranger.sid}}).error().provider_code ==
+      "20003");
+
+  auto bulk = f.model.createBulkEligibility(f.account, "bulk", {{"+18005550100", std::nullopt}});
+  REQUIRE(bulk.ok());
+  REQUIRE(bulk.value().status == BulkEligibilityStatus::Queued);
+  REQUIRE(bulk.value().results.empty());
+  REQUIRE(f.model.fetchBulkEligibility(stranger, bulk.value().request_id).error().code ==
+          ErrorCode::NotFound);
+  f.clock.advance(seconds(2));
+  const BulkEligibility done =
+      f.model.fetchBulkEligibility(f.account, bulk.value().request_id).value();
+  REQUIRE(done.status == BulkEligibilityStatus::Successful);
+  REQUIRE(done.results.size() == 1);
+  REQUIRE(done.date_completed == done.date_created + seconds(2));
+}
+
+TEST_CASE("bulk hosting: queued, in progress with its orders, processed", "[twilio][model]") {
+  Fixture f;
+  BulkOrderLine good;
+  good.input = f.input("+14155550141");
+  BulkOrderLine busy;
+  busy.input = f.input("+14155550142");
+  BulkOrderLine undecoded;
+  undecoded.input.phone_number = "12";
+  undecoded.failure_reason = "PhoneNumber is invalid";
+  f.create("+14155550142");
+  auto request =
+      f.model.createBulkRequest(f.account, "bulk", "o@example.com", {good, busy, undecoded});
+  REQUIRE(request.ok());
+  const std::string sid = request.value().sid;
+  REQUIRE(f.model.orders().size() == 1);
+  f.clock.advance(std::chrono::minutes(1));
+  const BulkHostingRequest started = f.model.fetchBulkRequest(f.account, sid).value();
+  REQUIRE(started.status == BulkRequestStatus::InProgress);
+  REQUIRE(started.lines[0].order_sid);
+  REQUIRE(f.model.orders().at(*started.lines[0].order_sid).bulk_hosting_request_sid == sid);
+  REQUIRE(started.lines[1].failure_reason->find("Phone Number Not Hostable") == 0);
+  REQUIRE(started.lines[2].failure_reason == "PhoneNumber is invalid");
+  f.clock.advance(std::chrono::minutes(1));
+  const BulkHostingRequest processed = f.model.fetchBulkRequest(f.account, sid).value();
+  REQUIRE(processed.status == BulkRequestStatus::Processed);
+  REQUIRE(processed.date_completed);
+}
+
+TEST_CASE("messages: from a hosted number once its order is completed", "[twilio][model]") {
+  Fixture f;
+  const Order order = verifiedOrder(f, kNumber);
+  SendMessageInput message;
+  message.to = "+14155550199";
+  message.from = kNumber;
+  message.body = "Hello";
+  REQUIRE(f.model.sendMessage(f.account, message).error().provider_code == "21606");
+  REQUIRE(f.model
+              .createDocument(f.account,
+                              [&] {
+                                CreateDocumentInput doc = documentFor({order.sid});
+                                doc.flavor = Flavor::V2;
+                                return doc;
+                              }())
+              .ok());
+  f.clock.advance(hours(1));
+  f.clock.advance(hours(24));
+  f.clock.advance(hours(1));
+  REQUIRE(f.status(order.sid) == OrderStatus::Completed);
+  auto sent = f.model.sendMessage(f.account, message);
+  REQUIRE(sent.ok());
+  REQUIRE(sent.value().sid.substr(0, 2) == "SM");
+  REQUIRE(sent.value().status == "queued");
+  REQUIRE(f.model.messages().size() == 1);
+
+  auto code = [&](SendMessageInput input) {
+    return f.model.sendMessage(f.account, input).error().provider_code;
+  };
+  SendMessageInput no_to = message;
+  no_to.to.reset();
+  REQUIRE(code(no_to) == "21604");
+  SendMessageInput no_from = message;
+  no_from.from.reset();
+  REQUIRE(code(no_from) == "21603");
+  SendMessageInput service = message;
+  service.messaging_service_sid = "MG" + std::string(32, 'a');
+  REQUIRE(code(service) == "21701");
+  SendMessageInput no_body = message;
+  no_body.body.reset();
+  REQUIRE(code(no_body) == "21602");
+  SendMessageInput long_body = message;
+  long_body.body = std::string(1601, 'a');
+  REQUIRE(code(long_body) == "21617");
+  SendMessageInput bad_to = message;
+  bad_to.to = "5551234";
+  REQUIRE(code(bad_to) == "21211");
+  // Another account may not send from it.
+  REQUIRE(f.model.addAccount({"AC" + std::string(32, 'e'), "x", "x", {}, std::nullopt}).ok());
+  REQUIRE(f.model.sendMessage(*f.model.account("AC" + std::string(32, 'e')), message)
+              .error()
+              .provider_code == "21606");
+}
+
+TEST_CASE("message segments: GSM-7 and UCS-2 as carriers split them", "[twilio][model]") {
+  REQUIRE(messageSegments("") == 1);
+  REQUIRE(messageSegments(std::string(160, 'a')) == 1);
+  REQUIRE(messageSegments(std::string(161, 'a')) == 2);
+  REQUIRE(messageSegments(std::string(306, 'a')) == 2);
+  REQUIRE(messageSegments(std::string(307, 'a')) == 3);
+  REQUIRE(messageSegments(std::string(80, '[')) == 1);                       // 160 septets
+  REQUIRE(messageSegments(std::string(81, '[')) == 2);                       // two septets each
+  REQUIRE(messageSegments("caf\xc3\xa9") == 1);                              // é is GSM
+  REQUIRE(messageSegments(std::string(70, 'a') + "\xf0\x9f\x91\x8d") == 2);  // UCS-2: 72 units
+  REQUIRE(messageSegments("Hello! \xf0\x9f\x91\x8d") == 1);
 }

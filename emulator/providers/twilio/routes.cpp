@@ -1,5 +1,6 @@
 #include "providers/twilio/routes.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/crypto.h"
@@ -32,6 +33,12 @@ QueryParams echoFilters(const HttpRequest& request, std::initializer_list<const 
     }
   }
   return out;
+}
+
+// A PhoneNumber filter, read as Twilio reads phone-number parameters.
+std::optional<std::string> phoneFilter(const HttpRequest& request) {
+  const auto text = request.queryValue("PhoneNumber");
+  return text ? std::optional<std::string>(wire::normalizePhoneNumber(*text)) : std::nullopt;
 }
 
 template <class T, class Encode>
@@ -195,7 +202,7 @@ HttpResponse TwilioProvider::listOrders(const Account& account, HttpRequest& req
     }
     filter.sms_capability = value.value();
   }
-  filter.phone_number = request.queryValue("PhoneNumber");
+  filter.phone_number = phoneFilter(request);
   filter.incoming_phone_number_sid = request.queryValue("IncomingPhoneNumberSid");
   filter.friendly_name = request.queryValue("FriendlyName");
   filter.unique_name = request.queryValue("UniqueName");
@@ -274,7 +281,7 @@ HttpResponse TwilioProvider::listDependents(const Account& account, HttpRequest&
           "Attempting to filter a list of Hosted Number Orders on a status that does not exist"));
     }
   }
-  filter.phone_number = request.queryValue("PhoneNumber");
+  filter.phone_number = phoneFilter(request);
   filter.incoming_phone_number_sid = request.queryValue("IncomingPhoneNumberSid");
   filter.friendly_name = request.queryValue("FriendlyName");
   filter.unique_name = request.queryValue("UniqueName");
@@ -301,9 +308,9 @@ HttpResponse TwilioProvider::listNumbers(const Account& account, HttpRequest& re
   if (origin && *origin != "hosted" && *origin != "twilio") {
     return wire::errorResponse(errors::invalidParameter("Origin", "must be twilio or hosted"));
   }
-  const auto numbers = model_.pageOfNumbers(account, request.queryValue("PhoneNumber"),
-                                            request.queryValue("FriendlyName"), origin,
-                                            page.value().offset, page.value().page_size);
+  const auto numbers =
+      model_.pageOfNumbers(account, phoneFilter(request), request.queryValue("FriendlyName"),
+                           origin, page.value().offset, page.value().page_size);
   json items = json::array();
   for (const IncomingNumber* number : numbers.items) {
     items.push_back(wire::encodeNumber(*number));
@@ -312,6 +319,93 @@ HttpResponse TwilioProvider::listNumbers(const Account& account, HttpRequest& re
   const QueryParams filters = echoFilters(request, {"PhoneNumber", "FriendlyName", "Origin"});
   return jsonResponse(200, wire::flatEnvelope(request.path, filters, page.value(), known_matches,
                                               std::move(items), "incoming_phone_numbers"));
+}
+
+HttpResponse TwilioProvider::createOrderV3(const Account& account, HttpRequest& request,
+                                           const wire::FormPairs& form) {
+  auto input = wire::decodeCreateOrderV3(form);
+  if (!input.ok()) {
+    return wire::errorResponse(input.error());
+  }
+  auto order = model_.createOrder(account, input.value());
+  if (!order.ok()) {
+    return wire::errorResponse(order.error());
+  }
+  context_.watch.read(order.value().sid);
+  return jsonResponse(201, wire::encodeOrderV3(order.value(), request.baseUrl()));
+}
+
+HttpResponse TwilioProvider::checkEligibility(const Account& account, HttpRequest& request) {
+  auto input = wire::decodeEligibilityRequest(request.body, context_.max_numbers_per_order);
+  if (!input.ok()) {
+    return wire::errorResponse(input.error());
+  }
+  auto results = model_.checkEligibility(account, input.value().queries);
+  if (!results.ok()) {
+    return wire::errorResponse(results.error());
+  }
+  json encoded = json::array();
+  for (const EligibilityResult& result : results.value()) {
+    encoded.push_back(wire::encodeEligibilityResult(result));
+  }
+  return jsonResponse(200, json{{"results", std::move(encoded)}});
+}
+
+HttpResponse TwilioProvider::createBulkEligibility(const Account& account, HttpRequest& request) {
+  auto input = wire::decodeEligibilityRequest(request.body, context_.max_numbers_per_order);
+  if (!input.ok()) {
+    return wire::errorResponse(input.error());
+  }
+  wire::EligibilityRequest decoded = std::move(input).value();
+  auto check = model_.createBulkEligibility(account, std::move(decoded.friendly_name),
+                                            std::move(decoded.queries));
+  if (!check.ok()) {
+    return wire::errorResponse(check.error());
+  }
+  return jsonResponse(202, wire::encodeBulkEligibility(check.value(), request.baseUrl()));
+}
+
+HttpResponse TwilioProvider::createBulkRequest(const Account& account, HttpRequest& request) {
+  auto input = wire::decodeBulkRequest(request.body, context_.max_numbers_per_order);
+  if (!input.ok()) {
+    return wire::errorResponse(input.error());
+  }
+  wire::BulkRequestInput decoded = std::move(input).value();
+  auto created =
+      model_.createBulkRequest(account, std::move(decoded.friendly_name),
+                               std::move(decoded.notification_email), std::move(decoded.lines));
+  if (!created.ok()) {
+    return wire::errorResponse(created.error());
+  }
+  return jsonResponse(202, wire::encodeBulkRequest(created.value(), model_.orders(),
+                                                   request.baseUrl(), std::nullopt));
+}
+
+HttpResponse TwilioProvider::fetchBulkRequest(const Account& account, HttpRequest& request) {
+  auto found = model_.fetchBulkRequest(account, request.path_params.at("BulkHostingSid"));
+  if (!found.ok()) {
+    return wire::errorResponse(errors::notFound(request.path));
+  }
+  std::optional<OrderStatus> order_status;
+  if (auto text = request.queryValue("OrderStatus")) {
+    std::replace(text->begin(), text->end(), '_', '-');
+    order_status = parseOrderStatus(*text);
+    if (!order_status) {
+      return wire::errorResponse(errors::invalidOrderStatus(
+          "Attempting to filter a Bulk Hosting Request on a status that does not exist"));
+    }
+  }
+  // Every order shown in the results has been seen with its status.
+  for (const BulkOrderLine& line : found.value().lines) {
+    const auto order =
+        line.order_sid ? model_.orders().find(*line.order_sid) : model_.orders().end();
+    if (order != model_.orders().end() &&
+        (!order_status || order->second.status == *order_status)) {
+      context_.watch.read(order->first);
+    }
+  }
+  return jsonResponse(200, wire::encodeBulkRequest(found.value(), model_.orders(),
+                                                   request.baseUrl(), order_status));
 }
 
 void TwilioProvider::registerRoutes(Router& router) {
@@ -327,6 +421,35 @@ void TwilioProvider::registerRoutes(Router& router) {
     return error.code == ErrorCode::NotFound ? wire::errorResponse(errors::notFound(request.path))
                                              : wire::errorResponse(error);
   };
+
+  // Before the v2 orders' {Sid} routes, which would read "Bulk" as an order SID.
+  route("POST", std::string(kV2Orders) + "/Bulk",
+        [this](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+          return createBulkRequest(a, r);
+        });
+  route("GET", std::string(kV2Orders) + "/Bulk/{BulkHostingSid}",
+        [this](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+          return fetchBulkRequest(a, r);
+        });
+  route("POST", "/v3/HostedNumbers/HostedNumberOrders",
+        [this](const Account& a, HttpRequest& r, const wire::FormPairs& f) {
+          return createOrderV3(a, r, f);
+        });
+  route("POST", "/v1/HostedNumber/Eligibility",
+        [this](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+          return checkEligibility(a, r);
+        });
+  route("POST", "/v1/HostedNumber/Eligibility/Bulk",
+        [this](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+          return createBulkEligibility(a, r);
+        });
+  route("GET", "/v1/HostedNumber/Eligibility/Bulk/{RequestId}",
+        [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+          auto check = model_.fetchBulkEligibility(a, r.path_params.at("RequestId"));
+          return check.ok()
+                     ? jsonResponse(200, wire::encodeBulkEligibility(check.value(), r.baseUrl()))
+                     : or_not_found(r, check.error());
+        });
 
   for (const Flavor flavor : {Flavor::V2, Flavor::Preview}) {
     const std::string orders(flavor == Flavor::V2 ? kV2Orders : kPreviewOrders);
@@ -396,150 +519,74 @@ void TwilioProvider::registerRoutes(Router& router) {
                           : or_not_found(r, doc.error());
         });
 
-  // Api v2010: the account is in the path and must be the caller's own.
-  const std::string numbers = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers";
-  auto own_account = [](const Account& a, const HttpRequest& r) {
-    return r.path_params.at("AccountSid") == a.sid;
+  // Api v2010: the account in the path is the caller or one of its subaccounts; another
+  // account's path is a resource that is not there.
+  auto in_path_account = [this](Operation operation) {
+    return [this, operation](const Account& caller, HttpRequest& r, const wire::FormPairs& f) {
+      const Account* account = model_.accountActedFor(caller, r.path_params.at("AccountSid"));
+      return account != nullptr ? operation(*account, r, f)
+                                : wire::errorResponse(errors::notFound(r.path));
+    };
   };
+  const std::string numbers = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers";
   route("GET", numbers + ".json",
-        [this, own_account](const Account& a, HttpRequest& r, const wire::FormPairs&) {
-          return own_account(a, r) ? listNumbers(a, r)
-                                   : wire::errorResponse(errors::notFound(r.path));
-        });
-  route(
-      "GET", numbers + "/{Sid}.json",
-      [this, own_account, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
-        if (!own_account(a, r)) {
-          return wire::errorResponse(errors::notFound(r.path));
-        }
-        auto number = model_.fetchNumber(a, r.path_params.at("Sid"));
-        return number.ok() ? jsonResponse(200, wire::encodeNumber(number.value()))
-                           : or_not_found(r, number.error());
-      });
+        in_path_account([this](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+          return listNumbers(a, r);
+        }));
+  route("GET", numbers + "/{Sid}.json",
+        in_path_account(
+            [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+              auto number = model_.fetchNumber(a, r.path_params.at("Sid"));
+              return number.ok() ? jsonResponse(200, wire::encodeNumber(number.value()))
+                                 : or_not_found(r, number.error());
+            }));
   route("POST", numbers + "/{Sid}.json",
-        [this, own_account, or_not_found](const Account& a, HttpRequest& r,
-                                          const wire::FormPairs& f) {
-          if (!own_account(a, r)) {
-            return wire::errorResponse(errors::notFound(r.path));
-          }
-          auto number =
-              model_.updateNumber(a, r.path_params.at("Sid"), wire::decodeUpdateNumber(f));
-          return number.ok() ? jsonResponse(200, wire::encodeNumber(number.value()))
-                             : or_not_found(r, number.error());
-        });
-  route(
-      "DELETE", numbers + "/{Sid}.json",
-      [this, own_account, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
-        if (!own_account(a, r)) {
-          return wire::errorResponse(errors::notFound(r.path));
-        }
-        const Status status = model_.releaseNumber(a, r.path_params.at("Sid"));
-        return status.ok() ? HttpResponse::empty(204) : or_not_found(r, status.error());
-      });
+        in_path_account(
+            [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs& f) {
+              auto number =
+                  model_.updateNumber(a, r.path_params.at("Sid"), wire::decodeUpdateNumber(f));
+              return number.ok() ? jsonResponse(200, wire::encodeNumber(number.value()))
+                                 : or_not_found(r, number.error());
+            }));
+  route("DELETE", numbers + "/{Sid}.json",
+        in_path_account(
+            [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
+              const Status status = model_.releaseNumber(a, r.path_params.at("Sid"));
+              return status.ok() ? HttpResponse::empty(204) : or_not_found(r, status.error());
+            }));
+  route("POST", "/2010-04-01/Accounts/{AccountSid}/Messages.json",
+        in_path_account([this](const Account& a, HttpRequest&, const wire::FormPairs& f) {
+          auto message = model_.sendMessage(a, wire::decodeSendMessage(f));
+          return message.ok() ? jsonResponse(201, wire::encodeMessage(message.value()))
+                              : wire::errorResponse(message.error());
+        }));
 
+  const auto fallback = [this, not_found](HttpRequest& request) {
+    return pipeline(request, [not_found](const Account&, HttpRequest& r, const wire::FormPairs&) {
+      return not_found(r);
+    });
+  };
   for (const char* prefix : {"/v2/HostedNumber", "/HostedNumbers", "/2010-04-01",
                              "/v1/HostedNumber", "/v3/HostedNumbers"}) {
-    router.addFallback(prefix, "twilio", [this, not_found](HttpRequest& request) {
-      return pipeline(request, [not_found](const Account&, HttpRequest& r, const wire::FormPairs&) {
-        return not_found(r);
-      });
-    });
+    router.addFallback(prefix, "twilio", fallback);
   }
-}
-
-namespace {
-
-json dumpedAccount(const Account& account) {
-  return {{"sid", account.sid},
-          {"auth_token", account.auth_token},
-          {"friendly_name", account.friendly_name}};
-}
-
-json dumpedOrder(const Order& order) {
-  json encoded = wire::encodeOrder(order, "");
-  json history = json::array();
-  for (const StatusChange& change : order.history) {
-    history.push_back({{"time", formatIso8601Millis(change.time)},
-                       {"status", orderStatusName(change.status)},
-                       {"reason", change.reason}});
-  }
-  encoded["api"] = order.flavor == Flavor::V2 ? "v2" : "preview";
-  encoded["history"] = std::move(history);
-  encoded["sequence"] = order.sequence;
-  return encoded;
-}
-
-json dumpedDocument(const AuthorizationDocument& doc) {
-  json encoded = wire::encodeDocument(doc, "");
-  encoded["hosted_number_order_sids"] = doc.order_sids;
-  encoded["account_sid"] = doc.account_sid;
-  return encoded;
-}
-
-json dumpedNumber(const IncomingNumber& number) {
-  json encoded = wire::encodeNumber(number);
-  encoded["released"] = number.released;
-  encoded["retired"] = number.retired;
-  return encoded;
-}
-
-template <class Item>
-json dumpedFrom(const std::map<std::string, Item>& items, std::string_view sid,
-                json (*dumped)(const Item&)) {
-  const auto found = items.find(std::string(sid));
-  return found == items.end() ? json() : dumped(found->second);
-}
-
-}  // namespace
-
-void TwilioProvider::dumpState(json& out) const {
-  json accounts = json::array();
-  for (const Account& account : model_.world().accounts) {
-    accounts.push_back(dumpedAccount(account));
-  }
-  json orders = json::array();
-  for (const auto& [sid, order] : model_.orders()) {
-    orders.push_back(dumpedOrder(order));
-  }
-  json documents = json::array();
-  for (const auto& [sid, doc] : model_.documents()) {
-    documents.push_back(dumpedDocument(doc));
-  }
-  json numbers = json::array();
-  for (const auto& [sid, number] : model_.numbers()) {
-    numbers.push_back(dumpedNumber(number));
-  }
-  out[Model::kAccounts] = std::move(accounts);
-  out[Model::kOrders] = std::move(orders);
-  out[Model::kDocuments] = std::move(documents);
-  out[Model::kNumbers] = std::move(numbers);
-}
-
-std::vector<StateCollection> TwilioProvider::collections() const {
-  return {{std::string(Model::kAccounts), "sid"},
-          {std::string(Model::kOrders), "sid"},
-          {std::string(Model::kDocuments), "sid"},
-          {std::string(Model::kNumbers), "sid"}};
-}
-
-json TwilioProvider::dumpItem(std::string_view collection, std::string_view sid) const {
-  if (collection == Model::kOrders) {
-    return dumpedFrom(model_.orders(), sid, &dumpedOrder);
-  }
-  if (collection == Model::kDocuments) {
-    return dumpedFrom(model_.documents(), sid, &dumpedDocument);
-  }
-  if (collection == Model::kNumbers) {
-    return dumpedFrom(model_.numbers(), sid, &dumpedNumber);
-  }
-  if (collection == Model::kAccounts) {
-    for (const Account& account : model_.world().accounts) {
-      if (account.sid == sid) {
-        return dumpedAccount(account);
-      }
-    }
-  }
-  return json();
+  // Any other path, with Twilio's credentials: Twilio's 404 (its 401 for an AC or SK user it
+  // does not know). /v2/... is Telnyx's too, so the credentials choose the envelope.
+  router.addCredentialFallback(
+      "twilio",
+      [this](const HttpRequest& request) {
+        const auto credentials = request.basicCredentials();
+        if (!credentials) {
+          return CredentialClaim::None;
+        }
+        if (model_.authenticate(credentials->first, credentials->second) != nullptr) {
+          return CredentialClaim::Known;
+        }
+        const std::string_view user = credentials->first;
+        return user.rfind("AC", 0) == 0 || user.rfind("SK", 0) == 0 ? CredentialClaim::Shaped
+                                                                    : CredentialClaim::None;
+      },
+      fallback);
 }
 
 }  // namespace hnemu::twilio

@@ -7,7 +7,8 @@
 
 namespace hnemu::twilio {
 
-// Twilio's hosted-number endpoints: numbers v2, preview, and Api v2010 IncomingPhoneNumbers.
+// Twilio's hosted-number endpoints: numbers v1 eligibility, v2 (and its bulk requests), v3
+// create, preview, and Api v2010 IncomingPhoneNumbers and Messages.
 class TwilioProvider : public Provider {
  public:
   explicit TwilioProvider(ProviderContext context);
@@ -43,6 +44,12 @@ class TwilioProvider : public Provider {
   HttpResponse listDocuments(const Account& account, HttpRequest& request, Flavor flavor);
   HttpResponse listDependents(const Account& account, HttpRequest& request, Flavor flavor);
   HttpResponse listNumbers(const Account& account, HttpRequest& request);
+  HttpResponse createOrderV3(const Account& account, HttpRequest& request,
+                             const wire::FormPairs& form);
+  HttpResponse checkEligibility(const Account& account, HttpRequest& request);
+  HttpResponse createBulkEligibility(const Account& account, HttpRequest& request);
+  HttpResponse createBulkRequest(const Account& account, HttpRequest& request);
+  HttpResponse fetchBulkRequest(const Account& account, HttpRequest& request);
 
   ProviderContext context_;
   Model model_;

@@ -131,3 +131,59 @@ TEST_CASE("decoding inputs", "[twilio][wire]") {
   REQUIRE(decoded.value().verification_call_delay == 15);
   REQUIRE(decoded.value().verification_call_extension == "1234");
 }
+
+TEST_CASE("phone numbers are read as Twilio reads them", "[twilio][wire]") {
+  // curl -d "PhoneNumber=+18444905863" sends the '+' unencoded: it arrives as a space.
+  CHECK(twilio::wire::normalizePhoneNumber(" 18444905863") == "+18444905863");
+  CHECK(twilio::wire::normalizePhoneNumber("+18444905863") == "+18444905863");
+  CHECK(twilio::wire::normalizePhoneNumber("+1 (844) 490-5863") == "+18444905863");
+  CHECK(twilio::wire::normalizePhoneNumber("844.490.5863") == "+18444905863");
+  CHECK(twilio::wire::normalizePhoneNumber("+442071838750") == "+442071838750");
+  // Without a '+', only NANP lengths are read as numbers; the rest is refused as it was sent.
+  CHECK(twilio::wire::normalizePhoneNumber(" 524155550100") == "524155550100");
+  CHECK(twilio::wire::normalizePhoneNumber("415360831") == "415360831");
+  CHECK(twilio::wire::normalizePhoneNumber("not a number") == "not a number");
+  CHECK(twilio::wire::normalizePhoneNumber("  ") == "");
+  const auto preview =
+      twilio::wire::decodeCreateOrder({{"PhoneNumber", " 18444905863"}}, Flavor::Preview);
+  REQUIRE(preview.ok());
+  CHECK(preview.value().phone_number == "+18444905863");
+  const auto v3 = twilio::wire::decodeCreateOrderV3(
+      {{"phoneNumber", "+18444905863"}, {"smsCapability", "yes"}});
+  REQUIRE_FALSE(v3.ok());
+  CHECK(v3.error().message == "Invalid parameter smsCapability: must be true or false");
+}
+
+TEST_CASE("JSON bodies of eligibility checks and bulk hosting requests", "[twilio][wire]") {
+  CHECK(twilio::wire::decodeEligibilityRequest("[]", 10).error().provider_code == "20001");
+  CHECK(twilio::wire::decodeEligibilityRequest("{}", 10).error().message ==
+        "Missing required parameter phone_numbers in the post body");
+  CHECK(twilio::wire::decodeEligibilityRequest(R"({"phone_numbers":[{}]})", 10).error().message ==
+        "Missing required parameter phone_numbers[0].phone_number in the post body");
+  CHECK(twilio::wire::decodeEligibilityRequest(R"({"phone_numbers":[1,2]})", 1).error().message ==
+        "Invalid parameter phone_numbers: must list at most 1");
+  const auto check = twilio::wire::decodeEligibilityRequest(
+      R"({"friendly_name":"f","phone_numbers":[{"phone_number":" +14155550100 ","hosting_account_sid":"AC1"}]})",
+      10);
+  REQUIRE(check.ok());
+  CHECK(check.value().queries[0].phone_number == "+14155550100");
+  CHECK(check.value().queries[0].hosting_account_sid == "AC1");
+
+  CHECK(twilio::wire::decodeBulkRequest(R"({"Orders":[]})", 10).error().message ==
+        "Invalid parameter Orders: must be a non-empty list");
+  CHECK(twilio::wire::decodeBulkRequest(R"({"Orders":[{"PhoneNumber":1}]})", 10).error().message ==
+        "Invalid parameter Orders[0].PhoneNumber: must be a string, a boolean or a list of "
+        "strings");
+  const auto bulk = twilio::wire::decodeBulkRequest(
+      R"({"FriendlyName":"b","Orders":[{"PhoneNumber":"+14155550100","CcEmails":["a@b.c"],)"
+      R"("SmsCapability":true},{"PhoneNumber":"+14155550101","SmsCapability":"maybe"}]})",
+      10);
+  REQUIRE(bulk.ok());
+  CHECK(bulk.value().friendly_name == "b");
+  CHECK(bulk.value().lines[0].input.cc_emails == std::vector<std::string>{"a@b.c"});
+  CHECK(bulk.value().lines[0].input.sms_capability == true);
+  CHECK_FALSE(bulk.value().lines[0].failure_reason);
+  CHECK(bulk.value().lines[1].failure_reason ==
+        "Invalid parameter SmsCapability: must be true or false");
+  CHECK(bulk.value().lines[1].input.phone_number == "+14155550101");
+}

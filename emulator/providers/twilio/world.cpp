@@ -108,13 +108,17 @@ json rulesJson(const Rules& rules) {
               {"call_ring", formatDuration(rules.call_ring)},
               {"call_timeout", formatDuration(rules.call_timeout)},
               {"testing", formatDuration(rules.testing)},
-              {"release_retirement", formatDuration(rules.release_retirement)}};
+              {"release_retirement", formatDuration(rules.release_retirement)},
+              {"bulk_eligibility_check", formatDuration(rules.bulk_eligibility_check)},
+              {"bulk_hosting_queued", formatDuration(rules.bulk_hosting_queued)},
+              {"bulk_hosting_processing", formatDuration(rules.bulk_hosting_processing)}};
 }
 
 Status applyRules(const json& body, Rules& rules) {
   HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(
       body, {"max_verification_attempts", "action_required_timeout", "eligibility_check",
-             "call_ring", "call_timeout", "testing", "release_retirement"}));
+             "call_ring", "call_timeout", "testing", "release_retirement", "bulk_eligibility_check",
+             "bulk_hosting_queued", "bulk_hosting_processing"}));
   if (body.contains("max_verification_attempts")) {
     const json& value = body["max_verification_attempts"];
     if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 100) {
@@ -129,7 +133,10 @@ Status applyRules(const json& body, Rules& rules) {
       {"call_ring", &rules.call_ring},
       {"call_timeout", &rules.call_timeout},
       {"testing", &rules.testing},
-      {"release_retirement", &rules.release_retirement}};
+      {"release_retirement", &rules.release_retirement},
+      {"bulk_eligibility_check", &rules.bulk_eligibility_check},
+      {"bulk_hosting_queued", &rules.bulk_hosting_queued},
+      {"bulk_hosting_processing", &rules.bulk_hosting_processing}};
   for (const auto& [name, field] : durations) {
     if (body.contains(name)) {
       HNEMU_ASSIGN_OR_RETURN(const std::string text, stringField(body, name, true));
@@ -140,12 +147,16 @@ Status applyRules(const json& body, Rules& rules) {
 }
 
 Result<Account> decodeAccount(const json& body) {
-  HNEMU_RETURN_IF_ERROR(
-      rejectUnknownKeys(body, {"sid", "auth_token", "friendly_name", "api_keys"}));
+  HNEMU_RETURN_IF_ERROR(rejectUnknownKeys(
+      body, {"sid", "auth_token", "friendly_name", "api_keys", "owner_account_sid"}));
   Account account;
   HNEMU_ASSIGN_OR_RETURN(account.sid, stringField(body, "sid", true));
   HNEMU_ASSIGN_OR_RETURN(account.auth_token, stringField(body, "auth_token", true));
   HNEMU_ASSIGN_OR_RETURN(account.friendly_name, stringField(body, "friendly_name", false));
+  HNEMU_ASSIGN_OR_RETURN(const std::string owner, stringField(body, "owner_account_sid", false));
+  if (!owner.empty()) {
+    account.owner_account_sid = owner;
+  }
   if (!isSid(account.sid, "AC")) {
     return makeError(ErrorCode::InvalidArgument,
                      "sid must be AC followed by 32 hex digits, got '" + account.sid + "'");
@@ -174,8 +185,14 @@ Result<std::shared_ptr<const WorldSection>> decodeSection(const Input& section) 
   auto out = std::make_shared<Section>();
   if (section.has("accounts")) {
     out->accounts_given = true;
-    HNEMU_RETURN_IF_ERROR(
-        decodeList(section.child("accounts"), decodeAccount, out->world.accounts));
+    const Input accounts = section.child("accounts");
+    HNEMU_RETURN_IF_ERROR(decodeList(accounts, decodeAccount, out->world.accounts));
+    for (size_t i = 0; i < out->world.accounts.size(); ++i) {
+      const std::string problem = subaccountProblem(out->world.accounts, out->world.accounts[i]);
+      if (!problem.empty()) {
+        return accounts.item(i).keyError("owner_account_sid", problem);
+      }
+    }
   }
   if (section.has("rules")) {
     HNEMU_RETURN_IF_ERROR(decodeRules<WorldCodec>(section.child("rules"), out->world.rules));

@@ -1,0 +1,17 @@
+# cmake -DREADME=... -DTEST_FILE=... -P check_readme.cmake: the README's ```cpp block appears, as
+# it is, in the test file (the consumer example's, which CTest builds and runs).
+file(READ ${README} readme)
+string(FIND "${readme}" "```cpp\n" start)
+if(start EQUAL -1)
+  message(FATAL_ERROR "${README} has no ```cpp block")
+endif()
+math(EXPR start "${start} + 7")
+string(SUBSTRING "${readme}" ${start} -1 rest)
+string(FIND "${rest}" "```" length)
+string(SUBSTRING "${rest}" 0 ${length} block)
+file(READ ${TEST_FILE} test)
+string(FIND "${test}" "${block}" found)
+if(found EQUAL -1)
+  message(FATAL_ERROR "the README's C++ test is not in ${TEST_FILE} as written:\n${block}")
+endif()
+message(STATUS "the README's C++ test is in ${TEST_FILE}")
