@@ -1,8 +1,8 @@
 # What `cmake --install` puts under a prefix, by component, and the Debian package CPack makes of
 # it. Component `runtime`: the hnemu binary, the named scenarios and the reference documentation
-# (what the `hnemu` .deb holds). Another component (say, libraries and headers for C++ users) is
-# added beside it: its install() rules with its own COMPONENT, plus its name in
-# CPACK_COMPONENTS_ALL and a CPACK_DEBIAN_<COMPONENT>_PACKAGE_NAME below.
+# (what the `hnemu` .deb holds). The C++ library is the component `development`
+# (InstallLibrary.cmake); a package of it would be its name in CPACK_COMPONENTS_ALL and a
+# CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME below.
 include(GNUInstallDirs)
 
 set(HNEMU_SCENARIOS_INSTALL_DIR ${CMAKE_INSTALL_DATADIR}/hnemu/scenarios)
