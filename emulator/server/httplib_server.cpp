@@ -901,14 +901,26 @@ TransportResult HttplibWebhookTransport::send(const OutgoingRequest& request,
     result.error = "unsupported URL: " + url;
     return result;
   }
+  std::vector<int> own_sockets;
   {
     std::lock_guard lock(mutex_);
     if (cancelled_) {
       result.error = "not sent: hnemu is stopping";
       return result;
     }
-    clients_.insert(&client);
   }
+  client.set_socket_options([this, &own_sockets](socket_t sock) {
+    const int duplicate = ::dup(sock);
+    if (duplicate < 0) {
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    own_sockets.push_back(duplicate);
+    sockets_.insert(duplicate);
+    if (cancelled_) {
+      ::shutdown(duplicate, SHUT_RDWR);
+    }
+  });
   client.set_tcp_nodelay(true);
   client.set_connection_timeout(
       std::chrono::duration_cast<std::chrono::microseconds>(connect_timeout));
@@ -931,10 +943,12 @@ TransportResult HttplibWebhookTransport::send(const OutgoingRequest& request,
   bool cancelled = false;
   {
     std::lock_guard lock(mutex_);
-    clients_.erase(&client);
+    for (const int duplicate : own_sockets) {
+      sockets_.erase(duplicate);
+      ::close(duplicate);
+    }
     cancelled = cancelled_;
   }
-  done_.notify_all();
   if (cancelled) {
     result.error = "cut short: hnemu stopped";
     return result;
@@ -950,16 +964,10 @@ TransportResult HttplibWebhookTransport::send(const OutgoingRequest& request,
 }
 
 void HttplibWebhookTransport::cancelAll() {
-  std::unique_lock lock(mutex_);
+  std::lock_guard lock(mutex_);
   cancelled_ = true;
-  // A delivery may be between connecting and sending, where stop() finds no socket yet: repeat
-  // until every delivery has returned, for a bounded time.
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-  while (!clients_.empty() && std::chrono::steady_clock::now() < give_up) {
-    for (httplib::Client* client : clients_) {
-      client->stop();
-    }
-    done_.wait_for(lock, std::chrono::milliseconds(10));
+  for (const int duplicate : sockets_) {
+    ::shutdown(duplicate, SHUT_RDWR);
   }
 }
 

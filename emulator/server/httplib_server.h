@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -77,9 +76,11 @@ class HttplibWebhookTransport : public WebhookTransport {
   void cancelAll() override;
 
  private:
+  // Duplicates of the sockets of the deliveries in flight. Cancelling shuts these down, which
+  // ends a blocked connect, write or read in the delivering thread without calling into its
+  // httplib::Client from another thread (the client is not made for that).
   std::mutex mutex_;
-  std::condition_variable done_;
-  std::set<httplib::Client*> clients_;  // of the deliveries in flight
+  std::set<int> sockets_;
   bool cancelled_ = false;
 };
 
