@@ -300,9 +300,7 @@ async function main() {
   }
   const stores = inprocess.filter((r) => r.bench === 'store');
   if (stores.length) {
-    console.log('
-Store-size scaling (in process; ms unless said):
-');
+    console.log('\nStore-size scaling (in process; ms unless said):\n');
     const ms = (us) => fmt(us / 1000, 3);
     const rows = [
       ['--state create: mean', (r) => ms(r.state_file_create.mean_us)],
