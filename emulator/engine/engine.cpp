@@ -249,11 +249,15 @@ void Engine::logRequest(const HttpRequest& request, const HttpResponse& response
                " " + duration);
 }
 
-// Called (state lock held) when a client reads an order.
+// Called (state lock held, maybe shared) when a client reads an order.
 void Engine::hintIfWaiting(const std::string& key) {
   // Ten orders say it; past that (a load test, a long session) the log would be nothing else.
   constexpr size_t kMostHints = 10;
-  if (clock_.mode() != ClockMode::Manual || hinted_.count(key) > 0 || hinted_.size() > kMostHints) {
+  if (clock_.mode() != ClockMode::Manual) {
+    return;
+  }
+  std::lock_guard hinting(hinted_mutex_);
+  if (hinted_.count(key) > 0 || hinted_.size() > kMostHints) {
     return;
   }
   for (const PendingTimer& timer : clock_.pendingTimers()) {
@@ -361,8 +365,23 @@ HttpResponse Engine::dispatch(HttpRequest& request, JournalEntry& entry, bool fa
   if (isControl(request)) {
     return control_ != nullptr ? control_->handle(request) : genericNotFound(request.path);
   }
+  if (isRead(request.method)) {
+    // A provider's read changes no state (what it marks as seen has its own lock), so reads run
+    // side by side. One that a fault may answer takes the lock alone: a fault's latency moves the
+    // clock.
+    std::shared_lock reading(state_mutex_);
+    const RouteMatch match = router_.match(request);
+    if (match.handler != nullptr &&
+        !(faults_allowed && faults_.matches(match.provider, request.method, request.path))) {
+      return dispatchLocked(request, match, entry, false);
+    }
+  }
   std::lock_guard lock(state_mutex_);
-  const RouteMatch match = router_.match(request);
+  return dispatchLocked(request, router_.match(request), entry, faults_allowed);
+}
+
+HttpResponse Engine::dispatchLocked(HttpRequest& request, const RouteMatch& match,
+                                    JournalEntry& entry, bool faults_allowed) {
   entry.provider = match.provider;
   entry.route = match.route_template;
   if (match.handler != nullptr && request.malformed_query) {
@@ -463,7 +482,10 @@ void Engine::reset(std::optional<uint64_t> seed) {
     clock_.reset(options_.start_time);
     ids_.reseed(seed.value_or(ids_.seed()));
     watch_.clear();
-    hinted_.clear();
+    {
+      std::lock_guard hinting(hinted_mutex_);
+      hinted_.clear();
+    }
     for (const std::unique_ptr<Provider>& each : providers_) {
       each->reset();
     }

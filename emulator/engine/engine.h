@@ -232,6 +232,8 @@ class Engine {
   bool changesState(HttpRequest& request) const;
   // With faults_allowed false, a fault that matches is left for a request that may take it.
   HttpResponse dispatch(HttpRequest& request, JournalEntry& entry, bool faults_allowed = true);
+  HttpResponse dispatchLocked(HttpRequest& request, const RouteMatch& match, JournalEntry& entry,
+                              bool faults_allowed);
   // Writes the input ahead to the log, waits for its turn, applies it; 503 if it was not saved.
   HttpResponse applyDurably(InputLog& log, RecordedInput input, HttpRequest* request,
                             JournalEntry& entry);
@@ -261,7 +263,8 @@ class Engine {
   FaultInjector faults_;
   ResourceWatch watch_;
   ChangeFeed changes_;            // guarded by state_mutex_
-  std::set<std::string> hinted_;  // guarded by state_mutex_
+  std::mutex hinted_mutex_;  // reads hint under a shared state lock
+  std::set<std::string> hinted_;
   // What the change feed has said so far, per provider and collection (HNEMU_VERIFY_CHANGE_FEED).
   struct FeedMirror {
     uint64_t generation = 0;
@@ -282,7 +285,9 @@ class Engine {
   std::vector<std::unique_ptr<Provider>> providers_;
   ControlSurface* control_ = nullptr;
 
-  mutable std::mutex state_mutex_;  // guards every provider's state; timers fire under it
+  // Guards every provider's state; timers fire under it. A provider's read (a fetch or list that
+  // no fault answers) holds it shared, anything else alone.
+  mutable std::shared_mutex state_mutex_;
 
   // Durable runs: inputs are stamped and appended in one order (order_mutex_), and applied in
   // that order, one at a time (the turn, then apply_mutex_), each once it is saved.

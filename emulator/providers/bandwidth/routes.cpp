@@ -342,7 +342,7 @@ const Order& BandwidthProvider::shown(const Order& order) const {
 }
 
 HttpResponse BandwidthProvider::listImportOrders(const Account& account, HttpRequest& request,
-                                                 bool removes) {
+                                                 bool removes) const {
   std::optional<Error> error;
   const OrderFilter filter = decodeFilter(request, error);
   if (error) {
@@ -648,7 +648,7 @@ void BandwidthProvider::registerRoutes(Router& router) {
   }
 }
 
-HttpResponse BandwidthProvider::listInServiceNumbers(const Account& account, HttpRequest& request) {
+HttpResponse BandwidthProvider::listInServiceNumbers(const Account& account, HttpRequest& request) const {
   const auto query = decodeInServiceQuery(request);
   if (!query) {
     return wire::errorResponse("ErrorResponse", errors::invalidSearch());

@@ -41,8 +41,8 @@ class BandwidthProvider : public Provider {
 
   HttpResponse uploadFile(const Account& account, HttpRequest& request, bool replace);
   HttpResponse createSubscription(const Account& account, HttpRequest& request);
-  HttpResponse listImportOrders(const Account& account, HttpRequest& request, bool removes);
-  HttpResponse listInServiceNumbers(const Account& account, HttpRequest& request);
+  HttpResponse listImportOrders(const Account& account, HttpRequest& request, bool removes) const;
+  HttpResponse listInServiceNumbers(const Account& account, HttpRequest& request) const;
 
   ProviderContext context_;
   ChangeScope changes_;  // for the world's changes made by control routes

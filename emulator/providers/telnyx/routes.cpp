@@ -217,7 +217,7 @@ HttpResponse TelnyxProvider::createOrder(const Account& account, HttpRequest& re
   return wire::dataResponse(shown(order.value()));
 }
 
-HttpResponse TelnyxProvider::listOrders(const Account& account, HttpRequest& request) {
+HttpResponse TelnyxProvider::listOrders(const Account& account, HttpRequest& request) const {
   auto page = wire::decodePage(request);
   if (!page.ok()) {
     return wire::errorResponse(page.error());
@@ -347,7 +347,7 @@ HttpResponse TelnyxProvider::uploadFiles(const Account& account, HttpRequest& re
   return wire::dataResponse(shown(order.value()));
 }
 
-HttpResponse TelnyxProvider::listNumbers(const Account& account, HttpRequest& request) {
+HttpResponse TelnyxProvider::listNumbers(const Account& account, HttpRequest& request) const {
   auto page = wire::decodePage(request);
   if (!page.ok()) {
     return wire::errorResponse(page.error());
@@ -417,7 +417,7 @@ HttpResponse TelnyxProvider::createProfile(const Account& account, HttpRequest& 
                       : wire::errorResponse(created.error());
 }
 
-HttpResponse TelnyxProvider::listProfiles(const Account& account, HttpRequest& request) {
+HttpResponse TelnyxProvider::listProfiles(const Account& account, HttpRequest& request) const {
   auto page = wire::decodePage(request);
   if (!page.ok()) {
     return wire::errorResponse(page.error());

@@ -44,14 +44,14 @@ class TelnyxProvider : public Provider {
   nlohmann::json shown(const HostedNumber& number) const;
 
   HttpResponse createOrder(const Account& account, HttpRequest& request);
-  HttpResponse listOrders(const Account& account, HttpRequest& request);
+  HttpResponse listOrders(const Account& account, HttpRequest& request) const;
   HttpResponse requestCodes(const Account& account, HttpRequest& request);
   HttpResponse validateCodes(const Account& account, HttpRequest& request);
   HttpResponse uploadFiles(const Account& account, HttpRequest& request);
-  HttpResponse listNumbers(const Account& account, HttpRequest& request);
+  HttpResponse listNumbers(const Account& account, HttpRequest& request) const;
   HttpResponse updateNumber(const Account& account, HttpRequest& request);
   HttpResponse createProfile(const Account& account, HttpRequest& request);
-  HttpResponse listProfiles(const Account& account, HttpRequest& request);
+  HttpResponse listProfiles(const Account& account, HttpRequest& request) const;
   HttpResponse updateProfile(const Account& account, HttpRequest& request);
   HttpResponse sendMessage(const Account& account, HttpRequest& request);
   HttpResponse decideTransfer(const Account& account, HttpRequest& request, bool approve);

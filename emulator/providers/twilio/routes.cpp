@@ -182,7 +182,7 @@ HttpResponse TwilioProvider::createOrder(const Account& account, HttpRequest& re
 }
 
 HttpResponse TwilioProvider::listOrders(const Account& account, HttpRequest& request,
-                                        Flavor flavor) {
+                                        Flavor flavor) const {
   auto page = wire::decodePage(request);
   if (!page.ok()) {
     return wire::errorResponse(page.error());
@@ -236,7 +236,7 @@ HttpResponse TwilioProvider::createDocument(const Account& account, HttpRequest&
 }
 
 HttpResponse TwilioProvider::listDocuments(const Account& account, HttpRequest& request,
-                                           Flavor flavor) {
+                                           Flavor flavor) const {
   auto page = wire::decodePage(request);
   if (!page.ok()) {
     return wire::errorResponse(page.error());
@@ -263,7 +263,7 @@ HttpResponse TwilioProvider::listDocuments(const Account& account, HttpRequest& 
 }
 
 HttpResponse TwilioProvider::listDependents(const Account& account, HttpRequest& request,
-                                            Flavor flavor) {
+                                            Flavor flavor) const {
   const std::string& doc_sid = request.path_params.at("Sid");
   if (!model_.fetchDocument(account, doc_sid).ok()) {
     return wire::errorResponse(errors::notFound(request.path));
@@ -299,7 +299,7 @@ HttpResponse TwilioProvider::listDependents(const Account& account, HttpRequest&
                                               page.value(), orders.size(), std::move(items)));
 }
 
-HttpResponse TwilioProvider::listNumbers(const Account& account, HttpRequest& request) {
+HttpResponse TwilioProvider::listNumbers(const Account& account, HttpRequest& request) const {
   auto page = wire::decodePage(request);
   if (!page.ok()) {
     return wire::errorResponse(page.error());
@@ -381,7 +381,7 @@ HttpResponse TwilioProvider::createBulkRequest(const Account& account, HttpReque
                                                    request.baseUrl(), std::nullopt));
 }
 
-HttpResponse TwilioProvider::fetchBulkRequest(const Account& account, HttpRequest& request) {
+HttpResponse TwilioProvider::fetchBulkRequest(const Account& account, HttpRequest& request) const {
   auto found = model_.fetchBulkRequest(account, request.path_params.at("BulkHostingSid"));
   if (!found.ok()) {
     return wire::errorResponse(errors::notFound(request.path));

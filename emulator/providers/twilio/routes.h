@@ -38,18 +38,18 @@ class TwilioProvider : public Provider {
 
   HttpResponse createOrder(const Account& account, HttpRequest& request,
                            const wire::FormPairs& form, Flavor flavor);
-  HttpResponse listOrders(const Account& account, HttpRequest& request, Flavor flavor);
+  HttpResponse listOrders(const Account& account, HttpRequest& request, Flavor flavor) const;
   HttpResponse createDocument(const Account& account, HttpRequest& request,
                               const wire::FormPairs& form, Flavor flavor);
-  HttpResponse listDocuments(const Account& account, HttpRequest& request, Flavor flavor);
-  HttpResponse listDependents(const Account& account, HttpRequest& request, Flavor flavor);
-  HttpResponse listNumbers(const Account& account, HttpRequest& request);
+  HttpResponse listDocuments(const Account& account, HttpRequest& request, Flavor flavor) const;
+  HttpResponse listDependents(const Account& account, HttpRequest& request, Flavor flavor) const;
+  HttpResponse listNumbers(const Account& account, HttpRequest& request) const;
   HttpResponse createOrderV3(const Account& account, HttpRequest& request,
                              const wire::FormPairs& form);
   HttpResponse checkEligibility(const Account& account, HttpRequest& request);
   HttpResponse createBulkEligibility(const Account& account, HttpRequest& request);
   HttpResponse createBulkRequest(const Account& account, HttpRequest& request);
-  HttpResponse fetchBulkRequest(const Account& account, HttpRequest& request);
+  HttpResponse fetchBulkRequest(const Account& account, HttpRequest& request) const;
 
   ProviderContext context_;
   Model model_;
