@@ -262,7 +262,7 @@ class Engine {
   Router router_;
   FaultInjector faults_;
   ResourceWatch watch_;
-  ChangeFeed changes_;            // guarded by state_mutex_
+  ChangeFeed changes_;       // guarded by state_mutex_
   std::mutex hinted_mutex_;  // reads hint under a shared state lock
   std::set<std::string> hinted_;
   // What the change feed has said so far, per provider and collection (HNEMU_VERIFY_CHANGE_FEED).

@@ -648,7 +648,8 @@ void BandwidthProvider::registerRoutes(Router& router) {
   }
 }
 
-HttpResponse BandwidthProvider::listInServiceNumbers(const Account& account, HttpRequest& request) const {
+HttpResponse BandwidthProvider::listInServiceNumbers(const Account& account,
+                                                     HttpRequest& request) const {
   const auto query = decodeInServiceQuery(request);
   if (!query) {
     return wire::errorResponse("ErrorResponse", errors::invalidSearch());
