@@ -24,6 +24,7 @@
 #include "core/resource_digest.h"
 #include "core/resource_watch.h"
 #include "core/router.h"
+#include "core/state_lock.h"
 #include "core/state_machine.h"
 #include "core/webhooks.h"
 #include "engine/world_file.h"
@@ -287,7 +288,7 @@ class Engine {
 
   // Guards every provider's state; timers fire under it. A provider's read (a fetch or list that
   // no fault answers) holds it shared, anything else alone.
-  mutable std::shared_mutex state_mutex_;
+  mutable StateLock state_mutex_;
 
   // Durable runs: inputs are stamped and appended in one order (order_mutex_), and applied in
   // that order, one at a time (the turn, then apply_mutex_), each once it is saved.
