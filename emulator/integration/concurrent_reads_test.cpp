@@ -18,20 +18,10 @@ using nlohmann::json;
 namespace {
 
 // Catch is not thread-safe: the threads count what went wrong, and the test asserts after.
-HttpResponse twilioRequest(Emulator& emulator, const std::string& method, const std::string& target,
-                           const std::string& body = "") {
-  auto request = requestFor(method, target, body);
-  if (!request.ok()) {
-    return HttpResponse::empty(599);
-  }
-  request.value().host = "127.0.0.1:1";
-  request.value().headers.emplace("Host", "127.0.0.1:1");
-  request.value().headers.emplace(
-      "Authorization", basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken));
-  if (!body.empty()) {
-    request.value().headers.emplace("Content-Type", "application/x-www-form-urlencoded");
-  }
-  return emulator.handle(request.value());
+HttpResponse sendFromThread(Emulator& emulator, const std::string& method,
+                            const std::string& target, const std::string& body = "") {
+  auto request = testing::twilioRequest(method, target, body);
+  return request.ok() ? emulator.handle(request.value()) : HttpResponse::empty(599);
 }
 
 }  // namespace
@@ -72,7 +62,7 @@ TEST_CASE("reads run side by side while creates, timers and a faulted read chang
       for (int i = 0; i < kReadsEach; ++i) {
         const std::string& sid = sids[static_cast<size_t>(reader * 7 + i) % sids.size()];
         const HttpResponse fetched =
-            twilioRequest(emulator, "GET", "/v2/HostedNumber/Orders/" + sid);
+            sendFromThread(emulator, "GET", "/v2/HostedNumber/Orders/" + sid);
         if (fetched.status == 503 && sid == sids[0]) {
           ++faulted;
         } else if (fetched.status != 200 ||
@@ -80,7 +70,7 @@ TEST_CASE("reads run side by side while creates, timers and a faulted read chang
           ++unexpected;
         }
         const HttpResponse listed =
-            twilioRequest(emulator, "GET", "/v2/HostedNumber/Orders?PageSize=20");
+            sendFromThread(emulator, "GET", "/v2/HostedNumber/Orders?PageSize=20");
         if (listed.status != 200) {
           ++unexpected;
         }
@@ -90,8 +80,8 @@ TEST_CASE("reads run side by side while creates, timers and a faulted read chang
   threads.emplace_back([&] {
     for (int i = 0; i < kCreates; ++i) {
       const HttpResponse created =
-          twilioRequest(emulator, "POST", "/v2/HostedNumber/Orders",
-                        testing::twilioOrderBody("+1628555" + std::to_string(1000 + i)));
+          sendFromThread(emulator, "POST", "/v2/HostedNumber/Orders",
+                         testing::twilioOrderBody("+1628555" + std::to_string(1000 + i)));
       if (created.status != 201) {
         ++unexpected;
       }

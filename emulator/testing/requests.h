@@ -11,12 +11,16 @@
 
 namespace hnemu::testing {
 
+// A request as a client sends it, made without Catch assertions (so threads may make them too).
 // A control request's body is JSON unless `content_type` says otherwise.
-inline HttpResponse send(Emulator& emulator, const std::string& method, const std::string& target,
-                         const std::string& body = "", const std::string& content_type = "",
-                         const std::string& authorization = "") {
+inline Result<HttpRequest> clientRequest(const std::string& method, const std::string& target,
+                                         const std::string& body = "",
+                                         const std::string& content_type = "",
+                                         const std::string& authorization = "") {
   auto request = requestFor(method, target, body);
-  REQUIRE(request.ok());
+  if (!request.ok()) {
+    return request;
+  }
   request.value().host = "127.0.0.1:1";
   request.value().headers.emplace("Host", "127.0.0.1:1");
   const bool control = target.rfind("/__hnemu/", 0) == 0;
@@ -27,14 +31,29 @@ inline HttpResponse send(Emulator& emulator, const std::string& method, const st
   if (!authorization.empty()) {
     request.value().headers.emplace("Authorization", authorization);
   }
-  return emulator.handle(request.value());
+  return request;
 }
 
 // A form request with the default Twilio account's credentials.
+inline Result<HttpRequest> twilioRequest(const std::string& method, const std::string& target,
+                                         const std::string& body = "") {
+  return clientRequest(method, target, body, "application/x-www-form-urlencoded",
+                       basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken));
+}
+
+inline HttpResponse send(Emulator& emulator, const std::string& method, const std::string& target,
+                         const std::string& body = "", const std::string& content_type = "",
+                         const std::string& authorization = "") {
+  auto request = clientRequest(method, target, body, content_type, authorization);
+  REQUIRE(request.ok());
+  return emulator.handle(request.value());
+}
+
 inline HttpResponse sendTwilio(Emulator& emulator, const std::string& method,
                                const std::string& target, const std::string& body = "") {
-  return send(emulator, method, target, body, "application/x-www-form-urlencoded",
-              basicAuthorization(twilio::kDefaultAccountSid, twilio::kDefaultAuthToken));
+  auto request = twilioRequest(method, target, body);
+  REQUIRE(request.ok());
+  return emulator.handle(request.value());
 }
 
 // The body of a v2 Hosted Number Order for `number`; `extra` ("&StatusCallbackUrl=...") is
