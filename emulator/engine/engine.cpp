@@ -365,19 +365,17 @@ HttpResponse Engine::dispatch(HttpRequest& request, JournalEntry& entry, bool fa
   if (isControl(request)) {
     return control_ != nullptr ? control_->handle(request) : genericNotFound(request.path);
   }
-  if (isRead(request.method)) {
-    // A provider's read changes no state (what it marks as seen has its own lock), so reads run
-    // side by side. One that a fault may answer takes the lock alone: a fault's latency moves the
-    // clock.
+  const RouteMatch match = router_.match(request);  // the routes are fixed once built
+  // A provider's read changes no state (what it marks as seen has its own lock), so reads run
+  // side by side. One that a fault may answer takes the lock alone: a fault's latency moves the
+  // clock.
+  if (isRead(request.method) && match.handler != nullptr &&
+      !(faults_allowed && faults_.matches(match.provider, request.method, request.path))) {
     std::shared_lock reading(state_mutex_);
-    const RouteMatch match = router_.match(request);
-    if (match.handler != nullptr &&
-        !(faults_allowed && faults_.matches(match.provider, request.method, request.path))) {
-      return dispatchLocked(request, match, entry, false);
-    }
+    return dispatchLocked(request, match, entry, false);
   }
   std::lock_guard lock(state_mutex_);
-  return dispatchLocked(request, router_.match(request), entry, faults_allowed);
+  return dispatchLocked(request, match, entry, faults_allowed);
 }
 
 HttpResponse Engine::dispatchLocked(HttpRequest& request, const RouteMatch& match,
