@@ -20,12 +20,19 @@ void ClockDriver::requestStarted() {
 }
 
 void ClockDriver::requestFinished() {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     --in_flight_;
     last_activity_ = std::chrono::steady_clock::now();
+    wake = waiting_for_requests_;
   }
-  cv_.notify_all();
+  // Waking the driver costs a context switch per request; most of its waits cannot end sooner
+  // because a request did (a manual clock, or an auto clock's quiet spell, which a request only
+  // lengthens).
+  if (wake) {
+    cv_.notify_all();
+  }
 }
 
 void ClockDriver::wake() {
@@ -52,6 +59,7 @@ void ClockDriver::setPaused(bool paused) {
 void ClockDriver::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
+    waiting_for_requests_ = false;
     if (paused_) {
       cv_.wait_for(lock, Millis(100));
       continue;
@@ -65,6 +73,7 @@ void ClockDriver::run() {
         continue;
       }
       if (const auto hold = hooks_.hold_until(); hold && std::chrono::steady_clock::now() < *hold) {
+        waiting_for_requests_ = true;  // the client's read that ends the hold
         cv_.wait_until(lock, std::min(*hold, std::chrono::steady_clock::now() + Millis(100)));
         continue;
       }
@@ -82,9 +91,12 @@ void ClockDriver::run() {
         lock.lock();
         continue;
       }
+      waiting_for_requests_ = true;  // a request may have set an earlier timer
       cv_.wait_for(lock, std::min<Millis>(*next_due - now, Millis(100)));
       continue;
     }
+    // An auto clock waits here for the last request to end or for a timer to be set.
+    waiting_for_requests_ = mode != ClockMode::Manual;
     // Bounded wait: a timer scheduled from another thread is noticed even without a wake-up.
     cv_.wait_for(lock, Millis(100));
   }

@@ -50,6 +50,8 @@ class ClockDriver {
   Millis quiet_;
   int in_flight_ = 0;
   bool paused_ = false;
+  // Whether the driver's current wait is one that a request's end may cut short.
+  bool waiting_for_requests_ = false;
   bool stopping_ = false;
   std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
   std::thread thread_;

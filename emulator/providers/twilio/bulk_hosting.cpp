@@ -40,8 +40,9 @@ void Model::startBulkRequest(const std::string& sid) {
       continue;
     }
     line.order_sid = created.value().sid;
-    orders_.at(*line.order_sid).bulk_hosting_request_sid = sid;
-    changes_.touch(kOrders, *line.order_sid);
+    Order& order = orders_.at(*line.order_sid);
+    order.bulk_hosting_request_sid = sid;
+    touchOrder(order);
   }
   timers_.schedule(world_.rules.bulk_hosting_processing, "bulk hosting " + sid + " processed",
                    [this, sid] {

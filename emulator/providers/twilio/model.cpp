@@ -305,11 +305,16 @@ bool Model::numberIsBusy(const std::string& phone_number) const {
   return activeOrderFor(phone_number) != nullptr;
 }
 
+void Model::touchOrder(Order& order) {
+  order.version = ++order_versions_;
+  changes_.touch(kOrders, order.sid);
+}
+
 void Model::setStatus(Order& order, OrderStatus status, std::string reason) {
   order.status = status;
   order.date_updated = clock_.now();
   order.history.push_back(StatusChange{order.date_updated, status, std::move(reason)});
-  changes_.touch(kOrders, order.sid);
+  touchOrder(order);
   if (watch_ != nullptr) {
     watch_->changed(order.sid);
   }
@@ -587,7 +592,7 @@ Result<Order> Model::updateOrder(const Account& owner, std::string_view sid,
     order->verification_document_sid = input.verification_document_sid;
   }
   order->date_updated = clock_.now();
-  changes_.touch(kOrders, order->sid);
+  touchOrder(*order);
   if (place_call) {
     placeCall(*order);
   } else if (move_to) {
@@ -717,7 +722,7 @@ void Model::finishCall(VerificationCall& call, CallOutcome outcome) {
   order.failure_reason = "Verification call " + call.sid + " failed: " + what;
   order.next_step = "Update Status to pending-verification to place another verification call";
   order.date_updated = clock_.now();
-  changes_.touch(kOrders, order.sid);
+  touchOrder(order);
   // Still pending-verification: the client retries, so this status is not re-announced.
   if (listener_) {
     if (const Account* owner = account(order.account_sid)) {
@@ -753,7 +758,7 @@ Status Model::deleteOrder(const Account& owner, std::string_view sid) {
         "an order can only be canceled while it is received; it is " +
         std::string(orderStatusName(order->status)));
   }
-  changes_.touch(kOrders, order->sid);
+  touchOrder(*order);
   changes_.touch(kNumbers, order->incoming_phone_number_sid);
   const auto number = numbers_.find(order->incoming_phone_number_sid);
   if (number != numbers_.end()) {
@@ -962,7 +967,7 @@ void Model::listOnDocument(AuthorizationDocument& doc, const std::vector<std::st
     Order& order = orders_.at(sid);
     order.signing_document_sid = doc.sid;
     order.next_step = "Sign the Authorization Document sent to " + doc.email;
-    changes_.touch(kOrders, sid);
+    touchOrder(order);
     if (order.status != OrderStatus::PendingLoa) {
       setStatus(order, OrderStatus::PendingLoa, "authorization document " + doc.sid + " sent");
     }

@@ -155,6 +155,9 @@ struct Order {
   std::optional<std::string> active_call_sid;
   std::optional<std::string> bulk_hosting_request_sid;
   uint64_t sequence = 0;  // creation order, for stable listing
+  // Changes with every change to the order (never repeats, across resets too): what an encoded
+  // answer of it was made from.
+  uint64_t version = 0;
 };
 
 struct AuthorizationDocument {
@@ -519,6 +522,8 @@ class Model {
   VerificationCall* findCall(std::string_view sid);
 
   void setStatus(Order& order, OrderStatus status, std::string reason);
+  // Says that the order changed: the change feed, and a new version.
+  void touchOrder(Order& order);
   void placeCall(Order& order);
   void answerCall(const std::string& call_sid);
   void finishCall(VerificationCall& call, CallOutcome outcome);
@@ -558,6 +563,7 @@ class Model {
   std::map<std::string, BulkHostingRequest> bulk_requests_;
   std::map<std::string, Message> messages_;
   uint64_t sequence_ = 0;
+  uint64_t order_versions_ = 0;  // not reset: a version is never reused
   ResourceWatch* watch_ = nullptr;
 };
 

@@ -60,7 +60,10 @@ TwilioProvider::TwilioProvider(ProviderContext context)
       [this](const Order& order, const Account& account) { sendStatusCallback(order, account); });
 }
 
-void TwilioProvider::reset() { model_.reset(); }
+void TwilioProvider::reset() {
+  model_.reset();
+  encoded_orders_.clear();
+}
 
 HttpResponse TwilioProvider::errorForStatus(int status, const HttpRequest& request) const {
   switch (status) {
@@ -168,6 +171,20 @@ json TwilioProvider::shown(const Order& order, const std::string& base) const {
   return wire::encodeOrder(order, base);
 }
 
+// An answer of one order, encoded once per version of the order (and base URL): a client
+// polling an order that has not changed skips the encoder.
+HttpResponse TwilioProvider::orderAnswer(int status, const Order& order,
+                                         const std::string& base) const {
+  context_.watch.read(order.sid);
+  const std::string key = order.sid + ' ' + base;
+  if (auto text = encoded_orders_.find(key, order.version)) {
+    return HttpResponse::json(status, std::move(*text));
+  }
+  std::string text = jsonText(wire::encodeOrder(order, base));
+  encoded_orders_.store(key, order.version, text);
+  return HttpResponse::json(status, std::move(text));
+}
+
 HttpResponse TwilioProvider::createOrder(const Account& account, HttpRequest& request,
                                          const wire::FormPairs& form, Flavor flavor) {
   auto input = wire::decodeCreateOrder(form, flavor);
@@ -178,7 +195,7 @@ HttpResponse TwilioProvider::createOrder(const Account& account, HttpRequest& re
   if (!order.ok()) {
     return wire::errorResponse(order.error());
   }
-  return jsonResponse(201, shown(order.value(), request.baseUrl()));
+  return orderAnswer(201, order.value(), request.baseUrl());
 }
 
 HttpResponse TwilioProvider::listOrders(const Account& account, HttpRequest& request,
@@ -465,7 +482,7 @@ void TwilioProvider::registerRoutes(Router& router) {
     route("GET", orders + "/{Sid}",
           [this, or_not_found](const Account& a, HttpRequest& r, const wire::FormPairs&) {
             auto order = model_.fetchOrder(a, r.path_params.at("Sid"));
-            return order.ok() ? jsonResponse(200, shown(order.value(), r.baseUrl()))
+            return order.ok() ? orderAnswer(200, order.value(), r.baseUrl())
                               : or_not_found(r, order.error());
           });
     route("POST", orders + "/{Sid}",
@@ -475,7 +492,7 @@ void TwilioProvider::registerRoutes(Router& router) {
               return wire::errorResponse(input.error());
             }
             auto order = model_.updateOrder(a, r.path_params.at("Sid"), input.value());
-            return order.ok() ? jsonResponse(200, shown(order.value(), r.baseUrl()))
+            return order.ok() ? orderAnswer(200, order.value(), r.baseUrl())
                               : or_not_found(r, order.error());
           });
     route("DELETE", orders + "/{Sid}",

@@ -1,11 +1,15 @@
 #pragma once
 
+#include "core/encoded_cache.h"
 #include "core/wire/form.h"
 #include "providers/provider.h"
 #include "providers/twilio/kind.h"
 #include "providers/twilio/model.h"
 
 namespace hnemu::twilio {
+
+// How many orders' encoded answers are kept (about 1.3 KB each).
+inline constexpr size_t kEncodedOrdersKept = 10'000;
 
 // Twilio's hosted-number endpoints: numbers v1 eligibility, v2 (and its bulk requests), v3
 // create, preview, and Api v2010 IncomingPhoneNumbers and Messages.
@@ -35,6 +39,7 @@ class TwilioProvider : public Provider {
   HttpResponse pipeline(HttpRequest& request, const Operation& operation) const;
   void sendStatusCallback(const Order& order, const Account& account);
   nlohmann::json shown(const Order& order, const std::string& base) const;
+  HttpResponse orderAnswer(int status, const Order& order, const std::string& base) const;
 
   HttpResponse createOrder(const Account& account, HttpRequest& request,
                            const wire::FormPairs& form, Flavor flavor);
@@ -53,6 +58,8 @@ class TwilioProvider : public Provider {
 
   ProviderContext context_;
   Model model_;
+  // Orders' answers, for the orders clients poll most: bounded, so a large store is not copied.
+  mutable EncodedCache encoded_orders_{kEncodedOrdersKept};
 };
 
 }  // namespace hnemu::twilio
