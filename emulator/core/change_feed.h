@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace hnemu {
@@ -24,6 +25,10 @@ class ChangeFeed {
     std::string id;
   };
 
+  ChangeFeed() = default;
+  ChangeFeed(const ChangeFeed&) = delete;  // its sequence points into its own index
+  ChangeFeed& operator=(const ChangeFeed&) = delete;
+
   void touch(std::string_view provider, std::string_view collection, std::string_view id);
   // The changes after `after`, oldest first, at most `limit`, of one provider when it is not
   // empty.
@@ -35,8 +40,14 @@ class ChangeFeed {
 
  private:
   using Key = std::tuple<std::string, std::string, std::string>;  // provider, collection, id
-  std::map<uint64_t, Key> by_sequence_;
-  std::map<Key, uint64_t> latest_;
+  struct KeyHash {
+    size_t operator()(const Key& key) const;
+  };
+  // Hashed, and appended at the end of the sequence: a change costs the same however many
+  // resources the feed holds. Each resource's entry points at its place in the sequence, which
+  // points back at the entry's key (unordered_map nodes stay put).
+  std::map<uint64_t, const Key*> by_sequence_;
+  std::unordered_map<Key, std::map<uint64_t, const Key*>::iterator, KeyHash> latest_;
   uint64_t next_ = 1;
   uint64_t generation_ = 1;
 };

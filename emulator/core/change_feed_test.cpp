@@ -1,6 +1,7 @@
 #include "core/change_feed.h"
 
 #include <catch2/catch.hpp>
+#include <map>
 
 using namespace hnemu;
 
@@ -48,4 +49,27 @@ TEST_CASE("clearing the feed starts a new generation", "[change_feed]") {
   REQUIRE(feed.since(0, 10).size() == 1);
   CHECK(feed.since(0, 10)[0].provider == "fake");
   ChangeScope().touch("orders", "z");  // a model without an engine says nothing, and works
+}
+
+TEST_CASE("the change feed keeps each resource at its latest change through many changes",
+          "[change_feed]") {
+  ChangeFeed feed;
+  std::map<std::string, uint64_t> latest;  // what the feed must say: id -> its last sequence
+  uint64_t sequence = 0;
+  uint64_t state = 7;
+  for (int i = 0; i < 5000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const std::string id = std::to_string((state >> 33) % 700);
+    feed.touch("twilio", i % 3 == 0 ? "numbers" : "orders", id);
+    latest[(i % 3 == 0 ? "numbers/" : "orders/") + id] = ++sequence;
+  }
+  const std::vector<ChangeFeed::Change> changes = feed.since(0, SIZE_MAX);
+  REQUIRE(changes.size() == latest.size());
+  uint64_t previous = 0;
+  for (const ChangeFeed::Change& change : changes) {
+    CHECK(change.sequence > previous);
+    previous = change.sequence;
+    CHECK(latest.at(change.collection + "/" + change.id) == change.sequence);
+  }
+  CHECK(feed.last() == sequence);
 }

@@ -3,7 +3,8 @@
 //   flow        complete Twilio order lifecycles (create to completed) through handle() and the
 //               control API's clock, per second
 //   scaling     fetch and list (PageSize=50) with 10, 10k and 100k orders stored
-//   store       with 100, 10k and 100k orders stored: a create saved by --state, a 5,000-number
+//   store [N]   with 100, 10k and 100k (or N) orders stored: a create saved by --state, a
+//   5,000-number
 //               Telnyx order, the console's poll (one change since its cursor) beside a full
 //               GET /__hnemu/state, and a webhook enqueue behind a receiver that never answers
 #include <httplib.h>
@@ -386,7 +387,13 @@ int main(int argc, char** argv) {
       }
     }
     if (what == "store" || what == "all") {
-      for (size_t stored : {size_t{100}, size_t{10'000}, size_t{100'000}}) {
+      // One size alone (tools/bench runs each in a fresh process, so that no size reuses the
+      // heap another one freed), or all three.
+      std::vector<size_t> sizes{100, 10'000, 100'000};
+      if (argc > 3) {
+        sizes = {static_cast<size_t>(std::stoull(argv[3]))};
+      }
+      for (size_t stored : sizes) {
         std::cout << store(stored, work).dump() << std::endl;
       }
     }
