@@ -74,6 +74,9 @@ Options for serve:
   --state FILE           keep state, clock and pending timers in FILE across restarts: each
                          change is appended to FILE and synced before it is answered, and
                          FILE is restored on start; start again with the same flags
+  --state-compact BYTES  compact the --state file into a snapshot of the state once it is
+                         this large and has doubled since the last compaction (default
+                         16777216)
   --scenarios DIR        the folder the console's scenario picker lists (default: ./scenarios
                          when it exists, else the installed PREFIX/share/hnemu/scenarios)
   --no-default-account   do not create the default Twilio account
@@ -224,6 +227,7 @@ int main(int argc, char** argv) {
   std::optional<hnemu::Scenario> scenario;
   std::string scenario_text;  // fingerprinted into a state file's base
   std::string state_path;
+  hnemu::StateFileOptions state_options;
   std::error_code no_folder;
   options.scenarios_dir = defaultScenariosDir();
   for (size_t i = 1; i < args.size(); ++i) {
@@ -298,6 +302,11 @@ int main(int argc, char** argv) {
       options.scenarios_dir = value;
     } else if (flag == "--state") {
       state_path = value;
+    } else if (flag == "--state-compact") {
+      if (!number || *number == 0) {
+        return fail("--state-compact must be a positive number of bytes");
+      }
+      state_options.compact_bytes = *number;
     } else if (flag == "--admin-token") {
       if (value.empty()) {
         return fail("--admin-token must not be empty");
@@ -379,15 +388,20 @@ int main(int argc, char** argv) {
         {"max_body", options.max_body_bytes},
         {"max_numbers_per_order", options.max_numbers_per_order}};
     hnemu::RestoreReport report;
-    auto opened = hnemu::StateFile::open(state_path, emulator, base, &report);
+    auto opened = hnemu::StateFile::open(state_path, emulator, base, &report, state_options);
     if (!opened.ok()) {
       std::cerr << "hnemu: --state: " << opened.error().message << std::endl;
       return 2;
     }
     state_file = std::move(opened).value();
     if (report.restored) {
-      std::cout << "hnemu restored " << report.inputs << " input(s) from " << state_path << " ("
-                << report.checkpoints << " checkpoint(s) verified)" << std::endl;
+      std::cout << "hnemu restored "
+                << (report.snapshot_inputs > 0
+                        ? "a snapshot of " + std::to_string(report.snapshot_inputs) +
+                              " input(s) and "
+                        : std::string())
+                << report.inputs << " input(s) from " << state_path << " (" << report.checkpoints
+                << " checkpoint(s) verified)" << std::endl;
       if (report.dropped_torn_input) {
         std::cerr << "hnemu: " << state_path
                   << ": dropped a last input that a kill cut short while it was written (it was "

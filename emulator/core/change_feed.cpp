@@ -35,6 +35,16 @@ std::vector<ChangeFeed::Change> ChangeFeed::since(uint64_t after, size_t limit,
   return out;
 }
 
+void ChangeFeed::restore(const std::vector<Change>& changes, uint64_t last, uint64_t generation) {
+  clear();
+  for (const Change& change : changes) {
+    next_ = change.sequence;
+    touch(change.provider, change.collection, change.id);
+  }
+  next_ = last + 1;
+  generation_ = generation;
+}
+
 void ChangeFeed::clear() {
   by_sequence_.clear();
   latest_.clear();

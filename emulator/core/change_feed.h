@@ -37,6 +37,9 @@ class ChangeFeed {
   // Bumped by clear(): a reader holding a cursor from before a reset starts again from zero.
   uint64_t generation() const { return generation_; }
   void clear();
+  // Puts a saved feed back (--state snapshots): its changes in order, its last sequence and its
+  // generation, so that a reader's cursor from before a restart still holds.
+  void restore(const std::vector<Change>& changes, uint64_t last, uint64_t generation);
 
  private:
   using Key = std::tuple<std::string, std::string, std::string>;  // provider, collection, id

@@ -202,6 +202,11 @@ std::vector<PendingTimer> Clock::pendingTimers() const {
   return out;
 }
 
+bool Clock::isPending(uint64_t timer_id) const {
+  std::lock_guard lock(mutex_);
+  return keys_by_id_.count(timer_id) != 0;
+}
+
 std::string Clock::timersDigest() const {
   std::lock_guard lock(mutex_);
   return timers_digest_.hex();
@@ -212,7 +217,6 @@ void Clock::reset(TimePoint start) {
   timers_.clear();
   keys_by_id_.clear();
   timers_digest_.clear();
-  next_sequence_ = 1;
   virtual_now_ = start;
   realtime_base_ = std::chrono::steady_clock::now();
 }

@@ -65,6 +65,7 @@ class Clock {
   void release();
 
   std::optional<TimePoint> nextDue() const;
+  bool isPending(uint64_t timer_id) const;
   std::vector<PendingTimer> pendingTimers() const;
   // A digest of the pending state timers (due time and label), kept up to date as they come and
   // go, so that a checkpoint does not list them all.
@@ -89,7 +90,7 @@ class Clock {
   // Realtime mode: virtual_now_ is the virtual time at realtime_base_ on the steady clock.
   std::chrono::steady_clock::time_point realtime_base_;
   bool pinned_ = false;
-  uint64_t next_sequence_ = 1;
+  uint64_t next_sequence_ = 1;  // not reset: a timer's id is never reused
   std::map<Key, Timer> timers_;
   std::map<uint64_t, Key> keys_by_id_;
   MultisetDigest timers_digest_;

@@ -48,6 +48,11 @@ void ClockDriver::setQuiet(Millis quiet) {
   quiet_ = quiet;
 }
 
+Millis ClockDriver::quiet() const {
+  std::lock_guard lock(mutex_);
+  return quiet_;
+}
+
 void ClockDriver::setPaused(bool paused) {
   {
     std::lock_guard lock(mutex_);

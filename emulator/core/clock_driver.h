@@ -37,6 +37,7 @@ class ClockDriver {
   // starts over, and the driver looks again.
   void wake();
   void setQuiet(Millis quiet);
+  Millis quiet() const;
   // While paused (a state file replays), the driver takes no step.
   void setPaused(bool paused);
 
@@ -45,7 +46,7 @@ class ClockDriver {
 
   const Clock& clock_;
   const Hooks hooks_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable cv_;
   Millis quiet_;
   int in_flight_ = 0;

@@ -134,4 +134,15 @@ json faultJson(const FaultRule& rule) {
       {"fired", rule.fired}};
 }
 
+uint64_t FaultInjector::nextId() const {
+  std::lock_guard lock(mutex_);
+  return next_id_;
+}
+
+void FaultInjector::restore(std::vector<FaultRule> rules, uint64_t next_id) {
+  std::lock_guard lock(mutex_);
+  rules_ = std::move(rules);
+  next_id_ = next_id;
+}
+
 }  // namespace hnemu

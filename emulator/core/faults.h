@@ -42,6 +42,9 @@ class FaultInjector {
   bool matches(const std::string& provider, const std::string& method,
                const std::string& path) const;
   std::vector<FaultRule> rules() const;
+  uint64_t nextId() const;
+  // Puts saved rules back, fired counts and all (--state snapshots).
+  void restore(std::vector<FaultRule> rules, uint64_t next_id);
   void clear();
 
  private:

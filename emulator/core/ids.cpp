@@ -1,5 +1,7 @@
 #include "core/ids.h"
 
+#include <sstream>
+
 namespace hnemu {
 
 IdGenerator::IdGenerator(uint64_t seed) : seed_(seed), engine_(seed) {}
@@ -13,6 +15,26 @@ void IdGenerator::reseed(uint64_t seed) {
 uint64_t IdGenerator::seed() const {
   std::lock_guard lock(mutex_);
   return seed_;
+}
+
+std::string IdGenerator::saveState() const {
+  std::lock_guard lock(mutex_);
+  std::ostringstream out;
+  out << engine_;
+  return out.str();
+}
+
+bool IdGenerator::restoreState(uint64_t seed, const std::string& saved) {
+  std::istringstream in(saved);
+  std::mt19937_64 restored;
+  in >> restored;
+  if (in.fail()) {
+    return false;
+  }
+  std::lock_guard lock(mutex_);
+  seed_ = seed;
+  engine_ = restored;
+  return true;
 }
 
 uint64_t IdGenerator::next() {

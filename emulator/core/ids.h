@@ -26,6 +26,9 @@ class IdGenerator {
   std::string digits(size_t count);
   std::string hex(size_t count);
   uint64_t next();
+  // The generator's whole state as text, and back (--state snapshots); false if it is not one.
+  std::string saveState() const;
+  bool restoreState(uint64_t seed, const std::string& saved);
 
  private:
   mutable std::mutex mutex_;

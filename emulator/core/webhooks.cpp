@@ -515,6 +515,11 @@ void WebhookDispatcher::setDeliveredListener(
   delivered_listener_ = std::move(listener);
 }
 
+WebhookDispatcher::DeliveryFaults WebhookDispatcher::deliveryFaults() const {
+  std::lock_guard lock(mutex_);
+  return {tamper_remaining_, repeat_remaining_, delay_remaining_, delay_by_};
+}
+
 void WebhookDispatcher::tamperSignatures(int count) {
   std::lock_guard lock(mutex_);
   tamper_remaining_ = count;

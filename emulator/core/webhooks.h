@@ -179,6 +179,14 @@ class WebhookDispatcher {
   void repeatDeliveries(int count);
   // The next `count` deliveries go out `by` later (virtual time), so later ones overtake them.
   void delayDeliveries(int count, Millis by);
+  // What is left of those three (--state snapshots).
+  struct DeliveryFaults {
+    int tamper = 0;
+    int repeat = 0;
+    int delay = 0;
+    Millis delay_by{0};
+  };
+  DeliveryFaults deliveryFaults() const;
   // Caps every provider's connect and read timeouts (wall time), so that a test of a receiver
   // slower than, say, Twilio's 15 s read timeout does not take 15 s. Zero: the providers' own.
   void capTimeouts(Millis cap);

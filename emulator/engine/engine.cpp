@@ -309,6 +309,7 @@ HttpResponse Engine::applyDurably(InputLog& log, RecordedInput input, HttpReques
     std::lock_guard applying(apply_mutex_);
     response = applyAt(input.at, request, entry);
     ++inputs_applied_;
+    applied_cv_.notify_all();
   }
   {
     std::lock_guard turn(turn_mutex_);
@@ -665,13 +666,19 @@ bool Engine::waitForWebhooks(Millis timeout) const { return webhooks_->waitIdle(
 void Engine::setInputLog(InputLog* log) {
   std::unique_lock lock(input_log_mutex_);
   input_log_ = log;
+  std::lock_guard turn(turn_mutex_);
+  next_turn_ = 1;  // a log numbers its tickets from 1
 }
 
-void Engine::replay(const RecordedInput& input) {
+void Engine::beginReplay() {
   if (!replaying_.exchange(true)) {
     webhooks_->setMuted(true);
     driver_->setPaused(true);
   }
+}
+
+void Engine::replay(const RecordedInput& input) {
+  beginReplay();
   JournalEntry unused;
   std::lock_guard applying(apply_mutex_);
   if (input.kind == RecordedInput::Kind::AdvanceTo) {

@@ -121,6 +121,13 @@ struct DurableSnapshot {
   uint64_t next_webhook_id = 1;
 };
 
+// A snapshot of a durable run (--state compaction): what replaying its inputs rebuilds, as CBOR
+// (strings keep whatever bytes clients sent), and the checkpoint for the same moment.
+struct SavedState {
+  DurableSnapshot checkpoint;
+  std::string cbor;
+};
+
 // What the engine serves under /__hnemu/, above it: the control API. The engine routes those
 // requests to it, records the ones that change state and replays them.
 class ControlSurface {
@@ -208,7 +215,7 @@ class Engine {
   void setControl(ControlSurface* control) { control_ = control; }
 
   // Durable state: from now on every state-changing input goes to `log` first (null: none).
-  // Returns once no request is using the previous log.
+  // Returns once no request is using the previous log; the new one's tickets start at 1.
   void setInputLog(InputLog* log);
   // Applies one recorded input as it was first applied: no journal entry, no webhook sent (each
   // is logged as not sent), no clock driver, time pinned to the inputs' times. Call it before
@@ -219,6 +226,15 @@ class Engine {
   void finishReplay(std::vector<Delivery> webhooks, uint64_t next_webhook_id);
   // Takes a checkpoint between two inputs.
   DurableSnapshot snapshot();
+  // Waits until `inputs` saved inputs are applied, then saves the state (--state compaction):
+  // the providers' models, their pending timers as data, the clock, ids, faults and the loaded
+  // world's settings. Null when a provider or a pending timer cannot be saved. It holds the state
+  // lock while it copies the state, so it costs the store once, not per input.
+  std::optional<SavedState> saveState(uint64_t inputs);
+  // Takes saved state back into an emulator started on the same base, before it serves, in place
+  // of replaying the first `inputs_applied` inputs; the rest are replayed after it, then
+  // finishReplay(). An error leaves the emulator part-way: discard it.
+  Status restoreState(std::string_view cbor, uint64_t inputs_applied);
   // A digest of every resource (kept up to date from the change feed, so it costs what changed
   // since it was last asked), the clock and its pending timers: what a checkpoint records.
   std::string stateDigest() const;
@@ -242,6 +258,8 @@ class Engine {
   // Moves the clock to `at` as one input (the auto and realtime drivers' steps).
   void step(TimePoint at);
   nlohmann::json stateLocked() const;
+  // Mutes webhooks and pauses the clock driver while saved state is taken back.
+  void beginReplay();
   std::string stateDigestLocked() const;
   std::string wholeStateDigestLocked() const;
   nlohmann::json digestedClockLocked() const;
@@ -300,7 +318,8 @@ class Engine {
   std::condition_variable turn_cv_;
   uint64_t next_turn_ = 1;
   std::mutex apply_mutex_;
-  uint64_t inputs_applied_ = 0;  // guarded by apply_mutex_
+  uint64_t inputs_applied_ = 0;         // guarded by apply_mutex_
+  std::condition_variable applied_cv_;  // inputs_applied_ grew
   std::atomic<bool> replaying_{false};
 
   std::atomic<Millis> auto_observe_;

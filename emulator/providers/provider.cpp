@@ -54,4 +54,15 @@ nlohmann::json Provider::inbox(const std::optional<std::string>&, size_t) const 
 
 nlohmann::json Provider::calls(size_t) const { return nlohmann::json::array(); }
 
+Status Provider::restoreState(const nlohmann::json&) {
+  return makeError(ErrorCode::FailedPrecondition,
+                   std::string(name()) + " cannot restore a snapshot");
+}
+
+std::optional<ProviderTimers::Armed> Provider::pendingTimer(uint64_t) const { return std::nullopt; }
+
+Status Provider::rearmTimer(TimePoint, ProviderTimers::Armed) {
+  return makeError(ErrorCode::FailedPrecondition, std::string(name()) + " has no timers");
+}
+
 }  // namespace hnemu

@@ -13,6 +13,7 @@
 #include "core/exploration.h"
 #include "core/ids.h"
 #include "core/input.h"
+#include "core/provider_timers.h"
 #include "core/resource_watch.h"
 #include "core/router.h"
 #include "core/state_machine.h"
@@ -166,6 +167,17 @@ class Provider {
   // the newest `newest`, oldest first.
   virtual nlohmann::json inbox(const std::optional<std::string>& number, size_t newest) const;
   virtual nlohmann::json calls(size_t newest) const;
+
+  // --state compaction. A copy of the provider's whole state (its world, resources and counters),
+  // taken under the state lock, that writes itself as JSON when called, off the lock (any bytes
+  // kept: the engine writes it as CBOR); null when it cannot be saved, and then its --state file
+  // is never compacted. restoreState() takes the JSON back into a provider just created on the
+  // same start; its pending timers come back through rearmTimer(), in the clock's order.
+  virtual std::function<nlohmann::json()> saveState() const { return nullptr; }
+  virtual Status restoreState(const nlohmann::json& saved);
+  // The pending timer the clock knows as `clock_id`, as data, if it is this provider's.
+  virtual std::optional<ProviderTimers::Armed> pendingTimer(uint64_t clock_id) const;
+  virtual Status rearmTimer(TimePoint due, ProviderTimers::Armed timer);
 
   // The provider's own error for an HTTP status, for injected faults and the server's refusals.
   virtual HttpResponse errorForStatus(int status, const HttpRequest& request) const = 0;

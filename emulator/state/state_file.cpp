@@ -21,7 +21,9 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kFormat = "hnemu-state";
-constexpr int kFormatVersion = 2;
+// Version 3 may begin with a snapshot (a compacted file); version 2 files load as they are.
+constexpr int kFormatVersion = 3;
+constexpr int kOldestFormatVersion = 2;
 constexpr size_t kSumLength = 32;  // hex digits of each line's chained checksum
 // Webhook ids stay far from wrapping; JSON readers elsewhere keep 53 bits exactly.
 constexpr uint64_t kMaxWebhookId = uint64_t{1} << 53;
@@ -139,6 +141,29 @@ Result<Checkpoint> decodeCheckpoint(const json& object) {
   return checkpoint;
 }
 
+// A compacted file's first record: the state after `after_inputs` inputs.
+struct Snapshot {
+  uint64_t after_inputs = 0;
+  std::string state_digest;
+  std::string cbor;
+};
+
+Result<Snapshot> decodeSnapshot(const json& object) {
+  if (!object.is_object() || !object.contains("after_inputs") ||
+      !object["after_inputs"].is_number_unsigned() || !object.contains("state_digest") ||
+      !object["state_digest"].is_string() || !object.contains("cbor_base64") ||
+      !object["cbor_base64"].is_string()) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "a snapshot lacks after_inputs, state_digest or cbor_base64");
+  }
+  std::optional<std::string> cbor = crypto::base64Decode(object["cbor_base64"].get<std::string>());
+  if (!cbor) {
+    return makeError(ErrorCode::InvalidArgument, "a snapshot's cbor_base64 is not base64");
+  }
+  return Snapshot{object["after_inputs"].get<uint64_t>(), object["state_digest"].get<std::string>(),
+                  std::move(*cbor)};
+}
+
 }  // namespace
 
 json StateFile::encodeInput(const RecordedInput& input) {
@@ -228,9 +253,13 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
     return makeError(ErrorCode::FailedPrecondition,
                      path + " is in use by another hnemu (it holds the file's lock)");
   }
+  // A compaction a kill cut short left its new file unfinished; the old one still stands.
+  std::error_code ignored;
+  std::filesystem::remove(path + ".compact", ignored);
   HNEMU_ASSIGN_OR_RETURN(const std::string text, readAll(fd));
   const std::string header =
       jsonText(json{{"format", kFormat}, {"version", kFormatVersion}, {"base", base}}) + "\n";
+  file->header_ = header;
   RestoreReport found;
   if (text.empty()) {
     if (const Status written = writeAll(fd, header); !written.ok() || ::fsync(fd) != 0) {
@@ -252,8 +281,10 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
       return corrupt(path, "no \"format\": \"hnemu-state\"");
     }
     const json version = saved_header.value("version", json(0));
-    if (version != kFormatVersion) {
-      return corrupt(path, "format version " + jsonText(version) + ", this hnemu reads version " +
+    if (!version.is_number_integer() || version.get<int64_t>() < kOldestFormatVersion ||
+        version.get<int64_t>() > kFormatVersion) {
+      return corrupt(path, "format version " + jsonText(version) + ", this hnemu reads versions " +
+                               std::to_string(kOldestFormatVersion) + " to " +
                                std::to_string(kFormatVersion));
     }
     if (!saved_header.contains("base") || saved_header["base"] != base) {
@@ -271,6 +302,9 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
       return corrupt(path, "its first line does not end");
     }
     std::string chain = chained("", text.substr(0, header_end + 1));
+    std::optional<Snapshot> snapshot;
+    uint64_t first_input = 0;  // the inputs before the first one here are in the snapshot
+    size_t snapshot_end = 0;   // where the snapshot and its checkpoint end
     std::vector<RecordedInput> inputs;
     std::vector<Checkpoint> checkpoints;
     size_t position = header_end + 1;
@@ -295,7 +329,18 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
       }
       chain = std::string(line.substr(0, kSumLength));
       const json parsed = json::parse(record, nullptr, false);
-      if (parsed.is_object() && parsed.contains("input")) {
+      if (parsed.is_object() && parsed.contains("snapshot")) {
+        if (line_number != 2 || version != kFormatVersion) {
+          return corrupt(path, where + ": a snapshot that is not the first record of a version " +
+                                   std::to_string(kFormatVersion) + " file");
+        }
+        auto decoded = decodeSnapshot(parsed["snapshot"]);
+        if (!decoded.ok()) {
+          return corrupt(path, where + ": " + decoded.error().message);
+        }
+        snapshot = std::move(decoded).value();
+        first_input = snapshot->after_inputs;
+      } else if (parsed.is_object() && parsed.contains("input")) {
         auto input = decodeInput(parsed["input"]);
         if (!input.ok()) {
           return corrupt(path, where + ": " + input.error().message);
@@ -306,7 +351,8 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
         if (!checkpoint.ok()) {
           return corrupt(path, where + ": " + checkpoint.error().message);
         }
-        if (checkpoint.value().after_inputs > inputs.size() ||
+        if (checkpoint.value().after_inputs > first_input + inputs.size() ||
+            checkpoint.value().after_inputs < first_input ||
             (!checkpoints.empty() &&
              checkpoint.value().after_inputs < checkpoints.back().after_inputs)) {
           return corrupt(path, where + ": a checkpoint after input " +
@@ -314,6 +360,9 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
                                    ", out of order");
         }
         checkpoints.push_back(std::move(checkpoint).value());
+        if (snapshot && line_number == 3) {
+          snapshot_end = end + 1;
+        }
       } else {
         return corrupt(path, where + " is neither an input nor a checkpoint");
       }
@@ -338,12 +387,30 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
       }
       return std::nullopt;
     };
-    if (auto error = verify(0)) {
+    if (snapshot) {
+      // Compaction writes the snapshot's checkpoint (its webhook log) right after it.
+      if (checkpoints.empty() || checkpoints.front().after_inputs != first_input ||
+          snapshot_end == 0) {
+        return corrupt(path, "its snapshot has no checkpoint after it");
+      }
+      if (const Status restored = emulator.restoreState(snapshot->cbor, first_input);
+          !restored.ok()) {
+        return corrupt(path, "its snapshot cannot be restored: " + restored.error().message);
+      }
+      if (emulator.stateDigest() != snapshot->state_digest) {
+        return corrupt(path,
+                       "its snapshot restores to a state that differs from the one it recorded: "
+                       "it was changed, or another hnemu version wrote it");
+      }
+      emulator.webhooks().restoreLog(checkpoints.front().webhooks,
+                                     checkpoints.front().next_webhook_id);
+    }
+    if (auto error = verify(first_input)) {
       return *error;
     }
     for (size_t i = 0; i < inputs.size(); ++i) {
       emulator.replay(inputs[i]);
-      if (auto error = verify(i + 1)) {
+      if (auto error = verify(first_input + i + 1)) {
         return *error;
       }
     }
@@ -366,8 +433,11 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
     }
     found.restored = true;
     found.inputs = inputs.size();
+    found.snapshot_inputs = first_input;
+    file->inputs_written_ = first_input + inputs.size();
     file->inputs_since_checkpoint_ =
-        inputs.size() - (checkpoints.empty() ? 0 : checkpoints.back().after_inputs);
+        file->inputs_written_ - (checkpoints.empty() ? 0 : checkpoints.back().after_inputs);
+    file->compacted_size_ = snapshot_end;
   }
   if (report != nullptr) {
     *report = found;
@@ -464,6 +534,7 @@ void StateFile::run() {
     decided_through_ += batch.size();
     if (written.ok()) {
       ++saves_;
+      inputs_written_ += batch.size();
       inputs_since_checkpoint_ += batch.size();
       checkpoint_due = inputs_since_checkpoint_ >= options_.checkpoint_every;
     } else {
@@ -472,7 +543,13 @@ void StateFile::run() {
       }
     }
     decided_cv_.notify_all();
-    if (checkpoint_due) {
+    const bool compaction_due =
+        written.ok() && good_size_ >= options_.compact_bytes && good_size_ / 2 >= compacted_size_;
+    if (compaction_due) {
+      lock.unlock();
+      compact();  // its snapshot comes with a checkpoint
+      lock.lock();
+    } else if (checkpoint_due) {
       lock.unlock();
       // Not needed for safety (the inputs are): it lets a restart check the replayed state.
       if (writeRecords({checkpointRecord(emulator_.snapshot())}).ok()) {
@@ -498,6 +575,58 @@ std::string StateFile::checkpointRecord(const DurableSnapshot& snapshot) const {
              {"hnemu", kVersion},
              {"next_webhook_id", snapshot.next_webhook_id},
              {"webhooks", std::move(webhooks)}}}});
+}
+
+void StateFile::compact() {
+  compacted_size_ = good_size_;  // worked or not, the next try waits until the file doubles
+  auto give_up = [&](const std::string& why) {
+    if (!compaction_failing_) {
+      std::cerr << "hnemu: could not compact " << path_ << " (" << why
+                << "); it keeps every input, and compaction is tried again as it grows"
+                << std::endl;
+    }
+    compaction_failing_ = true;
+  };
+  // Requests wait for their saves meanwhile: the snapshot is of every input written so far.
+  const std::optional<SavedState> saved = emulator_.saveState(inputs_written_);
+  if (!saved) {
+    give_up("a provider's state or a pending timer cannot be saved as data");
+    return;
+  }
+  std::string text = header_;
+  std::string chain = chained("", header_);
+  const json snapshot = {{"snapshot",
+                          {{"after_inputs", saved->checkpoint.inputs_applied},
+                           {"state_digest", saved->checkpoint.state_digest},
+                           {"hnemu", kVersion},
+                           {"cbor_base64", crypto::base64Encode(saved->cbor)}}}};
+  for (const std::string& record : {jsonText(snapshot), checkpointRecord(saved->checkpoint)}) {
+    chain = chained(chain, record);
+    text += chain + ' ' + record + '\n';
+  }
+  const std::string temporary = path_ + ".compact";
+  const int fd = ::open(temporary.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    give_up(systemError(temporary));
+    return;
+  }
+  const Status written = writeAll(fd, text);
+  if (!written.ok() || ::fsync(fd) != 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0 ||
+      ::rename(temporary.c_str(), path_.c_str()) != 0) {
+    const std::string why = written.ok() ? systemError(temporary) : written.error().message;
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    give_up(why);
+    return;
+  }
+  syncFolderOf(path_);
+  ::close(fd_);
+  fd_ = fd;
+  good_size_ = text.size();
+  chain_ = std::move(chain);
+  inputs_since_checkpoint_ = 0;
+  compacted_size_ = good_size_;
+  compaction_failing_ = false;
 }
 
 Status StateFile::writeRecords(const std::vector<std::string>& records) {

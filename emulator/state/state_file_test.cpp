@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <set>
@@ -149,6 +150,21 @@ TEST_CASE("state file: a restart restores state, clock and pending timers exactl
   CHECK(comparable(third) == after);
 }
 
+TEST_CASE("state file: a second file on an emulator that saved to another one takes its inputs",
+          "[state]") {
+  TempFolder folder("state-second");
+  Emulator emulator(quietOptions());
+  for (const std::string number : {"+14153608314", "+14153608315"}) {
+    auto file = StateFile::open(folder.file(number + ".json"), emulator, kBase, nullptr);
+    REQUIRE(file.ok());
+    // Each file numbers its inputs from 1: the second's first create must not wait for a turn
+    // the first file's inputs already took.
+    CHECK(testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                              testing::twilioOrderBody(number))
+              .status == 201);
+  }
+}
+
 TEST_CASE("state file: a restore after a reset and a scenario load replays them too", "[state]") {
   TempFolder folder("state-reset");
   const std::string path = folder.file("state.json");
@@ -248,6 +264,150 @@ size_t lineWith(const std::vector<std::string>& lines, const std::string& prefix
 }
 
 }  // namespace
+
+TEST_CASE(
+    "state file: compacted into a snapshot as it grows, a restart restores the snapshot and the "
+    "inputs after it, exactly",
+    "[state]") {
+  TempFolder folder("state-compact");
+  const std::string path = folder.file("state.json");
+  StateFileOptions options;
+  options.compact_bytes = 8 * 1024;
+  // A session that changes a small state many times: the history outgrows the state.
+  auto drive = [](Emulator& emulator, const std::function<void()>& after_each) {
+    driveARun(emulator);
+    for (int i = 0; i < 1000; ++i) {
+      if (i % 100 == 0) {
+        REQUIRE(testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                                    testing::twilioOrderBody("+1415360" + std::to_string(8400 + i)))
+                    .status == 201);
+      }
+      REQUIRE(testing::send(emulator, "POST", "/__hnemu/clock", R"({"advance":"7m"})").status ==
+              200);
+      after_each();
+    }
+    // Leaves a timer pending.
+    REQUIRE(testing::sendTwilio(emulator, "POST", "/v2/HostedNumber/Orders",
+                                testing::twilioOrderBody("+14153608399", kCallback))
+                .status == 201);
+  };
+  StateFileOptions never;
+  never.compact_bytes = std::numeric_limits<uint64_t>::max();
+  uint64_t uncompacted = 0;
+  {
+    Emulator whole(quietOptions());
+    auto file = StateFile::open(folder.file("whole.json"), whole, kBase, nullptr, never);
+    REQUIRE(file.ok());
+    drive(whole, [] {});
+    file.value().reset();
+    uncompacted = std::filesystem::file_size(folder.file("whole.json"));
+  }
+  size_t inputs = 0;
+  for (const std::string& line : linesOf(readFile(folder.file("whole.json")))) {
+    inputs += line.compare(33, 9, "{\"input\":") == 0;
+  }
+  Emulator first(quietOptions());
+  json saved;
+  uint64_t largest = 0;
+  int compactions = 0;
+  {
+    auto file = StateFile::open(path, first, kBase, nullptr, options);
+    REQUIRE(file.ok());
+    uint64_t size = 0;
+    drive(first, [&] {
+      const uint64_t now = std::filesystem::file_size(path);
+      compactions += now < size;
+      size = now;
+      largest = std::max(largest, now);
+    });
+    saved = comparable(first);
+    REQUIRE_FALSE(saved["pending_timers"].empty());
+  }
+  INFO("largest " << largest << " bytes; uncompacted " << uncompacted);
+  CHECK(compactions >= 2);
+  CHECK(largest * 2 < uncompacted);
+  const std::vector<std::string> lines = linesOf(readFile(path));
+  REQUIRE(lines.size() >= 3);
+  CHECK(lines[0].find("\"version\":3") != std::string::npos);
+  CHECK(lines[1].find("{\"snapshot\"") == 33);
+  CHECK(lines[2].find("{\"checkpoint\"") == 33);
+  CHECK_FALSE(std::filesystem::exists(path + ".compact"));
+
+  Emulator second(quietOptions());
+  RestoreReport report;
+  auto file = StateFile::open(path, second, kBase, &report, options);
+  REQUIRE(file.ok());
+  CHECK(report.restored);
+  CHECK(report.snapshot_inputs > 0);
+  CHECK(report.snapshot_inputs + report.inputs == inputs);
+  CHECK(comparable(second) == saved);
+  first.advance(std::chrono::hours(24 * 30));
+  second.advance(std::chrono::hours(24 * 30));
+  CHECK(comparable(second) == comparable(first));
+  // Ids go on from where they were.
+  const auto next_first = testing::sendTwilio(first, "POST", "/v2/HostedNumber/Orders",
+                                              testing::twilioOrderBody("+14153609999", kCallback));
+  const auto next_second = testing::sendTwilio(second, "POST", "/v2/HostedNumber/Orders",
+                                               testing::twilioOrderBody("+14153609999", kCallback));
+  CHECK(next_second.body == next_first.body);
+  const json after = comparable(second);
+  file.value().reset();
+  Emulator third(quietOptions());
+  REQUIRE(StateFile::open(path, third, kBase, &report, options).ok());
+  CHECK(comparable(third) == after);
+}
+
+TEST_CASE("state file: an altered snapshot refuses to load and leaves the file as it was",
+          "[state]") {
+  TempFolder folder("state-compact-altered");
+  const std::string path = folder.file("state.json");
+  StateFileOptions options;
+  options.compact_bytes = 2 * 1024;
+  {
+    Emulator first(quietOptions());
+    auto file = StateFile::open(path, first, kBase, nullptr, options);
+    REQUIRE(file.ok());
+    driveARun(first);
+    for (int i = 0; i < 6; ++i) {
+      REQUIRE(testing::sendTwilio(
+                  first, "POST", "/v2/HostedNumber/Orders",
+                  testing::twilioOrderBody("+1415360" + std::to_string(8400 + i), kCallback))
+                  .status == 201);
+    }
+  }
+  std::vector<std::string> lines = linesOf(readFile(path));
+  REQUIRE(lines.size() >= 3);
+  REQUIRE(lines[1].find("{\"snapshot\"") == 33);
+  json snapshot = json::parse(lines[1].substr(33));
+  json state = json::from_cbor(
+      *crypto::base64Decode(snapshot["snapshot"]["cbor_base64"].get<std::string>()));
+  // An order's status (its 13th field) made completed.
+  state["providers"]["twilio"]["orders"].begin().value()[12] = 7;
+  const std::vector<uint8_t> cbor = json::to_cbor(state);
+  snapshot["snapshot"]["cbor_base64"] = crypto::base64Encode(std::string(cbor.begin(), cbor.end()));
+  lines[1] = lines[1].substr(0, 33) + snapshot.dump() + "\n";
+  const std::string altered = rechained(lines);
+  std::ofstream(path, std::ios::trunc | std::ios::binary) << altered;
+
+  Emulator second(quietOptions());
+  auto refused = StateFile::open(path, second, kBase, nullptr, options);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("snapshot restores to a state that differs") !=
+        std::string::npos);
+  CHECK(readFile(path) == altered);
+
+  // Its chain broken instead (the line edited, not rechained): refused as altered.
+  lines[1][40] = lines[1][40] == 'a' ? 'b' : 'a';
+  std::string unchained;
+  for (const std::string& line : lines) {
+    unchained += line;
+  }
+  std::ofstream(path, std::ios::trunc | std::ios::binary) << unchained;
+  Emulator third(quietOptions());
+  auto broken = StateFile::open(path, third, kBase, nullptr, options);
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.error().message.find("checksum does not match") != std::string::npos);
+}
 
 TEST_CASE("state file: a corrupt, altered or foreign file gets a clear error and changes nothing",
           "[state]") {
@@ -394,8 +554,10 @@ TEST_CASE(
   std::set<std::string> acknowledged;
   std::mutex acknowledged_mutex;
   int number = 0;
+  // Compacted every 16 KiB or so: kills land in compactions too.
+  const std::vector<std::string> compact_often{"--state-compact", "16384"};
   for (int round = 0; round < 3; ++round) {
-    const Served served = serveWithState(path, log);
+    const Served served = serveWithState(path, log, compact_often);
     INFO("round " << round << "; stderr in " << log);
     REQUIRE(served.port > 0);
     std::atomic<bool> stop{false};
@@ -439,8 +601,9 @@ TEST_CASE(
   REQUIRE(acknowledged.size() > 20);
   INFO(acknowledged.size() << " orders acknowledged across the rounds");
 
-  // The last restart loads what every round acknowledged.
-  const Served served = serveWithState(path, log);
+  // The last restart loads what every round acknowledged, from a snapshot and what followed it.
+  CHECK(readFile(path).find("{\"snapshot\"") != std::string::npos);
+  const Served served = serveWithState(path, log, compact_often);
   REQUIRE(served.port > 0);
   httplib::Client client("127.0.0.1", served.port);
   const auto state = client.Get("/__hnemu/state");
@@ -457,6 +620,8 @@ TEST_CASE(
   INFO(stored.size() << " orders stored after the restart");
   CHECK(missing == 0);
   CHECK(readFile(log).find("replays to a state that differs") == std::string::npos);
+  CHECK(served.printed.find("hnemu restored a snapshot of ") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(path + ".compact"));
   ::kill(served.pid, SIGTERM);
   CHECK(WIFEXITED(waitExit(served.pid)));
 
@@ -500,7 +665,9 @@ TEST_CASE(
   TempFolder folder("state-full");
   const std::string path = folder.file("state.json");
   // RLIMIT_FSIZE: every write past 24 KiB fails, as on a full disk (EFBIG instead of ENOSPC).
-  const Served served = serveWithState(path, folder.file("first.log"), {}, 24 * 1024);
+  // Compacted from 4 KiB: the disk fills with a snapshot in the file.
+  const Served served =
+      serveWithState(path, folder.file("first.log"), {"--state-compact", "4096"}, 24 * 1024);
   REQUIRE(served.port > 0);
   httplib::Client client("127.0.0.1", served.port);
   client.set_basic_auth(std::string(twilio::kDefaultAccountSid).c_str(),

@@ -321,6 +321,11 @@ async function main() {
       ['full GET /__hnemu/state', (r) => ms(r.full_state_us)],
       ['full state size (MiB)', (r) => fmt(r.full_state_bytes / 1048576, 1)],
       ['webhook enqueue, receiver silent: mean (us)', (r) => fmt(r.webhook_queue.enqueue.mean_us, 2)],
+      ['--state snapshot taken (compaction)', (r) => ms(r.snapshot_taken_us)],
+      ['a fetch meanwhile, longest wait', (r) => ms(r.fetch_longest_during_snapshot_us)],
+      ['--state snapshot size (MiB)', (r) => fmt(r.snapshot_bytes / 1048576, 1)],
+      ['restart from the snapshot', (r) => ms(r.restart_from_snapshot_us)],
+      ['restart replaying the history (no snapshot)', (r) => ms(r.restart_by_replay_us)],
       ['RSS (MiB)', (r) => fmt(r.rss_kib / 1024, 1)],
     ];
     const head = ['measure', ...stores.map((r) => `${fmt(r.stored)} stored`)];

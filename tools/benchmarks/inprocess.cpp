@@ -4,12 +4,14 @@
 //               control API's clock, per second
 //   scaling     fetch and list (PageSize=50) with 10, 10k and 100k orders stored
 //   store [N]   with 100, 10k and 100k (or N) orders stored: a create saved by --state, a
-//   5,000-number
-//               Telnyx order, the console's poll (one change since its cursor) beside a full
-//               GET /__hnemu/state, and a webhook enqueue behind a receiver that never answers
+//               5,000-number Telnyx order, the console's poll (one change since its cursor)
+//               beside a full GET /__hnemu/state, a webhook enqueue behind a receiver that
+//               never answers, and the --state snapshot: taken, and a restart from it beside a
+//               replay of the history
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -18,7 +20,9 @@
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/webhooks.h"
@@ -282,14 +286,80 @@ json controlRead(Emulator& emulator, const std::string& target) {
   return json::parse(answered.body);
 }
 
+// Keeps the inputs in memory, as a --state file would hold them (saved at once).
+class History : public hnemu::InputLog {
+ public:
+  uint64_t append(const hnemu::RecordedInput& input) override {
+    inputs.push_back(input);
+    return inputs.size();
+  }
+  bool waitSaved(uint64_t) override { return true; }
+  std::vector<hnemu::RecordedInput> inputs;
+};
+
 json store(size_t stored, const std::string& work) {
   Emulator emulator;
+  History history;
+  emulator.setInputLog(&history);
+  std::string first_sid;
   for (size_t i = 0; i < stored; ++i) {
-    createOrder(emulator, i);
+    const std::string sid = createOrder(emulator, i);
+    if (i == 0) {
+      first_sid = sid;
+    }
   }
   // Telnyx numbers stored in orders of up to 5,000, as many as the Twilio orders.
   for (size_t first = 0; first < stored; first += 5000) {
     telnyxOrder(emulator, first, std::min<size_t>(5000, stored - first));
+  }
+  emulator.setInputLog(nullptr);
+
+  // Compaction: the snapshot of what is stored, with the digest up to date as a --state run's
+  // checkpoints keep it, while a client fetches an order (its longest wait is the time the
+  // snapshot holds the state lock); then a restart from it beside a restart that replays the
+  // history that stored it.
+  (void)emulator.stateDigest();
+  std::optional<hnemu::SavedState> snapshot;
+  double snapshot_taken = 0;
+  std::atomic<bool> taken{false};
+  std::thread saver([&] {
+    const auto start = Clock::now();
+    snapshot = emulator.saveState(0);
+    snapshot_taken = microsSince(start);
+    taken = true;
+  });
+  double longest_fetch = 0;
+  while (!taken) {
+    const auto start = Clock::now();
+    call(emulator, "GET", "/v2/HostedNumber/Orders/" + first_sid);
+    longest_fetch = std::max(longest_fetch, microsSince(start));
+  }
+  saver.join();
+  if (!snapshot) {
+    throw std::runtime_error("the state could not be saved");
+  }
+  double snapshot_restart = 0;
+  {
+    Emulator restarted;
+    const auto started = Clock::now();
+    if (!restarted.restoreState(snapshot->cbor, 0).ok()) {
+      throw std::runtime_error("the snapshot did not restore");
+    }
+    restarted.finishReplay(snapshot->checkpoint.webhooks, snapshot->checkpoint.next_webhook_id);
+    snapshot_restart = microsSince(started);
+    if (restarted.stateDigest() != snapshot->checkpoint.state_digest) {
+      throw std::runtime_error("the snapshot restored to another state");
+    }
+  }
+  double replay_restart = 0;
+  {
+    Emulator replayed;
+    const auto started = Clock::now();
+    for (const hnemu::RecordedInput& input : history.inputs) {
+      replayed.replay(input);
+    }
+    replayed.finishReplay({}, 1);
+    replay_restart = microsSince(started);
   }
   std::vector<double> telnyx_large;
   for (int i = 0; i < 3; ++i) {
@@ -354,7 +424,14 @@ json store(size_t stored, const std::string& work) {
     }
   }
   std::filesystem::remove(path);
+
   return json{{"bench", "store"},
+              {"snapshot_taken_us", snapshot_taken},
+              {"fetch_longest_during_snapshot_us", longest_fetch},
+              {"snapshot_bytes", snapshot->cbor.size()},
+              {"restart_from_snapshot_us", snapshot_restart},
+              {"restart_by_replay_us", replay_restart},
+              {"replayed_inputs", history.inputs.size()},
               {"stored", stored},
               {"state_file_create", summary(saved)},
               {"whole_state_digest_us", whole_digest},

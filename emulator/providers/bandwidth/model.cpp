@@ -174,7 +174,29 @@ bool isUuid(std::string_view text) {
 }
 
 Model::Model(Clock& clock, IdGenerator& ids, ChangeScope changes)
-    : clock_(clock), ids_(ids), changes_(std::move(changes)), timers_(clock, "bandwidth: ") {}
+    : clock_(clock), ids_(ids), changes_(std::move(changes)), timers_(clock, "bandwidth: ") {
+  using Arguments = ProviderTimers::Arguments;
+  timers_.define("import processing", [this](const Arguments& id) {
+    moveTo(imports_.at(id.at(0)), OrderStatus::Processing,
+           "Import TN order processing has started.", "importtnorders", false);
+    timers_.schedule(world_.rules.done_after, "import order " + id.at(0), "import done", id);
+  });
+  timers_.define("import done", [this](const Arguments& id) { processImport(id.at(0)); });
+  timers_.define("remove processing", [this](const Arguments& id) {
+    moveTo(removes_.at(id.at(0)), OrderStatus::Processing,
+           "Remove Imported TN order processing has started.", "removeImportedTnOrders", true);
+    timers_.schedule(world_.rules.done_after, "remove order " + id.at(0), "remove done", id);
+  });
+  timers_.define("remove done", [this](const Arguments& id) { processRemove(id.at(0)); });
+  // Arguments: the TN, its account, and the import that put it in service.
+  timers_.define("messaging lost", [this](const Arguments& arguments) {
+    const auto it = in_service_.find(arguments.at(0));
+    // Only if the TN is still in service from the import that scheduled it.
+    if (it != in_service_.end() && it->second.order_id == arguments.at(2)) {
+      (void)loseMessaging(arguments.at(0), arguments.at(1));
+    }
+  });
+}
 
 void Model::reset() {
   imports_.clear();
@@ -323,13 +345,8 @@ Result<ImportOrder> Model::createImportOrder(const Account& account, const std::
   ImportOrder& stored = imports_.emplace(id, std::move(order)).first->second;
   moveTo(stored, OrderStatus::Received, "Import TN order has been received by the system.",
          "importtnorders", false);
-  timers_.schedule(world_.rules.processing_after, "import order processing " + id, [this, id] {
-    ImportOrder& pending = imports_.at(id);
-    moveTo(pending, OrderStatus::Processing, "Import TN order processing has started.",
-           "importtnorders", false);
-    timers_.schedule(world_.rules.done_after, "import order " + id,
-                     [this, id] { processImport(id); });
-  });
+  timers_.schedule(world_.rules.processing_after, "import order processing " + id,
+                   "import processing", {id});
   return stored;
 }
 
@@ -410,14 +427,8 @@ void Model::putInService(const ImportOrder& order, const std::string& tn) {
   if (profile.messaging_lost_after) {
     const std::string account_id = order.account_id;
     const std::string order_id = order.id;
-    timers_.schedule(*profile.messaging_lost_after, "messaging lost " + tn,
-                     [this, tn, account_id, order_id] {
-                       const auto it = in_service_.find(tn);
-                       // Only if the TN is still in service from the import that scheduled it.
-                       if (it != in_service_.end() && it->second.order_id == order_id) {
-                         (void)loseMessaging(tn, account_id);
-                       }
-                     });
+    timers_.schedule(*profile.messaging_lost_after, "messaging lost " + tn, "messaging lost",
+                     {tn, account_id, order_id});
   }
 }
 
@@ -674,12 +685,8 @@ Result<RemoveOrder> Model::createRemoveOrder(const Account& account, const std::
   RemoveOrder& stored = removes_.emplace(id, std::move(order)).first->second;
   moveTo(stored, OrderStatus::Received, "Remove Imported TN order has been received by the system.",
          "removeImportedTnOrders", false);
-  timers_.schedule(world_.rules.processing_after, "remove order processing " + id, [this, id] {
-    moveTo(removes_.at(id), OrderStatus::Processing,
-           "Remove Imported TN order processing has started.", "removeImportedTnOrders", true);
-    timers_.schedule(world_.rules.done_after, "remove order " + id,
-                     [this, id] { processRemove(id); });
-  });
+  timers_.schedule(world_.rules.processing_after, "remove order processing " + id,
+                   "remove processing", {id});
   return stored;
 }
 

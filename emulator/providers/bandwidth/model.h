@@ -306,6 +306,9 @@ class Model {
   Status finishImport(std::string_view order_id, OrderStatus status);
 
  private:
+  // providers/bandwidth/snapshot.cpp: --state compaction writes and restores the private state.
+  friend struct Snapshot;
+
   template <class Order>
   void moveTo(Order& order, OrderStatus status, std::string note, const std::string& order_type,
               bool notify);

@@ -21,6 +21,10 @@ class BandwidthProvider : public Provider {
   void dumpState(nlohmann::json& out) const override;
   std::vector<StateCollection> collections() const override;
   nlohmann::json dumpItem(std::string_view collection, std::string_view id) const override;
+  std::function<nlohmann::json()> saveState() const override;
+  Status restoreState(const nlohmann::json& saved) override;
+  std::optional<ProviderTimers::Armed> pendingTimer(uint64_t clock_id) const override;
+  Status rearmTimer(TimePoint due, ProviderTimers::Armed timer) override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   size_t bodyLimit(const HttpRequest& head) const override;
 

@@ -238,7 +238,40 @@ TimePoint addBusinessDays(TimePoint from, int days) {
 }
 
 Model::Model(Clock& clock, IdGenerator& ids, ChangeScope changes)
-    : clock_(clock), ids_(ids), changes_(std::move(changes)), timers_(clock, "telnyx: ") {}
+    : clock_(clock), ids_(ids), changes_(std::move(changes)), timers_(clock, "telnyx: ") {
+  using Arguments = ProviderTimers::Arguments;
+  // The message reaches the number's owner: its fields, the times as Unix milliseconds.
+  timers_.define("deliver code", [this](const Arguments& fields) {
+    InboxMessage message;
+    message.to = fields.at(0);
+    message.body = fields.at(1);
+    message.code = fields.at(2);
+    message.method = fields.at(3);
+    message.order_id = fields.at(4);
+    message.verification_code_id = fields.at(5);
+    message.sent_at = TimePoint(Millis(std::stoll(fields.at(6))));
+    message.delivered_at = TimePoint(Millis(std::stoll(fields.at(7))));
+    inbox_.push_back(std::move(message));
+  });
+  // Arguments: the order, and the review (1, 2, ...) the timer is for.
+  timers_.define("review", [this](const Arguments& arguments) {
+    const auto it = orders_.find(arguments.at(0));
+    if (it != orders_.end() && it->second.status == OrderStatus::LoaFileSuccessful &&
+        std::to_string(it->second.reviews + 1) == arguments.at(1)) {
+      review(it->first, std::nullopt);
+    }
+  });
+  timers_.define("transfer auto-approval", [this](const Arguments& id) {
+    Order& pending = orders_.at(id.at(0));
+    if (pending.internal_transfer->decision == TransferDecision::Pending &&
+        pending.status != OrderStatus::Deleted) {
+      transferDecided(pending, TransferDecision::Approved, "internal_transfer_auto_approved");
+    }
+  });
+  timers_.define("carrier", [this](const Arguments& arguments) {
+    carrierDecided(arguments.at(0), *parseCarrierDecision(arguments.at(1)));
+  });
+}
 
 void Model::reset() {
   orders_.clear();
@@ -523,13 +556,8 @@ Result<Order> Model::createOrder(const Account& account,
   if (stored.internal_transfer) {
     announce(stored, "internal_transfer_detected");
     announce(stored, "internal_transfer_approval_requested");
-    timers_.schedule(kTransferApprovalWindow, "internal transfer auto-approval " + id, [this, id] {
-      Order& pending = orders_.at(id);
-      if (pending.internal_transfer->decision == TransferDecision::Pending &&
-          pending.status != OrderStatus::Deleted) {
-        transferDecided(pending, TransferDecision::Approved, "internal_transfer_auto_approved");
-      }
-    });
+    timers_.schedule(kTransferApprovalWindow, "internal transfer auto-approval " + id,
+                     "transfer auto-approval", {id});
   }
   if (liveNumbers(stored).empty()) {
     setOrderStatus(stored, OrderStatus::Failed);
@@ -706,7 +734,11 @@ Result<std::vector<CodeRequestResult>> Model::requestCodes(const Account& accoun
         message.delivered_at = clock_.now() + world_.rules.code_delivery;
         // The message reaches the number's owner after the delivery delay.
         timers_.schedule(world_.rules.code_delivery, "deliver code to " + phone_number,
-                         [this, message] { inbox_.push_back(message); });
+                         "deliver code",
+                         {message.to, message.body, message.code, message.method, message.order_id,
+                          message.verification_code_id,
+                          std::to_string(message.sent_at.time_since_epoch().count()),
+                          std::to_string(message.delivered_at.time_since_epoch().count())});
       }
     }
     out.push_back(std::move(result));
@@ -796,13 +828,8 @@ void Model::maybeSubmitForReview(Order& order) {
   const TimePoint due = addBusinessDays(clock_.now(), world_.rules.review_business_days);
   const std::string order_id = order.id;
   const int review_number = order.reviews + 1;
-  timers_.schedule(due - clock_.now(), "review " + order_id, [this, order_id, review_number] {
-    const auto it = orders_.find(order_id);
-    if (it != orders_.end() && it->second.status == OrderStatus::LoaFileSuccessful &&
-        it->second.reviews + 1 == review_number) {
-      review(order_id, std::nullopt);
-    }
-  });
+  timers_.schedule(due - clock_.now(), "review " + order_id, "review",
+                   {order_id, std::to_string(review_number)});
 }
 
 void Model::review(const std::string& order_id, std::optional<ReviewOutcome> forced) {
@@ -857,7 +884,7 @@ void Model::review(const std::string& order_id, std::optional<ReviewOutcome> for
                                                                 : profile.carrier_after;
         timers_.schedule(after,
                          "carrier " + std::string(carrierDecisionName(decision)) + " " + number_id,
-                         [this, number_id, decision] { carrierDecided(number_id, decision); });
+                         "carrier", {number_id, std::string(carrierDecisionName(decision))});
       }
       break;
     }

@@ -404,6 +404,9 @@ class Model {
   const std::map<std::string, Message>& messages() const { return messages_; }
 
  private:
+  // providers/telnyx/snapshot.cpp: --state compaction writes and restores the private state.
+  friend struct Snapshot;
+
   Order* findOrder(const Account& account, std::string_view id);
   HostedNumber* findNumber(const Account& account, std::string_view id_or_number);
   std::map<std::string, HostedNumber*> numbersByPhone(const Order& order);

@@ -25,6 +25,10 @@ class TelnyxProvider : public Provider {
   std::vector<StateCollection> collections() const override;
   nlohmann::json dumpItem(std::string_view collection, std::string_view id) const override;
   nlohmann::json inbox(const std::optional<std::string>& number, size_t newest) const override;
+  std::function<nlohmann::json()> saveState() const override;
+  Status restoreState(const nlohmann::json& saved) override;
+  std::optional<ProviderTimers::Armed> pendingTimer(uint64_t clock_id) const override;
+  Status rearmTimer(TimePoint due, ProviderTimers::Armed timer) override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   size_t bodyLimit(const HttpRequest& head) const override;
 

@@ -20,7 +20,7 @@ Result<BulkHostingRequest> Model::createBulkRequest(const Account& caller,
   changes_.touch(kBulkRequests, sid);
   bulk_requests_.emplace(sid, std::move(request));
   timers_.schedule(world_.rules.bulk_hosting_queued, "bulk hosting " + sid + " in progress",
-                   [this, sid] { startBulkRequest(sid); });
+                   "bulk hosting started", {sid});
   return bulk_requests_.at(sid);
 }
 
@@ -45,12 +45,14 @@ void Model::startBulkRequest(const std::string& sid) {
     touchOrder(order);
   }
   timers_.schedule(world_.rules.bulk_hosting_processing, "bulk hosting " + sid + " processed",
-                   [this, sid] {
-                     BulkHostingRequest& processed = bulk_requests_.at(sid);
-                     processed.status = BulkRequestStatus::Processed;
-                     processed.date_completed = clock_.now();
-                     changes_.touch(kBulkRequests, sid);
-                   });
+                   "bulk hosting processed", {sid});
+}
+
+void Model::finishBulkRequest(const std::string& sid) {
+  BulkHostingRequest& processed = bulk_requests_.at(sid);
+  processed.status = BulkRequestStatus::Processed;
+  processed.date_completed = clock_.now();
+  changes_.touch(kBulkRequests, sid);
 }
 
 Result<BulkHostingRequest> Model::fetchBulkRequest(const Account& caller,

@@ -140,18 +140,21 @@ Result<BulkEligibility> Model::createBulkEligibility(const Account& caller,
   const std::string id = check.request_id;
   changes_.touch(kBulkEligibilities, id);
   bulk_eligibilities_.emplace(id, std::move(check));
-  timers_.schedule(world_.rules.bulk_eligibility_check, "bulk eligibility check " + id, [this, id] {
-    BulkEligibility& pending = bulk_eligibilities_.at(id);
-    Account owner;
-    owner.sid = pending.account_sid;
-    for (const EligibilityQuery& query : pending.queries) {
-      pending.results.push_back(eligibilityOf(owner, query));
-    }
-    pending.status = BulkEligibilityStatus::Successful;
-    pending.date_completed = clock_.now();
-    changes_.touch(kBulkEligibilities, id);
-  });
+  timers_.schedule(world_.rules.bulk_eligibility_check, "bulk eligibility check " + id,
+                   "bulk eligibility", {id});
   return bulk_eligibilities_.at(id);
+}
+
+void Model::finishBulkEligibility(const std::string& id) {
+  BulkEligibility& pending = bulk_eligibilities_.at(id);
+  Account owner;
+  owner.sid = pending.account_sid;
+  for (const EligibilityQuery& query : pending.queries) {
+    pending.results.push_back(eligibilityOf(owner, query));
+  }
+  pending.status = BulkEligibilityStatus::Successful;
+  pending.date_completed = clock_.now();
+  changes_.touch(kBulkEligibilities, id);
 }
 
 Result<BulkEligibility> Model::fetchBulkEligibility(const Account& caller,

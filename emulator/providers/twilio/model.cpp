@@ -162,7 +162,60 @@ NumberKind defaultKind(std::string_view e164) {
 }
 
 Model::Model(Clock& clock, IdGenerator& ids, ChangeScope changes)
-    : clock_(clock), ids_(ids), changes_(std::move(changes)), timers_(clock, "twilio: ") {}
+    : clock_(clock), ids_(ids), changes_(std::move(changes)), timers_(clock, "twilio: ") {
+  using Arguments = ProviderTimers::Arguments;
+  timers_.define("eligibility", [this](const Arguments& sid) {
+    const auto it = orders_.find(sid.at(0));
+    if (it != orders_.end() && it->second.status == OrderStatus::TwilioProcessing) {
+      setStatus(it->second, OrderStatus::Received, "eligibility check passed");
+    }
+  });
+  timers_.define("answer call", [this](const Arguments& call_sid) { answerCall(call_sid.at(0)); });
+  timers_.define("call timeout", [this](const Arguments& call_sid) {
+    VerificationCall* pending = findCall(call_sid.at(0));
+    if (pending != nullptr && pending->outcome == CallOutcome::InProgress) {
+      finishCall(*pending, CallOutcome::NoAnswer);
+    }
+  });
+  // Arguments: the order, and the timeout (milliseconds) it was scheduled with.
+  timers_.define("action-required timeout", [this](const Arguments& arguments) {
+    const auto it = orders_.find(arguments.at(0));
+    if (it != orders_.end() && it->second.status == OrderStatus::ActionRequired) {
+      const Millis timeout(std::stoll(arguments.at(1)));
+      it->second.failure_reason = "The order was in action-required for more than " +
+                                  formatDuration(timeout) + ": " + it->second.failure_reason;
+      it->second.next_step = "Create a new Hosted Number Order";
+      setStatus(it->second, OrderStatus::Failed, "action-required timeout");
+    }
+  });
+  // Arguments: the document, "accept" or "decline", and the sending it answers.
+  timers_.define("signer", [this](const Arguments& arguments) {
+    const auto it = documents_.find(arguments.at(0));
+    if (it != documents_.end() && it->second.status == DocumentStatus::Signing &&
+        std::to_string(it->second.sendings) == arguments.at(2)) {
+      documentDecided(it->second, arguments.at(1) == "accept");
+    }
+  });
+  timers_.define("carrier", [this](const Arguments& arguments) {
+    carrierAnswered(arguments.at(0), arguments.at(1) == "accept");
+  });
+  timers_.define("testing", [this](const Arguments& sid) { routingTested(sid.at(0)); });
+  timers_.define("retire", [this](const Arguments& number_sid) {
+    const auto it = numbers_.find(number_sid.at(0));
+    if (it != numbers_.end()) {
+      it->second.retired = true;
+      it->second.capabilities.sms = false;
+      it->second.date_updated = clock_.now();
+      changes_.touch(kNumbers, it->first);
+    }
+  });
+  timers_.define("bulk hosting started",
+                 [this](const Arguments& sid) { startBulkRequest(sid.at(0)); });
+  timers_.define("bulk hosting processed",
+                 [this](const Arguments& sid) { finishBulkRequest(sid.at(0)); });
+  timers_.define("bulk eligibility",
+                 [this](const Arguments& id) { finishBulkEligibility(id.at(0)); });
+}
 
 void Model::reset() {
   orders_.clear();
@@ -467,12 +520,8 @@ Result<Order> Model::createOrder(const Account& caller, const CreateOrderInput& 
   order_sids_by_sequence_.emplace(stored.sequence, sid);
   order_sids_by_number_.emplace(stored.phone_number, sid);
   setStatus(stored, OrderStatus::TwilioProcessing, "created; eligibility check running");
-  timers_.schedule(world_.rules.eligibility_check, "eligibility check " + sid, [this, sid] {
-    const auto it = orders_.find(sid);
-    if (it != orders_.end() && it->second.status == OrderStatus::TwilioProcessing) {
-      setStatus(it->second, OrderStatus::Received, "eligibility check passed");
-    }
-  });
+  timers_.schedule(world_.rules.eligibility_check, "eligibility check " + sid, "eligibility",
+                   {sid});
   return stored;
 }
 
@@ -630,8 +679,8 @@ void Model::placeCall(Order& order) {
   setStatus(order, OrderStatus::PendingVerification,
             "verification call " + call_sid + " placed (attempt " +
                 std::to_string(order.verification_attempts) + ")");
-  timers_.schedule(delay + world_.rules.call_ring, "verification call " + call_sid,
-                   [this, call_sid] { answerCall(call_sid); });
+  timers_.schedule(delay + world_.rules.call_ring, "verification call " + call_sid, "answer call",
+                   {call_sid});
 }
 
 VerificationCall* Model::findCall(std::string_view sid) {
@@ -663,12 +712,7 @@ void Model::answerCall(const std::string& call_sid) {
     case CalleeAction::Manual:
       call->outcome = CallOutcome::InProgress;
       timers_.schedule(world_.rules.call_timeout, "verification call timeout " + call_sid,
-                       [this, call_sid] {
-                         VerificationCall* pending = findCall(call_sid);
-                         if (pending != nullptr && pending->outcome == CallOutcome::InProgress) {
-                           finishCall(*pending, CallOutcome::NoAnswer);
-                         }
-                       });
+                       "call timeout", {call_sid});
       return;
   }
 }
@@ -737,15 +781,8 @@ void Model::enterActionRequired(Order& order, std::string reason) {
   setStatus(order, OrderStatus::ActionRequired, reason);
   const std::string sid = order.sid;
   const Millis timeout = world_.rules.action_required_timeout;
-  timers_.schedule(timeout, "action-required timeout " + sid, [this, sid, timeout] {
-    const auto it = orders_.find(sid);
-    if (it != orders_.end() && it->second.status == OrderStatus::ActionRequired) {
-      it->second.failure_reason = "The order was in action-required for more than " +
-                                  formatDuration(timeout) + ": " + it->second.failure_reason;
-      it->second.next_step = "Create a new Hosted Number Order";
-      setStatus(it->second, OrderStatus::Failed, "action-required timeout");
-    }
-  });
+  timers_.schedule(timeout, "action-required timeout " + sid, "action-required timeout",
+                   {sid, std::to_string(timeout.count())});
 }
 
 Status Model::deleteOrder(const Account& owner, std::string_view sid) {
@@ -939,14 +976,8 @@ void Model::sendForSignature(AuthorizationDocument& doc) {
   const bool accept = decision == Decision::Accept;
   const std::string doc_sid = doc.sid;
   const int sending = doc.sendings;
-  timers_.schedule(after, std::string(accept ? "sign " : "decline ") + doc_sid,
-                   [this, doc_sid, accept, sending] {
-                     const auto it = documents_.find(doc_sid);
-                     if (it != documents_.end() && it->second.status == DocumentStatus::Signing &&
-                         it->second.sendings == sending) {
-                       documentDecided(it->second, accept);
-                     }
-                   });
+  timers_.schedule(after, std::string(accept ? "sign " : "decline ") + doc_sid, "signer",
+                   {doc_sid, accept ? "accept" : "decline", std::to_string(sending)});
 }
 
 // An order listed on an opened or signing document is pending-loa; one taken off it is
@@ -1003,8 +1034,8 @@ void Model::startCarrierReview(Order& order) {
   const std::string sid = order.sid;
   const bool accept = profile.carrier == Decision::Accept;
   timers_.schedule(profile.carrier_after,
-                   std::string("carrier ") + (accept ? "accepts " : "rejects ") + sid,
-                   [this, sid, accept] { carrierAnswered(sid, accept); });
+                   std::string("carrier ") + (accept ? "accepts " : "rejects ") + sid, "carrier",
+                   {sid, accept ? "accept" : "reject"});
 }
 
 void Model::carrierAnswered(const std::string& order_sid, bool accept) {
@@ -1022,20 +1053,22 @@ void Model::carrierAnswered(const std::string& order_sid, bool accept) {
   }
   setStatus(order, OrderStatus::Testing, "carrier accepted");
   const std::string sid = order.sid;
-  timers_.schedule(world_.rules.testing, "testing " + sid, [this, sid] {
-    const auto found = orders_.find(sid);
-    if (found == orders_.end() || found->second.status != OrderStatus::Testing) {
-      return;
-    }
-    const auto number = numbers_.find(found->second.incoming_phone_number_sid);
-    if (number != numbers_.end()) {
-      number->second.capabilities.sms = true;
-      number->second.date_updated = clock_.now();
-      changes_.touch(kNumbers, number->first);
-    }
-    found->second.next_step.reset();
-    setStatus(found->second, OrderStatus::Completed, "routing tested");
-  });
+  timers_.schedule(world_.rules.testing, "testing " + sid, "testing", {sid});
+}
+
+void Model::routingTested(const std::string& sid) {
+  const auto found = orders_.find(sid);
+  if (found == orders_.end() || found->second.status != OrderStatus::Testing) {
+    return;
+  }
+  const auto number = numbers_.find(found->second.incoming_phone_number_sid);
+  if (number != numbers_.end()) {
+    number->second.capabilities.sms = true;
+    number->second.date_updated = clock_.now();
+    changes_.touch(kNumbers, number->first);
+  }
+  found->second.next_step.reset();
+  setStatus(found->second, OrderStatus::Completed, "routing tested");
 }
 
 Status Model::carrierDecides(std::string_view order_sid, bool accept) {
@@ -1285,15 +1318,7 @@ Status Model::releaseNumber(const Account& owner, std::string_view sid) {
     }
   }
   const std::string number_sid = number->sid;
-  timers_.schedule(world_.rules.release_retirement, "retire " + number_sid, [this, number_sid] {
-    const auto it = numbers_.find(number_sid);
-    if (it != numbers_.end()) {
-      it->second.retired = true;
-      it->second.capabilities.sms = false;
-      it->second.date_updated = clock_.now();
-      changes_.touch(kNumbers, number_sid);
-    }
-  });
+  timers_.schedule(world_.rules.release_retirement, "retire " + number_sid, "retire", {number_sid});
   return {};
 }
 

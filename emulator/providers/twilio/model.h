@@ -516,6 +516,9 @@ class Model {
   const std::map<std::string, Message>& messages() const { return messages_; }
 
  private:
+  // providers/twilio/snapshot.cpp: --state compaction writes and restores the private state.
+  friend struct Snapshot;
+
   Order* findOrder(const Account& account, std::string_view sid);
   AuthorizationDocument* findDocument(const Account& account, std::string_view sid);
   IncomingNumber* findNumber(const Account& account, std::string_view sid);
@@ -531,6 +534,7 @@ class Model {
   void documentDecided(AuthorizationDocument& doc, bool signed_ok);
   void startCarrierReview(Order& order);
   void carrierAnswered(const std::string& order_sid, bool accept);
+  void routingTested(const std::string& sid);
   bool numberIsBusy(const std::string& phone_number) const;
   // The newest order for the number that is not failed (or whose number is not yet retired).
   const Order* activeOrderFor(const std::string& phone_number) const;
@@ -542,6 +546,8 @@ class Model {
   void listOnDocument(AuthorizationDocument& doc, const std::vector<std::string>& order_sids);
   void sendForSignature(AuthorizationDocument& doc);
   void startBulkRequest(const std::string& sid);
+  void finishBulkRequest(const std::string& sid);
+  void finishBulkEligibility(const std::string& id);
 
   Clock& clock_;
   IdGenerator& ids_;

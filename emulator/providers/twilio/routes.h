@@ -27,6 +27,10 @@ class TwilioProvider : public Provider {
   std::vector<StateCollection> collections() const override;
   nlohmann::json dumpItem(std::string_view collection, std::string_view sid) const override;
   nlohmann::json calls(size_t newest) const override;
+  std::function<nlohmann::json()> saveState() const override;
+  Status restoreState(const nlohmann::json& saved) override;
+  std::optional<ProviderTimers::Armed> pendingTimer(uint64_t clock_id) const override;
+  Status rearmTimer(TimePoint due, ProviderTimers::Armed timer) override;
   HttpResponse errorForStatus(int status, const HttpRequest& request) const override;
   size_t bodyLimit(const HttpRequest& head) const override;
 
