@@ -287,7 +287,7 @@ async function main() {
 
   // Each store size in a fresh process: a size measured after another would grow into the heap
   // the other freed, and page faults (costly on a paravirtualized VM) would favour it.
-  const runs = [['start_stop'], ['flow'], ['scaling'], ...[100, 10000, 100000].map((n) => ['store', String(n)])];
+  const runs = [['start_stop'], ['flow'], ['scaling'], ['session'], ...[100, 10000, 100000].map((n) => ['store', String(n)])];
   const inprocess = [];
   for (const [what, ...more] of runs) {
     const { stdout } = await run(INPROCESS, [what, WORK, ...more], { maxBuffer: 1 << 24 });
@@ -303,6 +303,12 @@ async function main() {
     } else if (r.bench === 'scaling') {
       console.log(`  ${fmt(r.stored).padStart(7)} orders stored: fetch mean ${fmt(r.fetch.mean_us, 1)} us, list (page of ${r.page_items}) mean ${fmt(r.list_page_50.mean_us, 1)} us, RSS ${fmt(r.rss_kib / 1024, 1)} MiB`);
     }
+  }
+  const session = inprocess.find((r) => r.bench === 'session');
+  if (session) {
+    console.log(`\n--state over a session of ${fmt(session.inputs)} inputs (1,000 orders updated 100,000 times): ` +
+      `the file ${fmt(session.history_bytes / 1048576, 1)} MiB uncompacted, ${fmt(session.snapshot_bytes / 1048576, 1)} MiB compacted; ` +
+      `a restart ${fmt(session.restart_by_replay_us / 1000, 0)} ms replaying it, ${fmt(session.restart_from_snapshot_us / 1000, 0)} ms from the snapshot`);
   }
   const stores = inprocess.filter((r) => r.bench === 'store');
   if (stores.length) {

@@ -8,6 +8,8 @@
 //               beside a full GET /__hnemu/state, a webhook enqueue behind a receiver that
 //               never answers, and the --state snapshot: taken, and a restart from it beside a
 //               replay of the history
+//   session     1,000 orders updated 100,000 times: the --state file with and without
+//               compaction, and a restart from each
 #include <httplib.h>
 
 #include <algorithm>
@@ -446,6 +448,63 @@ json store(size_t stored, const std::string& work) {
               {"rss_kib", residentKiB()}};
 }
 
+// An exploratory session: 1,000 orders changed 100,000 times (each update renames one), the
+// history outgrowing the state. Its --state file with and without compaction (the inputs'
+// encoded size beside the snapshot's), and a restart from each.
+json session() {
+  Emulator emulator;
+  History history;
+  emulator.setInputLog(&history);
+  std::vector<std::string> sids;
+  for (size_t i = 0; i < 1000; ++i) {
+    sids.push_back(createOrder(emulator, i));
+  }
+  call(emulator, "POST", "/__hnemu/clock", R"({"advance":"1m"})");  // eligibility checked
+  for (size_t i = 0; i < 100'000; ++i) {
+    const HttpResponse updated =
+        call(emulator, "POST", "/v2/HostedNumber/Orders/" + sids[i % sids.size()],
+             "Status=received&FriendlyName=name-" + std::to_string(i));
+    if (updated.status != 200) {
+      throw std::runtime_error("update answered " + std::to_string(updated.status) + ": " +
+                               updated.body);
+    }
+  }
+  emulator.setInputLog(nullptr);
+  size_t history_bytes = 0;
+  for (const hnemu::RecordedInput& input : history.inputs) {
+    history_bytes += hnemu::StateFile::encodeInput(input).dump().size() + 34;  // checksum, newline
+  }
+  (void)emulator.stateDigest();
+  const std::optional<hnemu::SavedState> snapshot = emulator.saveState(0);
+  if (!snapshot) {
+    throw std::runtime_error("the state could not be saved");
+  }
+  auto started = Clock::now();
+  {
+    Emulator restarted;
+    if (!restarted.restoreState(snapshot->cbor, 0).ok()) {
+      throw std::runtime_error("the snapshot did not restore");
+    }
+    restarted.finishReplay({}, 1);
+  }
+  const double from_snapshot = microsSince(started);
+  started = Clock::now();
+  {
+    Emulator replayed;
+    for (const hnemu::RecordedInput& input : history.inputs) {
+      replayed.replay(input);
+    }
+    replayed.finishReplay({}, 1);
+  }
+  const double by_replay = microsSince(started);
+  return json{{"bench", "session"},
+              {"inputs", history.inputs.size()},
+              {"history_bytes", history_bytes},
+              {"snapshot_bytes", snapshot->cbor.size() * 4 / 3},
+              {"restart_from_snapshot_us", from_snapshot},
+              {"restart_by_replay_us", by_replay}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -457,6 +516,9 @@ int main(int argc, char** argv) {
     }
     if (what == "flow" || what == "all") {
       std::cout << flows(2000).dump() << std::endl;
+    }
+    if (what == "session" || what == "all") {
+      std::cout << session().dump() << std::endl;
     }
     if (what == "scaling" || what == "all") {
       for (size_t stored : {size_t{10}, size_t{10'000}, size_t{100'000}}) {
