@@ -11,19 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-class SilentTransport : public WebhookTransport {
- public:
-  TransportResult send(const OutgoingRequest&, Millis, Millis) override {
-    return {true, 204, "", ""};
-  }
-};
-
-EmulatorOptions quietOptions() {
-  EmulatorOptions options;
-  options.webhook_transport = std::make_shared<SilentTransport>();
-  return options;
-}
-
 // Keeps every input as a --state file would, and saves it at once.
 class RecordingLog : public InputLog {
  public:
@@ -195,7 +182,7 @@ TEST_CASE(
     "[state]") {
   RecordingLog log;
   {
-    Emulator recorded(quietOptions());
+    Emulator recorded(testing::quietOptions());
     recorded.setInputLog(&log);
     driveEveryTimer(recorded);
     recorded.setInputLog(nullptr);
@@ -205,7 +192,7 @@ TEST_CASE(
   std::set<std::string> timer_kinds_saved;
   for (size_t cut = 0; cut <= inputs.size(); ++cut) {
     INFO("restored after input " << cut << " of " << inputs.size());
-    Emulator replayed(quietOptions());
+    Emulator replayed(testing::quietOptions());
     for (size_t i = 0; i < cut; ++i) {
       replayed.replay(inputs[i]);
     }
@@ -218,7 +205,7 @@ TEST_CASE(
                                timer["kind"].get<std::string>());
     }
 
-    Emulator restored(quietOptions());
+    Emulator restored(testing::quietOptions());
     REQUIRE(restored.restoreState(saved->cbor, cut).ok());
     CHECK(restored.stateDigest() == saved->checkpoint.state_digest);
     restored.webhooks().restoreLog(saved->checkpoint.webhooks, saved->checkpoint.next_webhook_id);
@@ -251,7 +238,7 @@ TEST_CASE(
 }
 
 TEST_CASE("saved state: a snapshot that does not decode is refused, not half-trusted", "[state]") {
-  Emulator source(quietOptions());
+  Emulator source(testing::quietOptions());
   (void)twilioOrder(source, "+14153608311");
   const std::optional<SavedState> saved = source.saveState(0);
   REQUIRE(saved.has_value());
@@ -259,7 +246,7 @@ TEST_CASE("saved state: a snapshot that does not decode is refused, not half-tru
   state["timers"][0]["kind"] = "no such kind";
   std::vector<uint8_t> altered = json::to_cbor(state);
   {
-    Emulator restored(quietOptions());
+    Emulator restored(testing::quietOptions());
     const Status status = restored.restoreState(std::string(altered.begin(), altered.end()), 0);
     REQUIRE_FALSE(status.ok());
     CHECK(status.error().message.find("no such kind") != std::string::npos);
@@ -268,7 +255,7 @@ TEST_CASE("saved state: a snapshot that does not decode is refused, not half-tru
   state["providers"].erase("telnyx");
   altered = json::to_cbor(state);
   {
-    Emulator restored(quietOptions());
+    Emulator restored(testing::quietOptions());
     CHECK_FALSE(restored.restoreState(std::string(altered.begin(), altered.end()), 0).ok());
   }
   // Not CBOR, cut short, trailing bytes, or nested deep enough to exhaust a recursive reader.
@@ -277,11 +264,11 @@ TEST_CASE("saved state: a snapshot that does not decode is refused, not half-tru
        {std::string("not cbor"), whole.substr(0, whole.size() / 2), whole + std::string(1, '\0'),
         std::string(200'000, '\x81') + '\x00', std::string(200'000, '\x9f'),
         std::string(200'000, '\xc6') + '\x00'}) {
-    Emulator restored(quietOptions());
+    Emulator restored(testing::quietOptions());
     const Status status = restored.restoreState(bad, 0);
     REQUIRE_FALSE(status.ok());
     CHECK(status.error().message.find("does not decode") != std::string::npos);
   }
-  Emulator restored(quietOptions());
+  Emulator restored(testing::quietOptions());
   CHECK(restored.restoreState(whole, 0).ok());
 }

@@ -28,19 +28,6 @@ using nlohmann::json;
 
 namespace {
 
-class SilentTransport : public WebhookTransport {
- public:
-  TransportResult send(const OutgoingRequest&, Millis, Millis) override {
-    return {true, 204, "", ""};
-  }
-};
-
-EmulatorOptions quietOptions() {
-  EmulatorOptions options;
-  options.webhook_transport = std::make_shared<SilentTransport>();
-  return options;
-}
-
 // A folder of its own for each test, removed afterwards.
 struct TempFolder {
   std::filesystem::path root;
@@ -106,7 +93,7 @@ json comparable(Emulator& emulator) {
 TEST_CASE("state file: a restart restores state, clock and pending timers exactly", "[state]") {
   TempFolder folder("state");
   const std::string path = folder.file("state.json");
-  Emulator first(quietOptions());
+  Emulator first(testing::quietOptions());
   json saved;
   {
     RestoreReport report;
@@ -120,7 +107,7 @@ TEST_CASE("state file: a restart restores state, clock and pending timers exactl
   REQUIRE(std::filesystem::exists(path));
   CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
 
-  Emulator second(quietOptions());
+  Emulator second(testing::quietOptions());
   RestoreReport report;
   auto file = StateFile::open(path, second, kBase, &report);
   REQUIRE(file.ok());
@@ -143,7 +130,7 @@ TEST_CASE("state file: a restart restores state, clock and pending timers exactl
               .status == 201);
   const json after = comparable(second);
   file.value().reset();
-  Emulator third(quietOptions());
+  Emulator third(testing::quietOptions());
   auto again = StateFile::open(path, third, kBase, &report);
   REQUIRE(again.ok());
   CHECK(report.checkpoints >= 2);
@@ -153,7 +140,7 @@ TEST_CASE("state file: a restart restores state, clock and pending timers exactl
 TEST_CASE("state file: a second file on an emulator that saved to another one takes its inputs",
           "[state]") {
   TempFolder folder("state-second");
-  Emulator emulator(quietOptions());
+  Emulator emulator(testing::quietOptions());
   for (const std::string number : {"+14153608314", "+14153608315"}) {
     auto file = StateFile::open(folder.file(number + ".json"), emulator, kBase, nullptr);
     REQUIRE(file.ok());
@@ -168,7 +155,7 @@ TEST_CASE("state file: a second file on an emulator that saved to another one ta
 TEST_CASE("state file: a restore after a reset and a scenario load replays them too", "[state]") {
   TempFolder folder("state-reset");
   const std::string path = folder.file("state.json");
-  Emulator first(quietOptions());
+  Emulator first(testing::quietOptions());
   json saved;
   {
     auto file = StateFile::open(path, first, kBase, nullptr);
@@ -183,7 +170,7 @@ TEST_CASE("state file: a restore after a reset and a scenario load replays them 
                 .status == 201);
     saved = comparable(first);
   }
-  Emulator second(quietOptions());
+  Emulator second(testing::quietOptions());
   RestoreReport report;
   auto file = StateFile::open(path, second, kBase, &report);
   REQUIRE(file.ok());
@@ -197,7 +184,7 @@ TEST_CASE("state file: a scenario loaded from the folder is recorded as its cont
   const std::string path = folder.file("state.json");
   std::filesystem::create_directories(folder.root / "scenarios");
   std::ofstream(folder.file("scenarios/picked.yaml")) << "name: picked\nseed: 5\n";
-  EmulatorOptions options = quietOptions();
+  EmulatorOptions options = testing::quietOptions();
   options.scenarios_dir = folder.file("scenarios");
   {
     Emulator first(options);
@@ -295,7 +282,7 @@ TEST_CASE(
   never.compact_bytes = std::numeric_limits<uint64_t>::max();
   uint64_t uncompacted = 0;
   {
-    Emulator whole(quietOptions());
+    Emulator whole(testing::quietOptions());
     auto file = StateFile::open(folder.file("whole.json"), whole, kBase, nullptr, never);
     REQUIRE(file.ok());
     drive(whole, [] {});
@@ -306,7 +293,7 @@ TEST_CASE(
   for (const std::string& line : linesOf(readFile(folder.file("whole.json")))) {
     inputs += line.compare(33, 9, "{\"input\":") == 0;
   }
-  Emulator first(quietOptions());
+  Emulator first(testing::quietOptions());
   json saved;
   uint64_t largest = 0;
   int compactions = 0;
@@ -333,7 +320,7 @@ TEST_CASE(
   CHECK(lines[2].find("{\"checkpoint\"") == 33);
   CHECK_FALSE(std::filesystem::exists(path + ".compact"));
 
-  Emulator second(quietOptions());
+  Emulator second(testing::quietOptions());
   RestoreReport report;
   auto file = StateFile::open(path, second, kBase, &report, options);
   REQUIRE(file.ok());
@@ -352,7 +339,7 @@ TEST_CASE(
   CHECK(next_second.body == next_first.body);
   const json after = comparable(second);
   file.value().reset();
-  Emulator third(quietOptions());
+  Emulator third(testing::quietOptions());
   REQUIRE(StateFile::open(path, third, kBase, &report, options).ok());
   CHECK(comparable(third) == after);
 }
@@ -364,7 +351,7 @@ TEST_CASE("state file: an altered snapshot refuses to load and leaves the file a
   StateFileOptions options;
   options.compact_bytes = 2 * 1024;
   {
-    Emulator first(quietOptions());
+    Emulator first(testing::quietOptions());
     auto file = StateFile::open(path, first, kBase, nullptr, options);
     REQUIRE(file.ok());
     driveARun(first);
@@ -389,7 +376,7 @@ TEST_CASE("state file: an altered snapshot refuses to load and leaves the file a
   const std::string altered = rechained(lines);
   std::ofstream(path, std::ios::trunc | std::ios::binary) << altered;
 
-  Emulator second(quietOptions());
+  Emulator second(testing::quietOptions());
   auto refused = StateFile::open(path, second, kBase, nullptr, options);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().message.find("snapshot restores to a state that differs") !=
@@ -403,7 +390,7 @@ TEST_CASE("state file: an altered snapshot refuses to load and leaves the file a
     unchained += line;
   }
   std::ofstream(path, std::ios::trunc | std::ios::binary) << unchained;
-  Emulator third(quietOptions());
+  Emulator third(testing::quietOptions());
   auto broken = StateFile::open(path, third, kBase, nullptr, options);
   REQUIRE_FALSE(broken.ok());
   CHECK(broken.error().message.find("checksum does not match") != std::string::npos);
@@ -414,7 +401,7 @@ TEST_CASE("state file: a corrupt, altered or foreign file gets a clear error and
   TempFolder folder("state-corrupt");
   const std::string path = folder.file("state.json");
   {
-    Emulator emulator(quietOptions());
+    Emulator emulator(testing::quietOptions());
     auto file = StateFile::open(path, emulator, kBase, nullptr);
     REQUIRE(file.ok());
     driveARun(emulator);
@@ -426,7 +413,7 @@ TEST_CASE("state file: a corrupt, altered or foreign file gets a clear error and
   auto expectRefused = [&](const std::string& content, const json& base, const std::string& says,
                            bool replays = false) {
     std::ofstream(path, std::ios::trunc | std::ios::binary) << content;
-    Emulator emulator(quietOptions());
+    Emulator emulator(testing::quietOptions());
     const json before = emulator.state();
     auto file = StateFile::open(path, emulator, base, nullptr);
     REQUIRE_FALSE(file.ok());
@@ -486,7 +473,7 @@ TEST_CASE("state file: a torn last input (a kill mid-write) is dropped, the rest
   const std::string path = folder.file("state.json");
   json saved;
   {
-    Emulator emulator(quietOptions());
+    Emulator emulator(testing::quietOptions());
     auto file = StateFile::open(path, emulator, kBase, nullptr);
     REQUIRE(file.ok());
     driveARun(emulator);
@@ -495,7 +482,7 @@ TEST_CASE("state file: a torn last input (a kill mid-write) is dropped, the rest
   const std::string whole = readFile(path);
   std::ofstream(path, std::ios::app | std::ios::binary)
       << "0123456789abcdef0123456789abcdef {\"inp";
-  Emulator emulator(quietOptions());
+  Emulator emulator(testing::quietOptions());
   RestoreReport report;
   auto file = StateFile::open(path, emulator, kBase, &report);
   REQUIRE(file.ok());
@@ -507,7 +494,7 @@ TEST_CASE("state file: a torn last input (a kill mid-write) is dropped, the rest
 TEST_CASE("state file: created for its owner only, and never holding the admin token", "[state]") {
   TempFolder folder("state-private");
   const std::string path = folder.file("state.json");
-  EmulatorOptions options = quietOptions();
+  EmulatorOptions options = testing::quietOptions();
   options.admin_token = "s3cret-admin-token";
   Emulator first(options);
   {
@@ -756,7 +743,7 @@ TEST_CASE(
 TEST_CASE("state file: a realtime run restarts, its digests hold", "[state]") {
   TempFolder folder("state-realtime");
   const std::string path = folder.file("state.json");
-  EmulatorOptions options = quietOptions();
+  EmulatorOptions options = testing::quietOptions();
   options.clock_mode = ClockMode::Realtime;
   json saved;
   {
@@ -785,7 +772,7 @@ TEST_CASE("state file: a realtime run restarts, its digests hold", "[state]") {
 TEST_CASE("state file: one hnemu per file, regular files only, never the admin token", "[state]") {
   TempFolder folder("state-exclusive");
   const std::string path = folder.file("state.json");
-  EmulatorOptions options = quietOptions();
+  EmulatorOptions options = testing::quietOptions();
   options.admin_token = "s3cret-admin-token";
   Emulator first(options);
   auto file = StateFile::open(path, first, kBase, nullptr);
@@ -857,11 +844,11 @@ TEST_CASE(
     "[state]") {
   TempFolder folder("state-digest-kinds");
   const std::string path = folder.file("state.json");
-  const std::string start_digest = Emulator(quietOptions()).wholeStateDigest();
+  const std::string start_digest = Emulator(testing::quietOptions()).wholeStateDigest();
   json expected;
   std::string end_digest;
   {
-    Emulator emulator(quietOptions());
+    Emulator emulator(testing::quietOptions());
     auto file = StateFile::open(path, emulator, kBase, nullptr);
     REQUIRE(file.ok());
     driveARun(emulator);
@@ -887,7 +874,7 @@ TEST_CASE(
   const std::string legacy = rechained(lines);
   std::ofstream(path, std::ios::trunc | std::ios::binary) << legacy;
   {
-    Emulator emulator(quietOptions());
+    Emulator emulator(testing::quietOptions());
     RestoreReport report;
     auto file = StateFile::open(path, emulator, kBase, &report);
     REQUIRE(file.ok());
@@ -906,7 +893,7 @@ TEST_CASE(
     }
   }
   std::ofstream(path, std::ios::trunc | std::ios::binary) << rechained(lines);
-  Emulator emulator(quietOptions());
+  Emulator emulator(testing::quietOptions());
   auto refused = StateFile::open(path, emulator, kBase, nullptr);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().message.find("\"merkle\"") != std::string::npos);

@@ -11,6 +11,20 @@
 
 namespace hnemu::testing {
 
+// Every webhook is taken at once (204), so that runs compare without waiting on receivers.
+class SilentTransport : public WebhookTransport {
+ public:
+  TransportResult send(const OutgoingRequest&, Millis, Millis) override {
+    return {true, 204, "", ""};
+  }
+};
+
+inline EmulatorOptions quietOptions() {
+  EmulatorOptions options;
+  options.webhook_transport = std::make_shared<SilentTransport>();
+  return options;
+}
+
 // A request as a client sends it, made without Catch assertions (so threads may make them too).
 // A control request's body is JSON unless `content_type` says otherwise.
 inline Result<HttpRequest> clientRequest(const std::string& method, const std::string& target,
