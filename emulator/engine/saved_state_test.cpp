@@ -252,6 +252,15 @@ TEST_CASE("saved state: a snapshot that does not decode is refused, not half-tru
     CHECK(status.error().message.find("no such kind") != std::string::npos);
   }
   state = json::from_cbor(saved->cbor);
+  state["providers"]["twilio"]["call_positions"] = {{"CA00000000000000000000000000000000", 5}};
+  altered = json::to_cbor(state);
+  {
+    Emulator restored(testing::quietOptions());
+    const Status status = restored.restoreState(std::string(altered.begin(), altered.end()), 0);
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.error().message.find("is not where it is said to be") != std::string::npos);
+  }
+  state = json::from_cbor(saved->cbor);
   state["providers"].erase("telnyx");
   altered = json::to_cbor(state);
   {

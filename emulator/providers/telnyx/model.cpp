@@ -263,7 +263,8 @@ Model::Model(Clock& clock, IdGenerator& ids, ChangeScope changes)
   });
   timers_.define("transfer auto-approval", [this](const Arguments& id) {
     Order& pending = orders_.at(id.at(0));
-    if (pending.internal_transfer->decision == TransferDecision::Pending &&
+    if (pending.internal_transfer &&
+        pending.internal_transfer->decision == TransferDecision::Pending &&
         pending.status != OrderStatus::Deleted) {
       transferDecided(pending, TransferDecision::Approved, "internal_transfer_auto_approved");
     }

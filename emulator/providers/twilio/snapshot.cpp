@@ -76,6 +76,10 @@ struct Snapshot {
                     model.calls_, model.call_positions_, model.bulk_eligibilities_,
                     model.bulk_requests_, model.messages_, model.sequence_, model.order_versions_);
   }
+  static const std::map<std::string, size_t>& calls(const Model& model) {
+    return model.call_positions_;
+  }
+  static const std::vector<VerificationCall>& callList(const Model& model) { return model.calls_; }
   static ProviderTimers& timers(Model& model) { return model.timers_; }
   static const ProviderTimers& timers(const Model& model) { return model.timers_; }
 };
@@ -87,6 +91,14 @@ std::function<nlohmann::json()> TwilioProvider::saveState() const {
 Status TwilioProvider::restoreState(const nlohmann::json& saved) {
   restoreMembers(saved, Snapshot::kNames, Snapshot::members(model_));
   encoded_orders_.clear();
+  // Calls are found by their place in a vector: a place that is not theirs would read past it.
+  for (const auto& [sid, position] : Snapshot::calls(model_)) {
+    if (position >= Snapshot::callList(model_).size() ||
+        Snapshot::callList(model_)[position].sid != sid) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "call " + sid + " is not where it is said to be");
+    }
+  }
   return Status();
 }
 
