@@ -313,6 +313,13 @@ Result<std::unique_ptr<StateFile>> StateFile::open(const std::string& path, Engi
       ++line_number;
       const size_t end = text.find('\n', position);
       if (end == std::string::npos) {
+        // A kill cuts short only what is appended: an input never acknowledged, or a checkpoint.
+        // A snapshot is written whole before it is renamed into place, so one cut short was cut
+        // by something else, and dropping it would drop every input it holds.
+        if (std::string_view(text).substr(position).find("{\"snapshot\"") <= kSumLength + 1) {
+          return corrupt(path, "line " + std::to_string(line_number) +
+                                   ", its snapshot, is cut short; the file was truncated");
+        }
         found.dropped_torn_input = true;  // cut short by a kill; never acknowledged
         break;
       }

@@ -383,6 +383,18 @@ TEST_CASE("state file: an altered snapshot refuses to load and leaves the file a
         std::string::npos);
   CHECK(readFile(path) == altered);
 
+  // Cut short inside the snapshot (a truncated file, since a kill never tears a snapshot):
+  // refused, not taken for a torn last input, which would drop everything it holds.
+  const std::string truncated = rechained(lines).substr(0, lines[0].size() + lines[1].size() / 2);
+  std::ofstream(path, std::ios::trunc | std::ios::binary) << truncated;
+  {
+    Emulator cut(testing::quietOptions());
+    auto refused_cut = StateFile::open(path, cut, kBase, nullptr, options);
+    REQUIRE_FALSE(refused_cut.ok());
+    CHECK(refused_cut.error().message.find("its snapshot, is cut short") != std::string::npos);
+    CHECK(readFile(path) == truncated);
+  }
+
   // Its chain broken instead (the line edited, not rechained): refused as altered.
   lines[1][40] = lines[1][40] == 'a' ? 'b' : 'a';
   std::string unchained;
@@ -541,8 +553,9 @@ TEST_CASE(
   std::set<std::string> acknowledged;
   std::mutex acknowledged_mutex;
   int number = 0;
-  // Compacted every 16 KiB or so: kills land in compactions too.
-  const std::vector<std::string> compact_often{"--state-compact", "16384"};
+  // Compacted from 4 KiB, then each time the file doubles: kills land in compactions too, and
+  // even a slow (sanitized) build compacts within the rounds.
+  const std::vector<std::string> compact_often{"--state-compact", "4096"};
   for (int round = 0; round < 3; ++round) {
     const Served served = serveWithState(path, log, compact_often);
     INFO("round " << round << "; stderr in " << log);
