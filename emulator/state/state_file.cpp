@@ -43,6 +43,17 @@ std::string chained(const std::string& previous, std::string_view record) {
   return crypto::sha256Hex(previous + std::string(record)).substr(0, kSumLength);
 }
 
+// Appends each record to `text` as a line, its checksum chained to `chain` (which moves on).
+void appendChained(std::string& text, std::string& chain, const std::vector<std::string>& records) {
+  for (const std::string& record : records) {
+    chain = chained(chain, record);
+    text += chain;
+    text += ' ';
+    text += record;
+    text += '\n';
+  }
+}
+
 std::string systemError(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 // write(2) all of it, or say why not.
@@ -607,10 +618,7 @@ void StateFile::compact() {
                            {"state_digest", saved->checkpoint.state_digest},
                            {"hnemu", kVersion},
                            {"cbor_base64", crypto::base64Encode(saved->cbor)}}}};
-  for (const std::string& record : {jsonText(snapshot), checkpointRecord(saved->checkpoint)}) {
-    chain = chained(chain, record);
-    text += chain + ' ' + record + '\n';
-  }
+  appendChained(text, chain, {jsonText(snapshot), checkpointRecord(saved->checkpoint)});
   const std::string temporary = path_ + ".compact";
   const int fd = ::open(temporary.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
@@ -639,13 +647,7 @@ void StateFile::compact() {
 Status StateFile::writeRecords(const std::vector<std::string>& records) {
   std::string text;
   std::string chain = chain_;
-  for (const std::string& record : records) {
-    chain = chained(chain, record);
-    text += chain;
-    text += ' ';
-    text += record;
-    text += '\n';
-  }
+  appendChained(text, chain, records);
   Status status = writeAll(fd_, text);
   if (status.ok() && ::fdatasync(fd_) != 0) {
     status = makeError(ErrorCode::Internal, systemError("fdatasync"));
