@@ -840,7 +840,8 @@ TEST_CASE("state file: a stop signal while a long replay runs ends the process a
 
   const pid_t replaying =
       testing::startBinary({"serve", "--port", "0", "--state", path}, folder.file("second.log"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(testing::waitSignalBlocked(replaying, SIGTERM));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // into the replay
   const auto signalled = std::chrono::steady_clock::now();
   REQUIRE(::kill(replaying, SIGTERM) == 0);
   const int status = waitExit(replaying);

@@ -8,8 +8,11 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace hnemu::testing {
@@ -90,6 +93,25 @@ inline pid_t startBinary(const std::vector<std::string>& args, const std::string
     ::_exit(127);
   }
   return pid;
+}
+
+// Waits (up to 60 s) until process `pid` has blocked `signal` in its main thread: from then on
+// hnemu handles the signal itself; before it, the signal's default action ends the process. A
+// loaded (sanitized) build can take longer than any fixed pause to get there.
+inline bool waitSignalBlocked(pid_t pid, int signal) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("SigBlk:", 0) == 0 &&
+          (std::stoull(line.substr(7), nullptr, 16) >> (signal - 1) & 1) != 0) {
+        return true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
 }
 
 inline int waitExit(pid_t pid) {
