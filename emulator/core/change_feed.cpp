@@ -22,6 +22,13 @@ void ChangeFeed::touch(std::string_view provider, std::string_view collection,
   at->second = by_sequence_.emplace_hint(by_sequence_.end(), sequence, &at->first);
 }
 
+uint64_t ChangeFeed::version(std::string_view provider, std::string_view collection,
+                             std::string_view id) const {
+  const auto found =
+      latest_.find(Key{std::string(provider), std::string(collection), std::string(id)});
+  return found == latest_.end() ? 0 : found->second->first;
+}
+
 std::vector<ChangeFeed::Change> ChangeFeed::since(uint64_t after, size_t limit,
                                                   std::string_view provider) const {
   std::vector<Change> out;

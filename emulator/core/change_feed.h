@@ -34,6 +34,10 @@ class ChangeFeed {
   // empty.
   std::vector<Change> since(uint64_t after, size_t limit, std::string_view provider = {}) const;
   uint64_t last() const { return next_ - 1; }
+  // The sequence of a resource's latest change, 0 if it never changed: a version of it that no
+  // other state of the resource shares until clear() or restore() (kept answers use it).
+  uint64_t version(std::string_view provider, std::string_view collection,
+                   std::string_view id) const;
   // Bumped by clear(): a reader holding a cursor from before a reset starts again from zero.
   uint64_t generation() const { return generation_; }
   void clear();
@@ -65,6 +69,10 @@ class ChangeScope {
     if (feed_ != nullptr) {
       feed_->touch(provider_, collection, id);
     }
+  }
+  // 0 without a feed: nothing can tell when the resource changes.
+  uint64_t version(std::string_view collection, std::string_view id) const {
+    return feed_ != nullptr ? feed_->version(provider_, collection, id) : 0;
   }
 
  private:

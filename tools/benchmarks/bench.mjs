@@ -322,6 +322,8 @@ async function main() {
       ['checkpoint digest, first (all resources)', (r) => ms(r.resource_digest_first_us)],
       ['checkpoint digest, after 1,000 changes', (r) => ms(r.resource_digest_after_1000_changes_us)],
       ['Telnyx 5,000-number order: median', (r) => ms(r.telnyx_5000_numbers.p50_us)],
+      ['its fetch after a change (encoded): median', (r) => ms(r.telnyx_5000_numbers_fetch.encoded.p50_us)],
+      ['its fetch again (the kept answer): median', (r) => ms(r.telnyx_5000_numbers_fetch.kept.p50_us)],
       ['console poll (one change): mean', (r) => ms(r.console_poll.mean_us)],
       ['console first read (all pages)', (r) => ms(r.console_first_read_us)],
       ['full GET /__hnemu/state', (r) => ms(r.full_state_us)],

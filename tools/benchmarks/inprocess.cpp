@@ -4,10 +4,10 @@
 //               control API's clock, per second
 //   scaling     fetch and list (PageSize=50) with 10, 10k and 100k orders stored
 //   store [N]   with 100, 10k and 100k (or N) orders stored: a create saved by --state, a
-//               5,000-number Telnyx order, the console's poll (one change since its cursor)
-//               beside a full GET /__hnemu/state, a webhook enqueue behind a receiver that
-//               never answers, and the --state snapshot: taken, and a restart from it beside a
-//               replay of the history
+//               5,000-number Telnyx order (created, then fetched), the console's poll (one change
+//               since its cursor) beside a full GET /__hnemu/state, a webhook enqueue behind a
+//               receiver that never answers, and the --state snapshot: taken, and a restart from it
+//               beside a replay of the history
 //   session     1,000 orders updated 100,000 times: the --state file with and without
 //               compaction, and a restart from each
 #include <httplib.h>
@@ -216,12 +216,19 @@ json scaling(size_t stored) {
               {"page_items", page_items}, {"rss_kib", residentKiB()}};
 }
 
-// A Telnyx order of `count` numbers, from +1312{first}: its create's time in microseconds.
-double telnyxOrder(Emulator& emulator, size_t first, size_t count) {
+// The phone numbers of a Telnyx order of `count` numbers from +1312{first}.
+json telnyxNumbers(size_t first, size_t count) {
   json numbers = json::array();
   for (size_t i = 0; i < count; ++i) {
     numbers.push_back("+1312" + std::to_string(2000000 + first + i));
   }
+  return numbers;
+}
+
+// A Telnyx order of `count` numbers, from +1312{first}: its create's time in microseconds (and
+// its id in `id`, when given).
+double telnyxOrder(Emulator& emulator, size_t first, size_t count, std::string* id = nullptr) {
+  const json numbers = telnyxNumbers(first, count);
   const std::string body = json{{"phone_numbers", numbers}}.dump();
   const auto start = Clock::now();
   const HttpResponse created = call(emulator, "POST", "/v2/messaging_hosted_number_orders", body,
@@ -231,7 +238,37 @@ double telnyxOrder(Emulator& emulator, size_t first, size_t count) {
     throw std::runtime_error("telnyx create answered " + std::to_string(created.status) + ": " +
                              created.body.substr(0, 300));
   }
+  if (id != nullptr) {
+    *id = json::parse(created.body)["data"]["id"];
+  }
   return micros;
+}
+
+// A client polling a Telnyx order of `numbers`: after each change (a code requested for one of
+// its numbers) the first fetch encodes the order, the next finds its kept answer.
+json telnyxFetches(Emulator& emulator, const std::string& id, const json& numbers) {
+  const std::string order = "/v2/messaging_hosted_number_orders/" + id;
+  const std::string key = "Bearer " + std::string(hnemu::telnyx::kDefaultApiKey);
+  std::vector<double> encoded;
+  std::vector<double> kept;
+  for (size_t i = 0; i < 10; ++i) {
+    const HttpResponse requested =
+        call(emulator, "POST", order + "/verification_codes",
+             json{{"phone_numbers", {numbers.at(i)}}, {"verification_method", "sms"}}.dump(), key);
+    if (requested.status != 200) {
+      throw std::runtime_error("telnyx codes answered " + std::to_string(requested.status) + ": " +
+                               requested.body.substr(0, 300));
+    }
+    for (std::vector<double>* fetches : {&encoded, &kept}) {
+      const auto start = Clock::now();
+      const HttpResponse fetched = call(emulator, "GET", order, "", key);
+      fetches->push_back(microsSince(start));
+      if (fetched.status != 200) {
+        throw std::runtime_error("telnyx fetch answered " + std::to_string(fetched.status));
+      }
+    }
+  }
+  return {{"encoded", summary(encoded)}, {"kept", summary(kept)}};
 }
 
 // Holds every send until the bench ends: a receiver that accepts and never answers.
@@ -364,9 +401,12 @@ json store(size_t stored, const std::string& work) {
     replay_restart = microsSince(started);
   }
   std::vector<double> telnyx_large;
+  std::string telnyx_large_id;
   for (int i = 0; i < 3; ++i) {
-    telnyx_large.push_back(telnyxOrder(emulator, 1'000'000 + i * 5000, 5000));
+    telnyx_large.push_back(telnyxOrder(emulator, 1'000'000 + i * 5000, 5000, &telnyx_large_id));
   }
+  const json telnyx_large_fetch =
+      telnyxFetches(emulator, telnyx_large_id, telnyxNumbers(1'000'000 + 2 * 5000, 5000));
 
   // The console: its first read pages through everything, then each poll reads what changed.
   uint64_t cursor = 0;
@@ -440,6 +480,7 @@ json store(size_t stored, const std::string& work) {
               {"resource_digest_first_us", first_digest},
               {"resource_digest_after_1000_changes_us", incremental_digest},
               {"telnyx_5000_numbers", summary(telnyx_large)},
+              {"telnyx_5000_numbers_fetch", telnyx_large_fetch},
               {"console_first_read_us", console_first_read},
               {"console_poll", summary(poll)},
               {"full_state_us", full_state},

@@ -251,6 +251,8 @@ class Model {
                                         const NewImportOrder& input,
                                         std::vector<TnError>& validation);
   Result<ImportOrder> importOrder(const Account& account, std::string_view id) const;
+  // The change feed's version of an import order: its answer is kept per version.
+  uint64_t version(const ImportOrder& order) const { return changes_.version(kImports, order.id); }
   std::vector<ImportOrder> listImportOrders(const Account& account,
                                             const OrderFilter& filter) const;
 

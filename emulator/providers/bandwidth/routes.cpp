@@ -152,7 +152,10 @@ BandwidthProvider::BandwidthProvider(ProviderContext context)
   model_.setEventListener([this](const EventNotice& notice) { notify(notice); });
 }
 
-void BandwidthProvider::reset() { model_.reset(); }
+void BandwidthProvider::reset() {
+  model_.reset();
+  encoded_imports_.clear();
+}
 
 HttpResponse BandwidthProvider::errorForStatus(int status, const HttpRequest& request) const {
   if (status == 405) {
@@ -341,6 +344,19 @@ const Order& BandwidthProvider::shown(const Order& order) const {
   return order;
 }
 
+// An import order's answer, encoded once per version of the order: a client polling an order
+// that has not changed skips the encoder.
+HttpResponse BandwidthProvider::importOrderAnswer(const ImportOrder& order) const {
+  shown(order);
+  const uint64_t version = model_.version(order);
+  if (auto text = encoded_imports_.find(order.id, version)) {
+    return wire::xmlResponse(200, *text);
+  }
+  std::string text = wire::encodeImportOrder(order, false);
+  encoded_imports_.store(order.id, version, text);
+  return wire::xmlResponse(200, text);
+}
+
 HttpResponse BandwidthProvider::listImportOrders(const Account& account, HttpRequest& request,
                                                  bool removes) const {
   std::optional<Error> error;
@@ -439,8 +455,7 @@ void BandwidthProvider::registerRoutes(Router& router) {
     route("GET", "/importTnOrders/{OrderId}", "ImportTnOrderResponse",
           [this](const Account& a, const std::string&, HttpRequest& r) {
             auto order = model_.importOrder(a, r.path_params.at("OrderId"));
-            return order.ok() ? wire::xmlResponse(
-                                    200, wire::encodeImportOrder(shown(order.value()), false))
+            return order.ok() ? importOrderAnswer(order.value())
                               : wire::errorResponse("ImportTnOrderResponse", order.error());
           });
     route("GET", "/importTnOrders/{OrderId}/history", "OrderHistoryWrapper",

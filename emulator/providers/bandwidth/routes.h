@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/encoded_cache.h"
 #include "providers/bandwidth/kind.h"
 #include "providers/bandwidth/model.h"
 #include "providers/provider.h"
@@ -40,6 +41,7 @@ class BandwidthProvider : public Provider {
   void deliver(Webhook hook, const Subscription& subscription);
   template <class Order>
   const Order& shown(const Order& order) const;
+  HttpResponse importOrderAnswer(const ImportOrder& order) const;
   std::vector<std::string> subscriptionStatuses(
       const std::vector<Subscription>& subscriptions) const;
 
@@ -51,6 +53,7 @@ class BandwidthProvider : public Provider {
   ProviderContext context_;
   ChangeScope changes_;  // for the world's changes made by control routes
   Model model_;
+  mutable EncodedCache encoded_imports_{kEncodedAnswersKeptBytes};
 };
 
 }  // namespace hnemu::bandwidth

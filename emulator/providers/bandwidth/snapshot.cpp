@@ -50,6 +50,7 @@ std::function<nlohmann::json()> BandwidthProvider::saveState() const {
 
 Status BandwidthProvider::restoreState(const nlohmann::json& saved) {
   restoreMembers(saved, Snapshot::kNames, Snapshot::members(model_));
+  encoded_imports_.clear();  // the change feed's versions start again
   return Status();
 }
 

@@ -399,6 +399,9 @@ class Model {
   Status carrierNow(std::string_view number_id, CarrierDecision decision);
 
   const std::map<std::string, Order>& orders() const { return orders_; }
+  // The change feed's version of an order (a change to one of its numbers is the order's too):
+  // its answer is kept per version.
+  uint64_t version(const Order& order) const { return changes_.version(kOrders, order.id); }
   const std::map<std::string, HostedNumber>& numbers() const { return numbers_; }
   const std::vector<InboxMessage>& inbox() const { return inbox_; }
   const std::map<std::string, Message>& messages() const { return messages_; }

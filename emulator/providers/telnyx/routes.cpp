@@ -40,7 +40,10 @@ TelnyxProvider::TelnyxProvider(ProviderContext context)
                             const std::string& event) { sendEvent(order, numbers, event); });
 }
 
-void TelnyxProvider::reset() { model_.reset(); }
+void TelnyxProvider::reset() {
+  model_.reset();
+  encoded_orders_.clear();
+}
 
 void TelnyxProvider::setSigningSeed(std::optional<std::string> seed32) {
   std::lock_guard lock(key_mutex_);
@@ -141,6 +144,19 @@ json TelnyxProvider::shown(const Order& order) const {
   return wire::encodeOrder(order, model_.numbersOf(order));
 }
 
+// An order's answer ({"data": the order}), encoded once per version of the order: a client
+// polling an order that has not changed skips the encoder.
+HttpResponse TelnyxProvider::orderAnswer(const Order& order) const {
+  context_.watch.read(order.id);
+  const uint64_t version = model_.version(order);
+  if (auto text = encoded_orders_.find(order.id, version)) {
+    return HttpResponse::json(200, std::move(*text));
+  }
+  std::string text = jsonText(json{{"data", wire::encodeOrder(order, model_.numbersOf(order))}});
+  encoded_orders_.store(order.id, version, text);
+  return HttpResponse::json(200, std::move(text));
+}
+
 json TelnyxProvider::shown(const HostedNumber& number) const {
   context_.watch.read(number.order_id);
   return wire::encodeNumberSettings(number, model_.healthOf(number));
@@ -214,7 +230,7 @@ HttpResponse TelnyxProvider::createOrder(const Account& account, HttpRequest& re
   if (!order.ok()) {
     return wire::errorResponse(order.error());
   }
-  return wire::dataResponse(shown(order.value()));
+  return orderAnswer(order.value());
 }
 
 HttpResponse TelnyxProvider::listOrders(const Account& account, HttpRequest& request) const {
@@ -344,7 +360,7 @@ HttpResponse TelnyxProvider::uploadFiles(const Account& account, HttpRequest& re
   if (!order.ok()) {
     return wire::errorResponse(order.error());
   }
-  return wire::dataResponse(shown(order.value()));
+  return orderAnswer(order.value());
 }
 
 HttpResponse TelnyxProvider::listNumbers(const Account& account, HttpRequest& request) const {
@@ -546,13 +562,11 @@ void TelnyxProvider::registerRoutes(Router& router) {
     route("GET", orders, [this](const Account& a, HttpRequest& r) { return listOrders(a, r); });
     route("GET", orders + "/{id}", [this](const Account& a, HttpRequest& r) {
       auto order = model_.fetchOrder(a, r.path_params.at("id"));
-      return order.ok() ? wire::dataResponse(shown(order.value()))
-                        : wire::errorResponse(order.error());
+      return order.ok() ? orderAnswer(order.value()) : wire::errorResponse(order.error());
     });
     route("DELETE", orders + "/{id}", [this](const Account& a, HttpRequest& r) {
       auto order = model_.deleteOrder(a, r.path_params.at("id"));
-      return order.ok() ? wire::dataResponse(shown(order.value()))
-                        : wire::errorResponse(order.error());
+      return order.ok() ? orderAnswer(order.value()) : wire::errorResponse(order.error());
     });
     route("POST", orders + "/{id}/verification_codes",
           [this](const Account& a, HttpRequest& r) { return requestCodes(a, r); });
@@ -570,8 +584,7 @@ void TelnyxProvider::registerRoutes(Router& router) {
           [this](const Account& a, HttpRequest& r) { return updateNumber(a, r); });
     route("DELETE", numbers + "/{id}", [this](const Account& a, HttpRequest& r) {
       auto order = model_.deleteNumber(a, r.path_params.at("id"));
-      return order.ok() ? wire::dataResponse(shown(order.value()))
-                        : wire::errorResponse(order.error());
+      return order.ok() ? orderAnswer(order.value()) : wire::errorResponse(order.error());
     });
     // The losing owner's answer to an internal transfer (Telnyx's internal-transfer guide).
     route("POST", orders + "/{id}/approve",

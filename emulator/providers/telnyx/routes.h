@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "core/crypto.h"
+#include "core/encoded_cache.h"
 #include "providers/provider.h"
 #include "providers/telnyx/kind.h"
 #include "providers/telnyx/model.h"
@@ -45,6 +46,7 @@ class TelnyxProvider : public Provider {
   std::shared_ptr<const crypto::Ed25519Key> signingKey() const;
   nlohmann::json profilesJson() const;
   nlohmann::json shown(const Order& order) const;
+  HttpResponse orderAnswer(const Order& order) const;
   nlohmann::json shown(const HostedNumber& number) const;
 
   HttpResponse createOrder(const Account& account, HttpRequest& request);
@@ -74,6 +76,7 @@ class TelnyxProvider : public Provider {
   mutable std::shared_ptr<const crypto::Ed25519Key> key_;
   mutable uint64_t key_for_seed_ = 0;
   mutable bool key_fixed_ = false;
+  mutable EncodedCache encoded_orders_{kEncodedAnswersKeptBytes};
 };
 
 }  // namespace hnemu::telnyx

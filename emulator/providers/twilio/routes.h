@@ -8,9 +8,6 @@
 
 namespace hnemu::twilio {
 
-// How many orders' encoded answers are kept (about 1.3 KB each).
-inline constexpr size_t kEncodedOrdersKept = 10'000;
-
 // Twilio's hosted-number endpoints: numbers v1 eligibility, v2 (and its bulk requests), v3
 // create, preview, and Api v2010 IncomingPhoneNumbers and Messages.
 class TwilioProvider : public Provider {
@@ -63,7 +60,7 @@ class TwilioProvider : public Provider {
   ProviderContext context_;
   Model model_;
   // Orders' answers, for the orders clients poll most: bounded, so a large store is not copied.
-  mutable EncodedCache encoded_orders_{kEncodedOrdersKept};
+  mutable EncodedCache encoded_orders_{kEncodedAnswersKeptBytes};
 };
 
 }  // namespace hnemu::twilio
