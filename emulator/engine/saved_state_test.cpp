@@ -2,7 +2,6 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator.h"
-#include "providers/telnyx/kind.h"
 #include "providers/twilio/kind.h"
 #include "testing/requests.h"
 
@@ -23,17 +22,8 @@ class RecordingLog : public InputLog {
 };
 
 const std::string kCallback = "&StatusCallbackUrl=http%3A%2F%2F127.0.0.1%3A9%2Fhook";
-const std::string kTelnyxKey = "Bearer " + std::string(telnyx::kDefaultApiKey);
-const std::string kBandwidthAuth = basicAuthorization("hnemu", "hnemu-password");
-
-std::string importOrder(const std::string& tn) {
-  return "<ImportTnOrder><SiteId>222</SiteId><Subscriber><Name>Owner</Name><ServiceAddress>"
-         "<HouseNumber>1</HouseNumber><StreetName>Main</StreetName><City>Raleigh</City>"
-         "<StateCode>NC</StateCode><Zip>27601</Zip><County>Wake</County></ServiceAddress>"
-         "</Subscriber><LoaAuthorizingPerson>The Owner</LoaAuthorizingPerson><TelephoneNumbers>"
-         "<TelephoneNumber>" +
-         tn + "</TelephoneNumber></TelephoneNumbers></ImportTnOrder>";
-}
+const std::string kTelnyxKey = testing::telnyxAuthorization();
+const std::string kBandwidthAuth = testing::bandwidthAuthorization();
 
 void control(Emulator& emulator, const std::string& method, const std::string& path,
              const std::string& body) {
@@ -74,10 +64,12 @@ void driveEveryTimer(Emulator& emulator) {
   REQUIRE(telnyx_created.status == 200);
   const std::string telnyx_order = json::parse(telnyx_created.body)["data"]["id"];
   REQUIRE(testing::send(emulator, "POST", "/api/accounts/9900000/importTnOrders",
-                        importOrder("9195551234"), "application/xml", kBandwidthAuth)
+                        testing::bandwidthImportOrderBody("9195551234"), "application/xml",
+                        kBandwidthAuth)
               .status == 201);
   REQUIRE(testing::send(emulator, "POST", "/api/accounts/9900000/importTnOrders",
-                        importOrder("9195551235"), "application/xml", kBandwidthAuth)
+                        testing::bandwidthImportOrderBody("9195551235"), "application/xml",
+                        kBandwidthAuth)
               .status == 201);
   advance(emulator, "500ms");  // Bandwidth's imports processing
   advance(emulator, "1m");
@@ -123,12 +115,9 @@ void driveEveryTimer(Emulator& emulator) {
           json{{"verification_codes", {{{"phone_number", "+13125550001"}, {"code", code}}}}}.dump(),
           "application/json", kTelnyxKey)
           .status == 200);
-  const std::string upload =
-      "--b\r\nContent-Disposition: form-data; name=\"loa\"; filename=\"l.pdf\"\r\n\r\n%PDF\xff\r\n"
-      "--b\r\nContent-Disposition: form-data; name=\"bill\"; filename=\"b.pdf\"\r\n\r\n%PDF\r\n"
-      "--b--\r\n";
-  REQUIRE(testing::send(emulator, "POST", orders + "/actions/file_upload", upload,
-                        "multipart/form-data; boundary=b", kTelnyxKey)
+  REQUIRE(testing::send(emulator, "POST", orders + "/actions/file_upload",
+                        testing::telnyxDocumentsBody("%PDF\xff"), "multipart/form-data; boundary=b",
+                        kTelnyxKey)
               .status == 200);
   // Bulk requests.
   REQUIRE(testing::sendTwilio(emulator, "POST", "/v1/HostedNumber/Eligibility/Bulk",

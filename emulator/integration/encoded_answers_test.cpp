@@ -7,7 +7,6 @@
 #include <string>
 
 #include "emulator.h"
-#include "providers/telnyx/kind.h"
 #include "testing/requests.h"
 
 using namespace hnemu;
@@ -49,17 +48,8 @@ json withoutUrl(json order) {
   return order;
 }
 
-const std::string kTelnyxKey = "Bearer " + std::string(telnyx::kDefaultApiKey);
-const std::string kBandwidthAuth = basicAuthorization("hnemu", "hnemu-password");
-
-std::string importOrderBody(const std::string& tn) {
-  return "<ImportTnOrder><SiteId>222</SiteId><Subscriber><Name>Owner</Name><ServiceAddress>"
-         "<HouseNumber>1</HouseNumber><StreetName>Main</StreetName><City>Raleigh</City>"
-         "<StateCode>NC</StateCode><Zip>27601</Zip></ServiceAddress></Subscriber>"
-         "<LoaAuthorizingPerson>The Owner</LoaAuthorizingPerson><TelephoneNumbers>"
-         "<TelephoneNumber>" +
-         tn + "</TelephoneNumber></TelephoneNumbers></ImportTnOrder>";
-}
+const std::string kTelnyxKey = testing::telnyxAuthorization();
+const std::string kBandwidthAuth = testing::bandwidthAuthorization();
 
 // A Telnyx order and a Bandwidth import order, fetched as a client polls them.
 struct Polled {
@@ -151,8 +141,8 @@ TEST_CASE(
                       "application/json", kTelnyxKey);
     REQUIRE(telnyx.status == 200);
     const HttpResponse bandwidth =
-        testing::send(emulator, "POST", "/api/accounts/9900000/importTnOrders", importOrderBody(tn),
-                      "application/xml", kBandwidthAuth);
+        testing::send(emulator, "POST", "/api/accounts/9900000/importTnOrders",
+                      testing::bandwidthImportOrderBody(tn), "application/xml", kBandwidthAuth);
     REQUIRE(bandwidth.status == 201);
     const size_t at = bandwidth.body.find("<OrderId>");
     REQUIRE(at != std::string::npos);
@@ -200,12 +190,9 @@ TEST_CASE(
                 .status == 200);
     check();
   }
-  const std::string upload =
-      "--b\r\nContent-Disposition: form-data; name=\"loa\"; filename=\"l.pdf\"\r\n\r\n%PDF\r\n"
-      "--b\r\nContent-Disposition: form-data; name=\"bill\"; filename=\"b.pdf\"\r\n\r\n%PDF\r\n"
-      "--b--\r\n";
-  REQUIRE(testing::send(emulator, "POST", order + "/actions/file_upload", upload,
-                        "multipart/form-data; boundary=b", kTelnyxKey)
+  REQUIRE(testing::send(emulator, "POST", order + "/actions/file_upload",
+                        testing::telnyxDocumentsBody(), "multipart/form-data; boundary=b",
+                        kTelnyxKey)
               .status == 200);
   check();
   runTimers();  // review, the carrier

@@ -7,6 +7,7 @@
 #include "core/http_types.h"
 #include "core/wire/form.h"
 #include "emulator.h"
+#include "providers/telnyx/kind.h"
 #include "providers/twilio/kind.h"
 
 namespace hnemu::testing {
@@ -77,6 +78,29 @@ inline std::string twilioOrderBody(const std::string& number, const std::string&
          "&ContactPhoneNumber=%2B12344444444&AddressSid=AD11111111111111111111111111111111"
          "&Email=a%40example.com" +
          extra;
+}
+
+// The Authorization of the default Telnyx and Bandwidth accounts.
+inline std::string telnyxAuthorization() { return "Bearer " + std::string(telnyx::kDefaultApiKey); }
+inline std::string bandwidthAuthorization() {
+  return basicAuthorization("hnemu", "hnemu-password");
+}
+
+// The body of a Bandwidth Import TN order for `tn`, on site 222 (the default account's).
+inline std::string bandwidthImportOrderBody(const std::string& tn) {
+  return "<ImportTnOrder><SiteId>222</SiteId><Subscriber><Name>Owner</Name><ServiceAddress>"
+         "<HouseNumber>1</HouseNumber><StreetName>Main</StreetName><City>Raleigh</City>"
+         "<StateCode>NC</StateCode><Zip>27601</Zip><County>Wake</County></ServiceAddress>"
+         "</Subscriber><LoaAuthorizingPerson>The Owner</LoaAuthorizingPerson><TelephoneNumbers>"
+         "<TelephoneNumber>" +
+         tn + "</TelephoneNumber></TelephoneNumbers></ImportTnOrder>";
+}
+
+// A Telnyx document upload (multipart, boundary "b"): an LOA holding `loa`, and a bill.
+inline std::string telnyxDocumentsBody(const std::string& loa = "%PDF") {
+  return "--b\r\nContent-Disposition: form-data; name=\"loa\"; filename=\"l.pdf\"\r\n\r\n" + loa +
+         "\r\n--b\r\nContent-Disposition: form-data; name=\"bill\"; filename=\"b.pdf\"\r\n\r\n"
+         "%PDF\r\n--b--\r\n";
 }
 
 }  // namespace hnemu::testing
