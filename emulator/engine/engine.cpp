@@ -253,7 +253,8 @@ void Engine::logRequest(const HttpRequest& request, const HttpResponse& response
 void Engine::hintIfWaiting(const std::string& key) {
   // Ten orders say it; past that (a load test, a long session) the log would be nothing else.
   constexpr size_t kMostHints = 10;
-  if (clock_.mode() != ClockMode::Manual) {
+  // A restart's replay reads again every order its session read: those hints were printed then.
+  if (replaying_ || clock_.mode() != ClockMode::Manual) {
     return;
   }
   std::lock_guard hinting(hinted_mutex_);

@@ -852,6 +852,35 @@ TEST_CASE("state file: a stop signal while a long replay runs ends the process a
 }
 #endif
 
+#ifdef HNEMU_BINARY
+TEST_CASE("state file: a restart does not print again the hints of the reads it replays",
+          "[state][http]") {
+  TempFolder folder("state-hints");
+  const std::string path = folder.file("state.json");
+  const std::vector<std::string> manual{"--clock", "manual"};
+  const Served first = serveWithState(path, folder.file("first.log"), manual);
+  REQUIRE(first.port > 0);
+  httplib::Client client("127.0.0.1", first.port);
+  client.set_basic_auth(std::string(twilio::kDefaultAccountSid).c_str(),
+                        std::string(twilio::kDefaultAuthToken).c_str());
+  const auto created =
+      client.Post("/v2/HostedNumber/Orders", testing::twilioOrderBody("+14153608311", kCallback),
+                  "application/x-www-form-urlencoded");
+  REQUIRE(created);
+  REQUIRE(created->status == 201);
+  ::kill(first.pid, SIGTERM);
+  waitExit(first.pid);
+  REQUIRE(readFile(folder.file("first.log")).find("hnemu: hint: ") != std::string::npos);
+
+  const Served second = serveWithState(path, folder.file("second.log"), manual);
+  REQUIRE(second.port > 0);
+  ::kill(second.pid, SIGTERM);
+  waitExit(second.pid);
+  CHECK(second.printed.find("hnemu restored") != std::string::npos);
+  CHECK(readFile(folder.file("second.log")).find("hnemu: hint: ") == std::string::npos);
+}
+#endif
+
 TEST_CASE(
     "state file: checkpoints digest the resources as they change, a file whose checkpoints digest "
     "the whole state (written by an earlier hnemu) still restores",
