@@ -845,6 +845,7 @@ TEST_CASE("state file: a stop signal while a long replay runs ends the process a
   const auto signalled = std::chrono::steady_clock::now();
   REQUIRE(::kill(replaying, SIGTERM) == 0);
   const int status = waitExit(replaying);
+  INFO("exit status " << status << ", signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
   CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(1));
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 128 + SIGTERM);

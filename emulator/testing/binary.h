@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -95,18 +96,24 @@ inline pid_t startBinary(const std::vector<std::string>& args, const std::string
   return pid;
 }
 
-// Waits (up to 60 s) until process `pid` has blocked `signal` in its main thread: from then on
-// hnemu handles the signal itself; before it, the signal's default action ends the process. A
-// loaded (sanitized) build can take longer than any fixed pause to get there.
+// Waits (up to 60 s) until process `pid` runs the hnemu binary and has blocked `signal` in its
+// main thread: from then on hnemu handles the signal itself; before it, the signal's default
+// action ends the process. A loaded (sanitized) build can take longer than any fixed pause to get
+// there, and a sanitized fork blocks every signal for a moment before exec, which is why the
+// binary is checked too.
 inline bool waitSignalBlocked(pid_t pid, int signal) {
+  const std::string proc = "/proc/" + std::to_string(pid);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-      if (line.rfind("SigBlk:", 0) == 0 &&
-          (std::stoull(line.substr(7), nullptr, 16) >> (signal - 1) & 1) != 0) {
-        return true;
+    std::error_code gone;
+    if (std::filesystem::equivalent(proc + "/exe", HNEMU_BINARY, gone)) {
+      std::ifstream status(proc + "/status");
+      std::string line;
+      while (std::getline(status, line)) {
+        if (line.rfind("SigBlk:", 0) == 0 &&
+            (std::stoull(line.substr(7), nullptr, 16) >> (signal - 1) & 1) != 0) {
+          return true;
+        }
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
