@@ -34,6 +34,17 @@ class EncodedCache {
     return found->second.text;
   }
 
+  // The text kept for `key` at `version`, or else `encode()`'s, which is kept from then on.
+  template <class Encode>
+  std::string keptOr(const std::string& key, uint64_t version, const Encode& encode) {
+    if (std::optional<std::string> kept = find(key, version)) {
+      return std::move(*kept);
+    }
+    std::string text = encode();
+    store(key, version, text);
+    return text;
+  }
+
   void store(const std::string& key, uint64_t version, std::string text) {
     std::lock_guard lock(mutex_);
     if (auto found = entries_.find(key); found != entries_.end()) {

@@ -26,6 +26,21 @@ TEST_CASE("encoded cache: a text is found only at the version it was stored for"
   CHECK(cache.bytes() == 0);
 }
 
+TEST_CASE("encoded cache: an answer is encoded once per version, then kept", "[encoded_cache]") {
+  EncodedCache cache(100);
+  int encoded = 0;
+  const auto answer = [&](uint64_t version) {
+    return cache.keptOr("HR1", version, [&] { return "v" + std::to_string(++encoded); });
+  };
+  CHECK(answer(1) == "v1");
+  CHECK(answer(1) == "v1");
+  CHECK(answer(2) == "v2");  // the resource changed: encoded again
+  CHECK(answer(2) == "v2");
+  CHECK(answer(0) == "v3");  // no version: encoded every time
+  CHECK(answer(0) == "v4");
+  CHECK(encoded == 4);
+}
+
 TEST_CASE("encoded cache: holds at most its capacity in bytes", "[encoded_cache]") {
   EncodedCache cache(10);
   for (int i = 0; i < 100; ++i) {

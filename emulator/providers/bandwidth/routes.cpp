@@ -348,13 +348,9 @@ const Order& BandwidthProvider::shown(const Order& order) const {
 // that has not changed skips the encoder.
 HttpResponse BandwidthProvider::importOrderAnswer(const ImportOrder& order) const {
   shown(order);
-  const uint64_t version = model_.version(order);
-  if (auto text = encoded_imports_.find(order.id, version)) {
-    return wire::xmlResponse(200, *text);
-  }
-  std::string text = wire::encodeImportOrder(order, false);
-  encoded_imports_.store(order.id, version, text);
-  return wire::xmlResponse(200, text);
+  return wire::xmlResponse(200, encoded_imports_.keptOr(order.id, model_.version(order), [&] {
+    return wire::encodeImportOrder(order, false);
+  }));
 }
 
 HttpResponse BandwidthProvider::listImportOrders(const Account& account, HttpRequest& request,

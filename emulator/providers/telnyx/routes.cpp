@@ -148,13 +148,9 @@ json TelnyxProvider::shown(const Order& order) const {
 // polling an order that has not changed skips the encoder.
 HttpResponse TelnyxProvider::orderAnswer(const Order& order) const {
   context_.watch.read(order.id);
-  const uint64_t version = model_.version(order);
-  if (auto text = encoded_orders_.find(order.id, version)) {
-    return HttpResponse::json(200, std::move(*text));
-  }
-  std::string text = jsonText(json{{"data", wire::encodeOrder(order, model_.numbersOf(order))}});
-  encoded_orders_.store(order.id, version, text);
-  return HttpResponse::json(200, std::move(text));
+  return HttpResponse::json(200, encoded_orders_.keptOr(order.id, model_.version(order), [&] {
+    return jsonText(json{{"data", wire::encodeOrder(order, model_.numbersOf(order))}});
+  }));
 }
 
 json TelnyxProvider::shown(const HostedNumber& number) const {

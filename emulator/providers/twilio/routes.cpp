@@ -176,13 +176,9 @@ json TwilioProvider::shown(const Order& order, const std::string& base) const {
 HttpResponse TwilioProvider::orderAnswer(int status, const Order& order,
                                          const std::string& base) const {
   context_.watch.read(order.sid);
-  const std::string key = order.sid + ' ' + base;
-  if (auto text = encoded_orders_.find(key, order.version)) {
-    return HttpResponse::json(status, std::move(*text));
-  }
-  std::string text = jsonText(wire::encodeOrder(order, base));
-  encoded_orders_.store(key, order.version, text);
-  return HttpResponse::json(status, std::move(text));
+  return HttpResponse::json(
+      status, encoded_orders_.keptOr(order.sid + ' ' + base, order.version,
+                                     [&] { return jsonText(wire::encodeOrder(order, base)); }));
 }
 
 HttpResponse TwilioProvider::createOrder(const Account& account, HttpRequest& request,
